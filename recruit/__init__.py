@@ -1,0 +1,94 @@
+"""Recruit: a state procurement office's student recruitment and internship pipeline."""
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from recruit.config import load_config
+from recruit.database import configure_engine, log_sqlite_version
+from recruit.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the Recruit application; config overrides everything else (tests use it)."""
+    config = dict(config or {})
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=config.pop("INSTANCE_PATH", None),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    load_config(app, config)
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_project_path("migrations")), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        if db.engine.dialect.name == "sqlite":
+            log_sqlite_version()
+
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from recruit.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _project_path(name: str):
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / name
+
+
+def _init_login(app: Flask) -> None:
+    from recruit.auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        # The id carries the user's session token: a rotated token ends old sessions.
+        number, _, token = user_id.partition(":")
+        if not number.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(number))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from recruit import models  # noqa: F401  (the whole schema, for migrations)
+    from recruit.admin.views import bp as admin_bp
+    from recruit.auth.views import bp as auth_bp
+    from recruit.main.views import bp as main_bp
+
+    for blueprint in (auth_bp, main_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_hooks(app: Flask) -> None:
+    from recruit.auth.access import enforce_sign_in
+    from recruit.errors import register_error_handlers
+    from recruit.security import set_security_headers
+    from recruit.templating import register_template_helpers
+
+    app.before_request(enforce_sign_in)
+    app.after_request(set_security_headers)
+    register_error_handlers(app)
+    register_template_helpers(app)

@@ -1,0 +1,35 @@
+"""Office-wide settings that admins change without touching code."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from recruit.database import utcnow
+from recruit.extensions import db
+
+SETTING_DEFAULTS = {
+    "retention_months": 24,
+    "privacy_notice": (
+        "We keep what you enter here, and your resume if you add one, to consider you for "
+        "internships and jobs with the state and to contact you about them. Only our "
+        "recruitment staff see it. If you are not hired, we delete it 24 months after "
+        "your last contact with us. Ask us any time to see or delete it."
+    ),
+}
+
+
+class Setting(db.Model):
+    """One named setting, stored as JSON."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def get_setting(key: str):
+    """A setting's value, or its default when no admin has set it."""
+    row = db.session.get(Setting, key)
+    return row.value if row is not None else SETTING_DEFAULTS[key]

@@ -1,0 +1,71 @@
+"""Admin pages: staff accounts and their roles."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from recruit.auth import services
+from recruit.auth.access import roles_required
+from recruit.auth.forms import EditUserForm, NewUserForm
+from recruit.auth.models import Role, User
+from recruit.extensions import db
+from recruit.pagination import paginate
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@roles_required(Role.ADMIN)
+def admins_only():
+    """Every admin page is for admins alone."""
+
+
+@bp.get("/users")
+def users():
+    """List staff accounts."""
+    page = paginate(select(User).order_by(User.active.desc(), User.name), request.args)
+    return render_template("admin/users.html", page=page)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    """Create a staff account."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                form.name.data,
+                form.email.data,
+                form.role.data,
+                form.password.data,
+                by=current_user,
+            )
+        except services.DuplicateEmail:
+            form.email.errors.append("Another account already uses this email.")
+        else:
+            db.session.commit()
+            flash(f"{user.name} can now sign in.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    """Change a staff account's name, role or access."""
+    user = db.get_or_404(User, user_id)
+    form = EditUserForm(obj=user)
+    if request.method == "GET":
+        form.role.data = user.role.value
+    if form.validate_on_submit():
+        if user.id == current_user.id and (
+            not form.active.data or form.role.data != Role.ADMIN.value
+        ):
+            form.role.errors.append("You cannot take away your own admin access.")
+        else:
+            services.update_user(
+                user, form.name.data, form.role.data, form.active.data, by=current_user
+            )
+            db.session.commit()
+            flash(f"{user.name} is updated.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)

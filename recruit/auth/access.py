@@ -1,0 +1,84 @@
+"""Who may see what: every page needs sign-in unless marked public; roles narrow it."""
+
+import time
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+from recruit.auth.models import Role
+
+
+def public(view):
+    """Mark a view as open to visitors who have not signed in."""
+    view.is_public = True
+    return view
+
+
+def roles_required(*roles: Role):
+    """Let admins and the given roles in; refuse everyone else with 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated or not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Return target if it is a path on this site, else None."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _view_is_public() -> bool:
+    if request.endpoint is None:
+        return True  # 404s and 405s fall through to their error pages
+    if request.endpoint == "static":
+        return True
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "is_public", False)
+
+
+def enforce_sign_in():
+    """before_request: send anonymous visitors of staff pages to sign in; expire idle sessions."""
+    if current_user.is_authenticated and _session_expired():
+        logout_user()
+        session.clear()
+    if _view_is_public() or current_user.is_authenticated:
+        return None
+    if request.method != "GET":
+        abort(401)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _session_expired() -> bool:
+    """Has this session been idle too long, or lived past its absolute lifetime?"""
+    config = current_app.config
+    now = int(time.time())
+    started = session.setdefault("signed_in_at", now)
+    last_seen = session.setdefault("last_seen", now)
+    if session.get("remember"):
+        # The user asked to stay signed in on this device: the remember period rules.
+        idle_limit = absolute_limit = int(config["REMEMBER_COOKIE_DURATION"].total_seconds())
+    else:
+        idle_limit = config["SESSION_IDLE_MINUTES"] * 60
+        absolute_limit = config["SESSION_ABSOLUTE_HOURS"] * 3600
+    if now - last_seen > idle_limit or now - started > absolute_limit:
+        return True
+    # Write the cookie again at most once a minute, not on every request.
+    if now - last_seen > 60:
+        session["last_seen"] = now
+    return False

@@ -1,0 +1,44 @@
+"""Sign-in and password forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+from recruit.auth.models import MIN_PASSWORD_LENGTH, Role
+
+PASSWORD_RULE = Length(
+    min=MIN_PASSWORD_LENGTH,
+    max=200,
+    message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
+)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[InputRequired()])
+    new_password = PasswordField("New password", validators=[InputRequired(), PASSWORD_RULE])
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[InputRequired(), EqualTo("new_password", "The passwords differ.")],
+    )
+
+
+ROLE_CHOICES = [(role.value, role.label) for role in Role]
+
+
+class NewUserForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+    email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    password = PasswordField("Initial password", validators=[InputRequired(), PASSWORD_RULE])
+
+
+class EditUserForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    active = BooleanField("Active (may sign in)")

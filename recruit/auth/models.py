@@ -1,0 +1,81 @@
+"""Staff accounts and their roles."""
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from recruit.database import enum_type, utcnow
+from recruit.extensions import db
+
+MIN_PASSWORD_LENGTH = 12
+
+
+class Role(enum.StrEnum):
+    """What a staff member may do; admins may do everything."""
+
+    ADMIN = "admin"
+    HR = "hr"
+    OUTREACH = "outreach"
+
+    @property
+    def label(self) -> str:
+        return {"admin": "Admin", "hr": "HR staff", "outreach": "Outreach"}[self.value]
+
+
+def new_session_token() -> str:
+    """A fresh random identifier that ties sessions and remember cookies to a user."""
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    """A staff member who signs in."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.HR)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[datetime | None]
+
+    def set_password(self, password: str) -> None:
+        """Hash and store a new password, ending every existing session."""
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method=method)
+        self.end_sessions()
+
+    def check_password(self, password: str) -> bool:
+        """Does this password match the stored hash?"""
+        return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember cookie issued so far."""
+        self.session_token = new_session_token()
+
+    def get_id(self) -> str:
+        # Sessions and remember cookies carry the token too, so rotating it ends them.
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def has_role(self, *roles: Role) -> bool:
+        """Is this user an admin or one of these roles?"""
+        return self.role == Role.ADMIN or self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+Index("uq_users_email_lower", func.lower(User.email), unique=True)

@@ -1,0 +1,82 @@
+"""Accounts: finding, authenticating, creating and changing staff users."""
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from recruit.audit.services import record
+from recruit.auth.models import Role, User
+from recruit.database import utcnow
+from recruit.extensions import db
+
+_DUMMY_HASH: dict[str, str] = {}
+
+
+class DuplicateEmail(Exception):
+    """Another account already uses this email."""
+
+
+def user_by_email(email: str) -> User | None:
+    """The user with this email, in any letter case."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user these credentials belong to, or None; every attempt is audited."""
+    user = user_by_email(email)
+    if user is None:
+        # Spend the same time as a real check, so timing does not reveal accounts.
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x", method=method))
+        check_password_hash(dummy, password)
+        record("auth.sign_in_failed", reason="unknown account")
+        return None
+    if not user.check_password(password) or not user.active:
+        reason = "wrong password" if user.active else "deactivated"
+        record("auth.sign_in_failed", user=user, target=user, reason=reason)
+        return None
+    user.last_sign_in_at = utcnow()
+    record("auth.sign_in", user=user, target=user)
+    return user
+
+
+def create_user(name: str, email: str, role: Role, password: str, by: User | None) -> User:
+    """Add a staff account; refuses an email already in use, in any letter case."""
+    user = User(name=name.strip(), email=email.strip(), role=Role(role))
+    user.set_password(password)
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError as error:
+        raise DuplicateEmail(email) from error
+    record("user.create", user=by, target=user, role=user.role.value)
+    return user
+
+
+def update_user(user: User, name: str, role: Role, active: bool, by: User) -> None:
+    """Change a user's name, role or access; deactivation ends their sessions."""
+    changes = {}
+    if user.role != Role(role):
+        changes["role"] = [user.role.value, Role(role).value]
+    if user.active != active:
+        changes["active"] = [user.active, active]
+        if not active:
+            user.end_sessions()
+    user.name = name.strip()
+    user.role = Role(role)
+    user.active = active
+    if changes:
+        record("user.update", user=by, target=user, **changes)
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a user's own new password; every other session of theirs ends."""
+    user.set_password(new_password)
+    record("user.password_change", user=user, target=user)
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session and remember cookie the user holds."""
+    user.end_sessions()
+    record("auth.sign_out", user=user, target=user)

@@ -1,0 +1,256 @@
+"""Candidates, the pipeline stages they move through, and everything staff keep on them."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recruit.auth.models import User
+from recruit.database import enum_type, utcnow
+from recruit.events.models import Event
+from recruit.extensions import db
+from recruit.universities.models import University
+
+
+class StageKind(enum.StrEnum):
+    """Active stages make the board; closed ones end the pipeline; hired is the goal."""
+
+    ACTIVE = "active"
+    CLOSED = "closed"
+    HIRED = "hired"
+
+
+class ClassStanding(enum.StrEnum):
+    FRESHMAN = "freshman"
+    SOPHOMORE = "sophomore"
+    JUNIOR = "junior"
+    SENIOR = "senior"
+    GRADUATE = "graduate"
+    RECENT_GRADUATE = "recent_graduate"
+
+
+class Term(enum.StrEnum):
+    SPRING = "spring"
+    SUMMER = "summer"
+    FALL = "fall"
+
+
+class Interest(enum.StrEnum):
+    """What kind of work a student is after."""
+
+    SUMMER_INTERNSHIP = "summer_internship"
+    SEMESTER_INTERNSHIP = "semester_internship"
+    CO_OP = "co_op"
+    FULL_TIME = "full_time"
+
+
+class Source(enum.StrEnum):
+    """How a candidate reached the office."""
+
+    EVENT = "event"
+    UNIVERSITY = "university"
+    REFERRAL = "referral"
+    WALK_IN = "walk_in"
+    WEBSITE = "website"
+    IMPORT = "import"
+
+
+class Stage(db.Model):
+    """A pipeline stage; admins rename, reorder, add and retire them."""
+
+    __tablename__ = "stages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    # A stable name for the stages reports reason about, kept when admins rename.
+    key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    position: Mapped[int] = mapped_column(index=True)
+    kind: Mapped[StageKind] = mapped_column(enum_type(StageKind), default=StageKind.ACTIVE)
+    retired: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+candidate_tags = Table(
+    "candidate_tags",
+    db.metadata,
+    Column("candidate_id", ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(db.Model):
+    """A free label staff put on candidates."""
+
+    __tablename__ = "tags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+
+
+class Candidate(db.Model):
+    """A student or graduate in the pipeline: one record per person, however often they apply."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (
+        Index("ix_candidates_stage_entered", "stage_id", "stage_entered_at"),
+        Index("ix_candidates_name", "last_name", "first_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    university_id: Mapped[int | None] = mapped_column(ForeignKey("universities.id"), index=True)
+    university_other: Mapped[str] = mapped_column(String(200), default="")
+    major: Mapped[str] = mapped_column(String(120), default="")
+    class_standing: Mapped[ClassStanding | None] = mapped_column(enum_type(ClassStanding))
+    grad_term: Mapped[Term | None] = mapped_column(enum_type(Term))
+    grad_year: Mapped[int | None] = mapped_column(index=True)
+    availability: Mapped[str] = mapped_column(String(200), default="")
+    procurement_areas: Mapped[list] = mapped_column(JSON, default=list)
+    source: Mapped[Source] = mapped_column(enum_type(Source), default=Source.WEBSITE)
+    source_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    consent_at: Mapped[datetime | None]
+    rating: Mapped[int | None] = mapped_column(index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_reason: Mapped[str | None] = mapped_column(String(40))
+    legal_hold: Mapped[bool] = mapped_column(default=False)
+    anonymized_at: Mapped[datetime | None]
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    university: Mapped[University | None] = relationship()
+    stage: Mapped[Stage] = relationship()
+    source_event: Mapped[Event | None] = relationship()
+    tags: Mapped[list[Tag]] = relationship(secondary=candidate_tags, order_by=Tag.name)
+    interests: Mapped[list["CandidateInterest"]] = relationship(
+        cascade="all, delete-orphan", back_populates="candidate"
+    )
+    notes: Mapped[list["Note"]] = relationship(
+        back_populates="candidate", order_by="Note.created_at.desc()"
+    )
+    history: Mapped[list["StageChange"]] = relationship(
+        back_populates="candidate",
+        order_by="StageChange.created_at.desc(), StageChange.id.desc()",
+    )
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="candidate")
+    event_links: Mapped[list["CandidateEvent"]] = relationship(back_populates="candidate")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+Index("uq_tags_name_lower", func.lower(Tag.name), unique=True)
+Index("uq_candidates_email_lower", func.lower(Candidate.email), unique=True)
+
+
+class CandidateInterest(db.Model):
+    """One kind of work a candidate said they want; a candidate may want several."""
+
+    __tablename__ = "candidate_interests"
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    interest: Mapped[Interest] = mapped_column(enum_type(Interest), primary_key=True)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="interests")
+
+
+class CandidateEvent(db.Model):
+    """A candidate met at an event: that event's lead."""
+
+    __tablename__ = "candidate_events"
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True, index=True)
+    via: Mapped[str] = mapped_column(String(20), default="form")
+    contacted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="event_links")
+    event: Mapped[Event] = relationship()
+
+
+class StageChange(db.Model):
+    """One move of a candidate between stages: the record nobody can lose."""
+
+    __tablename__ = "stage_changes"
+    __table_args__ = (
+        Index("ix_stage_changes_candidate_created", "candidate_id", "created_at"),
+        Index("ix_stage_changes_to_created", "to_stage_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"))
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    to_stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(String(40))
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="history")
+    from_stage: Mapped[Stage | None] = relationship(foreign_keys=[from_stage_id])
+    to_stage: Mapped[Stage] = relationship(foreign_keys=[to_stage_id])
+    user: Mapped[User | None] = relationship()
+
+
+class Note(db.Model):
+    """A staff note on a candidate."""
+
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_candidate_created", "candidate_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="notes")
+    user: Mapped[User | None] = relationship()
+
+
+class Attachment(db.Model):
+    """A file kept for a candidate (a resume), stored under a random name."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="resume")
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100), default="application/pdf")
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deleted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="attachments")

@@ -1,0 +1,79 @@
+"""Configuration: safe defaults, then instance/config.py, then RECRUIT_* variables."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "RESUME_MAX_BYTES": 5 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_NAME": "recruit_session",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": False,
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "SESSION_IDLE_MINUTES": 60,
+    "SESSION_ABSOLUTE_HOURS": 12,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "LOGIN_LIMIT_PER_ADDRESS": "20 per minute",
+    "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute; 30 per hour",
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    "PROXY_FIX_HOPS": 0,
+    "PAGE_SIZE": 50,
+}
+
+# RECRUIT_<NAME> environment variables and how to read them.
+ENVIRONMENT = {
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
+    "RATELIMIT_ENABLED": ("RATELIMIT_ENABLED", lambda v: v.lower() not in ("0", "false", "no")),
+    "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "SECURE_COOKIES": ("SECURE_COOKIES", lambda v: v.lower() in ("1", "true", "yes")),
+    "PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
+    "SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
+    "RESUME_MAX_BYTES": ("RESUME_MAX_BYTES", int),
+}
+
+
+def load_config(app, overrides: dict | None) -> None:
+    """Fill app.config from defaults, instance/config.py, the environment and overrides."""
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for name, (key, parse) in ENVIRONMENT.items():
+        value = os.environ.get(f"RECRUIT_{name}")
+        if value not in (None, ""):
+            app.config[key] = parse(value)
+    app.config.update(overrides or {})
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'recruit.sqlite'}")
+    app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    if app.config.pop("SECURE_COOKIES", False):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the secret key kept in the instance folder, creating it (mode 0600) once."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

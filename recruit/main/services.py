@@ -1,0 +1,76 @@
+"""Figures for the home dashboard, each from one aggregate query."""
+
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+
+from recruit.candidates.models import Candidate, Stage, StageKind
+from recruit.events.models import FollowUp
+from recruit.extensions import db
+from recruit.placements.models import Evaluation, EvaluationKind, Placement
+from recruit.universities.models import Contact
+
+
+def pipeline_counts() -> list[tuple[Stage, int]]:
+    """Each active stage, in order, with how many candidates stand in it."""
+    counts = (
+        select(Candidate.stage_id, func.count().label("n")).group_by(Candidate.stage_id).subquery()
+    )
+    rows = db.session.execute(
+        select(Stage, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.stage_id == Stage.id)
+        .where(Stage.kind != StageKind.CLOSED, Stage.retired.is_(False))
+        .order_by(Stage.position)
+    ).all()
+    return [(stage, count) for stage, count in rows]
+
+
+def follow_ups_due(user, until: date) -> dict[str, int]:
+    """How many contacts and event follow-ups of this user are due by a date."""
+    contacts = db.session.scalar(
+        select(func.count())
+        .select_from(Contact)
+        .where(Contact.owner_id == user.id, Contact.next_follow_up_on <= until)
+    )
+    tasks = db.session.scalar(
+        select(func.count())
+        .select_from(FollowUp)
+        .where(
+            FollowUp.assignee_id == user.id,
+            FollowUp.done_at.is_(None),
+            FollowUp.due_on <= until,
+        )
+    )
+    return {"contacts": contacts or 0, "tasks": tasks or 0}
+
+
+def new_leads_since(moment: datetime) -> int:
+    """How many candidates arrived since a moment."""
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(Candidate).where(Candidate.created_at >= moment)
+        )
+        or 0
+    )
+
+
+def evaluations_due(until: date) -> int:
+    """How many supervisor evaluations fall due by a date and are not yet in."""
+    submitted = select(Evaluation.id).where(Evaluation.placement_id == Placement.id)
+    midterm_missing = ~submitted.where(
+        Evaluation.kind == EvaluationKind.SUPERVISOR_MIDTERM
+    ).exists()
+    final_missing = ~submitted.where(Evaluation.kind == EvaluationKind.SUPERVISOR_FINAL).exists()
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Placement)
+            .where(
+                or_(
+                    (Placement.midterm_due_on <= until) & midterm_missing,
+                    (Placement.final_due_on <= until) & final_missing,
+                )
+            )
+        )
+        or 0
+    )

@@ -1,0 +1,51 @@
+"""Imports every model so that metadata, migrations and the shell see the whole schema."""
+
+from recruit.admin.models import Setting
+from recruit.audit.models import AuditEntry
+from recruit.auth.models import User
+from recruit.candidates.models import (
+    Attachment,
+    Candidate,
+    CandidateEvent,
+    CandidateInterest,
+    Note,
+    Stage,
+    StageChange,
+    Tag,
+)
+from recruit.events.models import Event, FairVisit, FollowUp
+from recruit.placements.models import (
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationItem,
+    EvaluationRequest,
+    Placement,
+    Position,
+)
+from recruit.universities.models import Contact, Interaction, University
+
+__all__ = [
+    "Attachment",
+    "AuditEntry",
+    "Candidate",
+    "CandidateEvent",
+    "CandidateInterest",
+    "Contact",
+    "Evaluation",
+    "EvaluationAnswer",
+    "EvaluationItem",
+    "EvaluationRequest",
+    "Event",
+    "FairVisit",
+    "FollowUp",
+    "Interaction",
+    "Note",
+    "Placement",
+    "Position",
+    "Setting",
+    "Stage",
+    "StageChange",
+    "Tag",
+    "University",
+    "User",
+]

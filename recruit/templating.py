@@ -1,0 +1,59 @@
+"""Template helpers: navigation by role, and filters for dates and enum labels."""
+
+import enum
+from datetime import date, datetime
+
+from flask import request, url_for
+from flask_login import current_user
+
+from recruit.auth.models import Role
+
+# (label, endpoint, roles allowed or None for every signed-in user)
+NAVIGATION = [
+    ("Home", "main.dashboard", None),
+    ("Users", "admin.users", (Role.ADMIN,)),
+]
+
+
+def navigation() -> list[dict]:
+    """The menu entries the signed-in user may open."""
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for label, endpoint, roles in NAVIGATION:
+        if roles is None or current_user.has_role(*roles):
+            items.append(
+                {
+                    "label": label,
+                    "url": url_for(endpoint),
+                    "current": request.endpoint == endpoint,
+                }
+            )
+    return items
+
+
+def label(value) -> str:
+    """A readable label for an enum value: 'career_fair' becomes 'Career fair'."""
+    if value is None:
+        return ""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    return str(value).replace("_", " ").capitalize()
+
+
+def format_date(value: date | datetime | None, with_time: bool = False) -> str:
+    """Dates the way US offices write them: Nov 22, 2026."""
+    if value is None:
+        return ""
+    if with_time and isinstance(value, datetime):
+        return value.strftime("%b %-d, %Y %H:%M UTC")
+    return value.strftime("%b %-d, %Y")
+
+
+def register_template_helpers(app) -> None:
+    """Install filters and globals on the app's Jinja environment."""
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

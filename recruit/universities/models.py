@@ -1,0 +1,107 @@
+"""Universities the office works with, their contacts and every interaction with them."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recruit.auth.models import User
+from recruit.database import enum_type, utcnow
+from recruit.extensions import db
+
+
+class Partnership(enum.StrEnum):
+    """How far the office's relationship with a university has come."""
+
+    PROSPECT = "prospect"
+    ACTIVE = "active"
+    FORMAL_AGREEMENT = "formal_agreement"
+
+
+class ContactRole(enum.StrEnum):
+    """A contact's place at the university."""
+
+    CAREER_CENTER = "career_center"
+    FACULTY = "faculty"
+    STUDENT_ORG_ADVISOR = "student_org_advisor"
+    STUDENT_OFFICER = "student_officer"
+
+
+class InteractionKind(enum.StrEnum):
+    """How staff reached a contact."""
+
+    EMAIL = "email"
+    CALL = "call"
+    VISIT = "visit"
+    CLASS_TALK = "class_talk"
+    OTHER = "other"
+
+
+class University(db.Model):
+    """A university (or one of its colleges) the office recruits from."""
+
+    __tablename__ = "universities"
+    __table_args__ = (UniqueConstraint("name", "college", name="uq_universities_name_college"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    college: Mapped[str] = mapped_column(String(200), default="")
+    majors: Mapped[str] = mapped_column(String(500), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    state: Mapped[str] = mapped_column(String(2), default="", index=True)
+    partnership: Mapped[Partnership] = mapped_column(
+        enum_type(Partnership), default=Partnership.PROSPECT, index=True
+    )
+    agreement_on: Mapped[date | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    contacts: Mapped[list["Contact"]] = relationship(
+        back_populates="university", order_by="Contact.name"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.college}" if self.college else self.name
+
+
+class Contact(db.Model):
+    """A person at a university: career center staff, faculty, advisors, officers."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    university_id: Mapped[int] = mapped_column(ForeignKey("universities.id"), index=True)
+    role: Mapped[ContactRole] = mapped_column(enum_type(ContactRole))
+    name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    next_follow_up_on: Mapped[date | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    university: Mapped[University] = relationship(back_populates="contacts")
+    owner: Mapped[User | None] = relationship()
+    interactions: Mapped[list["Interaction"]] = relationship(
+        back_populates="contact", order_by="Interaction.occurred_on.desc()"
+    )
+
+
+class Interaction(db.Model):
+    """One logged touch with a contact."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (Index("ix_interactions_contact_date", "contact_id", "occurred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    kind: Mapped[InteractionKind] = mapped_column(enum_type(InteractionKind))
+    occurred_on: Mapped[date]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    contact: Mapped[Contact] = relationship(back_populates="interactions")
+    user: Mapped[User | None] = relationship()
