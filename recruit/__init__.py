@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from recruit.config import load_config
-from recruit.database import configure_engine, log_sqlite_version
+from recruit.database import configure_engine, include_in_migrations, log_sqlite_version
 from recruit.extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -24,7 +24,13 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_project_path("migrations")), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(_project_path("migrations")),
+        render_as_batch=True,
+        include_object=include_in_migrations,
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     _init_login(app)
@@ -74,11 +80,14 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from recruit import models  # noqa: F401  (the whole schema, for migrations)
+    from recruit.candidates import search  # noqa: F401  (its hooks keep the index in step)
     from recruit.admin.views import bp as admin_bp
     from recruit.auth.views import bp as auth_bp
+    from recruit.candidates.stage_views import bp as stages_bp
+    from recruit.candidates.views import bp as candidates_bp
     from recruit.main.views import bp as main_bp
 
-    for blueprint in (auth_bp, main_bp, admin_bp):
+    for blueprint in (auth_bp, main_bp, admin_bp, candidates_bp, stages_bp):
         app.register_blueprint(blueprint)
 
 

@@ -61,3 +61,12 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 def log_sqlite_version() -> None:
     """Say which SQLite library runs: versions before 3.51.3 carry a WAL-reset bug."""
     log.info("SQLite library version %s", sqlite3.sqlite_version)
+
+
+# Tables that migrations create by hand and the models do not describe.
+UNMODELLED_TABLES = ("candidate_search",)
+
+
+def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
+    """Keep autogenerate away from the search index and SQLite's FTS shadow tables."""
+    return not (type_ == "table" and name and name.startswith(UNMODELLED_TABLES))

@@ -11,6 +11,9 @@ from recruit.auth.models import Role
 # (label, endpoint, roles allowed or None for every signed-in user)
 NAVIGATION = [
     ("Home", "main.dashboard", None),
+    ("Board", "candidates.board", None),
+    ("Candidates", "candidates.index", None),
+    ("Stages", "stages.index", (Role.ADMIN,)),
     ("Users", "admin.users", (Role.ADMIN,)),
 ]
 

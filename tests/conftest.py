@@ -27,12 +27,23 @@ def _database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
 
 
+# Each run on PostgreSQL gets a schema of its own, so runs side by side never collide.
+PG_SCHEMA = f"recruit_test_{os.getpid()}"
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("postgresql"):
+        return {"connect_args": {"options": f"-csearch_path={PG_SCHEMA}"}}
+    return {}
+
+
 def base_config(url: str, instance_path) -> dict:
     """The configuration every test app starts from."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(url),
         "INSTANCE_PATH": str(instance_path),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
@@ -45,17 +56,23 @@ def base_config(url: str, instance_path) -> dict:
 def database_url(tmp_path_factory):
     """A database migrated to the latest schema once for the whole run."""
     url = _database_url(tmp_path_factory)
-    if url.startswith("postgresql"):
+    postgres = url.startswith("postgresql")
+    if postgres:
         engine = create_engine(url)
         with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
         engine.dispose()
     app = create_app(base_config(url, tmp_path_factory.mktemp("instance")))
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return url
+    yield url
+    if postgres:
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        engine.dispose()
 
 
 def _empty_all_tables() -> None:
@@ -83,6 +100,27 @@ def app(database_url, tmp_path, config_overrides):
         db.session.remove()
         _empty_all_tables()
         db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Return a callable that builds a further app; bare=True starts from no test settings."""
+    made = []
+
+    def make(config=None, bare=False):
+        n = len(made)
+        instance = tmp_path / f"instance-{n}"
+        start = {"INSTANCE_PATH": str(instance)}
+        if not bare:
+            start = base_config(f"sqlite:///{tmp_path / f'app-{n}.sqlite'}", instance)
+        new_app = create_app({**start, **(config or {})})
+        made.append(new_app)
+        return new_app
+
+    yield make
+    for new_app in made:
+        with new_app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -65,6 +65,19 @@ class Source(enum.StrEnum):
     IMPORT = "import"
 
 
+# Areas of procurement students may say they care about (the interest form offers them).
+PROCUREMENT_AREAS = [
+    "Sourcing and solicitations",
+    "Contract management",
+    "Vendor relations",
+    "Market research and analytics",
+    "Procurement policy and law",
+    "Supplier diversity",
+    "Technology and IT purchasing",
+    "Construction and facilities",
+]
+
+
 class Stage(db.Model):
     """A pipeline stage; admins rename, reorder, add and retire them."""
 
@@ -150,7 +163,9 @@ class Candidate(db.Model):
         order_by="StageChange.created_at.desc(), StageChange.id.desc()",
     )
     attachments: Mapped[list["Attachment"]] = relationship(back_populates="candidate")
-    event_links: Mapped[list["CandidateEvent"]] = relationship(back_populates="candidate")
+    event_links: Mapped[list["CandidateEvent"]] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -1,0 +1,114 @@
+"""Forms for candidates: profile, moves, notes, bulk actions and merges."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from recruit.candidates.models import (
+    PROCUREMENT_AREAS,
+    ClassStanding,
+    Interest,
+    Source,
+    Term,
+)
+from recruit.candidates.services import CLOSE_REASONS
+from recruit.templating import label
+
+
+def enum_choices(enum_class, blank: str | None = None) -> list[tuple[str, str]]:
+    """Select choices for an enum, optionally led by a blank choice."""
+    choices = [(member.value, label(member)) for member in enum_class]
+    return ([("", blank)] if blank is not None else []) + choices
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices shown as checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class CandidateForm(FlaskForm):
+    """Create or edit a candidate: one form for both."""
+
+    first_name = StringField("First name", validators=[InputRequired(), Length(max=100)])
+    last_name = StringField("Last name", validators=[InputRequired(), Length(max=100)])
+    email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
+    phone = StringField("Phone (optional)", validators=[Optional(), Length(max=40)])
+    university_id = SelectField("University", coerce=str, validate_choice=True)
+    university_other = StringField(
+        "University, if not listed", validators=[Optional(), Length(max=200)]
+    )
+    major = StringField("Major", validators=[Optional(), Length(max=120)])
+    class_standing = SelectField("Class standing", choices=enum_choices(ClassStanding, "Not given"))
+    grad_term = SelectField("Expected graduation term", choices=enum_choices(Term, "Not given"))
+    grad_year = IntegerField(
+        "Expected graduation year",
+        validators=[Optional(), NumberRange(min=1990, max=date.today().year + 8)],
+    )
+    interests = MultiCheckboxField("Interested in", choices=enum_choices(Interest))
+    availability = StringField("When they can start", validators=[Optional(), Length(max=200)])
+    procurement_areas = MultiCheckboxField(
+        "Areas of procurement", choices=[(a, a) for a in PROCUREMENT_AREAS]
+    )
+    source = SelectField("Source", choices=enum_choices(Source))
+    source_event_id = SelectField("Source event", coerce=str, validate_choice=True)
+    rating = SelectField(
+        "Rating", choices=[("", "Not rated")] + [(str(n), f"{n} of 5") for n in range(1, 6)]
+    )
+    tags = StringField(
+        "Tags", validators=[Optional(), Length(max=400)], description="Separate with commas."
+    )
+    consent = BooleanField("The student agreed to be contacted about opportunities")
+    resume = FileField("Resume (PDF, optional)")
+    confirm_duplicate = BooleanField("Save anyway: this is a different person")
+
+
+class MoveForm(FlaskForm):
+    """Move a candidate to a stage; the version proves the mover saw the current card."""
+
+    to_stage = SelectField("Move to", coerce=str)
+    version = HiddenField(validators=[InputRequired()])
+    # The stage service checks the reason against the closed stage it goes with.
+    reason = SelectField(
+        "Reason", choices=[("", "Choose a reason"), *CLOSE_REASONS], validate_choice=False
+    )
+    comment = StringField("Comment (optional)", validators=[Optional(), Length(max=500)])
+    next = HiddenField()
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Add a note", validators=[InputRequired(), Length(max=5000)])
+
+
+class BulkForm(FlaskForm):
+    """An action on the candidates selected in the list."""
+
+    ids = SelectMultipleField("Candidates", coerce=str, validate_choice=False)
+    action = SelectField(
+        "With the selected",
+        choices=[("move", "Move to stage"), ("tag", "Add tag"), ("export", "Export CSV")],
+    )
+    to_stage = SelectField("Stage", coerce=str, validate_choice=False)
+    tag = StringField("Tag", validators=[Optional(), Length(max=40)])
+    next = HiddenField()
+
+
+class MergeForm(FlaskForm):
+    other_email = EmailField(
+        "Email of the duplicate record", validators=[InputRequired(), Length(max=254)]
+    )
+    confirm = BooleanField("I checked: both records are the same person")

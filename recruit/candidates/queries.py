@@ -1,0 +1,260 @@
+"""The queries behind the candidate list and the board, built once from the URL's filters."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from recruit.candidates import search
+from recruit.candidates.models import (
+    Attachment,
+    Candidate,
+    CandidateEvent,
+    CandidateInterest,
+    Interest,
+    Stage,
+    StageKind,
+    Tag,
+    Term,
+    candidate_tags,
+)
+from recruit.extensions import db
+from recruit.universities.models import University
+
+BOARD_COLUMN_SIZE = 25
+SORTS = {
+    "name": (Candidate.last_name, Candidate.first_name),
+    "university": (University.name,),
+    "stage": (Stage.position,),
+    "graduation": (Candidate.grad_year, Candidate.grad_term),
+    "rating": (Candidate.rating,),
+    "days": (Candidate.stage_entered_at,),
+    "added": (Candidate.created_at,),
+}
+STATUSES = ("open", "closed", "all")
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+@dataclass
+class CandidateFilters:
+    """What the list or board shows, read from (and written back to) the query string."""
+
+    q: str = ""
+    stage: int | None = None
+    university: int | None = None
+    event: int | None = None
+    interest: str = ""
+    graduation: str = ""
+    tag: str = ""
+    rating: int | None = None
+    resume: bool = False
+    status: str = "open"
+    sort: str = ""
+    direction: str = "asc"
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args) -> "CandidateFilters":
+        """Parse filters from a query string, ignoring anything malformed."""
+        interest = args.get("interest", "")
+        graduation = args.get("graduation", "")
+        rating = _int(args.get("rating"))
+        return cls(
+            q=args.get("q", "").strip()[:200],
+            stage=_int(args.get("stage")),
+            university=_int(args.get("university")),
+            event=_int(args.get("event")),
+            interest=interest if interest in Interest._value2member_map_ else "",
+            graduation=graduation if _graduation(graduation) else "",
+            tag=args.get("tag", "").strip()[:40],
+            rating=rating if rating and rating <= 5 else None,
+            resume=args.get("resume") == "1",
+            status=args.get("status") if args.get("status") in STATUSES else "open",
+            sort=args.get("sort") if args.get("sort") in SORTS else "",
+            direction="desc" if args.get("direction") == "desc" else "asc",
+        )
+
+    def as_args(self, **changes) -> dict:
+        """The query-string arguments for these filters, with some changed."""
+        values = {
+            "q": self.q,
+            "stage": self.stage,
+            "university": self.university,
+            "event": self.event,
+            "interest": self.interest,
+            "graduation": self.graduation,
+            "tag": self.tag,
+            "rating": self.rating,
+            "resume": "1" if self.resume else "",
+            "status": "" if self.status == "open" else self.status,
+            "sort": self.sort,
+            "direction": "" if self.direction == "asc" else self.direction,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in (None, "")}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_args(status=""))
+
+
+def _graduation(value: str) -> tuple[Term, int] | None:
+    term, _, year = value.partition("-")
+    if term in Term._value2member_map_ and year.isdigit() and 1990 < int(year) < 2100:
+        return Term(term), int(year)
+    return None
+
+
+def graduation_choices(today: date) -> list[tuple[str, str]]:
+    """Graduation terms a filter offers: from last year to five years ahead."""
+    return [
+        (f"{term.value}-{year}", f"{term.value.capitalize()} {year}")
+        for year in range(today.year - 1, today.year + 6)
+        for term in Term
+    ]
+
+
+def conditions(filters: CandidateFilters) -> list:
+    """The WHERE clauses shared by the list, the board and exports."""
+    where = []
+    if filters.university:
+        where.append(Candidate.university_id == filters.university)
+    if filters.event:
+        where.append(
+            select(CandidateEvent.candidate_id)
+            .where(
+                CandidateEvent.candidate_id == Candidate.id,
+                CandidateEvent.event_id == filters.event,
+            )
+            .exists()
+        )
+    if filters.interest:
+        where.append(
+            select(CandidateInterest.candidate_id)
+            .where(
+                CandidateInterest.candidate_id == Candidate.id,
+                CandidateInterest.interest == Interest(filters.interest),
+            )
+            .exists()
+        )
+    if filters.graduation:
+        term, year = _graduation(filters.graduation)
+        where.append(and_(Candidate.grad_term == term, Candidate.grad_year == year))
+    if filters.tag:
+        where.append(
+            select(candidate_tags.c.candidate_id)
+            .join(Tag, Tag.id == candidate_tags.c.tag_id)
+            .where(
+                candidate_tags.c.candidate_id == Candidate.id,
+                func.lower(Tag.name) == filters.tag.lower(),
+            )
+            .exists()
+        )
+    if filters.rating:
+        where.append(Candidate.rating >= filters.rating)
+    if filters.resume:
+        where.append(
+            select(Attachment.id)
+            .where(Attachment.candidate_id == Candidate.id, Attachment.deleted_at.is_(None))
+            .exists()
+        )
+    return where
+
+
+def _with_search(query: Select, filters: CandidateFilters) -> tuple[Select, object]:
+    matches = search.matching(filters.q, db.engine.dialect.name) if filters.q else None
+    if matches is None:
+        return query, None
+    found = matches.subquery("found")
+    return query.join(found, found.c.candidate_id == Candidate.id), found.c.rank
+
+
+def list_query(filters: CandidateFilters) -> Select:
+    """Candidates for the list page (and its CSV), filtered, searched and sorted."""
+    query = (
+        select(Candidate)
+        .join(Stage, Stage.id == Candidate.stage_id)
+        .outerjoin(University, University.id == Candidate.university_id)
+        .where(*conditions(filters))
+        .options(
+            joinedload(Candidate.university),
+            joinedload(Candidate.stage),
+            selectinload(Candidate.tags),
+            selectinload(Candidate.interests),
+        )
+    )
+    if filters.stage:
+        query = query.where(Candidate.stage_id == filters.stage)
+    elif filters.status == "open":
+        query = query.where(Stage.kind != StageKind.CLOSED)
+    elif filters.status == "closed":
+        query = query.where(Stage.kind == StageKind.CLOSED)
+    query, rank = _with_search(query, filters)
+    if filters.sort:
+        columns = SORTS[filters.sort]
+        order = [c.desc() if filters.direction == "desc" else c.asc() for c in columns]
+    elif rank is not None:
+        order = [rank]
+    else:
+        order = [Candidate.created_at.desc()]
+    return query.order_by(*order, Candidate.id)
+
+
+def board_stages() -> list[Stage]:
+    """The board's columns: stages that are not closed or retired, in order."""
+    return list(
+        db.session.scalars(
+            select(Stage)
+            .where(Stage.kind != StageKind.CLOSED, Stage.retired.is_(False))
+            .order_by(Stage.position)
+        )
+    )
+
+
+def board_counts(filters: CandidateFilters) -> dict[int, int]:
+    """How many candidates each stage holds under the filters, counted in SQL."""
+    query = select(Candidate.stage_id, func.count()).where(*conditions(filters))
+    query, _rank = _with_search(query, filters)
+    return dict(db.session.execute(query.group_by(Candidate.stage_id)).all())
+
+
+def board_cards(
+    filters: CandidateFilters, stage_ids: list[int], offset: int = 0, limit: int = BOARD_COLUMN_SIZE
+) -> dict[int, list[Candidate]]:
+    """The cards of each column (latest arrivals first), in one query for all columns."""
+    position = (
+        func.row_number()
+        .over(
+            partition_by=Candidate.stage_id,
+            order_by=(Candidate.stage_entered_at.desc(), Candidate.id.desc()),
+        )
+        .label("position")
+    )
+    ranked = select(Candidate.id, position).where(
+        Candidate.stage_id.in_(stage_ids), *conditions(filters)
+    )
+    ranked, _rank = _with_search(ranked, filters)
+    ranked = ranked.subquery("ranked")
+    query = (
+        select(Candidate)
+        .join(ranked, ranked.c.id == Candidate.id)
+        .where(ranked.c.position > offset, ranked.c.position <= offset + limit)
+        .order_by(ranked.c.position)
+        .options(
+            joinedload(Candidate.university),
+            selectinload(Candidate.tags),
+            selectinload(Candidate.interests),
+        )
+    )
+    columns: dict[int, list[Candidate]] = {stage_id: [] for stage_id in stage_ids}
+    for candidate in db.session.scalars(query):
+        columns[candidate.stage_id].append(candidate)
+    return columns

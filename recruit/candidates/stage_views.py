@@ -1,0 +1,116 @@
+"""Admin pages for the pipeline's stages: rename, reorder, add, close or retire."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectField, StringField
+from wtforms.validators import InputRequired, Length
+
+from recruit.auth.access import roles_required
+from recruit.auth.models import Role
+from recruit.candidates import services
+from recruit.candidates.forms import enum_choices
+from recruit.candidates.models import Stage, StageKind
+from recruit.extensions import db
+
+bp = Blueprint("stages", __name__, url_prefix="/admin/stages")
+
+
+class StageForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired(), Length(max=60)])
+    kind = SelectField(
+        "Kind",
+        choices=enum_choices(StageKind),
+        description="Active stages make the board; closed ones need a reason; hired is the goal.",
+    )
+
+
+class RetireForm(FlaskForm):
+    move_to = SelectField("Move its candidates to", coerce=str, validate_choice=False)
+
+
+@bp.before_request
+@roles_required(Role.ADMIN)
+def admins_only():
+    """Only admins change the pipeline."""
+
+
+@bp.get("/")
+def index():
+    """The stages in order, with how many candidates each holds."""
+    stages = db.session.scalars(select(Stage).order_by(Stage.retired, Stage.position)).all()
+    retire = RetireForm()
+    retire.move_to.choices = [("", "Nobody to move")] + [
+        (str(s.id), s.name) for s in stages if not s.retired
+    ]
+    return render_template(
+        "candidates/stages.html",
+        stages=stages,
+        counts=services.stage_counts(),
+        form=StageForm(formdata=None),
+        retire=retire,
+    )
+
+
+@bp.post("/")
+def create():
+    """Add a stage at the end."""
+    form = StageForm()
+    if form.validate():
+        try:
+            stage = services.add_stage(form.name.data, form.kind.data, current_user)
+        except services.StageRefused as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Added {stage.name}.", "success")
+    else:
+        flash("Give the new stage a name.", "error")
+    return redirect(url_for("stages.index"))
+
+
+@bp.post("/<int:stage_id>")
+def update(stage_id: int):
+    """Rename a stage or change its kind."""
+    stage = db.get_or_404(Stage, stage_id)
+    form = StageForm()
+    if form.validate():
+        try:
+            services.update_stage(stage, form.name.data, form.kind.data, current_user)
+        except services.StageRefused as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Saved {stage.name}.", "success")
+    else:
+        flash("A stage needs a name of up to 60 characters.", "error")
+    return redirect(url_for("stages.index"))
+
+
+@bp.post("/<int:stage_id>/shift")
+def shift(stage_id: int):
+    """Move a stage up or down the pipeline."""
+    stage = db.get_or_404(Stage, stage_id)
+    services.shift_stage(stage, -1 if request.form.get("direction") == "up" else 1, current_user)
+    db.session.commit()
+    return redirect(url_for("stages.index"))
+
+
+@bp.post("/<int:stage_id>/retire")
+def retire(stage_id: int):
+    """Retire a stage, moving its candidates first."""
+    stage = db.get_or_404(Stage, stage_id)
+    form = RetireForm()
+    target_id = form.move_to.data or ""
+    move_to = db.session.get(Stage, int(target_id)) if target_id.isdigit() else None
+    try:
+        moved = services.retire_stage(stage, move_to, current_user)
+    except (services.StageRefused, services.MoveRefused) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"Retired {stage.name}; moved {moved} candidates.", "success")
+    return redirect(url_for("stages.index"))

@@ -1,0 +1,519 @@
+"""Candidate pages: the list and search, the board, a candidate's page, edits and moves."""
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from recruit.audit.services import record
+from recruit.auth.access import roles_required, safe_next_url
+from recruit.auth.models import Role
+from recruit.candidates import queries, search, services
+from recruit.candidates.forms import BulkForm, CandidateForm, MergeForm, MoveForm, NoteForm
+from recruit.candidates.models import (
+    Attachment,
+    Candidate,
+    CandidateEvent,
+    Note,
+    Stage,
+    StageChange,
+    StageKind,
+)
+from recruit.database import utcnow
+from recruit.events.models import Event
+from recruit.exports import csv_response
+from recruit.extensions import db
+from recruit.pagination import paginate
+from recruit.placements.models import Placement
+from recruit.templating import label
+from recruit.universities.models import University
+
+bp = Blueprint("candidates", __name__, url_prefix="/candidates")
+
+STAFF = (Role.HR, Role.OUTREACH)
+HR = (Role.HR,)
+
+
+def get_candidate(candidate_id: int) -> Candidate:
+    """The candidate or 404."""
+    return db.get_or_404(Candidate, candidate_id)
+
+
+def wants_json() -> bool:
+    """Did the board's script ask (rather than a plain form post)?"""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _stage_choices(include_closed: bool = True) -> list[tuple[str, str]]:
+    query = select(Stage).where(Stage.retired.is_(False)).order_by(Stage.position)
+    if not include_closed:
+        query = query.where(Stage.kind != StageKind.CLOSED)
+    return [(str(stage.id), stage.name) for stage in db.session.scalars(query)]
+
+
+def _filter_options() -> dict:
+    """What the filter bar offers: three small queries whatever the number of candidates."""
+    return {
+        "universities": db.session.execute(
+            select(University.id, University.name).order_by(University.name)
+        ).all(),
+        "events": db.session.execute(
+            select(Event.id, Event.name).order_by(Event.starts_on.desc()).limit(200)
+        ).all(),
+        "stages": db.session.scalars(select(Stage).order_by(Stage.position)).all(),
+        "graduations": queries.graduation_choices(date.today()),
+    }
+
+
+# --- list, search, export, bulk -------------------------------------------------------
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def index():
+    """Find candidates: search, filters, sorting, pages."""
+    filters = queries.CandidateFilters.from_args(request.args)
+    page = paginate(queries.list_query(filters), request.args)
+    matches = (
+        search.highlights(db.session.connection(), filters.q, [c.id for c in page.items])
+        if filters.q
+        else {}
+    )
+    bulk = BulkForm()
+    bulk.to_stage.choices = _stage_choices()
+    return render_template(
+        "candidates/index.html",
+        page=page,
+        filters=filters,
+        matches=matches,
+        options=_filter_options(),
+        bulk=bulk,
+        now=utcnow(),
+    )
+
+
+EXPORT_HEADER = [
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "university",
+    "major",
+    "class_standing",
+    "graduation",
+    "interests",
+    "stage",
+    "rating",
+    "tags",
+    "source",
+    "added",
+]
+
+
+def _export_rows(candidates):
+    for c in candidates:
+        yield [
+            c.id,
+            c.first_name,
+            c.last_name,
+            c.email,
+            c.phone,
+            c.university.name if c.university else c.university_other,
+            c.major,
+            label(c.class_standing),
+            f"{label(c.grad_term)} {c.grad_year or ''}".strip(),
+            "; ".join(label(i.interest) for i in c.interests),
+            c.stage.name,
+            c.rating or "",
+            "; ".join(t.name for t in c.tags),
+            label(c.source),
+            c.created_at.date().isoformat(),
+        ]
+
+
+def _export(query, description: dict):
+    candidates = db.session.scalars(query).all()
+    record("candidate.export", user=current_user, count=len(candidates), **description)
+    db.session.commit()
+    return csv_response(
+        f"candidates-{date.today().isoformat()}.csv", EXPORT_HEADER, _export_rows(candidates)
+    )
+
+
+@bp.get("/export.csv")
+@roles_required(*HR)
+def export():
+    """Download the filtered list as CSV; the audit log records who took what."""
+    filters = queries.CandidateFilters.from_args(request.args)
+    return _export(queries.list_query(filters), {"filters": filters.as_args()})
+
+
+@bp.post("/bulk")
+@roles_required(*HR)
+def bulk():
+    """Move, tag or export the candidates selected in the list."""
+    form = BulkForm()
+    form.to_stage.choices = _stage_choices()
+    back = safe_next_url(form.next.data) or url_for("candidates.index")
+    ids = sorted({int(i) for i in form.ids.data or [] if str(i).isdigit()})[:500]
+    if not form.validate() or not ids:
+        flash("Select at least one candidate, then an action.", "error")
+        return redirect(back)
+    selected = select(Candidate).where(Candidate.id.in_(ids))
+    if form.action.data == "export":
+        return _export(
+            selected.options(selectinload(Candidate.tags)).order_by(Candidate.id),
+            {"ids": ids},
+        )
+    if form.action.data == "tag":
+        names = services.parse_tags(form.tag.data or "")
+        if not names:
+            flash("Type the tag to add.", "error")
+            return redirect(back)
+        for candidate in db.session.scalars(selected.options(selectinload(Candidate.tags))):
+            services.set_tags(candidate, [t.name for t in candidate.tags] + names)
+        db.session.commit()
+        flash(f"Tagged {len(ids)} candidates “{names[0]}”.", "success")
+        return redirect(back)
+    to_stage = db.session.get(Stage, int(form.to_stage.data or 0))
+    if to_stage is None:
+        flash("Choose the stage to move them to.", "error")
+        return redirect(back)
+    moved, refused = 0, []
+    for candidate in db.session.scalars(selected):
+        try:
+            with db.session.begin_nested():
+                services.move_candidate(candidate, to_stage, current_user, None)
+            moved += 1
+        except services.MoveRefused as error:
+            refused.append(str(error))
+    db.session.commit()
+    flash(f"Moved {moved} to {to_stage.name}.", "success")
+    for message in refused[:5]:
+        flash(message, "warning")
+    return redirect(back)
+
+
+# --- the board -------------------------------------------------------------------------
+
+
+@bp.get("/board")
+@roles_required(*STAFF)
+def board():
+    """One column per active stage, with counts and the latest cards."""
+    filters = queries.CandidateFilters.from_args(request.args)
+    stages = queries.board_stages()
+    cards = queries.board_cards(filters, [s.id for s in stages])
+    return render_template(
+        "candidates/board.html",
+        stages=stages,
+        cards=cards,
+        counts=queries.board_counts(filters),
+        filters=filters,
+        options=_filter_options(),
+        move_choices=[(str(s.id), s.name) for s in stages],
+        column_size=queries.BOARD_COLUMN_SIZE,
+        now=utcnow(),
+    )
+
+
+@bp.get("/board/stages/<int:stage_id>")
+@roles_required(*STAFF)
+def board_column(stage_id: int):
+    """More cards of one column: a page of its own, or just the cards for the script."""
+    stage = db.get_or_404(Stage, stage_id)
+    filters = queries.CandidateFilters.from_args(request.args)
+    offset = max(0, min(queries._int(request.args.get("offset")) or 0, 1_000_000))
+    size = queries.BOARD_COLUMN_SIZE
+    cards = queries.board_cards(filters, [stage.id], offset=offset, limit=size)[stage.id]
+    count = queries.board_counts(filters).get(stage.id, 0)
+    template = (
+        "candidates/_column_cards.html"
+        if request.args.get("partial")
+        else ("candidates/column.html")
+    )
+    return render_template(
+        template,
+        stage=stage,
+        cards=cards,
+        count=count,
+        offset=offset,
+        filters=filters,
+        move_choices=[(str(s.id), s.name) for s in queries.board_stages()],
+        column_size=size,
+        now=utcnow(),
+    )
+
+
+# --- one candidate ---------------------------------------------------------------------
+
+
+@bp.get("/<int:candidate_id>")
+@roles_required(*STAFF)
+def detail(candidate_id: int):
+    """Everything about one candidate, with the stage history as a timeline."""
+    candidate = db.session.scalar(
+        select(Candidate)
+        .where(Candidate.id == candidate_id)
+        .options(
+            selectinload(Candidate.tags),
+            selectinload(Candidate.interests),
+            selectinload(Candidate.notes).joinedload(Note.user),
+            selectinload(Candidate.history).joinedload(StageChange.user),
+            selectinload(Candidate.history).joinedload(StageChange.from_stage),
+            selectinload(Candidate.history).joinedload(StageChange.to_stage),
+            selectinload(Candidate.attachments),
+            selectinload(Candidate.event_links).joinedload(CandidateEvent.event),
+        )
+    )
+    if candidate is None:
+        abort(404)
+    placements = db.session.scalars(
+        select(Placement)
+        .where(Placement.candidate_id == candidate.id)
+        .options(selectinload(Placement.position), selectinload(Placement.evaluations))
+        .order_by(Placement.starts_on.desc())
+    ).all()
+    move = MoveForm(formdata=None, version=candidate.version)
+    move.to_stage.choices = _stage_choices()
+    move.to_stage.data = str(candidate.stage_id)
+    return render_template(
+        "candidates/detail.html",
+        candidate=candidate,
+        placements=placements,
+        move=move,
+        note_form=NoteForm(formdata=None),
+        now=utcnow(),
+        reasons=services.CLOSE_REASON_LABELS,
+    )
+
+
+def _fill_choices(form: CandidateForm) -> None:
+    form.university_id.choices = [("", "Not listed / not given")] + [
+        (str(i), name) for i, name in _filter_options()["universities"]
+    ]
+    form.source_event_id.choices = [("", "None")] + [
+        (str(i), name) for i, name in _filter_options()["events"]
+    ]
+
+
+def _profile_values(form: CandidateForm) -> dict:
+    def optional_int(value):
+        return int(value) if value else None
+
+    return {
+        "first_name": form.first_name.data.strip(),
+        "last_name": form.last_name.data.strip(),
+        "email": form.email.data.strip(),
+        "phone": (form.phone.data or "").strip(),
+        "university_id": optional_int(form.university_id.data),
+        "university_other": (form.university_other.data or "").strip(),
+        "major": (form.major.data or "").strip(),
+        "class_standing": form.class_standing.data or None,
+        "grad_term": form.grad_term.data or None,
+        "grad_year": form.grad_year.data,
+        "availability": (form.availability.data or "").strip(),
+        "procurement_areas": list(form.procurement_areas.data or []),
+        "source": form.source.data,
+        "source_event_id": optional_int(form.source_event_id.data),
+        "rating": optional_int(form.rating.data),
+    }
+
+
+def _resume_from(form: CandidateForm) -> tuple[bytes | None, bool]:
+    """The checked resume bytes (or None), and whether the form is still valid."""
+    upload = form.resume.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None, True
+    try:
+        return services.check_resume(upload), True
+    except services.ResumeRejected as error:
+        form.resume.errors = [*form.resume.errors, str(error)]
+        return None, False
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def create():
+    """Add a candidate by hand."""
+    return _save(None)
+
+
+@bp.route("/<int:candidate_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit(candidate_id: int):
+    """Edit a candidate's profile."""
+    return _save(get_candidate(candidate_id))
+
+
+def _save(candidate: Candidate | None):
+    form = CandidateForm(obj=candidate)
+    _fill_choices(form)
+    if request.method == "GET" and candidate is not None:
+        form.university_id.data = str(candidate.university_id or "")
+        form.source_event_id.data = str(candidate.source_event_id or "")
+        form.rating.data = str(candidate.rating or "")
+        form.class_standing.data = (
+            candidate.class_standing.value if candidate.class_standing else ""
+        )
+        form.grad_term.data = candidate.grad_term.value if candidate.grad_term else ""
+        form.source.data = candidate.source.value
+        form.interests.data = [ci.interest.value for ci in candidate.interests]
+        form.tags.data = ", ".join(t.name for t in candidate.tags)
+        form.consent.data = candidate.consent_at is not None
+    duplicates = []
+    if form.validate_on_submit():
+        resume, ok = _resume_from(form)
+        values = _profile_values(form)
+        duplicates = services.likely_duplicates(
+            values["email"],
+            values["first_name"],
+            values["last_name"],
+            values["university_id"],
+            exclude_id=candidate.id if candidate else None,
+        )
+        same_email = [d for d in duplicates if d.email.lower() == values["email"].lower()]
+        if same_email:
+            form.email.errors = ["Another candidate already has this email."]
+        elif duplicates and not form.confirm_duplicate.data:
+            ok = False
+        if ok and not form.email.errors:
+            tags = services.parse_tags(form.tags.data or "")
+            if candidate is None:
+                values["consent_at"] = utcnow() if form.consent.data else None
+                candidate = services.create_candidate(
+                    values, form.interests.data, tags, current_user
+                )
+            else:
+                if form.consent.data and candidate.consent_at is None:
+                    values["consent_at"] = utcnow()
+                elif not form.consent.data:
+                    values["consent_at"] = None
+                services.update_candidate(
+                    candidate, values, form.interests.data, tags, current_user
+                )
+            if resume is not None:
+                services.store_resume(candidate, form.resume.data.filename, resume, current_user)
+            db.session.commit()
+            flash(f"{candidate.full_name} is saved.", "success")
+            return redirect(url_for("candidates.detail", candidate_id=candidate.id))
+    elif request.method == "POST":
+        _resume_from(form)
+    return render_template(
+        "candidates/form.html", form=form, candidate=candidate, duplicates=duplicates
+    )
+
+
+@bp.post("/<int:candidate_id>/move")
+@roles_required(*HR)
+def move(candidate_id: int):
+    """Move a candidate between stages: from the board's drag and drop, its Move to
+    control, or the candidate page. A stale move is refused with 409."""
+    candidate = get_candidate(candidate_id)
+    form = MoveForm()
+    form.to_stage.choices = _stage_choices()
+    back = safe_next_url(form.next.data) or url_for("candidates.detail", candidate_id=candidate.id)
+    to_stage = None
+    if form.validate() and form.version.data.isdigit():
+        to_stage = db.session.get(Stage, int(form.to_stage.data))
+    if to_stage is None:
+        return _move_answer("Choose a stage to move to.", 400, back, candidate)
+    try:
+        services.move_candidate(
+            candidate,
+            to_stage,
+            current_user,
+            int(form.version.data),
+            reason=form.reason.data or None,
+            comment=form.comment.data or "",
+        )
+    except services.StaleMove as error:
+        db.session.rollback()
+        return _move_answer(str(error), 409, back, get_candidate(candidate_id))
+    except services.MoveRefused as error:
+        db.session.rollback()
+        return _move_answer(str(error), 422, back, candidate)
+    db.session.commit()
+    return _move_answer(f"{candidate.full_name} moved to {to_stage.name}.", 200, back, candidate)
+
+
+def _move_answer(message: str, status: int, back: str, candidate: Candidate):
+    if wants_json():
+        return jsonify(
+            ok=status == 200,
+            message=message,
+            stage_id=candidate.stage_id,
+            version=candidate.version,
+        ), status
+    flash(message, "success" if status == 200 else "error")
+    return redirect(back, 303)
+
+
+@bp.post("/<int:candidate_id>/notes")
+@roles_required(*STAFF)
+def add_note(candidate_id: int):
+    """Add a note to a candidate."""
+    candidate = get_candidate(candidate_id)
+    form = NoteForm()
+    if form.validate():
+        services.add_note(candidate, form.body.data, current_user)
+        db.session.commit()
+        flash("Note added.", "success")
+    else:
+        flash("Write something in the note first.", "error")
+    return redirect(url_for("candidates.detail", candidate_id=candidate.id) + "#notes")
+
+
+@bp.get("/<int:candidate_id>/resumes/<int:attachment_id>")
+@roles_required(*STAFF)
+def resume(candidate_id: int, attachment_id: int):
+    """Download a resume, always as an attachment, never shown inline."""
+    attachment = db.get_or_404(Attachment, attachment_id)
+    if attachment.candidate_id != candidate_id or attachment.deleted_at is not None:
+        abort(404)
+    path = services.resume_path(attachment)
+    if not path.is_file():
+        abort(404)
+    record("candidate.resume_download", user=current_user, target=attachment.candidate)
+    db.session.commit()
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=attachment.original_name,
+    )
+
+
+@bp.route("/<int:candidate_id>/merge", methods=["GET", "POST"])
+@roles_required(*HR)
+def merge(candidate_id: int):
+    """Fold a duplicate record into this one."""
+    keep = get_candidate(candidate_id)
+    form = MergeForm()
+    duplicate = None
+    if form.validate_on_submit():
+        duplicate = services.candidate_by_email(form.other_email.data)
+        if duplicate is None or duplicate.id == keep.id:
+            form.other_email.errors = ["No other candidate has this email."]
+        elif not form.confirm.data:
+            form.confirm.errors = ["Check both records, then tick this box to merge."]
+        else:
+            name = duplicate.full_name
+            services.merge_candidates(keep, duplicate, current_user)
+            db.session.commit()
+            flash(f"{name}'s duplicate record is merged into this one.", "success")
+            return redirect(url_for("candidates.detail", candidate_id=keep.id))
+    return render_template("candidates/merge.html", keep=keep, form=form, duplicate=duplicate)

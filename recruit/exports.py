@@ -1,0 +1,29 @@
+"""CSV exports that a spreadsheet can open without running anything."""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from flask import Response
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """A cell's text, with a leading quote where a spreadsheet would see a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:
+    """A CSV download of rows, every cell neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe(cell) for cell in row])
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

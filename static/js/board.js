@@ -1,0 +1,151 @@
+// Enhances a kanban board that already works without JavaScript: each card's own
+// "Move to" form is posted in the background (by drag and drop or by the form),
+// the card moves and the counts change in place; a refused move (409) puts the card
+// where it really is and says who moved it.
+(function () {
+  "use strict";
+
+  const board = document.querySelector("[data-board]");
+  if (!board) return;
+  const status = document.querySelector("[data-board-status]");
+  let dragged = null;
+
+  function say(message, kind) {
+    if (!status) return;
+    status.textContent = message;
+    status.className = "board-status board-status--" + (kind || "info");
+  }
+
+  function columnOf(stageId) {
+    return board.querySelector('[data-stage-id="' + stageId + '"]');
+  }
+
+  function bump(column, delta) {
+    const count = column && column.querySelector("[data-count]");
+    if (!count) return;
+    const value = Math.max(0, parseInt(count.textContent, 10) + delta);
+    count.textContent = String(value);
+  }
+
+  function place(card, stageId) {
+    const from = card.closest("[data-stage-id]");
+    const to = columnOf(stageId);
+    if (from === to) return;
+    if (from) bump(from, -1);
+    if (to) {
+      to.querySelector("[data-cards]").prepend(card);
+      bump(to, 1);
+    } else {
+      card.remove(); // moved to a stage this board does not show
+    }
+  }
+
+  function setVersion(card, version) {
+    card.dataset.version = String(version);
+    const input = card.querySelector("[data-version-input]");
+    if (input) input.value = String(version);
+  }
+
+  async function submitMove(card, stageId) {
+    const form = card.querySelector("[data-move-form]");
+    const select = form.querySelector("[data-move-select]");
+    select.value = String(stageId);
+    card.setAttribute("aria-busy", "true");
+    try {
+      const response = await fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      const answer = await response.json();
+      setVersion(card, answer.version);
+      place(card, answer.stage_id);
+      select.value = String(answer.stage_id);
+      say(answer.message, response.ok ? "success" : "error");
+    } catch (error) {
+      say("The move could not be saved. Reload the page and try again.", "error");
+    } finally {
+      card.removeAttribute("aria-busy");
+      select.focus();
+    }
+  }
+
+  board.addEventListener("submit", function (event) {
+    const form = event.target.closest("[data-move-form]");
+    if (!form) return;
+    event.preventDefault();
+    const card = form.closest("[data-version]");
+    submitMove(card, form.querySelector("[data-move-select]").value);
+  });
+
+  board.addEventListener("dragstart", function (event) {
+    dragged = event.target.closest("[data-version]");
+    if (!dragged) return;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", dragged.dataset.version);
+    dragged.classList.add("is-dragging");
+  });
+
+  board.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("is-dragging");
+    board.querySelectorAll(".is-drop-target").forEach(function (el) {
+      el.classList.remove("is-drop-target");
+    });
+    dragged = null;
+  });
+
+  board.addEventListener("dragover", function (event) {
+    const column = event.target.closest("[data-stage-id]");
+    if (!dragged || !column) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    column.classList.add("is-drop-target");
+  });
+
+  board.addEventListener("dragleave", function (event) {
+    const column = event.target.closest("[data-stage-id]");
+    if (column && !column.contains(event.relatedTarget)) {
+      column.classList.remove("is-drop-target");
+    }
+  });
+
+  board.addEventListener("drop", function (event) {
+    const column = event.target.closest("[data-stage-id]");
+    if (!dragged || !column) return;
+    event.preventDefault();
+    column.classList.remove("is-drop-target");
+    const card = dragged;
+    if (card.closest("[data-stage-id]") === column) return;
+    submitMove(card, column.dataset.stageId);
+  });
+
+  board.addEventListener("click", async function (event) {
+    const more = event.target.closest("[data-more]");
+    if (!more) return;
+    event.preventDefault();
+    const url = new URL(more.href, window.location.href);
+    url.searchParams.set("partial", "1");
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) {
+      window.location.href = more.href;
+      return;
+    }
+    const list = more.closest("[data-stage-id]").querySelector("[data-cards]");
+    const holder = document.createElement("ol");
+    holder.innerHTML = await response.text();
+    const cards = Array.from(holder.children);
+    cards.forEach(function (card) { list.append(card); });
+    const offset = parseInt(url.searchParams.get("offset"), 10) + cards.length;
+    const total = parseInt(more.closest("[data-stage-id]").querySelector("[data-count]").textContent, 10);
+    if (cards.length === 0 || offset >= total) {
+      more.remove();
+    } else {
+      const next = new URL(more.href, window.location.href);
+      next.searchParams.set("offset", String(offset));
+      more.href = next.toString();
+    }
+    say("Showing " + offset + " of " + total + ".", "info");
+    if (cards[0]) cards[0].querySelector("a").focus();
+  });
+})();
