@@ -80,14 +80,17 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from recruit import models  # noqa: F401  (the whole schema, for migrations)
-    from recruit.candidates import search  # noqa: F401  (its hooks keep the index in step)
+    from recruit.admin import settings_views  # noqa: F401  (adds its pages to admin_bp)
     from recruit.admin.views import bp as admin_bp
     from recruit.auth.views import bp as auth_bp
+    from recruit.candidates import search  # noqa: F401  (its hooks keep the index in step)
     from recruit.candidates.stage_views import bp as stages_bp
     from recruit.candidates.views import bp as candidates_bp
+    from recruit.events.views import bp as events_bp
+    from recruit.interest.views import bp as interest_bp
     from recruit.main.views import bp as main_bp
 
-    for blueprint in (auth_bp, main_bp, admin_bp, candidates_bp, stages_bp):
+    for blueprint in (auth_bp, main_bp, admin_bp, candidates_bp, stages_bp, interest_bp, events_bp):
         app.register_blueprint(blueprint)
 
 

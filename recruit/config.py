@@ -1,7 +1,9 @@
 """Configuration: safe defaults, then instance/config.py, then RECRUIT_* variables."""
 
+import contextlib
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,6 +33,10 @@ DEFAULTS = {
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     "PROXY_FIX_HOPS": 0,
     "PAGE_SIZE": 50,
+    # A whole campus may share one address at a fair: generous, yet it stops a flood.
+    "INTEREST_FORM_LIMIT": "60 per minute",
+    "MIN_FILL_SECONDS": 3,
+    "KIOSK_RESET_SECONDS": 8,
 }
 
 # RECRUIT_<NAME> environment variables and how to read them.
@@ -44,6 +50,8 @@ ENVIRONMENT = {
     "PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
     "SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
     "RESUME_MAX_BYTES": ("RESUME_MAX_BYTES", int),
+    "MIN_FILL_SECONDS": ("MIN_FILL_SECONDS", float),
+    "INTEREST_FORM_LIMIT": ("INTEREST_FORM_LIMIT", str),
 }
 
 
@@ -70,10 +78,18 @@ def load_config(app, overrides: dict | None) -> None:
 
 def _instance_secret(path: Path) -> str:
     """Read the secret key kept in the instance folder, creating it (mode 0600) once."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    if not path.exists():
+        # Write the key in full to a private file, then link it into place: a worker starting
+        # at the same moment finds either no key file or a whole one, never an empty file.
+        handle, partial = tempfile.mkstemp(dir=path.parent, prefix=".secret_key-")
+        try:
+            with os.fdopen(handle, "w") as file:
+                file.write(secrets.token_hex(32))
+            with contextlib.suppress(FileExistsError):  # another worker won: use its key
+                os.link(partial, path)
+        finally:
+            os.unlink(partial)
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it and Recruit will generate a new key")
+    return key

@@ -13,8 +13,10 @@ NAVIGATION = [
     ("Home", "main.dashboard", None),
     ("Board", "candidates.board", None),
     ("Candidates", "candidates.index", None),
+    ("Events", "events.index", None),
     ("Stages", "stages.index", (Role.ADMIN,)),
     ("Users", "admin.users", (Role.ADMIN,)),
+    ("Settings", "admin.settings", (Role.ADMIN,)),
 ]
 
 

@@ -33,3 +33,12 @@ def get_setting(key: str):
     """A setting's value, or its default when no admin has set it."""
     row = db.session.get(Setting, key)
     return row.value if row is not None else SETTING_DEFAULTS[key]
+
+
+def set_setting(key: str, value) -> None:
+    """Store a setting's new value."""
+    row = db.session.get(Setting, key)
+    if row is None:
+        db.session.add(Setting(key=key, value=value))
+    else:
+        row.value = value

@@ -1,0 +1,148 @@
+"""The public interest form at /apply, and its fair mode at /apply/<event-slug>."""
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from recruit.admin.models import get_setting
+from recruit.auth.access import public
+from recruit.candidates import services as candidates
+from recruit.events.models import Event, EventStatus
+from recruit.extensions import csrf, db, limiter
+from recruit.interest import services
+from recruit.interest.forms import OTHER_UNIVERSITY, InterestForm, graduation_years
+from recruit.universities.models import University
+
+bp = Blueprint("interest", __name__, url_prefix="/apply")
+
+
+def _limit() -> str:
+    return current_app.config["INTEREST_FORM_LIMIT"]
+
+
+def _open_event(slug: str) -> Event | None:
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None or event.status == EventStatus.CANCELLED:
+        return None
+    return event
+
+
+@bp.route("", methods=["GET", "POST"])
+@public
+@csrf.exempt  # checked by the form itself, so an expired token re-renders instead of failing
+@limiter.limit(_limit, methods=["POST"], scope="interest-form")
+def apply():
+    """The general interest form."""
+    return _form(None)
+
+
+@bp.route("/<slug>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+@limiter.limit(_limit, methods=["POST"], scope="interest-form")
+def apply_at_event(slug: str):
+    """The same form for one event: submissions are that event's leads."""
+    event = _open_event(slug[:80])
+    if event is None:
+        return render_template("interest/no_event.html"), 404
+    return _form(event)
+
+
+def _form(event: Event | None):
+    kiosk = request.args.get("kiosk") == "1"
+    form = InterestForm()
+    universities = db.session.execute(
+        select(University.id, University.name).order_by(University.name)
+    ).all()
+    form.university.choices = (
+        [("", "Choose your university")]
+        + [(str(i), name) for i, name in universities]
+        + [(OTHER_UNIVERSITY, "Other / not listed")]
+    )
+    form.grad_year.choices = graduation_years()
+    note = None
+    if request.method == "GET":
+        form.started.data = services.start_token()
+        if event is not None and event.university_id:
+            form.university.data = str(event.university_id)
+    elif form.website.data:
+        # Only bots fill the hidden field: thank them and keep nothing.
+        return _thanks_redirect(event, kiosk)
+    elif form.validate():
+        elapsed = services.seconds_since(form.started.data)
+        minimum = current_app.config["MIN_FILL_SECONDS"]
+        if minimum > 0 and (elapsed is None or elapsed < minimum):
+            note = "Please check your details, then press Send again."
+            form.started.data = services.start_token() if elapsed is None else form.started.data
+        else:
+            resume, ok = _checked_resume(form)
+            if ok:
+                services.submit_interest(_values(form), form.interests.data, event, resume)
+                db.session.commit()
+                return _thanks_redirect(event, kiosk)
+    elif set(form.errors) == {"csrf_token"}:
+        # A phone left on the form for hours: keep everything and ask to send again.
+        note = "This page was open for a while. Your answers are still here: press Send again."
+        form.csrf_token.errors = []
+    return render_template(
+        "interest/form.html",
+        form=form,
+        event=event,
+        kiosk=kiosk,
+        note=note,
+        privacy_notice=get_setting("privacy_notice"),
+    ), (400 if request.method == "POST" else 200)
+
+
+def _checked_resume(form: InterestForm):
+    upload = form.resume.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None, True
+    try:
+        return (upload.filename, candidates.check_resume(upload)), True
+    except candidates.ResumeRejected as error:
+        form.resume.errors = [str(error)]
+        return None, False
+
+
+def _values(form: InterestForm) -> dict:
+    university = form.university.data
+    return {
+        "first_name": form.first_name.data.strip(),
+        "last_name": form.last_name.data.strip(),
+        "email": form.email.data.strip(),
+        "phone": (form.phone.data or "").strip(),
+        "university_id": int(university) if university.isdigit() else None,
+        "university_other": (form.university_other.data or "").strip()
+        if university == OTHER_UNIVERSITY
+        else "",
+        "major": form.major.data.strip(),
+        "class_standing": form.class_standing.data,
+        "grad_term": form.grad_term.data,
+        "grad_year": int(form.grad_year.data),
+        "availability": form.availability.data.strip(),
+        "procurement_areas": list(form.procurement_areas.data or []),
+    }
+
+
+def _thanks_redirect(event: Event | None, kiosk: bool):
+    args = {}
+    if event is not None:
+        args["event"] = event.slug
+    if kiosk:
+        args["kiosk"] = "1"
+    return redirect(url_for("interest.thanks", **args), 303)
+
+
+@bp.get("/thanks")
+@public
+def thanks():
+    """What happens next; in kiosk mode, back to an empty form after a few seconds."""
+    slug = request.args.get("event", "")[:80]
+    event = _open_event(slug) if slug else None
+    kiosk = request.args.get("kiosk") == "1"
+    again = (
+        url_for("interest.apply_at_event", slug=event.slug, kiosk="1" if kiosk else None)
+        if event
+        else url_for("interest.apply", kiosk="1" if kiosk else None)
+    )
+    return render_template("interest/thanks.html", event=event, kiosk=kiosk, again=again)
