@@ -87,10 +87,26 @@ def _register_blueprints(app: Flask) -> None:
     from recruit.candidates.stage_views import bp as stages_bp
     from recruit.candidates.views import bp as candidates_bp
     from recruit.events.views import bp as events_bp
+    from recruit.events.views import calendar_bp
     from recruit.interest.views import bp as interest_bp
     from recruit.main.views import bp as main_bp
+    from recruit.universities.follow_up_views import bp as follow_ups_bp
+    from recruit.universities.views import bp as universities_bp
+    from recruit.universities.views import contacts_bp
 
-    for blueprint in (auth_bp, main_bp, admin_bp, candidates_bp, stages_bp, interest_bp, events_bp):
+    for blueprint in (
+        auth_bp,
+        main_bp,
+        admin_bp,
+        candidates_bp,
+        stages_bp,
+        interest_bp,
+        events_bp,
+        calendar_bp,
+        universities_bp,
+        contacts_bp,
+        follow_ups_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

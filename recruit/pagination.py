@@ -44,5 +44,9 @@ def paginate(query: Select, args, per_page: int | None = None) -> Page:
     per_page = per_page or current_app.config["PAGE_SIZE"]
     number = page_number(args)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).all()
+    window = query.limit(per_page).offset((number - 1) * per_page)
+    if len(query.column_descriptions) > 1:
+        items = [tuple(row) for row in db.session.execute(window).unique()]
+    else:
+        items = db.session.scalars(window).unique().all()
     return Page(items=list(items), number=number, per_page=per_page, total=total or 0)

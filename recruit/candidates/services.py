@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
@@ -11,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from recruit.audit.services import record
 from recruit.auth.models import User
+from recruit.board import compare_and_set, time_ago
 from recruit.candidates.models import (
     Attachment,
     Candidate,
@@ -105,16 +105,6 @@ def stale_message(candidate: Candidate, last_change: StageChange | None) -> str:
     )
 
 
-def time_ago(moment: datetime) -> str:
-    """'just now', '2 minutes ago', '3 hours ago', '4 days ago'."""
-    seconds = max(0, int((utcnow() - moment).total_seconds()))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
-
-
 def move_candidate(
     candidate: Candidate,
     to_stage: Stage,
@@ -137,22 +127,17 @@ def move_candidate(
 
     from_stage_id = candidate.stage_id
     now = utcnow()
-    # Compare-and-set in one statement: a concurrent move of the same card updates
-    # nothing here, on SQLite and PostgreSQL alike.
-    result = db.session.execute(
-        update(Candidate)
-        .where(Candidate.id == candidate.id, Candidate.version == version)
-        .values(
-            stage_id=to_stage.id,
-            stage_entered_at=now,
-            closed_reason=reason,
-            last_activity_at=now,
-            updated_at=now,
-            version=Candidate.version + 1,
-        )
-        .execution_options(synchronize_session=False)
+    moved = compare_and_set(
+        Candidate,
+        candidate.id,
+        version,
+        stage_id=to_stage.id,
+        stage_entered_at=now,
+        closed_reason=reason,
+        last_activity_at=now,
+        updated_at=now,
     )
-    if result.rowcount != 1:
+    if not moved:
         db.session.refresh(candidate)
         raise StaleMove(candidate, last_stage_change(candidate))
     change = StageChange(
@@ -516,3 +501,62 @@ def _keep_an_active_stage(stage: Stage) -> None:
     )
     if not others:
         raise StageRefused("The pipeline needs at least one active stage.")
+
+
+# --- leads from forms, booths and imports ---------------------------------------------
+
+FILLABLE_FROM_LEAD = (
+    "phone",
+    "university_id",
+    "university_other",
+    "major",
+    "class_standing",
+    "grad_term",
+    "grad_year",
+    "availability",
+)
+
+
+def record_lead(
+    values: dict,
+    interests,
+    event_id: int | None,
+    via: str,
+    by_user: User | None,
+    note: str = "",
+) -> tuple[Candidate, bool]:
+    """Add a lead, or for a known email (any case) fill its blanks and add the new
+    interests and event, keeping its stage. The unique email index decides, so two
+    submissions at once never make two records. Returns (candidate, created)."""
+    if event_id is not None:
+        values = {**values, "source_event_id": event_id}
+    try:
+        with db.session.begin_nested():
+            candidate = create_candidate(values, interests, [], by_user, via=via)
+        created = True
+    except DuplicateCandidate as duplicate:
+        candidate = duplicate.existing
+        _fill_returning(candidate, values, interests, event_id, via)
+        created = False
+    if note.strip():
+        author = getattr(by_user, "id", None)
+        db.session.add(Note(candidate=candidate, body=note.strip(), user_id=author))
+    return candidate, created
+
+
+def _fill_returning(candidate: Candidate, values: dict, interests, event_id, via: str) -> None:
+    for name in FILLABLE_FROM_LEAD:
+        if getattr(candidate, name) in (None, "") and values.get(name) not in (None, ""):
+            setattr(candidate, name, values[name])
+    if not candidate.procurement_areas and values.get("procurement_areas"):
+        candidate.procurement_areas = values["procurement_areas"]
+    known = {ci.interest for ci in candidate.interests}
+    for interest in interests:
+        if Interest(interest) not in known:
+            candidate.interests.append(CandidateInterest(interest=Interest(interest)))
+    if event_id is not None:
+        link_event(candidate, event_id, via=via)
+    if values.get("consent_at") and candidate.consent_at is None:
+        candidate.consent_at = values["consent_at"]
+    candidate.last_activity_at = utcnow()
+    record("candidate.lead_again", target=candidate, via=via)

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -20,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from recruit.audit.services import record
 from recruit.auth.access import roles_required, safe_next_url
 from recruit.auth.models import Role
+from recruit.board import move_answer
 from recruit.candidates import queries, search, services
 from recruit.candidates.forms import BulkForm, CandidateForm, MergeForm, MoveForm, NoteForm
 from recruit.candidates.models import (
@@ -49,11 +49,6 @@ HR = (Role.HR,)
 def get_candidate(candidate_id: int) -> Candidate:
     """The candidate or 404."""
     return db.get_or_404(Candidate, candidate_id)
-
-
-def wants_json() -> bool:
-    """Did the board's script ask (rather than a plain form post)?"""
-    return request.accept_mimetypes.best == "application/json"
 
 
 def _stage_choices(include_closed: bool = True) -> list[tuple[str, str]]:
@@ -188,7 +183,8 @@ def bulk():
         db.session.commit()
         flash(f"Tagged {len(ids)} candidates “{names[0]}”.", "success")
         return redirect(back)
-    to_stage = db.session.get(Stage, int(form.to_stage.data or 0))
+    stage_id = queries._int(form.to_stage.data)
+    to_stage = db.session.get(Stage, stage_id) if stage_id else None
     if to_stage is None:
         flash("Choose the stage to move them to.", "error")
         return redirect(back)
@@ -451,15 +447,7 @@ def move(candidate_id: int):
 
 
 def _move_answer(message: str, status: int, back: str, candidate: Candidate):
-    if wants_json():
-        return jsonify(
-            ok=status == 200,
-            message=message,
-            stage_id=candidate.stage_id,
-            version=candidate.version,
-        ), status
-    flash(message, "success" if status == 200 else "error")
-    return redirect(back, 303)
+    return move_answer(message, status, back, candidate.stage_id, candidate.version)
 
 
 @bp.post("/<int:candidate_id>/notes")

@@ -1,41 +1,300 @@
-"""Event pages: the list, one event with its QR code and leads, and the booth sign."""
+"""Event pages: the list and board, one event with its QR code, visits and leads, the
+booth sign, create and edit, and the calendar feed."""
 
-from flask import Blueprint, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.admin.models import get_setting
+from recruit.auth.access import public, roles_required, safe_next_url
+from recruit.auth.models import Role, User
+from recruit.board import move_answer
+from recruit.candidates.forms import BulkForm
+from recruit.candidates.models import Stage
 from recruit.database import utcnow
-from recruit.events import services
-from recruit.events.models import Event
+from recruit.events import calendar, services
+from recruit.events.forms import EventForm, FairVisitForm, QuickLeadForm
+from recruit.events.models import Event, EventKind, EventStatus, FairVisit, event_staff
 from recruit.extensions import db
 from recruit.pagination import paginate
+from recruit.templating import label
+from recruit.universities.models import University
 
 bp = Blueprint("events", __name__, url_prefix="/events")
+
+OUTREACH = (Role.OUTREACH,)
+STATUS_CHOICES = [(status.value, label(status)) for status in services.BOARD_STATUSES]
+
+
+def _university_choices(blank: str) -> list[tuple[str, str]]:
+    rows = db.session.execute(select(University.id, University.name).order_by(University.name))
+    return [("", blank)] + [(str(i), name) for i, name in rows]
+
+
+def _staff_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        select(User.id, User.name).where(User.active.is_(True)).order_by(User.name)
+    )
+    return [(str(i), name) for i, name in rows]
 
 
 @bp.get("/")
 def index():
-    """Events, upcoming first, then past ones."""
-    when = request.args.get("when", "upcoming")
+    """Events, upcoming or past, filtered by type, university, status and staff."""
+    when = "past" if request.args.get("when") == "past" else "upcoming"
     today = utcnow().date()
     query = select(Event).options(joinedload(Event.university))
     if when == "past":
-        query = query.where(Event.starts_on < today).order_by(Event.starts_on.desc())
+        query = query.where(Event.starts_on < today).order_by(Event.starts_on.desc(), Event.id)
     else:
-        query = query.where(Event.starts_on >= today).order_by(Event.starts_on)
-    return render_template("events/index.html", page=paginate(query, request.args), when=when)
+        query = query.where(Event.starts_on >= today).order_by(Event.starts_on, Event.id)
+    filters = {key: request.args.get(key, "") for key in ("kind", "university", "status", "staff")}
+    if filters["kind"] in EventKind._value2member_map_:
+        query = query.where(Event.kind == EventKind(filters["kind"]))
+    if filters["status"] in EventStatus._value2member_map_:
+        query = query.where(Event.status == EventStatus(filters["status"]))
+    if filters["university"].isdigit():
+        query = query.where(Event.university_id == int(filters["university"]))
+    if filters["staff"].isdigit():
+        query = query.where(
+            select(event_staff.c.event_id)
+            .where(
+                event_staff.c.event_id == Event.id,
+                event_staff.c.user_id == int(filters["staff"]),
+            )
+            .exists()
+        )
+    return render_template(
+        "events/index.html",
+        page=paginate(query, request.args),
+        when=when,
+        filters=filters,
+        kinds=[(k.value, label(k)) for k in EventKind],
+        statuses=STATUS_CHOICES,
+        universities=_university_choices("Any")[1:],
+        staff=_staff_choices(),
+    )
+
+
+@bp.get("/board")
+def board():
+    """Events by status, moved like candidates on their board."""
+    columns = services.board_events(utcnow().date())
+    ids = [event.id for events in columns.values() for event in events]
+    return render_template(
+        "events/board.html",
+        columns=columns,
+        statuses=STATUS_CHOICES,
+        leads=services.lead_counts(ids),
+    )
+
+
+@bp.post("/<int:event_id>/move")
+@roles_required(*OUTREACH)
+def move(event_id: int):
+    """Move an event to another status; a stale move is refused with 409."""
+    event = db.get_or_404(Event, event_id)
+    back = safe_next_url(request.form.get("next")) or url_for("events.board")
+    to_status = request.form.get("to_stage", "")
+    version = request.form.get("version", "")
+    if to_status not in EventStatus._value2member_map_ or not version.isdigit():
+        return move_answer(
+            "Choose a status to move to.", 400, back, event.status.value, event.version
+        )
+    try:
+        services.move_event(event, EventStatus(to_status), current_user, int(version))
+    except services.StaleEventMove as error:
+        db.session.rollback()
+        event = db.session.get(Event, event_id)
+        return move_answer(str(error), 409, back, event.status.value, event.version)
+    db.session.commit()
+    return move_answer(
+        f"{event.name} moved to {label(event.status)}.",
+        200,
+        back,
+        event.status.value,
+        event.version,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*OUTREACH)
+def create():
+    """Plan a new event."""
+    return _save(None)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@roles_required(*OUTREACH)
+def edit(event_id: int):
+    """Edit an event."""
+    return _save(db.get_or_404(Event, event_id))
+
+
+def _save(event: Event | None):
+    form = EventForm(obj=event)
+    form.university_id.choices = _university_choices("None (not at a university)")
+    form.staff.choices = _staff_choices()
+    if request.method == "GET" and event is not None:
+        form.university_id.data = str(event.university_id or "")
+        form.staff.data = [str(user.id) for user in event.staff]
+        form.kind.data = event.kind.value
+        form.status.data = event.status.value
+        form.version.data = str(event.version)
+    if form.validate_on_submit():
+        if event is not None and form.version.data != str(event.version):
+            form.name.errors = [
+                "Someone else saved this event while you were editing. "
+                "Reload the page to see their changes, then edit again."
+            ]
+        else:
+            values = {
+                name: getattr(form, name).data
+                for name in (
+                    "name",
+                    "slug",
+                    "kind",
+                    "starts_on",
+                    "ends_on",
+                    "location",
+                    "virtual_url",
+                    "cost_registration",
+                    "cost_travel",
+                    "cost_giveaways",
+                    "cost_other",
+                    "status",
+                    "notes",
+                )
+            }
+            values.update(
+                name=values["name"].strip(),
+                location=(values["location"] or "").strip(),
+                virtual_url=(values["virtual_url"] or "").strip(),
+                notes=values["notes"] or "",
+                university_id=int(form.university_id.data) if form.university_id.data else None,
+            )
+            for name in ("cost_registration", "cost_travel", "cost_giveaways", "cost_other"):
+                values[name] = values[name] or 0
+            event = services.save_event(
+                event, values, [int(i) for i in form.staff.data], current_user
+            )
+            db.session.commit()
+            flash(f"{event.name} is saved.", "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event)
 
 
 @bp.get("/<int:event_id>")
 def detail(event_id: int):
-    """One event: its details, its sign-up QR code and its leads."""
-    event = db.get_or_404(Event, event_id)
-    url = services.signup_url(event)
-    leads = paginate(services.leads_query(event), request.args)
-    return render_template(
-        "events/detail.html", event=event, signup_url=url, qr=services.qr_svg(url), leads=leads
+    """One event: details, sign-up QR code, fair visit logs and leads."""
+    return _render_detail(event_id)
+
+
+def _render_detail(event_id: int, visit_form=None, lead_form=None, status: int = 200):
+    """The event page; a failed form comes back with its values and errors."""
+    event = db.session.scalar(
+        select(Event)
+        .where(Event.id == event_id)
+        .options(
+            joinedload(Event.university),
+            selectinload(Event.staff),
+            selectinload(Event.visits).joinedload(FairVisit.user),
+            selectinload(Event.visits).selectinload(FairVisit.follow_ups),
+        )
     )
+    if event is None:
+        abort(404)
+    if visit_form is None:
+        visit_form = FairVisitForm(formdata=None, staff_present=current_user.name)
+        visit_form.follow_up_assignee.data = str(current_user.id)
+    visit_form.follow_up_assignee.choices = _staff_choices()
+    if lead_form is None:
+        lead_form = QuickLeadForm(formdata=None)
+        lead_form.university_id.data = str(event.university_id or "")
+    lead_form.university_id.choices = _university_choices("Not listed")
+    bulk = BulkForm(formdata=None)
+    bulk.to_stage.choices = [
+        (str(s.id), s.name)
+        for s in db.session.scalars(
+            select(Stage).where(Stage.retired.is_(False)).order_by(Stage.position)
+        )
+    ]
+    url = services.signup_url(event)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        signup_url=url,
+        qr=services.qr_svg(url),
+        leads=paginate(services.leads_query(event), request.args),
+        visit_form=visit_form,
+        lead_form=lead_form,
+        bulk=bulk,
+    ), status
+
+
+@bp.post("/<int:event_id>/visits")
+@roles_required(*OUTREACH)
+def log_visit(event_id: int):
+    """Log a fair visit against an event."""
+    event = db.get_or_404(Event, event_id)
+    form = FairVisitForm()
+    form.follow_up_assignee.choices = _staff_choices()
+    if form.validate():
+        follow_up = None
+        if form.follow_up.data:
+            follow_up = {
+                "description": form.follow_up.data.strip(),
+                "assignee_id": int(form.follow_up_assignee.data),
+                "due_on": form.follow_up_due.data,
+            }
+        services.log_visit(
+            event,
+            current_user,
+            {
+                "staff_present": (form.staff_present.data or "").strip(),
+                "students_talked_to": form.students_talked_to.data,
+                "notes": (form.notes.data or "").strip(),
+            },
+            follow_up,
+        )
+        db.session.commit()
+        flash("Visit logged.", "success")
+        return redirect(url_for("events.detail", event_id=event.id) + "#visits")
+    return _render_detail(event.id, visit_form=form, status=400)
+
+
+@bp.post("/<int:event_id>/leads")
+@roles_required(*OUTREACH)
+def add_lead(event_id: int):
+    """Quick-add a lead met at the booth."""
+    event = db.get_or_404(Event, event_id)
+    form = QuickLeadForm()
+    form.university_id.choices = _university_choices("Not listed")
+    if form.validate():
+        values = {
+            "first_name": form.first_name.data.strip(),
+            "last_name": form.last_name.data.strip(),
+            "email": form.email.data.strip(),
+            "university_id": int(form.university_id.data) if form.university_id.data else None,
+        }
+        candidate, created = services.add_booth_lead(
+            event, values, form.note.data or "", current_user
+        )
+        db.session.commit()
+        verb = "added" if created else "was already known; the event and note are added"
+        flash(f"{candidate.full_name} {verb}.", "success")
+        return redirect(url_for("events.detail", event_id=event.id) + "#quick-add")
+    return _render_detail(event.id, lead_form=form, status=400)
 
 
 @bp.get("/<int:event_id>/sign")
@@ -50,3 +309,35 @@ def sign(event_id: int):
         qr=services.qr_svg(url, scale=12),
         privacy_notice=get_setting("privacy_notice"),
     )
+
+
+# --- calendar feed --------------------------------------------------------------------
+
+calendar_bp = Blueprint("calendar", __name__)
+
+
+@calendar_bp.get("/events.ics")
+@public
+def feed():
+    """The events as an iCalendar feed; the secret in the URL stands for the user."""
+    if services.user_for_calendar_token(request.args.get("token", "")) is None:
+        abort(404)
+    events = db.session.scalars(
+        select(Event).options(joinedload(Event.university)).order_by(Event.starts_on).limit(2000)
+    )
+    return Response(
+        calendar.calendar(events),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'inline; filename="recruit-events.ics"'},
+    )
+
+
+@calendar_bp.route("/account/calendar", methods=["GET", "POST"])
+def calendar_link():
+    """Show how to subscribe, and issue a new secret link (the old one stops working)."""
+    link = None
+    if request.method == "POST":
+        token = services.new_calendar_token(current_user)
+        db.session.commit()
+        link = url_for("calendar.feed", token=token, _external=True)
+    return render_template("events/calendar.html", link=link)
