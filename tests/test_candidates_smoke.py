@@ -26,3 +26,26 @@ def test_board_list_and_page_render(client, signed_in, make_candidate, stages):
     )
     assert r.status_code == 409
     assert "Screening" in r.json["message"]
+
+
+def test_stale_edit_is_refused(client, signed_in, make_candidate):
+    """Is an edit made from an old version refused, keeping the other person's save?"""
+    signed_in(Role.HR)
+    c = make_candidate(first_name="Maya", major="Economics")
+    r = client.post(
+        f"/candidates/{c.id}/edit",
+        data={
+            "first_name": "Maya",
+            "last_name": c.last_name,
+            "email": c.email,
+            "major": "History",
+            "source": "website",
+            "version": str(c.version - 1),
+        },
+    )
+    assert r.status_code == 409
+    assert "Someone else saved this candidate" in r.get_data(as_text=True)
+    from recruit.extensions import db
+
+    db.session.refresh(c)
+    assert c.major == "Economics"

@@ -75,6 +75,8 @@ class CandidateForm(FlaskForm):
     consent = BooleanField("The student agreed to be contacted about opportunities")
     resume = FileField("Resume (PDF, optional)")
     confirm_duplicate = BooleanField("Save anyway: this is a different person")
+    # The version the editor loaded: an edit made from an older one is refused.
+    version = HiddenField()
 
 
 class MoveForm(FlaskForm):

@@ -370,7 +370,18 @@ def _save(candidate: Candidate | None):
         form.interests.data = [ci.interest.value for ci in candidate.interests]
         form.tags.data = ", ".join(t.name for t in candidate.tags)
         form.consent.data = candidate.consent_at is not None
+    if request.method == "GET" and candidate is not None:
+        form.version.data = str(candidate.version)
     duplicates = []
+    if (
+        form.is_submitted()
+        and candidate is not None
+        and form.version.data != str(candidate.version)
+    ):
+        # Keep what they typed on screen, but write nothing over the other person's save.
+        return render_template(
+            "candidates/form.html", form=form, candidate=candidate, duplicates=[], conflict=True
+        ), 409
     if form.validate_on_submit():
         resume, ok = _resume_from(form)
         values = _profile_values(form)
