@@ -52,3 +52,30 @@ def test_calendar_feed_needs_the_secret(client, signed_in, make_event):
     assert feed.status_code == 200
     assert "SUMMARY:Capital Fair\\, Spring\\; 2027" in feed.get_data(as_text=True)
     assert client.get("/events.ics?token=wrong").status_code == 404
+
+
+def test_import_previews_then_commits(client, signed_in, stages, make_event, make_candidate):
+    """Does an attendee import preview creates, updates and rejects, then apply them?"""
+    import io
+
+    signed_in(Role.OUTREACH)
+    event = make_event()
+    make_candidate(email="known@u.example")
+    data = (
+        b"First Name,Last Name,Email,School,Graduation Date\n"
+        b"Ana,Ruiz,ana@u.example,Somewhere U,May 2027\n"
+        b"Known,Person,KNOWN@u.example,,\n"
+        b"No,Email,,,\n"
+    )
+    r = client.post(
+        f"/events/{event.id}/import",
+        data={"file": (io.BytesIO(data), "attendees.csv")},
+        content_type="multipart/form-data",
+    )
+    page = r.get_data(as_text=True)
+    assert "<strong>1</strong> new leads" in page and "No email." in page
+    token = page.split('name="token" value="')[1].split('"')[0]
+    r = client.post(f"/events/{event.id}/import/commit", data={"token": token, "filename": "a.csv"})
+    assert r.status_code == 302
+    leads = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Ana Ruiz" in leads and "Leads (2)" in leads

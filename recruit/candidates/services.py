@@ -224,12 +224,18 @@ def create_candidate(values: dict, interests, tags, by_user: User | None, **entr
     now = utcnow()
     candidate = Candidate(stage=stage, stage_entered_at=now, **values)
     candidate.interests = [CandidateInterest(interest=Interest(i)) for i in set(interests)]
-    db.session.add(candidate)
     try:
+        # Add inside the savepoint: begin_nested() flushes what is pending before the
+        # SAVEPOINT, so a duplicate email added earlier would fail outside it.
         with db.session.begin_nested():
+            db.session.add(candidate)
             db.session.flush()
     except IntegrityError as error:
-        existing = candidate_by_email(values["email"])
+        # The unique index on lower(email) decided: drop the new row and name the old one.
+        if candidate in db.session:
+            db.session.expunge(candidate)
+        with db.session.no_autoflush:
+            existing = candidate_by_email(values["email"])
         if existing is None:
             raise
         raise DuplicateCandidate(existing) from error
@@ -531,8 +537,7 @@ def record_lead(
     if event_id is not None:
         values = {**values, "source_event_id": event_id}
     try:
-        with db.session.begin_nested():
-            candidate = create_candidate(values, interests, [], by_user, via=via)
+        candidate = create_candidate(values, interests, [], by_user, via=via)
         created = True
     except DuplicateCandidate as duplicate:
         candidate = duplicate.existing

@@ -22,7 +22,7 @@ from recruit.board import move_answer
 from recruit.candidates.forms import BulkForm
 from recruit.candidates.models import Stage
 from recruit.database import utcnow
-from recruit.events import calendar, services
+from recruit.events import calendar, imports, services
 from recruit.events.forms import EventForm, FairVisitForm, QuickLeadForm
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, event_staff
 from recruit.extensions import db
@@ -341,3 +341,67 @@ def calendar_link():
         db.session.commit()
         link = url_for("calendar.feed", token=token, _external=True)
     return render_template("events/calendar.html", link=link)
+
+
+# --- importing a fair's attendee list ----------------------------------------------------
+
+
+@bp.route("/<int:event_id>/import", methods=["GET", "POST"])
+@roles_required(*OUTREACH)
+def import_attendees(event_id: int):
+    """Upload an attendee list and preview what importing it would do."""
+    event = db.get_or_404(Event, event_id)
+    if request.method == "GET":
+        return render_template("events/import.html", event=event, plan=None, error=None)
+    upload = request.files.get("file")
+    error = None
+    if upload is None or not upload.filename:
+        error = "Choose a file to import."
+    elif not upload.filename.lower().endswith(imports.ALLOWED_SUFFIXES):
+        error = "Import a .csv, .tsv or .json file."
+    else:
+        data = upload.stream.read(imports.MAX_IMPORT_BYTES + 1)
+        try:
+            plan = imports.preview(data)
+        except imports.ImportRefused as refused:
+            error = str(refused)
+        else:
+            return render_template(
+                "events/import.html",
+                event=event,
+                plan=plan,
+                token=imports.stash(data),
+                filename=upload.filename[:120],
+                error=None,
+            )
+    return render_template("events/import.html", event=event, plan=None, error=error), 400
+
+
+@bp.post("/<int:event_id>/import/commit")
+@roles_required(*OUTREACH)
+def commit_import(event_id: int):
+    """Apply a previewed import in one transaction, or cancel it."""
+    event = db.get_or_404(Event, event_id)
+    token = request.form.get("token", "")
+    if request.form.get("cancel"):
+        imports.discard(token)
+        flash("Import cancelled; nothing changed.", "success")
+        return redirect(url_for("events.detail", event_id=event.id))
+    data = imports.unstash(token)
+    if data is None:
+        flash("That import has expired. Upload the file again.", "error")
+        return redirect(url_for("events.import_attendees", event_id=event.id))
+    try:
+        counts = imports.commit_import(event, data, current_user, request.form.get("filename", ""))
+    except imports.ImportRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("events.import_attendees", event_id=event.id))
+    db.session.commit()
+    imports.discard(token)
+    flash(
+        f"Imported: {counts['create']} new, {counts['update']} updated, "
+        f"{counts['reject']} skipped.",
+        "success",
+    )
+    return redirect(url_for("events.detail", event_id=event.id))
