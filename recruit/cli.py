@@ -1,6 +1,7 @@
 """Command-line tasks: create-user, seed-demo."""
 
 import secrets
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -49,7 +50,47 @@ def seed_demo_command(if_empty: bool, candidates: int) -> None:
     click.echo(f"Sign in at {base_url}/login as {DEMO_ADMIN_EMAIL} with password {password}")
 
 
+@click.command("backup")
+@click.option("--keep", default=14, show_default=True, help="How many backups to keep.")
+def backup_command(keep: int) -> None:
+    """Back up the live SQLite database and the uploaded files into instance/backups/."""
+    from recruit import backups
+
+    instance = Path(current_app.instance_path)
+    try:
+        copy = backups.backup(
+            backups.sqlite_path(current_app.config["SQLALCHEMY_DATABASE_URI"]),
+            Path(current_app.config["UPLOAD_FOLDER"]),
+            instance / "backups",
+            keep=keep,
+        )
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up to {copy} (integrity check ok), uploads beside it.")
+
+
+@click.command("restore")
+@click.argument("copy", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.confirmation_option(
+    prompt="This replaces the database and the uploaded files. Is the app stopped?"
+)
+def restore_command(copy: Path) -> None:
+    """Restore a backup made by `backup` (stop the app first)."""
+    from recruit import backups
+
+    db.engine.dispose()
+    try:
+        backups.restore(
+            copy,
+            backups.sqlite_path(current_app.config["SQLALCHEMY_DATABASE_URI"]),
+            Path(current_app.config["UPLOAD_FOLDER"]),
+        )
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {copy.name}.")
+
+
 def register_cli(app) -> None:
     """Add Recruit's commands to `flask`."""
-    app.cli.add_command(create_user_command)
-    app.cli.add_command(seed_demo_command)
+    for command in (create_user_command, seed_demo_command, backup_command, restore_command):
+        app.cli.add_command(command)
