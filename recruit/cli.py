@@ -90,7 +90,33 @@ def restore_command(copy: Path) -> None:
     click.echo(f"Restored {copy.name}.")
 
 
+@click.command("retention")
+@click.option("--apply", "apply_", is_flag=True, help="Anonymize them (default: only list).")
+def retention_command(apply_: bool) -> None:
+    """List (or with --apply, anonymize) candidates past the retention period."""
+    from recruit.admin.models import get_setting
+    from recruit.privacy import services as privacy
+
+    due = privacy.due_for_retention()
+    months = get_setting("retention_months")
+    click.echo(f"{len(due)} candidates not hired and inactive for over {months} months:")
+    for candidate in due:
+        click.echo(f"  #{candidate.id}  last activity {candidate.last_activity_at:%Y-%m-%d}")
+    if apply_:
+        count = privacy.apply_retention()
+        db.session.commit()
+        click.echo(f"Anonymized {count}; the audit log records the run.")
+    else:
+        click.echo("Dry run: nothing changed. Run with --apply to anonymize them.")
+
+
 def register_cli(app) -> None:
     """Add Recruit's commands to `flask`."""
-    for command in (create_user_command, seed_demo_command, backup_command, restore_command):
+    for command in (
+        create_user_command,
+        seed_demo_command,
+        backup_command,
+        restore_command,
+        retention_command,
+    ):
         app.cli.add_command(command)

@@ -19,6 +19,7 @@ NAVIGATION = [
     ("Stages", "stages.index", (Role.ADMIN,)),
     ("Users", "admin.users", (Role.ADMIN,)),
     ("Settings", "admin.settings", (Role.ADMIN,)),
+    ("Audit log", "audit.index", (Role.ADMIN,)),
 ]
 
 
