@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from recruit import models  # noqa: F401  (the whole schema, for migrations)
     from recruit.admin import settings_views  # noqa: F401  (adds its pages to admin_bp)
     from recruit.admin.views import bp as admin_bp
+    from recruit.audit.views import bp as audit_bp
     from recruit.auth.views import bp as auth_bp
     from recruit.candidates import search  # noqa: F401  (its hooks keep the index in step)
     from recruit.candidates.stage_views import bp as stages_bp
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from recruit.events.views import calendar_bp
     from recruit.interest.views import bp as interest_bp
     from recruit.main.views import bp as main_bp
+    from recruit.privacy.views import bp as privacy_bp
     from recruit.universities.follow_up_views import bp as follow_ups_bp
     from recruit.universities.views import bp as universities_bp
     from recruit.universities.views import contacts_bp
@@ -106,6 +108,8 @@ def _register_blueprints(app: Flask) -> None:
         universities_bp,
         contacts_bp,
         follow_ups_bp,
+        privacy_bp,
+        audit_bp,
     ):
         app.register_blueprint(blueprint)
 
