@@ -37,6 +37,14 @@ DEFAULTS = {
     "INTEREST_FORM_LIMIT": "60 per minute",
     "MIN_FILL_SECONDS": 3,
     "KIOSK_RESET_SECONDS": 8,
+    # Outgoing mail: with no server set, messages go to the outbox page instead.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 587,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_SENDER": "internships@procurement.state.example",
+    "MAIL_USE_TLS": True,
+    "EVALUATION_LINK_DAYS": 14,
 }
 
 # RECRUIT_<NAME> environment variables and how to read them.
@@ -52,6 +60,12 @@ ENVIRONMENT = {
     "RESUME_MAX_BYTES": ("RESUME_MAX_BYTES", int),
     "MIN_FILL_SECONDS": ("MIN_FILL_SECONDS", float),
     "INTEREST_FORM_LIMIT": ("INTEREST_FORM_LIMIT", str),
+    "MAIL_SERVER": ("MAIL_SERVER", str),
+    "MAIL_PORT": ("MAIL_PORT", int),
+    "MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "MAIL_SENDER": ("MAIL_SENDER", str),
+    "MAIL_USE_TLS": ("MAIL_USE_TLS", lambda v: v.lower() not in ("0", "false", "no")),
 }
 
 

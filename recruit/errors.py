@@ -1,12 +1,15 @@
 """Friendly error pages; a 500 rolls the session back and logs without personal data."""
 
 import logging
+import traceback
 
-from flask import render_template, request
+from flask import current_app, g, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from recruit.extensions import db
+from recruit.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +27,21 @@ MESSAGES = {
 
 def render_error(status: int, detail: str | None = None):
     """The error page for a status code."""
+    _user_or_visitor()
     title, message = MESSAGES.get(status, MESSAGES[400])
     return render_template(
         "errors/error.html", status=status, title=title, message=detail or message
     ), status
+
+
+def _user_or_visitor() -> None:
+    """Let the page render even when the signed-in user cannot be loaded (database down)."""
+    try:
+        _ = current_user.is_authenticated
+    except SQLAlchemyError:
+        db.session.rollback()
+        # Flask-Login keeps the request's user in g; a visitor needs no database.
+        g._login_user = login_manager.anonymous_user()
 
 
 def handle_http_error(error: HTTPException):
@@ -49,10 +63,29 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_server_error(error: Exception):
     db.session.rollback()
-    original = getattr(error, "original_exception", error)
-    # Only the route and the exception's type: its message may hold what a user typed.
-    log.error("500 on %s %s: %s", request.method, request.url_rule, type(original).__name__)
+    original = getattr(error, "original_exception", None) or error
+    # The route, the exception's type and where it was raised, never its message: that may
+    # hold what a user typed (SQL errors carry the row's values).
+    log.error(
+        "500 on %s %s: %s\n%s",
+        request.method,
+        request.url_rule,
+        type(original).__name__,
+        "".join(traceback.format_tb(original.__traceback__)).rstrip(),
+    )
     return render_error(500)
+
+
+def handle_unexpected_error(error: Exception):
+    """Any exception a view let through: the 500 page, logged as handle_server_error does."""
+    # Registered on Exception because Flask logs an unhandled exception, message and all,
+    # before calling the 500 handler. Tests and debugging still see exceptions propagate.
+    propagate = current_app.config["PROPAGATE_EXCEPTIONS"]
+    if propagate is None:
+        propagate = current_app.testing or current_app.debug
+    if propagate:
+        raise error
+    return handle_server_error(error)
 
 
 def register_error_handlers(app) -> None:
@@ -60,3 +93,4 @@ def register_error_handlers(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

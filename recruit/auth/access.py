@@ -4,7 +4,7 @@ import time
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from recruit.auth.models import Role
@@ -54,9 +54,12 @@ def _view_is_public() -> bool:
 
 def enforce_sign_in():
     """before_request: send anonymous visitors of staff pages to sign in; expire idle sessions."""
+    # Flask-Login caches the user in g, which outlives the request when the request runs
+    # inside an app context pushed earlier (tests, scripts): decide afresh every time.
+    g.pop("_login_user", None)
     if current_user.is_authenticated and _session_expired():
-        logout_user()
         session.clear()
+        logout_user()  # after clear(): it marks the remember cookie for deletion
     if _view_is_public() or current_user.is_authenticated:
         return None
     if request.method != "GET":
@@ -68,8 +71,12 @@ def _session_expired() -> bool:
     """Has this session been idle too long, or lived past its absolute lifetime?"""
     config = current_app.config
     now = int(time.time())
-    started = session.setdefault("signed_in_at", now)
-    last_seen = session.setdefault("last_seen", now)
+    if "signed_in_at" not in session:
+        # Sign-in stamps these, so this session was restored from the remember cookie: the
+        # user asked to stay signed in on this device.
+        session.update(signed_in_at=now, last_seen=now, remember=True)
+    started = session["signed_in_at"]
+    last_seen = session.get("last_seen", now)
     if session.get("remember"):
         # The user asked to stay signed in on this device: the remember period rules.
         idle_limit = absolute_limit = int(config["REMEMBER_COOKIE_DURATION"].total_seconds())

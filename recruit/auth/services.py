@@ -19,7 +19,11 @@ class DuplicateEmail(Exception):
 
 def user_by_email(email: str) -> User | None:
     """The user with this email, in any letter case."""
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    # lower() on both sides, as in the unique index: SQLite's lower() folds ASCII letters only,
+    # so lowering in Python would miss an address such as Ärne.Lind@agency.example.
+    return db.session.scalar(
+        select(User).where(func.lower(User.email) == func.lower(email.strip()))
+    )
 
 
 def authenticate(email: str, password: str) -> User | None:

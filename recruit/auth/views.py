@@ -62,8 +62,8 @@ def logout():
     """Sign out and end this user's sessions on every device."""
     services.sign_out_everywhere(current_user)
     db.session.commit()
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it marks the remember cookie for deletion
     flash("You are signed out.", "success")
     return redirect(url_for("auth.login"))
 
@@ -79,7 +79,8 @@ def change_password():
         else:
             services.change_password(current_user, form.new_password.data)
             db.session.commit()
-            login_user(current_user._get_current_object())  # this session goes on
+            # This session goes on, and stays remembered if the user chose that at sign-in.
+            login_user(current_user._get_current_object(), remember=session.get("remember", False))
             flash("Your password is changed. Other devices are signed out.", "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/password.html", form=form)

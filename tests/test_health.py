@@ -1,0 +1,32 @@
+"""The health check that monitoring and the load balancer call."""
+
+from sqlalchemy.exc import OperationalError
+
+from recruit.extensions import db
+
+
+def test_healthz_reports_database_ok(client):
+    """Does /healthz answer 200 to a visitor who has not signed in, with the database ok?"""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_unreachable_database(client, monkeypatch):
+    """Does /healthz answer 503 when the database does not answer?"""
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "execute", unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json == {"status": "error", "database": "unreachable"}
+
+
+def test_healthz_fails_on_a_database_file_it_cannot_open(make_app, tmp_path):
+    """Does /healthz answer 503 when the database file cannot be opened at all?"""
+    missing = tmp_path / "no-such-folder" / "recruit.sqlite"
+    broken = make_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"})
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
