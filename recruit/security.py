@@ -1,6 +1,6 @@
 """Security headers on every response, and no caching of pages with personal data."""
 
-from flask import request
+from flask import current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -31,4 +31,7 @@ def set_security_headers(response):
         response.headers.setdefault(name, value)
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        # Served over HTTPS (RECRUIT_SECURE_COOKIES): browsers should never fall back to HTTP.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

@@ -197,3 +197,15 @@ def test_database_outage_gives_the_friendly_500_page(app, client, signed_in, mon
     response = client.get("/")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.text
+
+
+@pytest.mark.parametrize("config_overrides", [{"SESSION_COOKIE_SECURE": True}])
+def test_https_deployments_send_hsts(client):
+    """Does a deployment with secure cookies tell browsers to stay on HTTPS?"""
+    response = client.get("/login")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_plain_http_development_sends_no_hsts(client):
+    """Does the local development server leave HSTS off, so http://127.0.0.1 keeps working?"""
+    assert "Strict-Transport-Security" not in client.get("/login").headers
