@@ -80,8 +80,13 @@
   });
 
   board.addEventListener("dragstart", function (event) {
-    dragged = event.target.closest("[data-version]");
-    if (!dragged) return;
+    const card = event.target.closest("[data-version]");
+    if (!card) return;
+    if (!card.querySelector("[data-move-form]")) {
+      event.preventDefault(); // someone who may not move this card has no form to post
+      return;
+    }
+    dragged = card;
     event.dataTransfer.effectAllowed = "move";
     event.dataTransfer.setData("text/plain", dragged.dataset.version);
     dragged.classList.add("is-dragging");
@@ -120,25 +125,45 @@
     submitMove(card, column.dataset.stageId);
   });
 
+  // "Show more" asks for the cards after those the column holds now: cards moved in or out
+  // since the page loaded shift the server's positions, so a fixed offset would skip or
+  // repeat one. The first shown card's position (base) is fixed when the page loads.
+  board.querySelectorAll("[data-more]").forEach(function (more) {
+    const list = more.closest("[data-stage-id]").querySelector("[data-cards]");
+    const offset = parseInt(new URL(more.href, window.location.href).searchParams.get("offset"), 10);
+    more.dataset.base = String(Math.max(0, (offset || 0) - list.children.length));
+  });
+
+  function cardKey(card) {
+    const link = card.querySelector("a");
+    return link ? link.getAttribute("href") : null;
+  }
+
   board.addEventListener("click", async function (event) {
     const more = event.target.closest("[data-more]");
     if (!more) return;
     event.preventDefault();
+    const column = more.closest("[data-stage-id]");
+    const list = column.querySelector("[data-cards]");
     const url = new URL(more.href, window.location.href);
+    url.searchParams.set("offset", String(parseInt(more.dataset.base, 10) + list.children.length));
     url.searchParams.set("partial", "1");
     const response = await fetch(url, { credentials: "same-origin" });
     if (!response.ok) {
       window.location.href = more.href;
       return;
     }
-    const list = more.closest("[data-stage-id]").querySelector("[data-cards]");
     const holder = document.createElement("ol");
     holder.innerHTML = await response.text();
-    const cards = Array.from(holder.children);
+    // A colleague's move can still bring a card already shown: show each card once.
+    const shown = new Set(Array.from(list.children).map(cardKey));
+    const cards = Array.from(holder.children).filter(function (card) {
+      return !shown.has(cardKey(card));
+    });
     cards.forEach(function (card) { list.append(card); });
-    const offset = parseInt(url.searchParams.get("offset"), 10) + cards.length;
-    const total = parseInt(more.closest("[data-stage-id]").querySelector("[data-count]").textContent, 10);
-    if (cards.length === 0 || offset >= total) {
+    const offset = parseInt(more.dataset.base, 10) + list.children.length;
+    const total = parseInt(column.querySelector("[data-count]").textContent, 10);
+    if (holder.children.length === 0 || offset >= total) {
       more.remove();
     } else {
       const next = new URL(more.href, window.location.href);
