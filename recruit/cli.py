@@ -110,6 +110,16 @@ def retention_command(apply_: bool) -> None:
         click.echo("Dry run: nothing changed. Run with --apply to anonymize them.")
 
 
+@click.command("search-rebuild")
+def search_rebuild_command() -> None:
+    """Rebuild the candidate search index from the tables (after a bulk load or an upgrade)."""
+    from recruit.candidates import search
+
+    count = search.rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(f"Search index rebuilt: {count} candidates.")
+
+
 def register_cli(app) -> None:
     """Add Recruit's commands to `flask`."""
     for command in (
@@ -118,5 +128,6 @@ def register_cli(app) -> None:
         backup_command,
         restore_command,
         retention_command,
+        search_rebuild_command,
     ):
         app.cli.add_command(command)

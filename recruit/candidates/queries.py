@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.candidates import search
@@ -128,13 +128,18 @@ def conditions(filters: CandidateFilters) -> list:
     if filters.university:
         where.append(Candidate.university_id == filters.university)
     if filters.event:
+        # A candidate belongs to an event as its source or as one of the leads met there;
+        # imported and hand-made records may carry only the source.
         where.append(
-            select(CandidateEvent.candidate_id)
-            .where(
-                CandidateEvent.candidate_id == Candidate.id,
-                CandidateEvent.event_id == filters.event,
+            or_(
+                Candidate.source_event_id == filters.event,
+                select(CandidateEvent.candidate_id)
+                .where(
+                    CandidateEvent.candidate_id == Candidate.id,
+                    CandidateEvent.event_id == filters.event,
+                )
+                .exists(),
             )
-            .exists()
         )
     if filters.interest:
         where.append(
@@ -177,19 +182,23 @@ def _with_search(query: Select, filters: CandidateFilters) -> tuple[Select, obje
     return query.join(found, found.c.candidate_id == Candidate.id), found.c.rank
 
 
+def _with_row_details(query: Select) -> Select:
+    """Load what a list row and a CSV line show, in a fixed number of queries."""
+    return query.options(
+        joinedload(Candidate.university),
+        joinedload(Candidate.stage),
+        selectinload(Candidate.tags),
+        selectinload(Candidate.interests),
+    )
+
+
 def list_query(filters: CandidateFilters) -> Select:
     """Candidates for the list page (and its CSV), filtered, searched and sorted."""
-    query = (
+    query = _with_row_details(
         select(Candidate)
         .join(Stage, Stage.id == Candidate.stage_id)
         .outerjoin(University, University.id == Candidate.university_id)
         .where(*conditions(filters))
-        .options(
-            joinedload(Candidate.university),
-            joinedload(Candidate.stage),
-            selectinload(Candidate.tags),
-            selectinload(Candidate.interests),
-        )
     )
     if filters.stage:
         query = query.where(Candidate.stage_id == filters.stage)
@@ -206,6 +215,11 @@ def list_query(filters: CandidateFilters) -> Select:
     else:
         order = [Candidate.created_at.desc()]
     return query.order_by(*order, Candidate.id)
+
+
+def selected_query(ids: list[int]) -> Select:
+    """The candidates ticked in the list, by id, loaded as the list loads them."""
+    return _with_row_details(select(Candidate).where(Candidate.id.in_(ids))).order_by(Candidate.id)
 
 
 def board_stages() -> list[Stage]:

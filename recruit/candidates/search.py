@@ -27,6 +27,10 @@ FIELD_LABELS = {
     "notes": "Notes",
 }
 MAX_TERMS = 8
+# How much a match in each field counts, so a name outranks a passing mention in a note.
+# SQLite's bm25() takes one weight per column; PostgreSQL's ts_rank() knows four classes.
+SQLITE_WEIGHTS = (10.0, 6.0, 3.0, 2.0, 3.0, 1.0)
+POSTGRES_WEIGHTS = ("A", "B", "C", "C", "B", "D")
 
 
 def fold(value: str) -> str:
@@ -86,7 +90,13 @@ def _documents(connection, ids: list[int]) -> list[dict]:
                 "notes": "\n".join(notes.get(row[0], [])),
             }
         )
-        documents[-1]["document"] = fold(" ".join(documents[-1][name] for name in FIELDS))
+        for name in FIELDS:
+            documents[-1][f"folded_{name}"] = fold(documents[-1][name])
+        # PostgreSQL's parser keeps a whole address as one word, so "csu.example" or
+        # "ana.okafor@csu" would not find it; the halves around the @ are indexed too.
+        # (SQLite's tokenizer splits the address by itself.)
+        email = documents[-1]["email"]
+        documents[-1]["folded_email"] = fold(f"{email} {email.replace('@', ' ')}")
     return documents
 
 
@@ -114,9 +124,15 @@ def _insert_statement(dialect: str):
         return text(
             f"INSERT INTO {TABLE} (rowid, {columns}) VALUES (:candidate_id, {values})"  # noqa: S608
         )
+    # One weighted vector per field: an unweighted document would rank a name and a note
+    # alike.
+    document = " || ".join(
+        f"setweight(to_tsvector('simple', :folded_{name}), '{weight}')"
+        for name, weight in zip(FIELDS, POSTGRES_WEIGHTS, strict=True)
+    )
     return text(
         f"INSERT INTO {TABLE} (candidate_id, {columns}, document) "  # noqa: S608
-        f"VALUES (:candidate_id, {values}, to_tsvector('simple', :document))"
+        f"VALUES (:candidate_id, {values}, {document})"
     )
 
 
@@ -179,7 +195,7 @@ def matching(query: str, dialect: str) -> Select | None:
         return (
             select(
                 literal_column("rowid").label("candidate_id"),
-                literal_column("bm25(candidate_search, 10.0, 6.0, 3.0, 2.0, 3.0, 1.0)").label(
+                literal_column(f"bm25({TABLE}, {', '.join(str(w) for w in SQLITE_WEIGHTS)})").label(
                     "rank"
                 ),
             )

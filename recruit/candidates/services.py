@@ -95,7 +95,13 @@ class StaleMove(MoveRefused):
 
 def stale_message(candidate: Candidate, last_change: StageChange | None) -> str:
     """Say who moved the candidate last, and when, for the person whose move was refused."""
-    if last_change is None or last_change.to_stage_id != candidate.stage_id:
+    # An edit or a note since the last move bumps the version too; naming that older move
+    # would tell the mover nothing new, so say only that the record changed.
+    if (
+        last_change is None
+        or last_change.to_stage_id != candidate.stage_id
+        or candidate.updated_at > last_change.created_at
+    ):
         return f"{candidate.full_name} was changed by someone else meanwhile. Nothing was moved."
     who = last_change.user.name if last_change.user else "the interest form"
     return (
@@ -121,6 +127,10 @@ def move_candidate(
         raise MoveRefused(f"Choose a reason for moving {candidate.full_name} to {to_stage.name}.")
     if to_stage.kind != StageKind.CLOSED:
         reason = None
+    # Write this session's own pending edits first (a note, a profile change): flushing
+    # them bumps the version, and doing it inside the compare-and-set below would make
+    # the mover's own change look like someone else's.
+    db.session.flush()
     version = candidate.version if expected_version is None else expected_version
     if candidate.stage_id == to_stage.id and candidate.version == version:
         raise MoveRefused(f"{candidate.full_name} is already in {to_stage.name}.")
@@ -465,13 +475,18 @@ def update_stage(stage: Stage, name: str, kind: StageKind, by_user: User) -> Non
 
 def shift_stage(stage: Stage, step: int, by_user: User) -> None:
     """Swap a stage with its neighbour above (-1) or below (+1)."""
-    order = list(db.session.scalars(select(Stage).order_by(Stage.position)))
+    # Neighbours are the stages still in use: swapping with a retired one, which the
+    # admin page lists apart and the board hides, would seem to do nothing.
+    stages = list(db.session.scalars(select(Stage).order_by(Stage.position, Stage.id)))
+    order = [s for s in stages if not s.retired]
+    if stage not in order:
+        return
     index = order.index(stage)
     other = index + step
     if not 0 <= other < len(order):
         return
     order[index], order[other] = order[other], order[index]
-    for position, row in enumerate(order, start=1):
+    for position, row in enumerate(order + [s for s in stages if s.retired], start=1):
         row.position = position
     record("stage.reorder", user=by_user, target=stage, step=step)
 

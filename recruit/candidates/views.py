@@ -87,7 +87,8 @@ def index():
         else {}
     )
     bulk = BulkForm()
-    bulk.to_stage.choices = _stage_choices()
+    # A closed stage needs a reason per candidate, which a bulk move does not ask for.
+    bulk.to_stage.choices = _stage_choices(include_closed=False)
     return render_template(
         "candidates/index.html",
         page=page,
@@ -141,11 +142,12 @@ def _export_rows(candidates):
 
 def _export(query, description: dict):
     candidates = db.session.scalars(query).all()
-    record("candidate.export", user=current_user, count=len(candidates), **description)
+    # Read the rows before the commit: it expires every loaded candidate, and reading
+    # them afterwards would reload each one (and its tags and interests) separately.
+    rows = list(_export_rows(candidates))
+    record("candidate.export", user=current_user, count=len(rows), **description)
     db.session.commit()
-    return csv_response(
-        f"candidates-{date.today().isoformat()}.csv", EXPORT_HEADER, _export_rows(candidates)
-    )
+    return csv_response(f"candidates-{date.today().isoformat()}.csv", EXPORT_HEADER, rows)
 
 
 @bp.get("/export.csv")
@@ -161,24 +163,21 @@ def export():
 def bulk():
     """Move, tag or export the candidates selected in the list."""
     form = BulkForm()
-    form.to_stage.choices = _stage_choices()
+    form.to_stage.choices = _stage_choices(include_closed=False)
     back = safe_next_url(form.next.data) or url_for("candidates.index")
     ids = sorted({int(i) for i in form.ids.data or [] if str(i).isdigit()})[:500]
     if not form.validate() or not ids:
         flash("Select at least one candidate, then an action.", "error")
         return redirect(back)
-    selected = select(Candidate).where(Candidate.id.in_(ids))
+    selected = queries.selected_query(ids)
     if form.action.data == "export":
-        return _export(
-            selected.options(selectinload(Candidate.tags)).order_by(Candidate.id),
-            {"ids": ids},
-        )
+        return _export(selected, {"ids": ids})
     if form.action.data == "tag":
         names = services.parse_tags(form.tag.data or "")
         if not names:
             flash("Type the tag to add.", "error")
             return redirect(back)
-        for candidate in db.session.scalars(selected.options(selectinload(Candidate.tags))):
+        for candidate in db.session.scalars(selected):
             services.set_tags(candidate, [t.name for t in candidate.tags] + names)
         db.session.commit()
         flash(f"Tagged {len(ids)} candidates “{names[0]}”.", "success")
@@ -197,7 +196,7 @@ def bulk():
         except services.MoveRefused as error:
             refused.append(str(error))
     db.session.commit()
-    flash(f"Moved {moved} to {to_stage.name}.", "success")
+    flash(f"Moved {moved} to {to_stage.name}.", "success" if moved else "warning")
     for message in refused[:5]:
         flash(message, "warning")
     return redirect(back)
@@ -401,9 +400,19 @@ def _save(candidate: Candidate | None):
             tags = services.parse_tags(form.tags.data or "")
             if candidate is None:
                 values["consent_at"] = utcnow() if form.consent.data else None
-                candidate = services.create_candidate(
-                    values, form.interests.data, tags, current_user
-                )
+                try:
+                    candidate = services.create_candidate(
+                        values, form.interests.data, tags, current_user
+                    )
+                except services.DuplicateCandidate as taken:
+                    # Saved by someone else since the check above: answer as the check would.
+                    form.email.errors = ["Another candidate already has this email."]
+                    return render_template(
+                        "candidates/form.html",
+                        form=form,
+                        candidate=None,
+                        duplicates=[taken.existing],
+                    )
             else:
                 if form.consent.data and candidate.consent_at is None:
                     values["consent_at"] = utcnow()

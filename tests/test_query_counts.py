@@ -1,0 +1,197 @@
+"""Pages that show candidates cost the same number of SQL queries however many there are."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, insert
+
+from recruit.auth.models import Role
+from recruit.candidates import search, services
+from recruit.candidates.models import (
+    Candidate,
+    CandidateInterest,
+    Interest,
+    Note,
+    Stage,
+    StageChange,
+    Tag,
+    candidate_tags,
+)
+from recruit.database import utcnow
+from recruit.extensions import db
+
+INTERESTS = list(Interest)
+
+
+@contextmanager
+def counting_queries():
+    """Collect every statement sent to the database while the block runs."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, _parameters, _context, _executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def queries_for(client, url: str) -> int:
+    """How many statements one fresh request for url sends."""
+    # Requests in tests share the test's app context and so its session: start each one
+    # from an empty session, as a real request does, or loaded rows would hide lazy loads.
+    db.session.remove()
+    assert client.get(url).status_code == 200  # templates compiled, caches warm
+    db.session.remove()
+    with counting_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    db.session.remove()
+    return len(statements)
+
+
+@pytest.fixture
+def add_candidates(app, stages, make_university):
+    """Return a callable that bulk-inserts candidates spread over every stage, each with a
+    university, tags, interests, an entry in the history and a note, then reindexes them."""
+    universities = [make_university() for _ in range(3)]
+    tags = [Tag(name=name) for name in ("bilingual", "veteran", "returning")]
+    db.session.add_all(tags)
+    db.session.commit()
+    university_ids = [u.id for u in universities]
+    tag_ids = [t.id for t in tags]
+    stage_ids = [s.id for s in stages.values()]
+    made = [0]
+
+    def add(n: int) -> list[int]:
+        now = utcnow()
+        start = made[0]
+        rows = [
+            {
+                "first_name": f"Student{start + i}",
+                # One in five shares a surname, so a search finds some at every size.
+                "last_name": "Fernandez" if (start + i) % 5 == 0 else f"Family{start + i}",
+                "email": f"bulk{start + i}@university.example",
+                "university_id": university_ids[i % len(university_ids)],
+                "major": "Public administration",
+                "rating": i % 5 + 1,
+                "stage_id": stage_ids[i % len(stage_ids)],
+                "stage_entered_at": now - timedelta(hours=start + i),
+                "created_at": now - timedelta(hours=start + i),
+            }
+            for i in range(n)
+        ]
+        ids = db.session.scalars(insert(Candidate).returning(Candidate.id), rows).all()
+        by_id = dict(zip(ids, rows, strict=True))
+        db.session.execute(
+            insert(candidate_tags),
+            [
+                {"candidate_id": cid, "tag_id": tag_id}
+                for k, cid in enumerate(ids)
+                for tag_id in tag_ids[: k % 3 + 1]
+            ],
+        )
+        db.session.execute(
+            insert(CandidateInterest),
+            [
+                {"candidate_id": cid, "interest": interest}
+                for k, cid in enumerate(ids)
+                for interest in INTERESTS[: k % 2 + 1]
+            ],
+        )
+        db.session.execute(
+            insert(StageChange),
+            [
+                {
+                    "candidate_id": cid,
+                    "to_stage_id": by_id[cid]["stage_id"],
+                    "created_at": by_id[cid]["stage_entered_at"],
+                }
+                for cid in ids
+            ],
+        )
+        db.session.execute(
+            insert(Note), [{"candidate_id": cid, "body": "Met at the fall fair"} for cid in ids]
+        )
+        # Bulk inserts skip the session hooks that keep the search index in step.
+        search.rebuild(db.session.connection())
+        db.session.commit()
+        made[0] += n
+        return list(ids)
+
+    return add
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/candidates/board",
+        "/candidates/board?q=fernandez",
+        "/candidates/",
+        "/candidates/?q=fernandez",
+        "/candidates/?status=all&sort=university&tag=veteran",
+        "/candidates/export.csv",
+    ],
+)
+def test_candidate_pages_cost_the_same_with_500(
+    client, signed_in, add_candidates, record_property, url
+):
+    """Does the page send as many queries with 500 candidates as with 10?"""
+    signed_in(Role.HR)
+    add_candidates(10)
+    with_10 = queries_for(client, url)
+    add_candidates(490)
+    with_500 = queries_for(client, url)
+    record_property("queries", f"{with_10} with 10, {with_500} with 500")
+    assert with_10 == with_500, f"{url}: {with_10} queries with 10, {with_500} with 500"
+
+
+def test_candidate_page_costs_the_same_with_500(client, signed_in, add_candidates, record_property):
+    """Does a candidate's page send as many queries with 500 candidates as with 10?"""
+    signed_in(Role.HR)
+    candidate_id = add_candidates(10)[0]
+    with_10 = queries_for(client, f"/candidates/{candidate_id}")
+    add_candidates(490)
+    with_500 = queries_for(client, f"/candidates/{candidate_id}")
+    record_property("queries", f"{with_10} with 10, {with_500} with 500")
+    assert with_10 == with_500
+
+
+def test_candidate_page_costs_the_same_with_a_long_history(
+    client, signed_in, make_user, add_candidates, stages, record_property
+):
+    """Does a candidate with 30 notes and 30 moves by several staff cost what one with a
+    single entry does?"""
+    signed_in(Role.HR)
+    target_ids = [stages["interview"].id, stages["offer"].id]
+    short_id, long_id = add_candidates(2)
+    short = queries_for(client, f"/candidates/{short_id}")
+    movers = [make_user(Role.HR) for _ in range(3)]
+    candidate = db.session.get(Candidate, long_id)
+    targets = [db.session.get(Stage, stage_id) for stage_id in target_ids]
+    for n in range(30):
+        services.move_candidate(candidate, targets[n % 2], movers[n % 3], None)
+        services.add_note(candidate, f"Follow-up {n}", movers[n % 3])
+    db.session.commit()
+    long = queries_for(client, f"/candidates/{long_id}")
+    record_property("queries", f"{short} with one entry, {long} with 60")
+    assert short == long
+
+
+def test_bulk_export_costs_the_same_for_50_as_for_5(client, signed_in, add_candidates):
+    """Does exporting 50 ticked candidates send as many queries as exporting 5?"""
+    signed_in(Role.HR)
+    ids = add_candidates(50)
+
+    def export(chosen: list[int]) -> int:
+        db.session.remove()
+        with counting_queries() as statements:
+            response = client.post("/candidates/bulk", data={"ids": chosen, "action": "export"})
+        assert response.mimetype == "text/csv"
+        db.session.remove()
+        return len(statements)
+
+    assert export(ids[:5]) == export(ids)
