@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, bindparam, event, func, literal_column, select, text
+from sqlalchemy import Select, bindparam, event, func, inspect, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from recruit.candidates.models import Candidate, Note, Tag, candidate_tags
@@ -144,13 +144,33 @@ def rebuild(connection) -> int:
     return len(ids)
 
 
+# What the index holds of a candidate row itself; other changes (a stage move, a new
+# stage-change row in its history) leave its index row as it was.
+INDEXED_ATTRIBUTES = (
+    "first_name",
+    "last_name",
+    "email",
+    "major",
+    "university_id",
+    "university_other",
+    "tags",
+)
+
+
+def _index_changed(candidate: Candidate) -> bool:
+    state = inspect(candidate)
+    return any(state.attrs[name].history.has_changes() for name in INDEXED_ATTRIBUTES)
+
+
 def _touched_candidates(session: Session) -> set[int]:
     ids: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Candidate) and obj.id is not None:
-            ids.add(obj.id)
-        elif isinstance(obj, Note) and obj.candidate_id is not None:
+        if isinstance(obj, Note) and obj.candidate_id is not None:
             ids.add(obj.candidate_id)
+        elif isinstance(obj, Candidate) and obj.id is not None:
+            if obj in session.dirty and not _index_changed(obj):
+                continue
+            ids.add(obj.id)
     return ids
 
 

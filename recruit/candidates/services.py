@@ -526,10 +526,10 @@ def _keep_an_active_stage(stage: Stage) -> None:
 
 # --- leads from forms, booths and imports ---------------------------------------------
 
+# Details a returning person's new submission may fill when the record has them blank; the
+# university (a listed one or a name typed in) is one detail and is handled on its own.
 FILLABLE_FROM_LEAD = (
     "phone",
-    "university_id",
-    "university_other",
     "major",
     "class_standing",
     "grad_term",
@@ -545,12 +545,15 @@ def record_lead(
     via: str,
     by_user: User | None,
     note: str = "",
+    returning_note: str = "",
 ) -> tuple[Candidate, bool]:
     """Add a lead, or for a known email (any case) fill its blanks and add the new
     interests and event, keeping its stage. The unique email index decides, so two
-    submissions at once never make two records. Returns (candidate, created)."""
+    submissions at once never make two records. Every way in (the interest form, a booth,
+    an import) comes through here. Returns (candidate, created)."""
     if event_id is not None:
         values = {**values, "source_event_id": event_id}
+    author = getattr(by_user, "id", None)
     try:
         candidate = create_candidate(values, interests, [], by_user, via=via)
         created = True
@@ -558,16 +561,25 @@ def record_lead(
         candidate = duplicate.existing
         _fill_returning(candidate, values, interests, event_id, via)
         created = False
+        if returning_note:
+            db.session.add(Note(candidate=candidate, body=returning_note, user_id=author))
     if note.strip():
-        author = getattr(by_user, "id", None)
         db.session.add(Note(candidate=candidate, body=note.strip(), user_id=author))
     return candidate, created
 
 
 def _fill_returning(candidate: Candidate, values: dict, interests, event_id, via: str) -> None:
+    # Lock the row and read it afresh: on PostgreSQL two submissions for one email may both
+    # land here at once, and the second must see the first's changes (its version, its
+    # interests, its event link) rather than fail on a stale version or a duplicate link.
+    # SQLite needs no lock: POST requests already hold its write lock.
+    db.session.refresh(candidate, with_for_update=True)
     for name in FILLABLE_FROM_LEAD:
         if getattr(candidate, name) in (None, "") and values.get(name) not in (None, ""):
             setattr(candidate, name, values[name])
+    if candidate.university_id is None and not candidate.university_other:
+        candidate.university_id = values.get("university_id")
+        candidate.university_other = values.get("university_other") or ""
     if not candidate.procurement_areas and values.get("procurement_areas"):
         candidate.procurement_areas = values["procurement_areas"]
     known = {ci.interest for ci in candidate.interests}

@@ -43,13 +43,18 @@ def slugify(text: str) -> str:
     return "-".join(words)[:70] or "event"
 
 
+# Addresses under /apply/ that are pages of their own, not events.
+RESERVED_SLUGS = {"thanks"}
+
+
 def unique_slug(wanted: str, exclude_id: int | None = None) -> str:
-    """The wanted slug, or the same with -2, -3 … when another event has it."""
+    """The wanted slug, or the same with -2, -3 … when another event (or a page) has it."""
     taken = set(
         db.session.scalars(
             select(Event.slug).where(Event.slug.like(f"{wanted}%"), Event.id != (exclude_id or 0))
         )
     )
+    taken |= RESERVED_SLUGS
     slug, n = wanted, 2
     while slug in taken:
         slug, n = f"{wanted}-{n}", n + 1

@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.admin.models import get_setting
@@ -54,10 +54,13 @@ def index():
     when = "past" if request.args.get("when") == "past" else "upcoming"
     today = utcnow().date()
     query = select(Event).options(joinedload(Event.university))
+    # An event is past once its last day is over: a three-day fair stays among the upcoming
+    # ones on its second day, where staff at the booth look for its QR code.
+    last_day = func.coalesce(Event.ends_on, Event.starts_on)
     if when == "past":
-        query = query.where(Event.starts_on < today).order_by(Event.starts_on.desc(), Event.id)
+        query = query.where(last_day < today).order_by(Event.starts_on.desc(), Event.id)
     else:
-        query = query.where(Event.starts_on >= today).order_by(Event.starts_on, Event.id)
+        query = query.where(last_day >= today).order_by(Event.starts_on, Event.id)
     filters = {key: request.args.get(key, "") for key in ("kind", "university", "status", "staff")}
     if filters["kind"] in EventKind._value2member_map_:
         query = query.where(Event.kind == EventKind(filters["kind"]))

@@ -1,30 +1,54 @@
 """The public interest form students fill in, often on a phone at a fair booth."""
 
-import re
+import unicodedata
 from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from recruit.candidates.forms import MultiCheckboxField, enum_choices
 from recruit.candidates.models import PROCUREMENT_AREAS, ClassStanding, Interest, Term
 
 OTHER_UNIVERSITY = "other"
-# Letters of any script, marks, spaces, apostrophes, hyphens and periods: no digits or symbols.
-NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[\s'\u2019\-.])*$")
+# Besides letters and the marks that go with them: apostrophes (straight and curly),
+# hyphens, periods, and the zero-width joiners Persian and Indic names are written with.
+NAME_PUNCTUATION = frozenset("'\u2019-\u2010.\u200c\u200d")
+
+
+def is_name(value: str) -> bool:
+    """Does this look like a name in any script: a letter first, then letters, combining
+    marks (a decomposed é, Arabic vowel signs, Devanagari matras), spaces and punctuation
+    names use, and no digits or symbols?"""
+    if not value or unicodedata.category(value[0])[0] != "L":
+        return False
+    return all(
+        unicodedata.category(ch)[0] in "LM" or ch == " " or ch in NAME_PUNCTUATION for ch in value
+    )
 
 
 def valid_name(form, field) -> None:
     """Names in any script, with apostrophes and hyphens; nothing that is not a name."""
     value = (field.data or "").strip()
-    if value and not NAME_PATTERN.match(value):
+    if value and not is_name(value):
         raise ValidationError("Use letters only (accents, apostrophes and hyphens are fine).")
 
 
+def strip(value):
+    """Trim what phones add: keyboards append a space after an autocompleted word."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def graduation_years(today: date | None = None) -> list[tuple[str, str]]:
-    """Years a student may graduate in: this year and the next six."""
+    """Years a student may graduate in: last year (recent graduates) to six years on."""
     year = (today or date.today()).year
     return [("", "Year")] + [(str(y), str(y)) for y in range(year - 1, year + 7)]
 
@@ -32,30 +56,46 @@ def graduation_years(today: date | None = None) -> list[tuple[str, str]]:
 class InterestForm(FlaskForm):
     """What a student tells the office: only what the pipeline needs."""
 
+    # Text fields are stripped, then DataRequired: a name of spaces alone counts as missing
+    # (InputRequired looks at the raw input and would let it through empty).
+
     first_name = StringField(
         "First name",
-        validators=[InputRequired("Enter your first name."), Length(max=100), valid_name],
+        filters=[strip],
+        validators=[DataRequired("Enter your first name."), Length(max=100), valid_name],
     )
     last_name = StringField(
         "Last name",
-        validators=[InputRequired("Enter your last name."), Length(max=100), valid_name],
+        filters=[strip],
+        validators=[DataRequired("Enter your last name."), Length(max=100), valid_name],
     )
     email = EmailField(
         "Email",
+        filters=[strip],
         validators=[
-            InputRequired("Enter your email address."),
+            DataRequired("Enter your email address."),
             Length(max=254),
             Email("Enter an email address like name@university.edu.", check_deliverability=False),
         ],
     )
-    phone = StringField("Phone (optional)", validators=[Optional(), Length(max=40)])
+    phone = StringField(
+        "Phone (optional)", filters=[strip], validators=[Optional(), Length(max=40)]
+    )
     university = SelectField(
         "University", validators=[InputRequired("Choose your university.")], validate_choice=True
     )
     university_other = StringField(
-        "University name (if not listed)", validators=[Optional(), Length(max=200)]
+        "University name (if not listed)",
+        filters=[strip],
+        # No Optional(): it would stop the chain on a blank value before
+        # validate_university_other could ask for the name.
+        validators=[Length(max=200)],
     )
-    major = StringField("Major", validators=[InputRequired("Enter your major."), Length(max=120)])
+    major = StringField(
+        "Major",
+        filters=[strip],
+        validators=[DataRequired("Enter your major."), Length(max=120)],
+    )
     class_standing = SelectField(
         "Class standing",
         choices=enum_choices(ClassStanding, "Choose one"),
@@ -66,8 +106,12 @@ class InterestForm(FlaskForm):
         choices=enum_choices(Term, "Term"),
         validators=[InputRequired("Choose the term you expect to graduate.")],
     )
+    # validate_grad_year checks the offered years itself, to say more than "Not a valid
+    # choice" to a student whose year is out of range.
     grad_year = SelectField(
-        "Year", validators=[InputRequired("Choose the year you expect to graduate.")]
+        "Year",
+        validate_choice=False,
+        validators=[InputRequired("Choose the year you expect to graduate.")],
     )
     interests = MultiCheckboxField(
         "I'm interested in",
@@ -76,7 +120,8 @@ class InterestForm(FlaskForm):
     )
     availability = StringField(
         "When can you start",
-        validators=[InputRequired("Tell us when you could start."), Length(max=200)],
+        filters=[strip],
+        validators=[DataRequired("Tell us when you could start."), Length(max=200)],
     )
     procurement_areas = MultiCheckboxField(
         "Areas of procurement that interest you",
@@ -91,6 +136,11 @@ class InterestForm(FlaskForm):
     # Left empty by people; bots that fill every field give themselves away.
     website = StringField("Leave this field empty", validators=[Optional(), Length(max=200)])
     started = HiddenField()
+
+    def validate_grad_year(self, field) -> None:
+        if field.data not in {value for value, _ in field.choices if value}:
+            first, last = field.choices[1][0], field.choices[-1][0]
+            raise ValidationError(f"Choose a graduation year from {first} to {last}.")
 
     def validate_university_other(self, field) -> None:
         if self.university.data == OTHER_UNIVERSITY and not (field.data or "").strip():

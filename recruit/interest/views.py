@@ -19,6 +19,11 @@ def _limit() -> str:
     return current_app.config["INTEREST_FORM_LIMIT"]
 
 
+# One allowance per address for the form wherever it is sent, /apply or any event's page:
+# a per-route limit would let each event's link add another full allowance.
+form_limit = limiter.shared_limit(_limit, scope="interest-form", methods=["POST"])
+
+
 def _open_event(slug: str) -> Event | None:
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None or event.status == EventStatus.CANCELLED:
@@ -29,7 +34,7 @@ def _open_event(slug: str) -> Event | None:
 @bp.route("", methods=["GET", "POST"])
 @public
 @csrf.exempt  # checked by the form itself, so an expired token re-renders instead of failing
-@limiter.limit(_limit, methods=["POST"], scope="interest-form")
+@form_limit
 def apply():
     """The general interest form."""
     return _form(None)
@@ -38,7 +43,7 @@ def apply():
 @bp.route("/<slug>", methods=["GET", "POST"])
 @public
 @csrf.exempt
-@limiter.limit(_limit, methods=["POST"], scope="interest-form")
+@form_limit
 def apply_at_event(slug: str):
     """The same form for one event: submissions are that event's leads."""
     event = _open_event(slug[:80])
@@ -72,15 +77,24 @@ def _form(event: Event | None):
         minimum = current_app.config["MIN_FILL_SECONDS"]
         if minimum > 0 and (elapsed is None or elapsed < minimum):
             note = "Please check your details, then press Send again."
-            form.started.data = services.start_token() if elapsed is None else form.started.data
+            # A student whose phone filled the form in a flash has now been asked to check
+            # it: the next send goes through. A missing or forged token starts the clock.
+            form.started.data = services.start_token(0 if elapsed is None else minimum)
         else:
             resume, ok = _checked_resume(form)
             if ok:
+                # End the reading transaction before writing. On SQLite every transaction
+                # of a POST holds the write lock from its first statement, so reading the
+                # universities and then checking the form inside it would keep every other
+                # student of a burst waiting through that check too.
+                db.session.rollback()
                 services.submit_interest(_values(form), form.interests.data, event, resume)
                 db.session.commit()
                 return _thanks_redirect(event, kiosk)
-    elif set(form.errors) == {"csrf_token"}:
-        # A phone left on the form for hours: keep everything and ask to send again.
+    if form.meta.csrf and form.csrf_token.errors:
+        # A phone left on the form for hours, or a lost session: keep everything, say so
+        # briefly, and show any other field's error as usual. The re-render carries a
+        # fresh token, so the next send goes through.
         note = "This page was open for a while. Your answers are still here: press Send again."
         form.csrf_token.errors = []
     return render_template(

@@ -1,0 +1,788 @@
+"""Students tell the office they are interested: the public form, its fair mode and kiosk,
+its defences against bots, and the event pages that point students to it."""
+
+import io
+import re
+import time
+from datetime import date, timedelta
+from html import unescape
+from pathlib import Path
+
+import itsdangerous.timed
+import pytest
+from sqlalchemy import func, select
+
+from recruit.admin.models import set_setting
+from recruit.auth.models import Role
+from recruit.candidates.models import (
+    Attachment,
+    Candidate,
+    CandidateEvent,
+    CandidateInterest,
+    Interest,
+    Source,
+    StageChange,
+)
+from recruit.events.models import EventStatus
+from recruit.extensions import db
+from recruit.interest import services
+
+GRAD_YEAR = str(date.today().year + 1)
+
+
+@pytest.fixture
+def config_overrides():
+    """The fill-time check is off unless a test turns it on."""
+    return {"MIN_FILL_SECONDS": 0}
+
+
+@pytest.fixture
+def university(make_university):
+    return make_university(name="Capital State University")
+
+
+def form_data(school, /, **changes):
+    """A complete, valid submission, with some answers changed or (as None) left out."""
+    data = {
+        "first_name": "Maya",
+        "last_name": "Okafor",
+        "email": "maya.okafor@capital.example.edu",
+        "phone": "555-0100",
+        "university": str(school.id),
+        "university_other": "",
+        "major": "Supply Chain Management",
+        "class_standing": "junior",
+        "grad_term": "spring",
+        "grad_year": GRAD_YEAR,
+        "interests": ["summer_internship"],
+        "availability": "May, after finals",
+        "procurement_areas": ["Contract management"],
+        "consent": "y",
+        "website": "",
+        "started": "",
+    }
+    data.update(changes)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def page_text(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def field_error(response, field_id: str) -> str:
+    """The error shown beside a field (its -error paragraph), or ''."""
+    match = re.search(
+        rf'<p class="error" id="{re.escape(field_id)}-error">(.*?)</p>',
+        response.get_data(as_text=True),
+        re.S,
+    )
+    return unescape(match.group(1)) if match else ""
+
+
+def input_value(response, name: str) -> str | None:
+    """The value a text input was re-rendered with."""
+    match = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', response.get_data(as_text=True))
+    if match is None:
+        return None
+    value = re.search(r'\bvalue="([^"]*)"', match.group(0))
+    return unescape(value.group(1)) if value else ""
+
+
+def selected_value(response, name: str) -> str | None:
+    """The option selected in a select."""
+    html = response.get_data(as_text=True)
+    select_html = re.search(rf'<select[^>]*\bname="{name}".*?</select>', html, re.S)
+    if select_html is None:
+        return None
+    option = re.search(r'<option selected value="([^"]*)"', select_html.group(0))
+    option = option or re.search(r'<option value="([^"]*)" selected', select_html.group(0))
+    return unescape(option.group(1)) if option else None
+
+
+def checked(response, name: str) -> set[str]:
+    """Which checkboxes of a group are ticked."""
+    found = set()
+    for tag in re.findall(rf'<input[^>]*\bname="{name}"[^>]*>', response.get_data(as_text=True)):
+        if re.search(r"\bchecked\b", tag):
+            found.add(unescape(re.search(r'\bvalue="([^"]*)"', tag).group(1)))
+    return found
+
+
+def count(model) -> int:
+    db.session.rollback()  # read what the requests committed
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def only_candidate() -> Candidate:
+    db.session.rollback()
+    return db.session.scalars(select(Candidate)).one()
+
+
+def assert_kept(response, data: dict, *skip: str) -> None:
+    """Every answer the student gave is still in the re-rendered form."""
+    for name in ("first_name", "last_name", "email", "phone", "major", "availability"):
+        if name not in skip:
+            assert input_value(response, name) == data[name], name
+    assert selected_value(response, "university") == data["university"]
+    assert selected_value(response, "class_standing") == data["class_standing"]
+    assert selected_value(response, "grad_term") == data["grad_term"]
+    if "grad_year" not in skip:
+        assert selected_value(response, "grad_year") == data["grad_year"]
+    if "interests" not in skip:
+        assert checked(response, "interests") == set(data["interests"])
+    assert checked(response, "procurement_areas") == set(data["procurement_areas"])
+
+
+# --- the page itself ------------------------------------------------------------------
+
+
+def test_form_opens_without_sign_in(client, stages, university):
+    """Can a student open /apply without an account and see every question the brief lists?"""
+    response = client.get("/apply")
+    assert response.status_code == 200
+    text = page_text(response)
+    for label in (
+        "First name",
+        "Last name",
+        "Email",
+        "Phone (optional)",
+        "University",
+        "Major",
+        "Class standing",
+        "Expected graduation",
+        "I'm interested in",
+        "When can you start",
+        "Areas of procurement that interest you",
+        "Resume (PDF, optional)",
+        "I agree",
+    ):
+        assert label in text, label
+    assert "Capital State University" in text
+
+
+def test_form_asks_nothing_more_personal(client, stages):
+    """Does the form leave out birth date, SSN, GPA and demographics?"""
+    html = client.get("/apply").get_data(as_text=True)
+    names = set(re.findall(r'name="([^"]+)"', html)) - {"viewport"}
+    assert names <= {
+        "csrf_token",
+        "started",
+        "website",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "university",
+        "university_other",
+        "major",
+        "class_standing",
+        "grad_term",
+        "grad_year",
+        "interests",
+        "availability",
+        "procurement_areas",
+        "resume",
+        "consent",
+    }
+    text = page_text(client.get("/apply")).lower()
+    for word in ("birth", "ssn", "social security", "gpa", "gender", "race", "ethnicity"):
+        assert not any(word in name for name in names), word
+        assert not re.search(rf"\b{word}\b", text), word
+
+
+def test_privacy_notice_is_the_one_admins_set(client, stages):
+    """Does the form show the privacy notice an admin wrote on the settings page?"""
+    set_setting("privacy_notice", "We keep your details for 18 months. Ask to delete them.")
+    db.session.commit()
+    assert "We keep your details for 18 months." in page_text(client.get("/apply"))
+
+
+# --- a successful submission ----------------------------------------------------------
+
+
+def test_submission_goes_to_thanks_with_303(client, stages, university):
+    """Does a valid submission answer 303 to /apply/thanks?"""
+    response = client.post("/apply", data=form_data(university))
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/apply/thanks"
+
+
+def test_thanks_page_says_what_happens_next(client, stages):
+    """Does the thank-you page tell the student what happens next?"""
+    text = page_text(client.get("/apply/thanks"))
+    assert "what happens next" in text.lower()
+    assert "within about two weeks" in text
+    assert 'http-equiv="refresh"' not in text
+
+
+def test_new_student_enters_first_stage_with_history(client, stages, university):
+    """Is a new student placed in the first stage, with a stage change made by nobody?"""
+    client.post("/apply", data=form_data(university))
+    candidate = only_candidate()
+    assert candidate.stage_id == stages["interested"].id
+    change = db.session.scalars(select(StageChange)).one()
+    assert (change.candidate_id, change.to_stage_id, change.user_id) == (
+        candidate.id,
+        stages["interested"].id,
+        None,
+    )
+    assert candidate.source == Source.WEBSITE
+    assert candidate.consent_at is not None
+
+
+def test_submission_keeps_every_answer(client, stages, university):
+    """Are the student's answers stored as given?"""
+    client.post("/apply", data=form_data(university, interests=["co_op", "full_time"]))
+    candidate = only_candidate()
+    assert (candidate.first_name, candidate.last_name) == ("Maya", "Okafor")
+    assert candidate.email == "maya.okafor@capital.example.edu"
+    assert candidate.university_id == university.id
+    assert candidate.grad_year == int(GRAD_YEAR)
+    assert candidate.availability == "May, after finals"
+    assert candidate.procurement_areas == ["Contract management"]
+    assert {ci.interest for ci in candidate.interests} == {Interest.CO_OP, Interest.FULL_TIME}
+
+
+def test_new_student_appears_on_the_board(client, stages, university, signed_in):
+    """Does HR find the new student on the board after the form is sent?"""
+    client.post("/apply", data=form_data(university, first_name="Ngozi"))
+    signed_in(Role.HR)
+    assert "Ngozi Okafor" in page_text(client.get("/candidates/board"))
+
+
+def test_email_with_trailing_space_from_a_phone_keyboard(client, stages, university):
+    """Is an email with the space a phone keyboard appends accepted, and stored trimmed?"""
+    response = client.post("/apply", data=form_data(university, email=" maya@capital.edu "))
+    assert response.status_code == 303
+    assert only_candidate().email == "maya@capital.edu"
+
+
+def test_other_university_by_name(client, stages, university):
+    """Can a student whose university is not listed type its name?"""
+    data = form_data(university, university="other", university_other="Lakeside College")
+    assert client.post("/apply", data=data).status_code == 303
+    candidate = only_candidate()
+    assert (candidate.university_id, candidate.university_other) == (None, "Lakeside College")
+
+
+@pytest.mark.parametrize(
+    ("first_name", "last_name"),
+    [
+        ("José", "Álvarez"),
+        ("李", "明"),
+        ("محمد", "العلي"),
+        ("Siobhán", "O'Brien"),
+        ("Anne-Marie", "D\u2019Arcy"),  # a curly apostrophe, as phones type it
+        ("Jose\u0301", "Nun\u0303ez"),  # decomposed accents, as some keyboards send them
+        ("مُحَمَّد", "Haddad"),  # Arabic with its vowel marks
+        ("प्रिया", "शर्मा"),  # Devanagari, with its vowel signs
+        ("Nguyễn", "Thị Minh"),
+    ],
+)
+def test_names_in_any_script_are_saved_exactly(client, stages, university, first_name, last_name):
+    """Are names in any script, with accents, apostrophes and hyphens, saved as typed?"""
+    data = form_data(university, first_name=first_name, last_name=last_name)
+    response = client.post("/apply", data=data)
+    assert response.status_code == 303, field_error(response, "first_name")
+    candidate = only_candidate()
+    assert (candidate.first_name, candidate.last_name) == (first_name, last_name)
+
+
+# --- validation -----------------------------------------------------------------------
+
+
+def test_missing_names_are_shown_beside_their_fields(client, stages, university):
+    """Does leaving out both names give an error beside each, with everything else kept?"""
+    data = form_data(university, first_name="", last_name="")
+    response = client.post("/apply", data=data)
+    assert response.status_code == 400
+    assert field_error(response, "first_name") == "Enter your first name."
+    assert field_error(response, "last_name") == "Enter your last name."
+    assert_kept(response, data)
+    assert count(Candidate) == 0
+
+
+def test_name_of_spaces_counts_as_missing(client, stages, university):
+    """Is a name of spaces alone refused as missing?"""
+    response = client.post("/apply", data=form_data(university, first_name="   "))
+    assert response.status_code == 400
+    assert field_error(response, "first_name") == "Enter your first name."
+    assert count(Candidate) == 0
+
+
+def test_name_with_digits_is_refused(client, stages, university):
+    """Is a name with digits refused with a message beside it, and the rest kept?"""
+    data = form_data(university, last_name="Okafor2")
+    response = client.post("/apply", data=data)
+    assert response.status_code == 400
+    assert "letters only" in field_error(response, "last_name")
+    assert_kept(response, data)
+    assert count(Candidate) == 0
+
+
+def test_bad_email_is_refused(client, stages, university):
+    """Is an email without a real shape refused beside the field, the rest kept?"""
+    data = form_data(university, email="maya@capital")
+    response = client.post("/apply", data=data)
+    assert response.status_code == 400
+    assert field_error(response, "email") == "Enter an email address like name@university.edu."
+    assert_kept(response, data)
+
+
+def test_overlong_name_is_refused(client, stages, university):
+    """Is a name longer than the record can hold refused?"""
+    response = client.post("/apply", data=form_data(university, first_name="A" * 101))
+    assert response.status_code == 400
+    assert field_error(response, "first_name")
+
+
+@pytest.mark.parametrize("year", ["1990", str(date.today().year + 20), "next year"])
+def test_graduation_year_outside_the_choices_is_refused(client, stages, university, year):
+    """Is a graduation year the form does not offer refused beside its field?"""
+    data = form_data(university, grad_year=year)
+    response = client.post("/apply", data=data)
+    assert response.status_code == 400
+    assert field_error(response, "grad_year").startswith("Choose a graduation year from")
+    assert_kept(response, data, "grad_year")
+    assert count(Candidate) == 0
+
+
+def test_consent_missing_is_refused(client, stages, university):
+    """Is a submission without the consent box ticked refused, with everything kept?"""
+    data = form_data(university, consent=None)
+    response = client.post("/apply", data=data)
+    assert response.status_code == 400
+    assert field_error(response, "consent") == "Tick this box so that we may contact you."
+    assert_kept(response, data)
+    assert count(Candidate) == 0
+
+
+def test_other_university_needs_a_name(client, stages, university):
+    """Does choosing 'Other' without typing the university's name ask for it?"""
+    data = form_data(university, university="other", university_other="")
+    response = client.post("/apply", data=data)
+    assert response.status_code == 400
+    assert field_error(response, "university_other") == "Enter the name of your university."
+    assert selected_value(response, "university") == "other"
+    assert count(Candidate) == 0
+
+
+def test_interests_missing_is_refused(client, stages, university):
+    """Does a submission with no kind of work ticked ask for at least one?"""
+    data = form_data(university, interests=None)
+    response = client.post("/apply", data=data)
+    assert response.status_code == 400
+    assert field_error(response, "interests") == "Choose at least one."
+    assert_kept(response, data, "interests")
+    assert count(Candidate) == 0
+
+
+def test_errors_are_announced_to_screen_readers(client, stages, university):
+    """Does an error summary alert screen readers and tie each error to its field?"""
+    response = client.post("/apply", data=form_data(university, email="nope"))
+    html = response.get_data(as_text=True)
+    assert 'class="error-summary" role="alert"' in html
+    assert '<a href="#email">' in html
+    email_input = re.search(r'<input[^>]*\bname="email"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in email_input
+    assert re.search(r'aria-describedby="[^"]*\bemail-error\b', email_input)
+
+
+# --- a student who sends the form again -----------------------------------------------
+
+
+@pytest.fixture
+def returning(client, stages, university, make_event, make_candidate):
+    """A student HR noted at a booth (few details, now in Screening), who then sends the
+    form at a fair with their email in other letter case."""
+    make_candidate(
+        first_name="Maya",
+        last_name="Okafor",
+        email="maya.okafor@capital.example.edu",
+        stage="screening",
+        availability="Summer only",
+        interests=[CandidateInterest(interest=Interest.SUMMER_INTERNSHIP)],
+    )
+    event = make_event(name="Spring Career Expo")
+    again = form_data(
+        university,
+        first_name="Mayah",
+        email="MAYA.Okafor@Capital.Example.EDU",
+        interests=["semester_internship"],
+    )
+    response = client.post(f"/apply/{event.slug}", data=again)
+    return response, event
+
+
+def test_returning_student_keeps_one_record(returning):
+    """Does a second submission with the same email in another case keep one record?"""
+    assert count(Candidate) == 1
+
+
+def test_returning_student_sees_the_same_thanks(returning, client, make_university):
+    """Is the answer to a known email the same as to a new one (nothing revealed)?"""
+    response, event = returning
+    fresh = client.post(
+        f"/apply/{event.slug}", data=form_data(make_university(), email="new@capital.edu")
+    )
+    assert (response.status_code, response.headers["Location"]) == (
+        fresh.status_code,
+        fresh.headers["Location"],
+    )
+    assert response.get_data() == fresh.get_data()
+
+
+def test_returning_student_fills_only_blanks(returning, university):
+    """Does a second submission fill blank details and leave given ones alone?"""
+    candidate = only_candidate()
+    assert candidate.phone == "555-0100"
+    assert candidate.major == "Supply Chain Management"
+    assert candidate.university_id == university.id
+    assert candidate.grad_year == int(GRAD_YEAR)
+    assert candidate.first_name == "Maya"
+    assert candidate.email == "maya.okafor@capital.example.edu"
+    assert candidate.availability == "Summer only"
+
+
+def test_returning_student_adds_interest_and_event(returning):
+    """Does a second submission add the new interest and count the student as a lead?"""
+    _, event = returning
+    candidate = only_candidate()
+    assert {ci.interest for ci in candidate.interests} == {
+        Interest.SUMMER_INTERNSHIP,
+        Interest.SEMESTER_INTERNSHIP,
+    }
+    link = db.session.scalars(select(CandidateEvent)).one()
+    assert (link.candidate_id, link.event_id) == (candidate.id, event.id)
+
+
+def test_returning_student_keeps_their_stage(returning, stages):
+    """Does a second submission leave the student in the stage staff moved them to?"""
+    candidate = only_candidate()
+    assert candidate.stage_id == stages["screening"].id
+    assert count(StageChange) == 1
+
+
+# --- bots -----------------------------------------------------------------------------
+
+
+def test_honeypot_gets_thanks_and_saves_nothing(client, stages, university):
+    """Does a bot that fills the hidden 'website' field get thanked and nothing saved?"""
+    response = client.post("/apply", data=form_data(university, website="http://spam.example"))
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/apply/thanks"
+    assert count(Candidate) == 0
+
+
+class TestMinimumFillTime:
+    """The form refuses a send quicker than a person could fill it, once."""
+
+    @pytest.fixture
+    def config_overrides(self):
+        return {"MIN_FILL_SECONDS": 3}
+
+    @pytest.fixture
+    def quick_token(self, app, monkeypatch):
+        """A start token from one second ago."""
+        real = time.time()
+        monkeypatch.setattr(services.time, "time", lambda: real - 1)
+        token = services.start_token()
+        monkeypatch.undo()
+        return token
+
+    def test_too_fast_asks_to_send_again(self, client, stages, university, quick_token):
+        """Is a send one second after the form opened re-shown, values kept, nothing saved?"""
+        data = form_data(university, started=quick_token)
+        response = client.post("/apply", data=data)
+        assert response.status_code == 400
+        assert "press Send again" in page_text(response)
+        assert_kept(response, data)
+        assert count(Candidate) == 0
+
+    def test_second_send_passes(self, client, stages, university, quick_token):
+        """After being asked to check, does the student's next send go through?"""
+        first = client.post("/apply", data=form_data(university, started=quick_token))
+        token = input_value(first, "started")
+        second = client.post("/apply", data=form_data(university, started=token))
+        assert second.status_code == 303
+        assert count(Candidate) == 1
+
+    def test_form_filled_at_a_human_pace_passes(self, client, stages, university, monkeypatch):
+        """Is a send ten seconds after the form opened accepted at once?"""
+        real = time.time()
+        monkeypatch.setattr(services.time, "time", lambda: real - 10)
+        token = services.start_token()
+        monkeypatch.undo()
+        response = client.post("/apply", data=form_data(university, started=token))
+        assert response.status_code == 303
+
+    def test_forged_token_is_not_trusted(self, client, stages, university):
+        """Is a send with a made-up start token asked to send again?"""
+        response = client.post("/apply", data=form_data(university, started="1700000000"))
+        assert response.status_code == 400
+        assert count(Candidate) == 0
+
+    def test_form_page_carries_a_start_token(self, client, stages):
+        """Does the form carry a signed note of when it was shown?"""
+        token = input_value(client.get("/apply"), "started")
+        assert services.seconds_since(token) is not None
+
+
+def test_zero_minimum_fill_time_turns_the_check_off(client, stages, university):
+    """With MIN_FILL_SECONDS 0, is a send without any start token accepted?"""
+    assert client.post("/apply", data=form_data(university, started="")).status_code == 303
+
+
+# --- CSRF -----------------------------------------------------------------------------
+
+
+class TestCsrf:
+    """A missing or expired CSRF token re-renders the form; it is never an error page."""
+
+    @pytest.fixture
+    def config_overrides(self):
+        return {"MIN_FILL_SECONDS": 0, "WTF_CSRF_ENABLED": True, "WTF_CSRF_TIME_LIMIT": 3600}
+
+    def test_missing_token_keeps_the_answers(self, client, stages, university):
+        """Is a send without a CSRF token shown again with every answer and a short note?"""
+        client.get("/apply")
+        data = form_data(university)
+        response = client.post("/apply", data=data)
+        assert response.status_code == 400
+        text = page_text(response)
+        assert "Your answers are still here" in text
+        assert "CSRF" not in text
+        assert "Something in that request" not in text
+        assert_kept(response, data)
+        assert count(Candidate) == 0
+
+    def test_expired_token_keeps_the_answers(self, client, stages, university, monkeypatch):
+        """Is a form left open two hours (token expired) shown again with the answers?"""
+        real = time.time()
+        monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real - 7200)
+        old_token = input_value(client.get("/apply"), "csrf_token")
+        monkeypatch.undo()
+        data = form_data(university, csrf_token=old_token)
+        response = client.post("/apply", data=data)
+        assert response.status_code == 400
+        assert "Your answers are still here" in page_text(response)
+        assert_kept(response, data)
+        assert count(Candidate) == 0
+
+    def test_send_again_after_the_note_goes_through(self, client, stages, university):
+        """After the note, does pressing Send again (fresh token) save the student?"""
+        first = client.post("/apply", data=form_data(university))
+        token = input_value(first, "csrf_token")
+        response = client.post("/apply", data=form_data(university, csrf_token=token))
+        assert response.status_code == 303
+        assert count(Candidate) == 1
+
+    def test_note_and_field_errors_together(self, client, stages, university):
+        """With no token and a bad email, does the student see the note and the email error?"""
+        response = client.post("/apply", data=form_data(university, email="nope"))
+        assert "Your answers are still here" in page_text(response)
+        assert field_error(response, "email")
+        assert "CSRF" not in page_text(response)
+
+
+# --- rate limit -----------------------------------------------------------------------
+
+
+class TestRateLimit:
+    """One address may only send so many forms a minute."""
+
+    @pytest.fixture
+    def config_overrides(self):
+        return {"MIN_FILL_SECONDS": 0, "RATELIMIT_ENABLED": True, "INTEREST_FORM_LIMIT": "2/minute"}
+
+    def test_too_many_sends_get_the_friendly_page(self, client, stages, university):
+        """Does the third send in a minute get the friendly 429 page?"""
+        for n in range(2):
+            data = form_data(university, email=f"student{n}@capital.edu")
+            assert client.post("/apply", data=data).status_code == 303
+        response = client.post("/apply", data=form_data(university, email="third@capital.edu"))
+        assert response.status_code == 429
+        assert "Please wait a minute, then try again." in page_text(response)
+        assert count(Candidate) == 2
+
+    def test_event_form_shares_the_limit(self, client, stages, university, make_event):
+        """Do sends to an event's form count toward the same limit as /apply?"""
+        event = make_event()
+        client.post("/apply", data=form_data(university, email="a@capital.edu"))
+        client.post(f"/apply/{event.slug}", data=form_data(university, email="b@capital.edu"))
+        response = client.post(f"/apply/{event.slug}", data=form_data(university))
+        assert response.status_code == 429
+
+    def test_opening_the_form_is_not_limited(self, client, stages):
+        """Can the form page itself be opened more often than the send limit?"""
+        assert all(client.get("/apply").status_code == 200 for _ in range(4))
+
+
+# --- fair mode ------------------------------------------------------------------------
+
+
+def test_event_form_says_where_the_student_is(client, stages, university, make_event):
+    """Does /apply/<slug> say 'You're at <event>' and preselect the event's university?"""
+    event = make_event(name="Capital Fall Career Fair", university_id=university.id)
+    response = client.get(f"/apply/{event.slug}")
+    assert response.status_code == 200
+    assert "You're at Capital Fall Career Fair" in page_text(response)
+    assert selected_value(response, "university") == str(university.id)
+
+
+def test_event_form_attributes_the_event(client, stages, university, make_event):
+    """Is a submission at an event recorded as that event's lead?"""
+    event = make_event(university_id=university.id)
+    response = client.post(f"/apply/{event.slug}", data=form_data(university))
+    assert response.status_code == 303
+    candidate = only_candidate()
+    assert (candidate.source, candidate.source_event_id) == (Source.EVENT, event.id)
+    link = db.session.scalars(select(CandidateEvent)).one()
+    assert (link.candidate_id, link.event_id, link.via) == (candidate.id, event.id, "form")
+
+
+def test_event_leads_list_the_student(client, stages, university, make_event, signed_in):
+    """Does staff's event page list the student who signed up there?"""
+    event = make_event()
+    client.post(f"/apply/{event.slug}", data=form_data(university, first_name="Tomasz"))
+    signed_in(Role.HR)
+    assert "Tomasz Okafor" in page_text(client.get(f"/events/{event.id}"))
+
+
+def test_unknown_event_gets_the_friendly_page(client, stages):
+    """Does a mistyped event link show a friendly 404 that points to /apply?"""
+    response = client.get("/apply/no-such-fair")
+    assert response.status_code == 404
+    assert "sign-up is not open" in page_text(response)
+    assert 'href="/apply"' in response.get_data(as_text=True)
+
+
+def test_cancelled_event_gets_the_friendly_page(client, stages, make_event):
+    """Does a cancelled event's link show the friendly 404 that points to /apply?"""
+    event = make_event(status=EventStatus.CANCELLED)
+    response = client.get(f"/apply/{event.slug}")
+    assert response.status_code == 404
+    assert 'href="/apply"' in response.get_data(as_text=True)
+
+
+def test_cancelled_event_saves_nothing(client, stages, university, make_event):
+    """Is a submission posted to a cancelled event's form refused without saving?"""
+    event = make_event(status=EventStatus.CANCELLED)
+    assert client.post(f"/apply/{event.slug}", data=form_data(university)).status_code == 404
+    assert count(Candidate) == 0
+
+
+# --- kiosk ----------------------------------------------------------------------------
+
+
+def test_kiosk_thanks_returns_to_an_empty_form(client, stages, university, make_event):
+    """In kiosk mode, does the thanks page refresh back to the event's empty kiosk form?"""
+    event = make_event()
+    response = client.post(f"/apply/{event.slug}?kiosk=1", data=form_data(university))
+    assert response.status_code == 303
+    thanks = client.get(response.headers["Location"])
+    html = thanks.get_data(as_text=True)
+    refresh = re.search(r'<meta http-equiv="refresh" content="(\d+);url=([^"]+)">', html)
+    assert refresh is not None
+    assert unescape(refresh.group(2)) == f"/apply/{event.slug}?kiosk=1"
+
+
+def test_next_kiosk_student_sees_nothing_of_the_last(client, stages, university, make_event):
+    """Does the next student at the kiosk get a form without the previous student's answers?"""
+    event = make_event()
+    data = form_data(university, first_name="Priyanka", email="priyanka@capital.edu")
+    thanks = client.post(f"/apply/{event.slug}?kiosk=1", data=data, follow_redirects=True)
+    refresh = re.search(r'url=([^"]+)"', thanks.get_data(as_text=True)).group(1)
+    page = client.get(unescape(refresh))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Priyanka" not in html and "priyanka@capital.edu" not in html
+    assert input_value(page, "first_name") in ("", None)
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+# --- resumes --------------------------------------------------------------------------
+
+SMALL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def test_resume_that_is_not_a_pdf_is_refused(client, stages, university):
+    """Is a Word file offered as the resume refused beside its field, the answers kept?"""
+    data = form_data(university)
+    data["resume"] = (io.BytesIO(b"PK\x03\x04 not a pdf"), "resume.docx")
+    response = client.post("/apply", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert field_error(response, "resume") == "The resume must be a PDF file."
+    data.pop("resume")
+    assert_kept(response, data)
+    assert count(Candidate) == 0
+
+
+def test_small_pdf_resume_is_stored(client, app, stages, university):
+    """Is a real small PDF kept with the new candidate?"""
+    data = form_data(university)
+    data["resume"] = (io.BytesIO(SMALL_PDF), "Maya Okafor CV.pdf")
+    response = client.post("/apply", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    attachment = db.session.scalars(select(Attachment)).one()
+    assert attachment.candidate_id == only_candidate().id
+    assert attachment.original_name == "Maya Okafor CV.pdf"
+    stored = Path(app.config["UPLOAD_FOLDER"]) / attachment.stored_name
+    assert stored.read_bytes() == SMALL_PDF
+
+
+# --- event pages for staff ------------------------------------------------------------
+
+
+class TestEventPages:
+    """Staff print a QR code that leads to the event's form."""
+
+    @pytest.fixture
+    def config_overrides(self):
+        return {"PUBLIC_BASE_URL": "https://jobs.procurement.example.gov/"}
+
+    def test_event_page_shows_the_qr_code(self, client, signed_in, make_event):
+        """Does staff's event page show an SVG QR code for the public sign-up address?"""
+        signed_in(Role.HR)
+        event = make_event()
+        html = client.get(f"/events/{event.id}").get_data(as_text=True)
+        url = f"https://jobs.procurement.example.gov/apply/{event.slug}"
+        assert re.search(r'<svg role="img"[^>]*class="qr"', html)
+        assert f"QR code for {url}" in html
+        assert f'href="{url}"' in html
+
+    def test_booth_sign_prints_the_qr_code(self, client, signed_in, make_event):
+        """Does the booth sign show the event, a QR code, the address and the privacy line?"""
+        signed_in(Role.HR)
+        event = make_event(name="Statehouse Internship Fair")
+        response = client.get(f"/events/{event.id}/sign")
+        text = page_text(response)
+        assert response.status_code == 200
+        assert "Statehouse Internship Fair" in text
+        assert "<svg" in text
+        assert f"https://jobs.procurement.example.gov/apply/{event.slug}" in text
+        assert "Only our recruitment staff see it." in text
+
+    def test_fair_in_progress_is_listed_as_upcoming(self, client, signed_in, make_event):
+        """On the second day of a three-day fair, do staff still find it among upcoming?"""
+        signed_in(Role.HR)
+        today = date.today()
+        make_event(
+            name="Three-Day Statewide Fair",
+            starts_on=today - timedelta(days=1),
+            ends_on=today + timedelta(days=1),
+        )
+        assert "Three-Day Statewide Fair" in page_text(client.get("/events/"))
+        assert "Three-Day Statewide Fair" not in page_text(client.get("/events/?when=past"))
+
+    def test_booth_sign_needs_sign_in(self, client, make_event):
+        """Is a visitor who is not signed in sent to sign in for the booth sign?"""
+        event = make_event()
+        response = client.get(f"/events/{event.id}/sign")
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login?next=")
