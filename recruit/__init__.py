@@ -91,7 +91,12 @@ def _register_blueprints(app: Flask) -> None:
     from recruit.events.views import calendar_bp
     from recruit.interest.views import bp as interest_bp
     from recruit.main.views import bp as main_bp
+    from recruit.placements.feedback_views import bp as feedback_bp
+    from recruit.placements.views import bp as positions_bp
+    from recruit.placements.views import items_bp as evaluation_items_bp
+    from recruit.placements.views import outbox_bp, placements_bp
     from recruit.privacy.views import bp as privacy_bp
+    from recruit.reports.views import bp as reports_bp
     from recruit.universities.follow_up_views import bp as follow_ups_bp
     from recruit.universities.views import bp as universities_bp
     from recruit.universities.views import contacts_bp
@@ -110,6 +115,12 @@ def _register_blueprints(app: Flask) -> None:
         follow_ups_bp,
         privacy_bp,
         audit_bp,
+        reports_bp,
+        positions_bp,
+        placements_bp,
+        feedback_bp,
+        outbox_bp,
+        evaluation_items_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -35,6 +35,7 @@ DEFAULTS = {
     "PAGE_SIZE": 50,
     # A whole campus may share one address at a fair: generous, yet it stops a flood.
     "INTEREST_FORM_LIMIT": "60 per minute",
+    "FEEDBACK_FORM_LIMIT": "30 per minute",
     "MIN_FILL_SECONDS": 3,
     "KIOSK_RESET_SECONDS": 8,
     # Outgoing mail: with no server set, messages go to the outbox page instead.

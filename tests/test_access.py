@@ -20,6 +20,9 @@ EXPECTED_PUBLIC = {
     "interest.thanks",
     # The staff calendar feed: calendar apps cannot sign in, so a secret in its URL stands in.
     "calendar.feed",
+    # Supervisors' and interns' evaluation forms, opened from a private expiring link.
+    "feedback.form",
+    "feedback.thanks",
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}

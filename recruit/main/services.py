@@ -11,7 +11,16 @@ from recruit.placements.models import Evaluation, EvaluationKind, Placement
 from recruit.universities.models import Contact
 
 
-def pipeline_counts() -> list[tuple[Stage, int]]:
+class PipelineCounts(list):
+    """(stage, count) pairs in stage order, which also draw as the dashboard's sparkline."""
+
+    @property
+    def chart(self) -> list[tuple[str, list[int]]]:
+        """Rows for the bar chart macro: (stage name, [count])."""
+        return [(stage.name, [count]) for stage, count in self]
+
+
+def pipeline_counts() -> PipelineCounts:
     """Each active stage, in order, with how many candidates stand in it."""
     counts = (
         select(Candidate.stage_id, func.count().label("n")).group_by(Candidate.stage_id).subquery()
@@ -22,7 +31,7 @@ def pipeline_counts() -> list[tuple[Stage, int]]:
         .where(Stage.kind != StageKind.CLOSED, Stage.retired.is_(False))
         .order_by(Stage.position)
     ).all()
-    return [(stage, count) for stage, count in rows]
+    return PipelineCounts((stage, count) for stage, count in rows)
 
 
 def follow_ups_due(user, until: date) -> dict[str, int]:

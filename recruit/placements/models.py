@@ -194,3 +194,16 @@ class EvaluationAnswer(db.Model):
 
     evaluation: Mapped[Evaluation] = relationship(back_populates="answers")
     item: Mapped[EvaluationItem] = relationship()
+
+
+class OutboxMessage(db.Model):
+    """A message Recruit sent, or would have sent with mail off; never holds a private link."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None]

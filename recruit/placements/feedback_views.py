@@ -1,0 +1,93 @@
+"""The public evaluation form behind a private link, for supervisors and interns."""
+
+import logging
+import re
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from recruit.auth.access import public
+from recruit.extensions import csrf, db, limiter
+from recruit.placements import services
+from recruit.placements.forms import evaluation_answers, evaluation_form, evaluation_values
+
+bp = Blueprint("feedback", __name__, url_prefix="/feedback")
+
+PRIVATE_LINK = re.compile(r"/feedback/[A-Za-z0-9_-]{8,}")
+# Access logs name every path requested: the development server's and gunicorn's.
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+class HidePrivateLinks(logging.Filter):
+    """Replace the token of any private link in a log line, so logs never hold one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/feedback/" in message:
+            record.msg, record.args = PRIVATE_LINK.sub("/feedback/[link]", message), ()
+        return True
+
+
+@bp.record_once
+def _hide_links_in_access_logs(_state) -> None:
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, HidePrivateLinks) for f in logger.filters):
+            logger.addFilter(HidePrivateLinks())
+
+
+def _limit() -> str:
+    # A whole agency office may share one address: generous, yet it stops guessing.
+    return current_app.config["FEEDBACK_FORM_LIMIT"]
+
+
+form_limit = limiter.shared_limit(_limit, scope="feedback-form", methods=["POST"])
+
+
+def unavailable():
+    """One answer for a wrong, expired, revoked or used link, so none can be told apart."""
+    return render_template("feedback/unavailable.html"), 404
+
+
+@bp.get("/thanks")
+@public
+def thanks():
+    """Thanks after an evaluation is in."""
+    return render_template("feedback/thanks.html")
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt  # checked by the form itself, so an expired token re-renders instead of failing
+@form_limit
+def form(token: str):
+    """An evaluation or feedback form, opened by its private link."""
+    try:
+        evaluation_request = services.open_request(token)
+    except services.LinkUnavailable:
+        return unavailable()
+    items = services.form_items(services.KIND_FORMS[evaluation_request.kind])
+    form = evaluation_form(items, evaluation_request.kind)
+    note = None
+    if request.method == "GET":
+        form.submitted_by_name.data = evaluation_request.recipient_name
+    elif form.validate():
+        try:
+            services.submit_evaluation(
+                evaluation_request, evaluation_answers(form, items), evaluation_values(form)
+            )
+        except services.LinkUnavailable:
+            db.session.rollback()
+            return unavailable()
+        db.session.commit()
+        return redirect(url_for("feedback.thanks"), 303)
+    if form.meta.csrf and form.csrf_token.errors:
+        note = "This page was open for a while. Your answers are still here: press Send again."
+        form.csrf_token.errors = []
+    return render_template(
+        "feedback/form.html",
+        form=form,
+        items=items,
+        placement=evaluation_request.placement,
+        title=services.KIND_TITLES[evaluation_request.kind],
+        note=note,
+    ), (400 if request.method == "POST" else 200)

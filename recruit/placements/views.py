@@ -1,0 +1,428 @@
+"""Internship pages: positions, placements with their outcomes and evaluation links, the
+outbox, and the admin page for questionnaire items."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from recruit.auth.access import roles_required
+from recruit.auth.models import Role
+from recruit.candidates.models import Candidate
+from recruit.candidates.services import MoveRefused
+from recruit.database import utcnow
+from recruit.extensions import db
+from recruit.pagination import paginate
+from recruit.placements import services
+from recruit.placements.forms import (
+    OutcomeForm,
+    PlacementForm,
+    PositionForm,
+    RequestForm,
+    RewordForm,
+)
+from recruit.placements.models import (
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationItem,
+    EvaluationKind,
+    EvaluationRequest,
+    ItemForm,
+    OutboxMessage,
+    Outcome,
+    Placement,
+    Position,
+    PositionStatus,
+)
+from recruit.templating import label
+
+bp = Blueprint("positions", __name__, url_prefix="/positions")
+placements_bp = Blueprint("placements", __name__, url_prefix="/placements")
+outbox_bp = Blueprint("outbox", __name__, url_prefix="/outbox")
+items_bp = Blueprint("evaluation_items", __name__, url_prefix="/admin/evaluation-items")
+
+VIEWERS = (Role.HR, Role.OUTREACH)
+MANAGERS = (Role.HR,)
+
+
+# --- positions ----------------------------------------------------------------------------
+
+
+@bp.get("/")
+@roles_required(*VIEWERS)
+def index():
+    """Positions with how many of their openings are filled, by term and status."""
+    filters = {key: request.args.get(key, "") for key in ("term", "status")}
+    query = select(Position, services.filled_count().label("filled")).order_by(
+        Position.starts_on.desc().nulls_last(), Position.agency, Position.title
+    )
+    if filters["term"]:
+        query = query.where(Position.term == filters["term"][:20])
+    if filters["status"] in PositionStatus._value2member_map_:
+        query = query.where(Position.status == PositionStatus(filters["status"]))
+    return render_template(
+        "placements/positions.html",
+        page=paginate(query, request.args),
+        filters=filters,
+        terms=services.terms(),
+        statuses=[(s.value, label(s)) for s in PositionStatus],
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def create():
+    """Add a position."""
+    return _save_position(None)
+
+
+@bp.route("/<int:position_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def edit(position_id: int):
+    """Edit a position."""
+    return _save_position(db.get_or_404(Position, position_id))
+
+
+def _save_position(position: Position | None):
+    form = PositionForm(obj=position)
+    if request.method == "GET" and position is not None:
+        form.funding_source.data = position.funding_source.value
+        form.status.data = position.status.value
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in services.POSITION_FIELDS}
+        for name in ("division", "supervisor_name", "supervisor_email", "description"):
+            values[name] = (values[name] or "").strip()
+        position = services.save_position(position, values, current_user)
+        db.session.commit()
+        flash(f"Saved {position.title} ({position.agency}).", "success")
+        return redirect(url_for("positions.detail", position_id=position.id))
+    return render_template("placements/position_form.html", form=form, position=position), (
+        400 if request.method == "POST" else 200
+    )
+
+
+@bp.get("/<int:position_id>")
+@roles_required(*VIEWERS)
+def detail(position_id: int):
+    """A position, its placements and the history of their evaluations."""
+    position = db.get_or_404(Position, position_id)
+    placements = db.session.scalars(
+        select(Placement)
+        .where(Placement.position_id == position.id)
+        .options(joinedload(Placement.candidate), selectinload(Placement.evaluations))
+        .order_by(Placement.starts_on.desc(), Placement.id)
+    ).all()
+    evaluations = db.session.scalars(
+        select(Evaluation)
+        .join(Evaluation.placement)
+        .where(Placement.position_id == position.id)
+        .options(contains_eager(Evaluation.placement).joinedload(Placement.candidate))
+        .order_by(Evaluation.submitted_at.desc(), Evaluation.id.desc())
+    ).all()
+    return render_template(
+        "placements/position.html",
+        position=position,
+        placements=placements,
+        evaluations=evaluations,
+        titles=services.KIND_TITLES,
+    )
+
+
+# --- placements ---------------------------------------------------------------------------
+
+
+@placements_bp.get("/", endpoint="index")
+@roles_required(*VIEWERS)
+def placement_list():
+    """Current or past placements by term, agency and outcome, with evaluations due."""
+    when = "past" if request.args.get("when") == "past" else "current"
+    today = utcnow().date()
+    filters = {key: request.args.get(key, "") for key in ("term", "agency", "status")}
+    query = (
+        select(Placement)
+        .join(Placement.position)
+        .options(
+            contains_eager(Placement.position),
+            joinedload(Placement.candidate),
+            selectinload(Placement.evaluations),
+        )
+    )
+    if when == "past":
+        query = query.where(Placement.ends_on < today).order_by(Placement.ends_on.desc())
+    else:
+        query = query.where(Placement.ends_on >= today).order_by(Placement.ends_on)
+    query = query.order_by(Placement.id)
+    if filters["term"]:
+        query = query.where(Position.term == filters["term"][:20])
+    if filters["agency"]:
+        query = query.where(Position.agency == filters["agency"][:200])
+    if filters["status"] == "pending":
+        query = query.where(Placement.outcome.is_(None))
+    elif filters["status"] in Outcome._value2member_map_:
+        query = query.where(Placement.outcome == Outcome(filters["status"]))
+    page = paginate(query, request.args)
+    return render_template(
+        "placements/index.html",
+        page=page,
+        when=when,
+        filters=filters,
+        due={p.id: services.evaluations_due(p, today) for p in page.items},
+        terms=services.terms(),
+        agencies=db.session.scalars(select(Position.agency).distinct().order_by(Position.agency)),
+        statuses=[("pending", "No outcome yet")] + [(o.value, label(o)) for o in Outcome],
+        averages=services.term_averages(filters["term"]) if filters["term"] else None,
+    )
+
+
+def _open_position_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        select(Position.id, Position.title, Position.agency, Position.term)
+        .where(Position.status == PositionStatus.OPEN)
+        .order_by(Position.term, Position.agency, Position.title)
+    )
+    return [("", "Choose an open position")] + [
+        (str(i), f"{title}, {agency} ({term})") for i, title, agency, term in rows
+    ]
+
+
+@placements_bp.route("/new", methods=["GET", "POST"], endpoint="create")
+@roles_required(*MANAGERS)
+def place():
+    """Place a candidate who has an offer, or is onboarding, in an open position."""
+    candidate_id = request.args.get("candidate_id", "")
+    candidate = db.session.get(Candidate, int(candidate_id)) if candidate_id.isdigit() else None
+    if candidate is None:
+        abort(404)
+    form = PlacementForm()
+    form.position_id.choices = _open_position_choices()
+    if form.validate_on_submit():
+        position = (
+            db.session.get(Position, int(form.position_id.data))
+            if form.position_id.data.isdigit()
+            else None
+        )
+        if position is None:
+            form.position_id.errors.append("Choose an open position.")
+        else:
+            values = {name: getattr(form, name).data for name in PLACEMENT_FIELDS}
+            try:
+                placement = services.place_candidate(candidate, position, values, current_user)
+            except services.PlacementRefused as refused:
+                db.session.rollback()
+                form.position_id.errors.append(str(refused))
+            else:
+                db.session.commit()
+                flash(f"{candidate.full_name} placed as {position.title}.", "success")
+                return redirect(url_for("placements.detail", placement_id=placement.id))
+    return render_template("placements/placement_form.html", form=form, candidate=candidate), (
+        400 if request.method == "POST" else 200
+    )
+
+
+PLACEMENT_FIELDS = (
+    "supervisor_name",
+    "supervisor_email",
+    "mentor_name",
+    "starts_on",
+    "ends_on",
+    "hours_per_week",
+    "midterm_due_on",
+    "final_due_on",
+)
+
+
+def _load_placement(placement_id: int) -> Placement:
+    placement = db.session.scalar(
+        select(Placement)
+        .where(Placement.id == placement_id)
+        .options(
+            joinedload(Placement.position),
+            joinedload(Placement.candidate).joinedload(Candidate.stage),
+            selectinload(Placement.evaluations)
+            .selectinload(Evaluation.answers)
+            .joinedload(EvaluationAnswer.item),
+        )
+    )
+    if placement is None:
+        abort(404)
+    return placement
+
+
+def _render_placement(placement: Placement, outcome_form=None, request_form=None, status=200):
+    if outcome_form is None:
+        outcome_form = OutcomeForm(
+            formdata=None,
+            outcome=(placement.outcome or Outcome.COMPLETED).value,
+            outcome_on=placement.outcome_on or utcnow().date(),
+            hired_title=placement.hired_title,
+        )
+    stage = services.outcome_stage(Outcome(outcome_form.outcome.data or "completed"))
+    outcome_form.move_candidate.label.text = (
+        f"Also move the candidate to {stage.name}" if stage else "Also move the candidate"
+    )
+    requests = db.session.scalars(
+        select(EvaluationRequest)
+        .where(EvaluationRequest.placement_id == placement.id)
+        .options(joinedload(EvaluationRequest.created_by))
+        .order_by(EvaluationRequest.created_at.desc(), EvaluationRequest.id.desc())
+    ).all()
+    evaluations = sorted(placement.evaluations, key=lambda e: list(EvaluationKind).index(e.kind))
+    return render_template(
+        "placements/placement.html",
+        placement=placement,
+        evaluations=evaluations,
+        comparison=services.side_by_side(evaluations),
+        requests=requests,
+        now=utcnow(),
+        due=services.evaluations_due(placement, utcnow().date()),
+        outcome_form=outcome_form,
+        request_form=request_form or RequestForm(formdata=None),
+        titles=services.KIND_TITLES,
+        state=services.request_state,
+    ), status
+
+
+@placements_bp.get("/<int:placement_id>", endpoint="detail")
+@roles_required(*VIEWERS)
+def placement_detail(placement_id: int):
+    """A placement: details, evaluations side by side, links and the outcome."""
+    return _render_placement(_load_placement(placement_id))
+
+
+@placements_bp.post("/<int:placement_id>/outcome")
+@roles_required(*MANAGERS)
+def outcome(placement_id: int):
+    """Record how a placement ended, moving the candidate to match if asked."""
+    placement = _load_placement(placement_id)
+    form = OutcomeForm()
+    if not form.validate():
+        return _render_placement(placement, outcome_form=form, status=400)
+    try:
+        change = services.record_outcome(
+            placement,
+            Outcome(form.outcome.data),
+            form.outcome_on.data,
+            form.hired_title.data or "",
+            current_user,
+            move=form.move_candidate.data,
+        )
+    except (services.PlacementRefused, MoveRefused) as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("placements.detail", placement_id=placement_id))
+    db.session.commit()
+    moved = f" {placement.candidate.full_name} moved to {change.to_stage.name}." if change else ""
+    flash(f"Outcome recorded: {label(placement.outcome)}.{moved}", "success")
+    return redirect(url_for("placements.detail", placement_id=placement.id))
+
+
+@placements_bp.post("/<int:placement_id>/requests")
+@roles_required(*MANAGERS)
+def request_evaluation(placement_id: int):
+    """Make a private evaluation link and show it once."""
+    placement = _load_placement(placement_id)
+    form = RequestForm()
+    if not form.validate():
+        return _render_placement(placement, request_form=form, status=400)
+    kind = EvaluationKind(form.kind.data)
+    name, email = services.default_recipient(placement, kind)
+    name = (form.recipient_name.data or "").strip() or name
+    email = (form.recipient_email.data or "").strip() or email
+    if not email:
+        form.recipient_email.errors = ["Give the email to send the link to."]
+        return _render_placement(placement, request_form=form, status=400)
+    try:
+        evaluation_request, token = services.issue_request(
+            placement, kind, name, email, current_user
+        )
+    except services.PlacementRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("placements.detail", placement_id=placement.id))
+    db.session.commit()
+    return _show_link(evaluation_request, token)
+
+
+def _show_link(evaluation_request: EvaluationRequest, token: str):
+    # Rendered from the POST, never stored: the only time anyone sees this token.
+    return render_template(
+        "placements/link.html",
+        evaluation_request=evaluation_request,
+        link=services.link_for(token),
+        title=services.KIND_TITLES[evaluation_request.kind],
+        mail_on=bool(_mail_server()),
+    )
+
+
+def _mail_server() -> str:
+    return current_app.config.get("MAIL_SERVER", "")
+
+
+@placements_bp.post("/requests/<int:request_id>/revoke")
+@roles_required(*MANAGERS)
+def revoke(request_id: int):
+    """Stop a private link from working."""
+    evaluation_request = db.get_or_404(EvaluationRequest, request_id)
+    services.revoke_request(evaluation_request, current_user)
+    db.session.commit()
+    flash("The link no longer works.", "success")
+    return redirect(url_for("placements.detail", placement_id=evaluation_request.placement_id))
+
+
+@placements_bp.post("/requests/<int:request_id>/reissue")
+@roles_required(*MANAGERS)
+def reissue(request_id: int):
+    """Revoke a private link and make a new one for the same person."""
+    evaluation_request = db.get_or_404(EvaluationRequest, request_id)
+    try:
+        new_request, token = services.reissue_request(evaluation_request, current_user)
+    except services.PlacementRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("placements.detail", placement_id=evaluation_request.placement_id))
+    db.session.commit()
+    return _show_link(new_request, token)
+
+
+# --- outbox -------------------------------------------------------------------------------
+
+
+@outbox_bp.get("/", endpoint="index")
+@roles_required(*VIEWERS)
+def outbox():
+    """Messages Recruit sent, or would have sent with mail off, newest first."""
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    return render_template(
+        "placements/outbox.html", page=paginate(query, request.args), mail_on=bool(_mail_server())
+    )
+
+
+# --- questionnaire items ------------------------------------------------------------------
+
+
+@items_bp.get("/", endpoint="index")
+@roles_required(Role.ADMIN)
+def item_list():
+    """The active items of each questionnaire, in order."""
+    return render_template(
+        "placements/items.html",
+        forms=[(form, services.form_items(form)) for form in ItemForm],
+    )
+
+
+@items_bp.route("/<int:item_id>/reword", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def reword(item_id: int):
+    """Reword an item: past answers keep the old words, new forms ask the new ones."""
+    item = db.get_or_404(EvaluationItem, item_id)
+    if item.retired:
+        abort(404)
+    form = RewordForm(prompt=item.prompt)
+    if form.validate_on_submit():
+        services.reword_item(item, form.prompt.data, current_user)
+        db.session.commit()
+        flash("Reworded. Evaluations already in keep the old wording.", "success")
+        return redirect(url_for("evaluation_items.index"))
+    return render_template("placements/item_form.html", form=form, item=item), (
+        400 if request.method == "POST" else 200
+    )
