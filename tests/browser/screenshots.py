@@ -23,6 +23,7 @@ from recruit.cli import DEMO_ADMIN_EMAIL  # noqa: E402
 from recruit.demo import seed_demo  # noqa: E402
 from recruit.events.models import Event, EventKind, EventStatus  # noqa: E402
 from recruit.extensions import db  # noqa: E402
+from recruit.placements.models import Evaluation, Placement  # noqa: E402
 from tests.browser.harness import keep_on_machine, launch_chromium, serve  # noqa: E402
 
 OUTPUT = ROOT / "static" / "img" / "screenshots"
@@ -47,6 +48,8 @@ SHOTS = [
     Shot("dashboard.png", "/", DESKTOP),
     Shot("dashboard-phone.png", "/", PHONE),
     Shot("board.png", "/candidates/board", WIDE),
+    Shot("events-board.png", "/events/board", WIDE),
+    Shot("reports.png", "/reports/?term=summer-" + str(date.today().year), TALL),
 ]
 
 
@@ -92,7 +95,15 @@ def demo_shots() -> list[Shot]:
     ) or db.session.scalar(select(Event.id).order_by(Event.starts_on.desc()).limit(1))
     if event:
         shots.append(Shot("event.png", f"/events/{event}", DESKTOP))
-    wanted = {"candidates.png", "candidate.png", "apply-phone.png", "event.png"}
+    placement = db.session.scalar(
+        select(Placement.id)
+        .join(Evaluation, Evaluation.placement_id == Placement.id)
+        .order_by(Placement.starts_on.desc(), Placement.id)
+        .limit(1)
+    )
+    if placement:
+        shots.append(Shot("placement.png", f"/placements/{placement}", TALL))
+    wanted = {"candidates.png", "candidate.png", "apply-phone.png", "event.png", "placement.png"}
     for missing in sorted(wanted - {shot.file for shot in shots}):
         print(f"skipped {missing}: the demo has no record to show in it")
     return shots
