@@ -2,8 +2,9 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 
+from recruit.auth.models import Role
 from recruit.candidates.models import Candidate, Stage, StageKind
 from recruit.events.models import FollowUp
 from recruit.extensions import db
@@ -35,20 +36,20 @@ def pipeline_counts() -> PipelineCounts:
 
 
 def follow_ups_due(user, until: date) -> dict[str, int]:
-    """How many contacts and event follow-ups of this user are due by a date."""
+    """How many contacts and event follow-ups are due by a date: the user's own, or the
+    whole office's for an admin (who owns none but answers for all of them)."""
+    mine = user.role != Role.ADMIN
     contacts = db.session.scalar(
         select(func.count())
         .select_from(Contact)
-        .where(Contact.owner_id == user.id, Contact.next_follow_up_on <= until)
+        .where(Contact.next_follow_up_on <= until)
+        .where(Contact.owner_id == user.id if mine else true())
     )
     tasks = db.session.scalar(
         select(func.count())
         .select_from(FollowUp)
-        .where(
-            FollowUp.assignee_id == user.id,
-            FollowUp.done_at.is_(None),
-            FollowUp.due_on <= until,
-        )
+        .where(FollowUp.done_at.is_(None), FollowUp.due_on <= until)
+        .where(FollowUp.assignee_id == user.id if mine else true())
     )
     return {"contacts": contacts or 0, "tasks": tasks or 0}
 
