@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format bench screenshots clean
+.PHONY: run test lint format bench bench-quick screenshots clean loadtest loadtest-short
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,22 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# 50 students and HR on the board for 30 s, then kill -9 mid-burst; PostgreSQL too when
+# TEST_DATABASE_URL is set. Fails on any lost or doubled submission or corrupt history.
+loadtest: $(VENV)/.dev
+	$(BIN)/python bench/loadtest.py
+
+loadtest-short: $(VENV)/.dev
+	$(BIN)/python bench/loadtest.py --short
+
+# Seeds scratch databases (1,000 to 100,000 candidates), serves them with gunicorn and
+# measures pages and forms against bare baselines; under 10 minutes. See bench/run.py.
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
+
+bench-quick: $(VENV)/.dev
+	$(BIN)/python bench/run.py --quick
 
 screenshots: $(VENV)/.dev
 	$(BIN)/python tests/browser/screenshots.py

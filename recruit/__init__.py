@@ -128,9 +128,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_hooks(app: Flask) -> None:
     from recruit.auth.access import enforce_sign_in
     from recruit.errors import register_error_handlers
-    from recruit.security import set_security_headers
+    from recruit.security import refuse_nul_characters, set_security_headers
     from recruit.templating import register_template_helpers
 
+    app.before_request(refuse_nul_characters)
     app.before_request(enforce_sign_in)
     app.after_request(set_security_headers)
     register_error_handlers(app)

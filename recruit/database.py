@@ -58,6 +58,16 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+def parse_id(value) -> int | None:
+    """A row id or version sent by a client, or None when it cannot be one: blank, signed,
+    digits str.isdigit() accepts but int() refuses ("²"), or past what an INTEGER holds."""
+    text = value if isinstance(value, str) else ""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number < 2**31 else None
+
+
 def log_sqlite_version() -> None:
     """Say which SQLite library runs: versions before 3.51.3 carry a WAL-reset bug."""
     log.info("SQLite library version %s", sqlite3.sqlite_version)

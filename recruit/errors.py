@@ -7,6 +7,7 @@ from flask import current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from recruit.extensions import db, login_manager
@@ -19,6 +20,10 @@ MESSAGES = {
     403: ("Not allowed", "Your role does not include this page. Ask an admin if you need it."),
     404: ("Page not found", "The page or record you asked for does not exist."),
     405: ("Not allowed", "This address does not accept that kind of request."),
+    409: (
+        "Someone else saved this at the same moment",
+        "Nothing of yours was saved. Go back, reload the page to see their change, and try again.",
+    ),
     413: ("That file is too large", "Try a smaller file."),
     429: ("Too many tries", "Please wait a minute, then try again."),
     500: ("Something went wrong on our side", "Nothing you entered was saved. Try again soon."),
@@ -88,8 +93,15 @@ def handle_unexpected_error(error: Exception):
     return handle_server_error(error)
 
 
+def handle_stale_data(error: StaleDataError):
+    # Two people saved the same record at once; the version column let only one through.
+    db.session.rollback()
+    return render_error(409)
+
+
 def register_error_handlers(app) -> None:
     """Install the error pages on the app."""
+    app.register_error_handler(StaleDataError, handle_stale_data)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)

@@ -1,6 +1,7 @@
-"""Security headers on every response, and no caching of pages with personal data."""
+"""Security headers on every response, no caching of pages with personal data, and no NUL
+characters in what clients send."""
 
-from flask import current_app, request
+from flask import abort, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -35,3 +36,17 @@ def set_security_headers(response):
         # Served over HTTPS (RECRUIT_SECURE_COOKIES): browsers should never fall back to HTTP.
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+def refuse_nul_characters():
+    """before_request: refuse a path, query string or form holding a NUL character.
+
+    Nobody types one, PostgreSQL refuses to store or compare text holding one (a server
+    error), and SQLite's full-text search reads one as the end of the search.
+    """
+    if "\x00" in request.path:
+        abort(400)
+    for values in (request.args, request.form):
+        for name, items in values.lists():
+            if "\x00" in name or any("\x00" in item for item in items):
+                abort(400)

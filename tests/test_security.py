@@ -209,3 +209,18 @@ def test_https_deployments_send_hsts(client):
 def test_plain_http_development_sends_no_hsts(client):
     """Does the local development server leave HSTS off, so http://127.0.0.1 keeps working?"""
     assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+def test_a_save_that_loses_a_race_gets_the_conflict_page(app, client, signed_in):
+    """Does an edit that loses a simultaneous-save race get a 409 page, not a 500?"""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    @app.post("/race-probe")
+    def race_probe():
+        raise StaleDataError("UPDATE statement on table 'events' expected to update 1 row")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    signed_in()
+    response = client.post("/race-probe")
+    assert response.status_code == 409
+    assert "Someone else saved this at the same moment" in response.get_data(as_text=True)

@@ -11,6 +11,7 @@ from recruit.audit.models import AuditEntry
 from recruit.audit.services import record
 from recruit.auth.access import roles_required
 from recruit.auth.models import Role, User
+from recruit.database import parse_id
 from recruit.exports import csv_response
 from recruit.extensions import db
 from recruit.pagination import paginate
@@ -54,8 +55,8 @@ def _filtered(args) -> tuple[Select, dict]:
     query = select(AuditEntry).options(joinedload(AuditEntry.user))
     if filters["action"] in dict(ACTION_GROUPS):
         query = query.where(AuditEntry.action.startswith(filters["action"]))
-    if filters["user"].isdigit():
-        query = query.where(AuditEntry.user_id == int(filters["user"]))
+    if (user_id := parse_id(filters["user"])) is not None:
+        query = query.where(AuditEntry.user_id == user_id)
     if since := _date(filters["since"]):
         query = query.where(AuditEntry.created_at >= datetime.combine(since, time.min))
     if until := _date(filters["until"]):

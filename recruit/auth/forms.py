@@ -1,10 +1,10 @@
 """Sign-in and password forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from recruit.auth.models import MIN_PASSWORD_LENGTH, Role
+from recruit.forms import Form
 
 PASSWORD_RULE = Length(
     min=MIN_PASSWORD_LENGTH,
@@ -13,13 +13,13 @@ PASSWORD_RULE = Length(
 )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=200)])
     remember = BooleanField("Keep me signed in on this device")
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField("Current password", validators=[InputRequired()])
     new_password = PasswordField("New password", validators=[InputRequired(), PASSWORD_RULE])
     confirm = PasswordField(
@@ -31,14 +31,14 @@ class PasswordForm(FlaskForm):
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
     email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
     role = SelectField("Role", choices=ROLE_CHOICES)
     password = PasswordField("Initial password", validators=[InputRequired(), PASSWORD_RULE])
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(Form):
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
     role = SelectField("Role", choices=ROLE_CHOICES)
     active = BooleanField("Active (may sign in)")

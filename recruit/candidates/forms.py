@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -25,6 +24,7 @@ from recruit.candidates.models import (
     Term,
 )
 from recruit.candidates.services import CLOSE_REASONS
+from recruit.forms import Form
 from recruit.templating import label
 
 
@@ -41,7 +41,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class CandidateForm(FlaskForm):
+class CandidateForm(Form):
     """Create or edit a candidate: one form for both."""
 
     first_name = StringField("First name", validators=[InputRequired(), Length(max=100)])
@@ -79,7 +79,7 @@ class CandidateForm(FlaskForm):
     version = HiddenField()
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     """Move a candidate to a stage; the version proves the mover saw the current card."""
 
     to_stage = SelectField("Move to", coerce=str)
@@ -92,11 +92,11 @@ class MoveForm(FlaskForm):
     next = HiddenField()
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     body = TextAreaField("Add a note", validators=[InputRequired(), Length(max=5000)])
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """An action on the candidates selected in the list."""
 
     ids = SelectMultipleField("Candidates", coerce=str, validate_choice=False)
@@ -109,7 +109,7 @@ class BulkForm(FlaskForm):
     next = HiddenField()
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     other_email = EmailField(
         "Email of the duplicate record", validators=[InputRequired(), Length(max=254)]
     )

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.candidates import search
@@ -108,7 +108,7 @@ class CandidateFilters:
 
 def _graduation(value: str) -> tuple[Term, int] | None:
     term, _, year = value.partition("-")
-    if term in Term._value2member_map_ and year.isdigit() and 1990 < int(year) < 2100:
+    if term in Term._value2member_map_ and year.isdecimal() and 1990 < int(year) < 2100:
         return Term(term), int(year)
     return None
 
@@ -244,24 +244,23 @@ def board_cards(
     filters: CandidateFilters, stage_ids: list[int], offset: int = 0, limit: int = BOARD_COLUMN_SIZE
 ) -> dict[int, list[Candidate]]:
     """The cards of each column (latest arrivals first), in one query for all columns."""
-    position = (
-        func.row_number()
-        .over(
-            partition_by=Candidate.stage_id,
-            order_by=(Candidate.stage_entered_at.desc(), Candidate.id.desc()),
-        )
-        .label("position")
-    )
-    ranked = select(Candidate.id, position).where(
-        Candidate.stage_id.in_(stage_ids), *conditions(filters)
-    )
-    ranked, _rank = _with_search(ranked, filters)
-    ranked = ranked.subquery("ranked")
+    newest = (Candidate.stage_entered_at.desc(), Candidate.id.desc())
+    # One limited arm per column, each walking the (stage_id, stage_entered_at) index from
+    # its newest end: a window over the whole pipeline would rank every candidate to show
+    # a few dozen, and grow with the pipeline.
+    arms = []
+    for stage_id in stage_ids:
+        arm = select(Candidate.id).where(Candidate.stage_id == stage_id, *conditions(filters))
+        arm, _rank = _with_search(arm, filters)
+        arm = arm.order_by(*newest).offset(offset).limit(limit).subquery()
+        arms.append(select(arm.c.id))
+    if not arms:
+        return {}
+    shown = union_all(*arms).subquery("shown")
     query = (
         select(Candidate)
-        .join(ranked, ranked.c.id == Candidate.id)
-        .where(ranked.c.position > offset, ranked.c.position <= offset + limit)
-        .order_by(ranked.c.position)
+        .where(Candidate.id.in_(select(shown.c.id)))
+        .order_by(*newest)
         .options(
             joinedload(Candidate.university),
             selectinload(Candidate.tags),

@@ -2,7 +2,6 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length
@@ -12,12 +11,14 @@ from recruit.auth.models import Role
 from recruit.candidates import services
 from recruit.candidates.forms import enum_choices
 from recruit.candidates.models import Stage, StageKind
+from recruit.database import parse_id
 from recruit.extensions import db
+from recruit.forms import Form
 
 bp = Blueprint("stages", __name__, url_prefix="/admin/stages")
 
 
-class StageForm(FlaskForm):
+class StageForm(Form):
     name = StringField("Name", validators=[InputRequired(), Length(max=60)])
     kind = SelectField(
         "Kind",
@@ -26,7 +27,7 @@ class StageForm(FlaskForm):
     )
 
 
-class RetireForm(FlaskForm):
+class RetireForm(Form):
     move_to = SelectField("Move its candidates to", coerce=str, validate_choice=False)
 
 
@@ -104,7 +105,7 @@ def retire(stage_id: int):
     stage = db.get_or_404(Stage, stage_id)
     form = RetireForm()
     target_id = form.move_to.data or ""
-    move_to = db.session.get(Stage, int(target_id)) if target_id.isdigit() else None
+    move_to = db.session.get(Stage, parse_id(target_id)) if parse_id(target_id) else None
     try:
         moved = services.retire_stage(stage, move_to, current_user)
     except (services.StageRefused, services.MoveRefused) as error:

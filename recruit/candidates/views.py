@@ -31,7 +31,7 @@ from recruit.candidates.models import (
     StageChange,
     StageKind,
 )
-from recruit.database import utcnow
+from recruit.database import parse_id, utcnow
 from recruit.events.models import Event
 from recruit.exports import csv_response
 from recruit.extensions import db
@@ -165,7 +165,7 @@ def bulk():
     form = BulkForm()
     form.to_stage.choices = _stage_choices(include_closed=False)
     back = safe_next_url(form.next.data) or url_for("candidates.index")
-    ids = sorted({int(i) for i in form.ids.data or [] if str(i).isdigit()})[:500]
+    ids = sorted({parse_id(i) for i in form.ids.data or []} - {None})[:500]
     if not form.validate() or not ids:
         flash("Select at least one candidate, then an action.", "error")
         return redirect(back)
@@ -443,7 +443,8 @@ def move(candidate_id: int):
     form.to_stage.choices = _stage_choices()
     back = safe_next_url(form.next.data) or url_for("candidates.detail", candidate_id=candidate.id)
     to_stage = None
-    if form.validate() and form.version.data.isdigit():
+    version = parse_id(form.version.data)
+    if form.validate() and version is not None:
         to_stage = db.session.get(Stage, int(form.to_stage.data))
     if to_stage is None:
         return _move_answer("Choose a stage to move to.", 400, back, candidate)
@@ -452,7 +453,7 @@ def move(candidate_id: int):
             candidate,
             to_stage,
             current_user,
-            int(form.version.data),
+            version,
             reason=form.reason.data or None,
             comment=form.comment.data or "",
         )

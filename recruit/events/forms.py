@@ -2,7 +2,6 @@
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
 
 from recruit.candidates.forms import enum_choices
 from recruit.events.models import EventKind, EventStatus
+from recruit.forms import Form
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -37,13 +37,14 @@ def cost(label: str) -> DecimalField:
     )
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     """Create or edit an event: one form for both."""
 
     name = StringField("Name", validators=[InputRequired(), Length(max=200)])
     slug = StringField(
         "Short name for its sign-up link",
-        validators=[Optional(), Length(max=80)],
+        # 70, not the column's 80: a taken slug gets "-2", "-3" … added and must still fit.
+        validators=[Optional(), Length(max=70)],
         description="Lower-case letters, digits and hyphens; made from the name when empty.",
     )
     kind = SelectField("Type", choices=enum_choices(EventKind))
@@ -76,7 +77,7 @@ class EventForm(FlaskForm):
             raise ValidationError("Use a web address starting with https://")
 
 
-class FairVisitForm(FlaskForm):
+class FairVisitForm(Form):
     """What a staff member logs at an attended event, with an optional follow-up."""
 
     staff_present = StringField("Staff present", validators=[Optional(), Length(max=500)])
@@ -88,9 +89,14 @@ class FairVisitForm(FlaskForm):
     follow_up_assignee = SelectField("Who", coerce=str, validate_choice=False)
     follow_up_due = DateField("By when", validators=[Optional()])
 
-    def validate_follow_up_due(self, field) -> None:
-        if self.follow_up.data and not field.data:
-            raise ValidationError("Give the follow-up a date.")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Checked here, not in validate_follow_up_due: Optional() on an empty date stops
+        # the field's validators before an inline one could ask for it.
+        if self.follow_up.data and not self.follow_up_due.data and not self.follow_up_due.errors:
+            self.follow_up_due.errors.append("Give the follow-up a date.")
+            return False
+        return valid
 
     def validate_follow_up_assignee(self, field) -> None:
         known = {value for value, _label in field.choices}
@@ -98,7 +104,7 @@ class FairVisitForm(FlaskForm):
             raise ValidationError("Choose who will do it.")
 
 
-class QuickLeadForm(FlaskForm):
+class QuickLeadForm(Form):
     """A lead added at the booth in a few seconds."""
 
     first_name = StringField("First name", validators=[InputRequired(), Length(max=100)])

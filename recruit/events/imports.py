@@ -4,6 +4,7 @@ preview of what would happen to each row, then one all-or-nothing commit."""
 import io
 import re
 import secrets
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ from recruit.universities.models import University
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".json")
+# A previewed file is kept this long for its commit; then it is gone, being personal data.
+STASH_SECONDS = 2 * 60 * 60
 
 # Header names fair platforms use, folded to lower-case words, for each field we keep.
 COLUMNS = {
@@ -233,11 +236,16 @@ def stash(data: bytes) -> str:
 
 
 def unstash(token: str) -> bytes | None:
-    """The file kept under a token, or None when there is no such file."""
+    """The file kept under a token, or None when there is no such file or it has expired."""
     if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
         return None
     path = Path(current_app.instance_path) / "imports" / token
-    return path.read_bytes() if path.is_file() else None
+    if not path.is_file():
+        return None
+    if time.time() - path.stat().st_mtime > STASH_SECONDS:
+        path.unlink(missing_ok=True)
+        return None
+    return path.read_bytes()
 
 
 def discard(token: str) -> None:

@@ -147,7 +147,7 @@ def log_visit(event: Event, by_user: User, values: dict, follow_up: dict | None)
     visit = FairVisit(event=event, user_id=by_user.id, **values)
     db.session.add(visit)
     if follow_up:
-        db.session.add(FollowUp(event=event, visit=visit, **follow_up))
+        db.session.add(FollowUp(event_id=event.id, visit=visit, **follow_up))
     record("event.visit", user=by_user, target=event)
     return visit
 

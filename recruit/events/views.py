@@ -21,7 +21,7 @@ from recruit.auth.models import Role, User
 from recruit.board import move_answer
 from recruit.candidates.forms import BulkForm
 from recruit.candidates.models import Stage
-from recruit.database import utcnow
+from recruit.database import parse_id, utcnow
 from recruit.events import calendar, imports, services
 from recruit.events.forms import EventForm, FairVisitForm, QuickLeadForm
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, event_staff
@@ -66,14 +66,14 @@ def index():
         query = query.where(Event.kind == EventKind(filters["kind"]))
     if filters["status"] in EventStatus._value2member_map_:
         query = query.where(Event.status == EventStatus(filters["status"]))
-    if filters["university"].isdigit():
-        query = query.where(Event.university_id == int(filters["university"]))
-    if filters["staff"].isdigit():
+    if (university_id := parse_id(filters["university"])) is not None:
+        query = query.where(Event.university_id == university_id)
+    if (staff_id := parse_id(filters["staff"])) is not None:
         query = query.where(
             select(event_staff.c.event_id)
             .where(
                 event_staff.c.event_id == Event.id,
-                event_staff.c.user_id == int(filters["staff"]),
+                event_staff.c.user_id == staff_id,
             )
             .exists()
         )
@@ -109,13 +109,13 @@ def move(event_id: int):
     event = db.get_or_404(Event, event_id)
     back = safe_next_url(request.form.get("next")) or url_for("events.board")
     to_status = request.form.get("to_stage", "")
-    version = request.form.get("version", "")
-    if to_status not in EventStatus._value2member_map_ or not version.isdigit():
+    version = parse_id(request.form.get("version", ""))
+    if to_status not in EventStatus._value2member_map_ or version is None:
         return move_answer(
             "Choose a status to move to.", 400, back, event.status.value, event.version
         )
     try:
-        services.move_event(event, EventStatus(to_status), current_user, int(version))
+        services.move_event(event, EventStatus(to_status), current_user, version)
     except services.StaleEventMove as error:
         db.session.rollback()
         event = db.session.get(Event, event_id)

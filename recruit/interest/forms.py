@@ -3,7 +3,6 @@
 import unicodedata
 from datetime import date
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import (
@@ -17,6 +16,7 @@ from wtforms.validators import (
 
 from recruit.candidates.forms import MultiCheckboxField, enum_choices
 from recruit.candidates.models import PROCUREMENT_AREAS, ClassStanding, Interest, Term
+from recruit.forms import Form
 
 OTHER_UNIVERSITY = "other"
 # Besides letters and the marks that go with them: apostrophes (straight and curly),
@@ -53,7 +53,7 @@ def graduation_years(today: date | None = None) -> list[tuple[str, str]]:
     return [("", "Year")] + [(str(y), str(y)) for y in range(year - 1, year + 7)]
 
 
-class InterestForm(FlaskForm):
+class InterestForm(Form):
     """What a student tells the office: only what the pipeline needs."""
 
     # Text fields are stripped, then DataRequired: a name of spaces alone counts as missing

@@ -1,6 +1,5 @@
 """Forms for positions, placements, outcomes, evaluation links, items and the evaluations."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +21,7 @@ from wtforms.validators import (
 )
 
 from recruit.candidates.forms import enum_choices
+from recruit.forms import Form
 from recruit.placements.models import (
     AnswerType,
     EvaluationItem,
@@ -48,7 +48,7 @@ def _ends_after_start(form, field):
         raise ValidationError("The end date comes before the start date.")
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     """Create or edit a position: one form for both."""
 
     title = StringField("Title", validators=[InputRequired(), Length(max=200)])
@@ -79,7 +79,7 @@ class PositionForm(FlaskForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
 
 
-class PlacementForm(FlaskForm):
+class PlacementForm(Form):
     """Place a candidate in an open position; blanks take the position's values."""
 
     position_id = SelectField("Position", coerce=str, validate_choice=False)
@@ -109,7 +109,7 @@ class PlacementForm(FlaskForm):
     )
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     """How a placement ended, and whether to move the candidate to match."""
 
     outcome = SelectField("Outcome", choices=enum_choices(Outcome), default="completed")
@@ -124,7 +124,7 @@ class OutcomeForm(FlaskForm):
             raise ValidationError("Give the title the intern was hired into.")
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     """Ask a supervisor or the intern for an evaluation by private link."""
 
     kind = SelectField("Form", choices=[(kind.value, KIND_TITLES[kind]) for kind in EvaluationKind])
@@ -138,13 +138,13 @@ class RequestForm(FlaskForm):
     )
 
 
-class RewordForm(FlaskForm):
+class RewordForm(Form):
     """New words for a questionnaire item."""
 
     prompt = TextAreaField("New wording", validators=[InputRequired(), Length(max=500)])
 
 
-class EvaluationBase(FlaskForm):
+class EvaluationBase(Form):
     """The parts every evaluation form shares; its items are added per form."""
 
     submitted_by_name = StringField("Your name", validators=[InputRequired(), Length(max=120)])
@@ -175,7 +175,7 @@ def _item_field(item: EvaluationItem):
     return TextAreaField(item.prompt, validators=[Optional(), Length(max=5000)])
 
 
-def evaluation_form(items: list[EvaluationItem], kind: EvaluationKind, **kwargs) -> FlaskForm:
+def evaluation_form(items: list[EvaluationItem], kind: EvaluationKind, **kwargs) -> Form:
     """An evaluation form with a field per item; supervisors also say if they recommend."""
 
     class EvaluationForm(EvaluationBase):
@@ -192,7 +192,7 @@ def evaluation_form(items: list[EvaluationItem], kind: EvaluationKind, **kwargs)
     return EvaluationForm(**kwargs)
 
 
-def evaluation_answers(form: FlaskForm, items: list[EvaluationItem]) -> dict:
+def evaluation_answers(form: Form, items: list[EvaluationItem]) -> dict:
     """Item id to (rating, value) from a valid evaluation form; not observed is None."""
     answers = {}
     for item in items:
@@ -204,7 +204,7 @@ def evaluation_answers(form: FlaskForm, items: list[EvaluationItem]) -> dict:
     return answers
 
 
-def evaluation_values(form: FlaskForm) -> dict:
+def evaluation_values(form: Form) -> dict:
     """The evaluation's own fields from a valid form."""
     recommend = form.recommend_full_time.data if "recommend_full_time" in form else None
     return {

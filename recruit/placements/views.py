@@ -10,7 +10,7 @@ from recruit.auth.access import roles_required
 from recruit.auth.models import Role
 from recruit.candidates.models import Candidate
 from recruit.candidates.services import MoveRefused
-from recruit.database import utcnow
+from recruit.database import parse_id, utcnow
 from recruit.extensions import db
 from recruit.pagination import paginate
 from recruit.placements import services
@@ -190,15 +190,17 @@ def _open_position_choices() -> list[tuple[str, str]]:
 def place():
     """Place a candidate who has an offer, or is onboarding, in an open position."""
     candidate_id = request.args.get("candidate_id", "")
-    candidate = db.session.get(Candidate, int(candidate_id)) if candidate_id.isdigit() else None
+    candidate = (
+        db.session.get(Candidate, parse_id(candidate_id)) if parse_id(candidate_id) else None
+    )
     if candidate is None:
         abort(404)
     form = PlacementForm()
     form.position_id.choices = _open_position_choices()
     if form.validate_on_submit():
         position = (
-            db.session.get(Position, int(form.position_id.data))
-            if form.position_id.data.isdigit()
+            db.session.get(Position, parse_id(form.position_id.data))
+            if parse_id(form.position_id.data)
             else None
         )
         if position is None:

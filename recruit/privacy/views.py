@@ -5,7 +5,6 @@ from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
@@ -14,12 +13,13 @@ from recruit.auth.access import roles_required
 from recruit.auth.models import Role
 from recruit.candidates.models import Candidate
 from recruit.extensions import db
+from recruit.forms import Form
 from recruit.privacy import services
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     why = StringField(
         "Why (recorded in the audit log)", validators=[InputRequired(), Length(max=300)]
     )

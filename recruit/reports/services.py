@@ -132,7 +132,7 @@ def period_from_args(args, today: date) -> Period:
     if start and end and start <= end and (end - start).days < LONGEST_PERIOD_DAYS:
         return Period(start, end)
     season, _, year = (args.get("term") or "").partition("-")
-    if season in TERMS and year.isdigit() and 2000 <= int(year) <= 2100:
+    if season in TERMS and year.isdecimal() and 2000 <= int(year) <= 2100:
         return term_period(season, int(year))
     return term_containing(today)
 

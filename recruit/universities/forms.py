@@ -2,7 +2,6 @@
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -15,12 +14,13 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from recruit.candidates.forms import enum_choices
 from recruit.database import utcnow
+from recruit.forms import Form
 from recruit.universities.models import ContactRole, InteractionKind, Partnership
 
 STATE_CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
-class UniversityForm(FlaskForm):
+class UniversityForm(Form):
     """Create or edit a university: one form for both."""
 
     name = StringField("Name", validators=[InputRequired(), Length(max=200)])
@@ -50,7 +50,7 @@ class UniversityForm(FlaskForm):
         return valid
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     """Create or edit a contact at a university: one form for both."""
 
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
@@ -63,7 +63,7 @@ class ContactForm(FlaskForm):
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
 
 
-class InteractionForm(FlaskForm):
+class InteractionForm(Form):
     """Log one touch with a contact, and set when to follow up next."""
 
     occurred_on = DateField("Date", validators=[InputRequired("Give the date.")])
@@ -80,7 +80,7 @@ class InteractionForm(FlaskForm):
             raise ValidationError("A follow-up cannot be in the past.")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A CSRF-protected button on the follow-ups page; it returns to the same view."""
 
     who = HiddenField()
