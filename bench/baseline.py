@@ -1,0 +1,56 @@
+"""Two bare Flask views that set the floor for `make bench`'s figures.
+
+    RECRUIT_BENCH_BASELINE_DB=/tmp/.../baseline.sqlite gunicorn bench.baseline:app
+
+GET /text answers a short text; POST /insert adds one row with the standard library's
+sqlite3, with the same pragmas and write lock Recruit uses, so a Recruit figure over
+its baseline shows what the application itself costs.
+"""
+
+import os
+import sqlite3
+
+from flask import Flask
+
+app = Flask(__name__)
+DATABASE = os.environ.get("RECRUIT_BENCH_BASELINE_DB", "")
+_db: sqlite3.Connection | None = None
+
+
+def create_table(path: str) -> None:
+    """Make the baseline's one table (the runner calls this before gunicorn starts)."""
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS leads (id INTEGER PRIMARY KEY, email TEXT, created TEXT)"
+        )
+
+
+def _connection() -> sqlite3.Connection:
+    # One connection per worker process, kept open as Recruit's connection pool keeps its
+    # own: gunicorn's sync workers serve one request at a time.
+    global _db
+    if _db is None:
+        _db = sqlite3.connect(DATABASE, isolation_level=None)
+        _db.execute("PRAGMA journal_mode=WAL")
+        _db.execute("PRAGMA synchronous=NORMAL")
+        _db.execute("PRAGMA busy_timeout=5000")
+    return _db
+
+
+@app.get("/text")
+def short_text():
+    """A short text and nothing else."""
+    return "ok"
+
+
+@app.post("/insert")
+def insert_row():
+    """Insert one row in its own write transaction."""
+    connection = _connection()
+    connection.execute("BEGIN IMMEDIATE")
+    connection.execute(
+        "INSERT INTO leads (email, created) VALUES (?, datetime('now'))", ("a@b.example",)
+    )
+    connection.execute("COMMIT")
+    return "ok", 201

@@ -1,0 +1,121 @@
+"""Bounded asyncio load loops over httpx: so many clients, at most so many requests,
+for at most so long, against 127.0.0.1 only."""
+
+import asyncio
+import statistics
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+
+# A request function gets the shared client, the worker's number and the request's
+# number, and returns the response's status (or raises httpx.HTTPError).
+Send = Callable[[httpx.AsyncClient, int, int], Awaitable[int]]
+
+
+@dataclass
+class LoadResult:
+    """What a load loop saw: statuses, errors, latencies and throughput."""
+
+    clients: int
+    seconds: float = 0.0
+    requests: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    failures: int = 0  # connection errors and timeouts
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def median_ms(self) -> float:
+        return statistics.median(self.latencies_ms) if self.latencies_ms else 0.0
+
+    def p95_ms(self) -> float:
+        return percentile(self.latencies_ms, 95)
+
+    def errors(self, ok: set[int]) -> int:
+        """Requests that failed or answered a status outside `ok`."""
+        return self.failures + sum(n for status, n in self.statuses.items() if status not in ok)
+
+    def as_dict(self, ok: set[int]) -> dict:
+        return {
+            "clients": self.clients,
+            "seconds": round(self.seconds, 2),
+            "requests": self.requests,
+            "per_second": round(self.per_second(), 1),
+            "median_ms": round(self.median_ms(), 2),
+            "p95_ms": round(self.p95_ms(), 2),
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "failures": self.failures,
+            "errors": self.errors(ok),
+        }
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The nearest-rank percentile of a list (0 for an empty one)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, round(pct / 100 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def loopback_client(base_url: str, clients: int, cookies=None) -> httpx.AsyncClient:
+    """An httpx client that talks to 127.0.0.1 only, with a connection per load client."""
+    if urlsplit(base_url).hostname != "127.0.0.1":
+        raise ValueError("the bench only talks to 127.0.0.1")
+    return httpx.AsyncClient(
+        base_url=base_url,
+        cookies=cookies,
+        timeout=30,
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=clients, max_keepalive_connections=clients),
+        trust_env=False,
+    )
+
+
+async def run_load(
+    client: httpx.AsyncClient, send: Send, clients: int, seconds: float, max_requests: int
+) -> LoadResult:
+    """Run `clients` workers sending back to back until time or the request budget ends."""
+    result = LoadResult(clients=clients)
+    issued = 0
+    started = time.perf_counter()
+    deadline = started + seconds
+
+    async def worker(number: int) -> None:
+        nonlocal issued
+        while issued < max_requests and time.perf_counter() < deadline:
+            index = issued
+            issued += 1
+            sent = time.perf_counter()
+            try:
+                status = await send(client, number, index)
+            except httpx.HTTPError:
+                result.failures += 1
+                continue
+            result.latencies_ms.append((time.perf_counter() - sent) * 1000)
+            result.statuses[status] += 1
+
+    await asyncio.gather(*(worker(n) for n in range(clients)))
+    result.seconds = time.perf_counter() - started
+    result.requests = issued
+    return result
+
+
+async def sequential(
+    client: httpx.AsyncClient, url: str, warmup: int, repeats: int, seconds: float
+) -> LoadResult:
+    """One request at a time after a warm-up: the page's server time seen over loopback."""
+    # Warm up in pairs sent together, so that both gunicorn workers have compiled the
+    # templates and filled their caches before the clock starts.
+    for _ in range(warmup):
+        await asyncio.gather(client.get(url), client.get(url))
+
+    async def get(http, _worker, _index) -> int:
+        return (await http.get(url)).status_code
+
+    return await run_load(client, get, 1, seconds, repeats)

@@ -1,0 +1,623 @@
+"""`make bench`: Recruit's pages and forms under gunicorn at 1,000, 10,000 and 100,000
+candidates, each figure set against a bare Flask baseline served the same way.
+
+    .venv/bin/python bench/run.py            # the full run, under 10 minutes
+    .venv/bin/python bench/run.py --quick    # a smoke run at 300 candidates
+
+For each size it bulk-seeds a scratch SQLite database in a temporary folder (never
+the instance database), counts each page's SQL statements in this process, then
+serves the app with gunicorn (2 sync workers) on 127.0.0.1 and measures:
+
+- each page's server time, as the latency one client at a time sees over loopback
+  after a warm-up (median and 95th percentile);
+- the board's 95th percentile with 20 staff loading boards at once;
+- at the largest size, the interest form's POST throughput and errors with 50
+  clients, and stage moves with 20 staff (409s counted apart from errors);
+- each worker's peak memory (VmHWM).
+
+The baselines (bench/baseline.py: a short text, one sqlite3 insert) run under the
+same gunicorn settings in the same run. It prints one table and writes
+bench/results.json.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import string
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade
+from sqlalchemy import event, select
+
+from bench import baseline
+from bench.load import LoadResult, loopback_client, run_load, sequential
+from bench.seed import ADMIN_EMAIL, ADMIN_PASSWORD, MOVES, movable_candidates, seed
+from bench.server import WORKERS, Gunicorn
+from recruit import create_app
+from recruit.candidates.models import CandidateEvent, Note, Stage
+from recruit.extensions import db
+from recruit.placements.models import Evaluation, Outcome, Placement
+from recruit.universities.models import University
+
+HERE = Path(__file__).resolve().parent
+# The whole run must end inside ten minutes; phases that would not fit are skipped.
+BUDGET_SECONDS = 560
+SECRET_KEY = "recruit-bench-scratch-key"  # noqa: S105  (signs scratch sessions only)
+SEARCH_TERM = "ruiz"
+
+# name, label, target (reported, never asserted)
+PAGES = [
+    ("board", "board", "median ≤ 20 ms at 10k, ≤ 40 ms at 100k"),
+    ("board_university", "board, one university", ""),
+    ("search", f"list, search '{SEARCH_TERM}'", "≤ 20 ms at 100k"),
+    ("candidate", "candidate page", "≤ 15 ms"),
+    ("events_board", "events board", ""),
+    ("reports", "reports", "≤ 200 ms at 100k"),
+]
+
+
+@dataclass
+class Settings:
+    """How big and how long: the full run, or a smoke run with --quick."""
+
+    sizes: tuple[int, ...] = (1_000, 10_000, 100_000)
+    warmup: int = 4
+    repeats: int = 30
+    page_seconds: float = 12
+    board_clients: int = 20
+    board_requests: int = 400
+    board_seconds: float = 8
+    interest_clients: int = 50
+    interest_seconds: float = 20
+    move_clients: int = 20
+    move_seconds: float = 10
+    move_pool: int = 400
+
+    @classmethod
+    def quick(cls) -> "Settings":
+        return cls(
+            sizes=(300,),
+            warmup=2,
+            repeats=5,
+            page_seconds=3,
+            board_clients=5,
+            board_requests=40,
+            board_seconds=2,
+            interest_clients=10,
+            interest_seconds=2,
+            move_clients=5,
+            move_seconds=2,
+            move_pool=50,
+        )
+
+
+class Clock:
+    """The run's ten-minute budget."""
+
+    def __init__(self, seconds: float):
+        self.started = time.monotonic()
+        self.seconds = seconds
+
+    def left(self) -> float:
+        return self.seconds - (time.monotonic() - self.started)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- the scratch database, in this process ----------------------------------------------
+
+
+def bench_app(database: Path, instance: Path):
+    """Recruit on a scratch database, as bench/app.py builds it for gunicorn."""
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": SECRET_KEY,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+
+
+def prepare(size: int, folder: Path) -> dict:
+    """Seed one size, pick the pages' URLs, and count each page's SQL statements."""
+    database = folder / "recruit.sqlite"
+    app = bench_app(database, folder)
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        counts = seed(size, random.Random(size))
+        db.session.commit()
+        seconds = time.perf_counter() - started
+        # The same shape of candidate page at every size: someone hired, with a note, an
+        # event and evaluations, so that each of its lists has rows to load.
+        candidate_id = db.session.scalar(
+            select(Placement.candidate_id)
+            .join(Evaluation, Evaluation.placement_id == Placement.id)
+            .join(Note, Note.candidate_id == Placement.candidate_id)
+            .join(CandidateEvent, CandidateEvent.candidate_id == Placement.candidate_id)
+            .where(Placement.outcome == Outcome.HIRED)
+            .order_by(Placement.id)
+            .limit(1)
+        ) or db.session.scalar(select(Placement.candidate_id).order_by(Placement.id))
+        university_id = db.session.scalar(select(University.id).order_by(University.id))
+        urls = {
+            "board": "/candidates/board",
+            "board_university": f"/candidates/board?university={university_id}",
+            "search": f"/candidates/?q={SEARCH_TERM}",
+            "candidate": f"/candidates/{candidate_id}",
+            "events_board": "/events/board",
+            "reports": "/reports/",
+        }
+        movable = movable_candidates(size)
+        stage_ids = db.session.scalars(select(Stage.id).where(Stage.key.in_(MOVES))).all()
+        universities = db.session.scalars(select(University.id)).all()
+        db.session.remove()
+    queries = count_queries(app, urls)
+    with app.app_context():
+        db.engine.dispose()
+    return {
+        "database": database,
+        "seed_seconds": round(seconds, 1),
+        "counts": asdict(counts),
+        "urls": urls,
+        "queries": queries,
+        "movable": movable,
+        "move_stages": sorted(stage_ids),
+        "universities": universities,
+    }
+
+
+def count_queries(app, urls: dict[str, str]) -> dict[str, int]:
+    """The SQL statements each page runs, counted with a before_cursor_execute listener."""
+    client = app.test_client()
+    signed_in = client.post("/login", data={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+    if signed_in.status_code != 302:
+        raise SystemExit(f"the bench admin could not sign in ({signed_in.status_code})")
+    statements: list[str] = []
+
+    def listen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    # Requests run outside any app context of ours: inside one, Flask would reuse it, and
+    # its database session (with every object already loaded) would outlive each request.
+    counts = {}
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        for name, url in urls.items():
+            client.get(url)  # first sight loads settings and caches
+            statements.clear()
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered {response.status_code}")
+            counts[name] = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    return counts
+
+
+# --- load over HTTP ---------------------------------------------------------------------
+
+
+def letters(number: int) -> str:
+    """A number spelled in letters ('Bcd'): the form takes letters only in names."""
+    word = ""
+    while True:
+        number, digit = divmod(number, 26)
+        word = string.ascii_lowercase[digit] + word
+        if not number:
+            return word.capitalize()
+
+
+def interest_form(number: int, universities: list[int], size: int) -> dict:
+    """One student's interest form, with an email no one has used."""
+    return {
+        "first_name": "Maya",
+        "last_name": f"Okafor {letters(number)}",
+        "email": f"fair{size}.{number}@university.example",
+        "phone": "555-201-3344",
+        "university": str(universities[number % len(universities)]),
+        "major": "Supply chain management",
+        "class_standing": "junior",
+        "grad_term": "spring",
+        "grad_year": str(date.today().year + 1),
+        "interests": ["summer_internship"],
+        "availability": "From June",
+        "consent": "y",
+        "started": "",
+        "website": "",
+    }
+
+
+async def sign_in(base_url: str):
+    """Sign the bench admin in once; the load clients share the session cookie."""
+    async with loopback_client(base_url, 1) as client:
+        response = await client.post(
+            "/login", data={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        )
+        if response.status_code != 302:
+            raise SystemExit(f"sign-in over HTTP answered {response.status_code}")
+        return client.cookies
+
+
+async def measure_pages(base_url: str, urls: dict, settings: Settings, clock: Clock) -> dict:
+    """Each page one request at a time, then the board with many staff at once."""
+    cookies = await sign_in(base_url)
+    results = {}
+    async with loopback_client(base_url, settings.board_clients, cookies) as client:
+        for name, url in urls.items():
+            seconds = min(settings.page_seconds, max(1.0, clock.left() - 60))
+            load = await sequential(client, url, settings.warmup, settings.repeats, seconds)
+            if load.errors({200}):
+                raise SystemExit(f"{url} failed: {load.statuses}, {load.failures} failures")
+            results[name] = load
+
+        async def board(http, _worker, _index) -> int:
+            return (await http.get(urls["board"])).status_code
+
+        seconds = min(settings.board_seconds, max(1.0, clock.left() - 60))
+        results["board_concurrent"] = await run_load(
+            client, board, settings.board_clients, seconds, settings.board_requests
+        )
+    return results
+
+
+async def measure_interest(base_url: str, prepared: dict, size: int, settings: Settings):
+    """The public form's POST throughput with many students sending at once."""
+    universities = prepared["universities"]
+
+    async def send(http, _worker, index) -> int:
+        response = await http.post("/apply", data=interest_form(index, universities, size))
+        return response.status_code
+
+    async with loopback_client(base_url, settings.interest_clients) as client:
+        return await run_load(
+            client,
+            send,
+            settings.interest_clients,
+            settings.interest_seconds,
+            max_requests=int(settings.interest_seconds * 2000),
+        )
+
+
+async def measure_moves(base_url: str, prepared: dict, settings: Settings):
+    """Stage moves by staff on the same board, each sending the version it last saw."""
+    cookies = await sign_in(base_url)
+    cards = {cid: [stage, version] for cid, stage, version in prepared["movable"]}
+    pool = random.Random(7).sample(sorted(cards), min(settings.move_pool, len(cards)))
+    stages = prepared["move_stages"]
+    picker = random.Random(11)
+
+    async def send(http, _worker, _index) -> int:
+        cid = picker.choice(pool)
+        stage, version = cards[cid]
+        to_stage = picker.choice([s for s in stages if s != stage])
+        response = await http.post(
+            f"/candidates/{cid}/move",
+            data={"to_stage": str(to_stage), "version": str(version)},
+            headers={"Accept": "application/json"},
+        )
+        if response.status_code in (200, 409):
+            answer = response.json()
+            cards[cid] = [answer["stage_id"], answer["version"]]
+        return response.status_code
+
+    async with loopback_client(base_url, settings.move_clients, cookies) as client:
+        return await run_load(
+            client,
+            send,
+            settings.move_clients,
+            settings.move_seconds,
+            max_requests=int(settings.move_seconds * 2000),
+        )
+
+
+async def measure_baselines(base_url: str, settings: Settings) -> dict:
+    """The bare views under the same load shapes as Recruit's figures."""
+    results = {}
+    async with loopback_client(base_url, settings.interest_clients) as client:
+        results["text"] = await sequential(client, "/text", 20, 200, 10)
+
+        async def text(http, _worker, _index) -> int:
+            return (await http.get("/text")).status_code
+
+        async def insert(http, _worker, _index) -> int:
+            return (await http.post("/insert")).status_code
+
+        results["text_concurrent"] = await run_load(
+            client, text, settings.board_clients, settings.board_seconds, settings.board_requests
+        )
+        results["insert"] = await run_load(
+            client,
+            insert,
+            settings.interest_clients,
+            settings.interest_seconds,
+            int(settings.interest_seconds * 4000),
+        )
+        results["insert_moves"] = await run_load(
+            client,
+            insert,
+            settings.move_clients,
+            settings.move_seconds,
+            int(settings.move_seconds * 4000),
+        )
+    return results
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def serve(module: str, env: dict, folder: Path, ready_path: str) -> Gunicorn:
+    server = Gunicorn(module, env, folder / "gunicorn.log")
+    server.wait_ready(ready_path)
+    return server
+
+
+def run_baselines(folder: Path, settings: Settings) -> dict:
+    database = folder / "baseline.sqlite"
+    baseline.create_table(str(database))
+    server = serve(
+        "bench.baseline:app", {"RECRUIT_BENCH_BASELINE_DB": str(database)}, folder, "/text"
+    )
+    try:
+        results = asyncio.run(measure_baselines(server.base_url, settings))
+    finally:
+        server.stop()
+    return results
+
+
+def run_size(size: int, folder: Path, settings: Settings, clock: Clock, last: bool) -> dict:
+    say(f"seeding {size:,} candidates ...")
+    prepared = prepare(size, folder)
+    say(f"  seeded in {prepared['seed_seconds']} s; serving with gunicorn")
+    env = {
+        "RECRUIT_DATABASE_URL": f"sqlite:///{prepared['database']}",
+        "RECRUIT_BENCH_INSTANCE": str(folder),
+        "RECRUIT_SECRET_KEY": SECRET_KEY,
+        "RECRUIT_RATELIMIT_ENABLED": "0",
+        "RECRUIT_MIN_FILL_SECONDS": "0",
+    }
+    server = serve("bench.app:app", env, folder, "/login")
+    result = {
+        "seed_seconds": prepared["seed_seconds"],
+        "counts": prepared["counts"],
+        "queries": prepared["queries"],
+        "urls": prepared["urls"],
+    }
+    try:
+        pages = asyncio.run(measure_pages(server.base_url, prepared["urls"], settings, clock))
+        result["pages"] = pages
+        if last and clock.left() > settings.interest_seconds + settings.move_seconds + 30:
+            say("  interest form POSTs ...")
+            result["interest"] = asyncio.run(
+                measure_interest(server.base_url, prepared, size, settings)
+            )
+            say("  stage moves ...")
+            result["moves"] = asyncio.run(measure_moves(server.base_url, prepared, settings))
+        elif last:
+            say("  skipping the POST loads: the ten-minute budget is nearly spent")
+        result["memory_mb"] = server.peak_memory_mb()
+    finally:
+        server.stop()
+    return result
+
+
+def machine() -> str:
+    model = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return f"{model or platform.machine()}, {len(os.sched_getaffinity(0))} cores"
+
+
+def ms(load: LoadResult) -> str:
+    return f"{load.median_ms():.1f} / {load.p95_ms():.1f}"
+
+
+def ratio(value: float, base: float) -> str:
+    return f"{value / base:.2f}x" if base else "-"
+
+
+def table(sizes: list[int], runs: dict, base: dict) -> str:
+    """One markdown table: every figure by size, its baseline, the ratio, the target."""
+    largest = runs[sizes[-1]]
+    header = ["figure", *(f"{s:,}" for s in sizes), "baseline", "ratio", "target"]
+    rows = []
+    text = base["text"]
+    for name, label, target in PAGES:
+        pages = [runs[s]["pages"][name] for s in sizes]
+        rows.append(
+            [
+                f"{label}: median / p95 ms",
+                *(ms(p) for p in pages),
+                f"{ms(text)} (text)",
+                ratio(pages[-1].median_ms(), text.median_ms()),
+                target,
+            ]
+        )
+        rows.append(
+            [f"{label}: SQL queries", *(str(runs[s]["queries"][name]) for s in sizes), "", "", ""]
+        )
+    concurrent = [runs[s]["pages"]["board_concurrent"] for s in sizes]
+    text_concurrent = base["text_concurrent"]
+    rows.append(
+        [
+            f"board, {concurrent[0].clients} staff at once: median / p95 ms",
+            *(ms(c) for c in concurrent),
+            f"{ms(text_concurrent)} (text)",
+            ratio(concurrent[-1].p95_ms(), text_concurrent.p95_ms()),
+            "p95 ≤ 100 ms",
+        ]
+    )
+    blank = [""] * (len(sizes) - 1)
+    insert = base["insert"]
+    if "interest" in largest:
+        interest = largest["interest"]
+        rows.append(
+            [
+                f"interest POST, {interest.clients} clients: per s (errors)",
+                *blank,
+                f"{interest.per_second():.0f} ({interest.errors({303})})",
+                f"{insert.per_second():.0f} ({insert.errors({201})}) (insert)",
+                ratio(interest.per_second(), insert.per_second()),
+                "≥ 0.50x insert, 0 errors",
+            ]
+        )
+        rows.append(
+            [
+                "interest POST: median / p95 ms",
+                *blank,
+                ms(interest),
+                f"{ms(insert)} (insert)",
+                ratio(interest.median_ms(), insert.median_ms()),
+                "",
+            ]
+        )
+    if "moves" in largest:
+        moves = largest["moves"]
+        insert_moves = base["insert_moves"]
+        rows.append(
+            [
+                f"stage moves, {moves.clients} staff: per s (409s, errors)",
+                *blank,
+                f"{moves.per_second():.0f} ({moves.statuses.get(409, 0)}, "
+                f"{moves.errors({200, 409})})",
+                f"{insert_moves.per_second():.0f} ({insert_moves.errors({201})}) (insert)",
+                ratio(moves.per_second(), insert_moves.per_second()),
+                "",
+            ]
+        )
+    rows.append(
+        [
+            f"peak memory per worker, MB ({WORKERS} workers)",
+            *(" / ".join(f"{m:.0f}" for m in runs[s]["memory_mb"]) for s in sizes),
+            "",
+            "",
+            "≤ 120 MB at 100k",
+        ]
+    )
+    rows.append(["seeding, s", *(str(runs[s]["seed_seconds"]) for s in sizes), "", "", ""])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def as_json(settings: Settings, sizes: list[int], runs: dict, base: dict, meta: dict) -> dict:
+    def pages(run: dict) -> dict:
+        return {
+            name: {**load.as_dict({200}), "queries": run["queries"].get(name)}
+            for name, load in run["pages"].items()
+        }
+
+    out = {
+        "meta": meta,
+        "settings": asdict(settings),
+        "baselines": {
+            "text": base["text"].as_dict({200}),
+            "text_concurrent": base["text_concurrent"].as_dict({200}),
+            "insert": base["insert"].as_dict({201}),
+            "insert_moves": base["insert_moves"].as_dict({201}),
+        },
+        "sizes": {},
+    }
+    for size in sizes:
+        run = runs[size]
+        entry = {
+            "seed_seconds": run["seed_seconds"],
+            "counts": run["counts"],
+            "urls": run["urls"],
+            "pages": pages(run),
+            "memory_mb": run["memory_mb"],
+        }
+        if "interest" in run:
+            entry["interest"] = run["interest"].as_dict({303})
+        if "moves" in run:
+            entry["moves"] = {
+                **run["moves"].as_dict({200, 409}),
+                "conflicts_409": run["moves"].statuses.get(409, 0),
+            }
+        out["sizes"][str(size)] = entry
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run at 300 candidates")
+    parser.add_argument("--out", type=Path, help="where to write the results as JSON")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", help="candidate counts to seed (default 1k 10k 100k)"
+    )
+    args = parser.parse_args()
+    settings = Settings.quick() if args.quick else Settings()
+    if args.sizes:
+        settings.sizes = tuple(args.sizes)
+    out = args.out or (None if args.quick else HERE / "results.json")
+    clock = Clock(BUDGET_SECONDS)
+    meta = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "server": f"gunicorn, {WORKERS} sync workers, 127.0.0.1",
+        "client": "httpx AsyncClient in one asyncio process on the same machine",
+        # Other work on the machine shares its cores with the server and the client.
+        "load_average_at_start": os.getloadavg()[0],
+    }
+    scratch = Path(tempfile.mkdtemp(prefix="recruit-bench-"))
+    runs: dict[int, dict] = {}
+    try:
+        say("baselines ...")
+        (scratch / "baseline").mkdir()
+        base = run_baselines(scratch / "baseline", settings)
+        for index, size in enumerate(settings.sizes):
+            if runs and clock.left() < 120:
+                say(f"skipping {size:,}: the ten-minute budget is nearly spent")
+                break
+            folder = scratch / str(size)
+            folder.mkdir()
+            last = index == len(settings.sizes) - 1
+            runs[size] = run_size(size, folder, settings, clock, last)
+            shutil.rmtree(folder)  # a 100,000-candidate database is large: free it now
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    sizes = list(runs)
+    meta["seconds"] = round(clock.elapsed(), 1)
+    meta["load_average_at_end"] = os.getloadavg()[0]
+    print(
+        f"Recruit bench, {meta['date']}, {meta['machine']}, SQLite {meta['sqlite']}, "
+        f"load average {meta['load_average_at_start']:.1f} at start"
+    )
+    print(
+        "Server time = latency of one client at a time over loopback after a warm-up; "
+        "ratio = ours / baseline at the largest size."
+    )
+    print(table(sizes, runs, base))
+    print(f"(run took {meta['seconds']} s)")
+    if out is not None:
+        out.write_text(json.dumps(as_json(settings, sizes, runs, base, meta), indent=2) + "\n")
+        say(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
