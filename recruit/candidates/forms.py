@@ -28,6 +28,21 @@ from recruit.forms import Form
 from recruit.templating import label
 
 
+def checked_resume(field) -> tuple[bytes | None, bool]:
+    """The resume uploaded in a file field, checked (PDF, size), or None when there is
+    none; False when it was refused, with the reason put on the field."""
+    from recruit.candidates.services import ResumeRejected, check_resume
+
+    upload = field.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None, True
+    try:
+        return check_resume(upload), True
+    except ResumeRejected as error:
+        field.errors = [*field.errors, str(error)]
+        return None, False
+
+
 def enum_choices(enum_class, blank: str | None = None) -> list[tuple[str, str]]:
     """Select choices for an enum, optionally led by a blank choice."""
     choices = [(member.value, label(member)) for member in enum_class]

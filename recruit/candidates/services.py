@@ -55,6 +55,15 @@ def create_standard_stages() -> dict[str, Stage]:
     return stages
 
 
+def stage_choices(include_closed: bool = True) -> list[tuple[str, str]]:
+    """Stages in use as (id, name) for a select, in pipeline order. Bulk moves leave the
+    closed ones out: closing needs a reason, which only the candidate page asks for."""
+    query = select(Stage).where(Stage.retired.is_(False)).order_by(Stage.position)
+    if not include_closed:
+        query = query.where(Stage.kind != StageKind.CLOSED)
+    return [(str(stage.id), stage.name) for stage in db.session.scalars(query)]
+
+
 def first_stage() -> Stage:
     """Where new candidates enter the pipeline."""
     return db.session.scalars(

@@ -21,7 +21,14 @@ from recruit.auth.access import roles_required, safe_next_url
 from recruit.auth.models import Role
 from recruit.board import move_answer
 from recruit.candidates import queries, search, services
-from recruit.candidates.forms import BulkForm, CandidateForm, MergeForm, MoveForm, NoteForm
+from recruit.candidates.forms import (
+    BulkForm,
+    CandidateForm,
+    MergeForm,
+    MoveForm,
+    NoteForm,
+    checked_resume,
+)
 from recruit.candidates.models import (
     Attachment,
     Candidate,
@@ -29,7 +36,6 @@ from recruit.candidates.models import (
     Note,
     Stage,
     StageChange,
-    StageKind,
 )
 from recruit.database import parse_id, utcnow
 from recruit.events.models import Event
@@ -38,7 +44,7 @@ from recruit.extensions import db
 from recruit.pagination import paginate
 from recruit.placements.models import Placement
 from recruit.templating import label
-from recruit.universities.models import University
+from recruit.universities.services import university_choices
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 
@@ -51,22 +57,11 @@ def get_candidate(candidate_id: int) -> Candidate:
     return db.get_or_404(Candidate, candidate_id)
 
 
-def _stage_choices(include_closed: bool = True) -> list[tuple[str, str]]:
-    query = select(Stage).where(Stage.retired.is_(False)).order_by(Stage.position)
-    if not include_closed:
-        query = query.where(Stage.kind != StageKind.CLOSED)
-    return [(str(stage.id), stage.name) for stage in db.session.scalars(query)]
-
-
 def _filter_options() -> dict:
     """What the filter bar offers: three small queries whatever the number of candidates."""
     return {
-        "universities": db.session.execute(
-            select(University.id, University.name).order_by(University.name)
-        ).all(),
-        "events": db.session.execute(
-            select(Event.id, Event.name).order_by(Event.starts_on.desc()).limit(200)
-        ).all(),
+        "universities": university_choices(),
+        "events": _event_choices(),
         "stages": db.session.scalars(select(Stage).order_by(Stage.position)).all(),
         "graduations": queries.graduation_choices(date.today()),
     }
@@ -88,7 +83,7 @@ def index():
     )
     bulk = BulkForm()
     # A closed stage needs a reason per candidate, which a bulk move does not ask for.
-    bulk.to_stage.choices = _stage_choices(include_closed=False)
+    bulk.to_stage.choices = services.stage_choices(include_closed=False)
     return render_template(
         "candidates/index.html",
         page=page,
@@ -163,7 +158,7 @@ def export():
 def bulk():
     """Move, tag or export the candidates selected in the list."""
     form = BulkForm()
-    form.to_stage.choices = _stage_choices(include_closed=False)
+    form.to_stage.choices = services.stage_choices(include_closed=False)
     back = safe_next_url(form.next.data) or url_for("candidates.index")
     ids = sorted({parse_id(i) for i in form.ids.data or []} - {None})[:500]
     if not form.validate() or not ids:
@@ -283,7 +278,7 @@ def detail(candidate_id: int):
         .order_by(Placement.starts_on.desc())
     ).all()
     move = MoveForm(formdata=None, version=candidate.version)
-    move.to_stage.choices = _stage_choices()
+    move.to_stage.choices = services.stage_choices()
     move.to_stage.data = str(candidate.stage_id)
     return render_template(
         "candidates/detail.html",
@@ -296,13 +291,17 @@ def detail(candidate_id: int):
     )
 
 
+def _event_choices() -> list[tuple[str, str]]:
+    """The latest 200 events as (id, name) for a select."""
+    rows = db.session.execute(
+        select(Event.id, Event.name).order_by(Event.starts_on.desc()).limit(200)
+    )
+    return [(str(event_id), name) for event_id, name in rows]
+
+
 def _fill_choices(form: CandidateForm) -> None:
-    form.university_id.choices = [("", "Not listed / not given")] + [
-        (str(i), name) for i, name in _filter_options()["universities"]
-    ]
-    form.source_event_id.choices = [("", "None")] + [
-        (str(i), name) for i, name in _filter_options()["events"]
-    ]
+    form.university_id.choices = [("", "Not listed / not given"), *university_choices()]
+    form.source_event_id.choices = [("", "None"), *_event_choices()]
 
 
 def _profile_values(form: CandidateForm) -> dict:
@@ -326,18 +325,6 @@ def _profile_values(form: CandidateForm) -> dict:
         "source_event_id": optional_int(form.source_event_id.data),
         "rating": optional_int(form.rating.data),
     }
-
-
-def _resume_from(form: CandidateForm) -> tuple[bytes | None, bool]:
-    """The checked resume bytes (or None), and whether the form is still valid."""
-    upload = form.resume.data
-    if not upload or not getattr(upload, "filename", ""):
-        return None, True
-    try:
-        return services.check_resume(upload), True
-    except services.ResumeRejected as error:
-        form.resume.errors = [*form.resume.errors, str(error)]
-        return None, False
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -382,7 +369,7 @@ def _save(candidate: Candidate | None):
             "candidates/form.html", form=form, candidate=candidate, duplicates=[], conflict=True
         ), 409
     if form.validate_on_submit():
-        resume, ok = _resume_from(form)
+        resume, ok = checked_resume(form.resume)
         values = _profile_values(form)
         duplicates = services.likely_duplicates(
             values["email"],
@@ -427,7 +414,7 @@ def _save(candidate: Candidate | None):
             flash(f"{candidate.full_name} is saved.", "success")
             return redirect(url_for("candidates.detail", candidate_id=candidate.id))
     elif request.method == "POST":
-        _resume_from(form)
+        checked_resume(form.resume)
     return render_template(
         "candidates/form.html", form=form, candidate=candidate, duplicates=duplicates
     )
@@ -440,7 +427,7 @@ def move(candidate_id: int):
     control, or the candidate page. A stale move is refused with 409."""
     candidate = get_candidate(candidate_id)
     form = MoveForm()
-    form.to_stage.choices = _stage_choices()
+    form.to_stage.choices = services.stage_choices()
     back = safe_next_url(form.next.data) or url_for("candidates.detail", candidate_id=candidate.id)
     to_stage = None
     version = parse_id(form.version.data)

@@ -20,7 +20,7 @@ from recruit.auth.access import public, roles_required, safe_next_url
 from recruit.auth.models import Role, User
 from recruit.board import move_answer
 from recruit.candidates.forms import BulkForm
-from recruit.candidates.models import Stage
+from recruit.candidates.services import stage_choices
 from recruit.database import parse_id, utcnow
 from recruit.events import calendar, imports, services
 from recruit.events.forms import EventForm, FairVisitForm, QuickLeadForm
@@ -28,7 +28,7 @@ from recruit.events.models import Event, EventKind, EventStatus, FairVisit, even
 from recruit.extensions import db
 from recruit.pagination import paginate
 from recruit.templating import label
-from recruit.universities.models import University
+from recruit.universities.services import university_choices
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -37,8 +37,7 @@ STATUS_CHOICES = [(status.value, label(status)) for status in services.BOARD_STA
 
 
 def _university_choices(blank: str) -> list[tuple[str, str]]:
-    rows = db.session.execute(select(University.id, University.name).order_by(University.name))
-    return [("", blank)] + [(str(i), name) for i, name in rows]
+    return [("", blank), *university_choices()]
 
 
 def _staff_choices() -> list[tuple[str, str]]:
@@ -226,12 +225,7 @@ def _render_detail(event_id: int, visit_form=None, lead_form=None, status: int =
         lead_form.university_id.data = str(event.university_id or "")
     lead_form.university_id.choices = _university_choices("Not listed")
     bulk = BulkForm(formdata=None)
-    bulk.to_stage.choices = [
-        (str(s.id), s.name)
-        for s in db.session.scalars(
-            select(Stage).where(Stage.retired.is_(False)).order_by(Stage.position)
-        )
-    ]
+    bulk.to_stage.choices = stage_choices(include_closed=False)
     url = services.signup_url(event)
     return render_template(
         "events/detail.html",

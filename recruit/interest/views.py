@@ -5,12 +5,12 @@ from sqlalchemy import select
 
 from recruit.admin.models import get_setting
 from recruit.auth.access import public
-from recruit.candidates import services as candidates
+from recruit.candidates.forms import checked_resume
 from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
 from recruit.interest import services
 from recruit.interest.forms import OTHER_UNIVERSITY, InterestForm, graduation_years
-from recruit.universities.models import University
+from recruit.universities.services import university_choices
 
 bp = Blueprint("interest", __name__, url_prefix="/apply")
 
@@ -55,14 +55,11 @@ def apply_at_event(slug: str):
 def _form(event: Event | None):
     kiosk = request.args.get("kiosk") == "1"
     form = InterestForm()
-    universities = db.session.execute(
-        select(University.id, University.name).order_by(University.name)
-    ).all()
-    form.university.choices = (
-        [("", "Choose your university")]
-        + [(str(i), name) for i, name in universities]
-        + [(OTHER_UNIVERSITY, "Other / not listed")]
-    )
+    form.university.choices = [
+        ("", "Choose your university"),
+        *university_choices(),
+        (OTHER_UNIVERSITY, "Other / not listed"),
+    ]
     form.grad_year.choices = graduation_years()
     note = None
     if request.method == "GET":
@@ -81,7 +78,8 @@ def _form(event: Event | None):
             # it: the next send goes through. A missing or forged token starts the clock.
             form.started.data = services.start_token(0 if elapsed is None else minimum)
         else:
-            resume, ok = _checked_resume(form)
+            data, ok = checked_resume(form.resume)
+            resume = (form.resume.data.filename, data) if data is not None else None
             if ok:
                 # End the reading transaction before writing. On SQLite every transaction
                 # of a POST holds the write lock from its first statement, so reading the
@@ -105,17 +103,6 @@ def _form(event: Event | None):
         note=note,
         privacy_notice=get_setting("privacy_notice"),
     ), (400 if request.method == "POST" else 200)
-
-
-def _checked_resume(form: InterestForm):
-    upload = form.resume.data
-    if not upload or not getattr(upload, "filename", ""):
-        return None, True
-    try:
-        return (upload.filename, candidates.check_resume(upload)), True
-    except candidates.ResumeRejected as error:
-        form.resume.errors = [str(error)]
-        return None, False
 
 
 def _values(form: InterestForm) -> dict:
