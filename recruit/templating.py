@@ -1,4 +1,5 @@
-"""Template helpers: navigation by role, and filters for dates and enum labels."""
+"""Template helpers: navigation by role, URLs for many records, filters for dates and
+enum labels."""
 
 import enum
 from datetime import date, datetime
@@ -43,6 +44,20 @@ def navigation() -> list[dict]:
     return items
 
 
+_ID_MARK = 987654321
+
+
+def url_for_ids(endpoint: str, name: str):
+    """url_for for many records of one endpoint, such as the cards of a board: the URL is
+    built once with a marker where the id goes, and each record's URL fills it in."""
+    head, _mark, tail = url_for(endpoint, **{name: _ID_MARK}).partition(str(_ID_MARK))
+
+    def build(value: int) -> str:
+        return f"{head}{int(value)}{tail}"
+
+    return build
+
+
 def label(value) -> str:
     """A readable label for an enum value: 'career_fair' becomes 'Career fair'."""
     if value is None:
@@ -66,5 +81,6 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["url_for_ids"] = url_for_ids
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

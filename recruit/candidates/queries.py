@@ -1,7 +1,7 @@
 """The queries behind the candidate list and the board, built once from the URL's filters."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
@@ -240,10 +240,34 @@ def board_counts(filters: CandidateFilters) -> dict[int, int]:
     return dict(db.session.execute(query.group_by(Candidate.stage_id)).all())
 
 
+@dataclass(slots=True)
+class Card:
+    """What a board card shows of one candidate, read as plain columns rather than as a
+    whole ORM object: a board draws two hundred of them on every load."""
+
+    id: int
+    first_name: str
+    last_name: str
+    version: int
+    stage_id: int
+    stage_entered_at: datetime
+    university: str
+    grad_term: Term | None
+    grad_year: int | None
+    rating: int | None
+    interests: list[Interest] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
 def board_cards(
     filters: CandidateFilters, stage_ids: list[int], offset: int = 0, limit: int = BOARD_COLUMN_SIZE
-) -> dict[int, list[Candidate]]:
-    """The cards of each column (latest arrivals first), in one query for all columns."""
+) -> dict[int, list[Card]]:
+    """The cards of each column (latest arrivals first): the cards in one query for all
+    columns, then their interests and tags in one query each."""
     newest = (Candidate.stage_entered_at.desc(), Candidate.id.desc())
     # One limited arm per column, each walking the (stage_id, stage_entered_at) index from
     # its newest end: a window over the whole pipeline would rank every candidate to show
@@ -256,18 +280,41 @@ def board_cards(
         arms.append(select(arm.c.id))
     if not arms:
         return {}
-    shown = union_all(*arms).subquery("shown")
-    query = (
-        select(Candidate)
-        .where(Candidate.id.in_(select(shown.c.id)))
-        .order_by(*newest)
-        .options(
-            joinedload(Candidate.university),
-            selectinload(Candidate.tags),
-            selectinload(Candidate.interests),
+    shown = select(union_all(*arms).subquery("shown").c.id)
+    rows = db.session.execute(
+        select(
+            Candidate.id,
+            Candidate.first_name,
+            Candidate.last_name,
+            Candidate.version,
+            Candidate.stage_id,
+            Candidate.stage_entered_at,
+            func.coalesce(University.name, Candidate.university_other),
+            Candidate.grad_term,
+            Candidate.grad_year,
+            Candidate.rating,
         )
+        .outerjoin(University, University.id == Candidate.university_id)
+        .where(Candidate.id.in_(shown))
+        .order_by(*newest)
     )
-    columns: dict[int, list[Candidate]] = {stage_id: [] for stage_id in stage_ids}
-    for candidate in db.session.scalars(query):
-        columns[candidate.stage_id].append(candidate)
+    cards = {row[0]: Card(*row) for row in rows}
+    columns: dict[int, list[Card]] = {stage_id: [] for stage_id in stage_ids}
+    if not cards:
+        return columns
+    for candidate_id, interest in db.session.execute(
+        select(CandidateInterest.candidate_id, CandidateInterest.interest)
+        .where(CandidateInterest.candidate_id.in_(shown))
+        .order_by(CandidateInterest.candidate_id, CandidateInterest.interest)
+    ):
+        cards[candidate_id].interests.append(interest)
+    for candidate_id, name in db.session.execute(
+        select(candidate_tags.c.candidate_id, Tag.name)
+        .join(Tag, Tag.id == candidate_tags.c.tag_id)
+        .where(candidate_tags.c.candidate_id.in_(shown))
+        .order_by(candidate_tags.c.candidate_id, Tag.name)
+    ):
+        cards[candidate_id].tags.append(name)
+    for card in cards.values():
+        columns[card.stage_id].append(card)
     return columns
