@@ -132,12 +132,13 @@ def seed(count: int, rng: random.Random) -> Seeded:
                 path.append(rng.choice(closed))
             event = rng.choice(attended) if attended and rng.random() < 0.35 else None
             moved = created
-            previous = None
+            previous, previous_moved = None, None
             for stage in path:
                 history.append(
                     {
                         "candidate_id": cid,
                         "from_stage_id": previous,
+                        "from_stage_entered_at": previous_moved,
                         "to_stage_id": stage.id,
                         "user_id": admin.id if previous else None,
                         "reason": rng.choice(reasons) if stage in closed else None,
@@ -145,14 +146,14 @@ def seed(count: int, rng: random.Random) -> Seeded:
                         "created_at": moved,
                     }
                 )
-                previous = stage.id
+                previous, previous_moved = stage.id, moved
                 moved += timedelta(days=rng.randint(2, 12))
             entered = history[-1]["created_at"]
             rows.append(
                 {
                     "id": cid,
                     "first_name": rng.choice(FIRST),
-                    "last_name": f"{rng.choice(LAST)}{n}",
+                    "last_name": rng.choice(LAST),
                     "email": f"student{n}@university.example",
                     "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
                     "university_id": rng.choice(universities).id,

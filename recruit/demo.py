@@ -1418,11 +1418,13 @@ def _add_history(
 ) -> None:
     """One stage change per step of the journey, and the candidate's current stage."""
     previous: Stage | None = None
+    entered: datetime | None = None
     for index, (key, moment) in enumerate(zip(journey.stages, journey.times, strict=True)):
         closing = key in CLOSINGS
         candidate.history.append(
             StageChange(
                 from_stage=previous,
+                from_stage_entered_at=entered,
                 to_stage=stages[key],
                 user=entered_by if index == 0 else rng.choice(office.hiring),
                 reason=journey.reason if closing else None,
@@ -1434,7 +1436,7 @@ def _add_history(
                 created_at=moment,
             )
         )
-        previous = stages[key]
+        previous, entered = stages[key], moment
     candidate.stage = stages[journey.final]
     candidate.stage_entered_at = journey.times[-1]
     candidate.closed_reason = journey.reason

@@ -80,10 +80,10 @@ def test_events_placements_and_evaluations_come_in_proportion(seeded):
 
 
 def test_search_index_holds_every_candidate(seeded):
-    """Does the search index hold one row per candidate, and find one by name?"""
+    """Does the search index hold one row per candidate, and find one by email?"""
     assert seeded.indexed == SIZE
     rows = db.session.scalar(text(f"SELECT count(*) FROM {search.TABLE}"))  # noqa: S608
     assert rows == SIZE
     last = db.session.get(Candidate, SIZE)
-    found = db.session.execute(search.matching(last.last_name, "sqlite")).all()
+    found = db.session.execute(search.matching(last.email, "sqlite")).all()
     assert [row.candidate_id for row in found] == [last.id]

@@ -1,6 +1,7 @@
 """Stage moves: the one service every move goes through, and the move view around it."""
 
 import threading
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -46,6 +47,28 @@ def test_legal_move_records_who_from_and_to(make_user, make_candidate, stages):
     assert change.user_id == hr.id
     assert candidate.stage_id == stages["screening"].id
     assert candidate.version == 2
+
+
+def test_move_records_when_the_stay_it_ends_began(make_user, make_candidate, stages):
+    """Does a move keep when the candidate entered the stage it leaves, so the reports
+    can count that stay's length without rebuilding the history?"""
+    hr = make_user(Role.HR)
+    candidate = make_candidate()
+    entered = datetime(2025, 9, 1, 9, 30)
+    candidate.stage_entered_at = entered
+    db.session.commit()
+
+    services.move_candidate(candidate, stages["screening"], hr, candidate.version)
+    services.move_candidate(candidate, stages["interview"], hr, candidate.version)
+    db.session.commit()
+
+    first, second = db.session.scalars(
+        select(StageChange)
+        .where(StageChange.candidate_id == candidate.id, StageChange.from_stage_id.is_not(None))
+        .order_by(StageChange.id)
+    ).all()
+    assert first.from_stage_entered_at == entered
+    assert second.from_stage_entered_at == first.created_at
 
 
 def test_closed_stage_needs_a_reason(make_user, make_candidate, stages):

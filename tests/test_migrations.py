@@ -131,3 +131,57 @@ def test_downgrade_to_base_and_upgrade_again(migration_app):
 def test_test_database_matches_the_models(app):
     """Does the database this test run migrated at its start match the models?"""
     assert schema_differences() == []
+
+
+def test_upgrade_records_when_each_existing_stay_began(migration_app):
+    """Does the upgrade to 0004 fill in, for each recorded move, when the stay it ended
+    began (the candidate's change before it), leaving arrivals empty?"""
+    flask_db(migration_app, "upgrade", "0003")
+    moment = "2025-09-0{} 12:00:00.000000"
+    with db.engine.begin() as connection:
+        for n, name in enumerate(("Migrated A", "Migrated B", "Migrated C"), start=1):
+            connection.execute(
+                text(
+                    "INSERT INTO stages (id, name, position, kind, retired, created_at) "
+                    "VALUES (:id, :name, :position, 'active', false, :at)"
+                ),
+                {"id": 900 + n, "name": name, "position": 900 + n, "at": moment.format(1)},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO candidates (id, first_name, last_name, email, phone,"
+                " university_other, major, availability, procurement_areas, source, stage_id,"
+                " stage_entered_at, legal_hold, last_activity_at, created_at, updated_at,"
+                " version) VALUES (900, 'Ana', 'Migrated', 'ana@university.example', '', '',"
+                " '', '', '[]', 'website', 903, :at, false, :at, :at, :at, 1)"
+            ),
+            {"at": moment.format(5)},
+        )
+        for n, (from_stage, to_stage, day) in enumerate(
+            ((None, 901, 1), (901, 902, 3), (902, 903, 5)), start=1
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO stage_changes (id, candidate_id, from_stage_id, to_stage_id,"
+                    " comment, created_at) VALUES (:id, 900, :from_stage, :to_stage, '', :at)"
+                ),
+                {
+                    "id": 900 + n,
+                    "from_stage": from_stage,
+                    "to_stage": to_stage,
+                    "at": moment.format(day),
+                },
+            )
+    flask_db(migration_app, "upgrade")
+
+    began = dict(
+        db.session.execute(
+            text(
+                "SELECT id, from_stage_entered_at FROM stage_changes "
+                "WHERE candidate_id = 900 ORDER BY id"
+            )
+        ).all()
+    )
+    assert began[901] is None
+    assert str(began[902]).startswith("2025-09-01 12:00:00")
+    assert str(began[903]).startswith("2025-09-03 12:00:00")

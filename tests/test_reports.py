@@ -57,17 +57,18 @@ def journey(app, stages):
             **fields,
         )
         db.session.add(candidate)
-        previous = None
+        previous, entered = None, None
         for key, moment in moves:
             db.session.add(
                 StageChange(
                     candidate=candidate,
                     from_stage=previous,
+                    from_stage_entered_at=entered,
                     to_stage=stages[key],
                     created_at=when(moment),
                 )
             )
-            previous = stages[key]
+            previous, entered = stages[key], when(moment)
         db.session.commit()
         return candidate
 

@@ -118,6 +118,8 @@ class Candidate(db.Model):
     __tablename__ = "candidates"
     __table_args__ = (
         Index("ix_candidates_stage_entered", "stage_id", "stage_entered_at"),
+        # A board filtered by a university reads each column straight from this index.
+        Index("ix_candidates_university_stage", "university_id", "stage_id", "stage_entered_at"),
         Index("ix_candidates_name", "last_name", "first_name"),
     )
 
@@ -126,7 +128,7 @@ class Candidate(db.Model):
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(40), default="")
-    university_id: Mapped[int | None] = mapped_column(ForeignKey("universities.id"), index=True)
+    university_id: Mapped[int | None] = mapped_column(ForeignKey("universities.id"))
     university_other: Mapped[str] = mapped_column(String(200), default="")
     major: Mapped[str] = mapped_column(String(120), default="")
     class_standing: Mapped[ClassStanding | None] = mapped_column(enum_type(ClassStanding))
@@ -216,14 +218,23 @@ class StageChange(db.Model):
 
     __tablename__ = "stage_changes"
     __table_args__ = (
-        Index("ix_stage_changes_candidate_created", "candidate_id", "created_at"),
-        Index("ix_stage_changes_to_created", "to_stage_id", "created_at"),
+        # These cover what the board's history and the reports read, so aggregates over the
+        # history never visit the table: a candidate's changes in order (with the stage), a
+        # stage's arrivals, and the stays that ended in a period.
+        Index(
+            "ix_stage_changes_candidate_history", "candidate_id", "created_at", "id", "to_stage_id"
+        ),
+        Index("ix_stage_changes_stage_arrivals", "to_stage_id", "created_at", "candidate_id"),
+        Index("ix_stage_changes_stays", "created_at", "from_stage_id", "from_stage_entered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"))
     from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
     to_stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    # When the candidate entered from_stage: this change ends that stay, so its length is
+    # known the moment it ends and never has to be pieced together from the history again.
+    from_stage_entered_at: Mapped[datetime | None]
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(String(40))
     comment: Mapped[str] = mapped_column(String(500), default="")

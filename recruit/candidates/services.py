@@ -144,7 +144,7 @@ def move_candidate(
     if candidate.stage_id == to_stage.id and candidate.version == version:
         raise MoveRefused(f"{candidate.full_name} is already in {to_stage.name}.")
 
-    from_stage_id = candidate.stage_id
+    from_stage_id, from_stage_entered_at = candidate.stage_id, candidate.stage_entered_at
     now = utcnow()
     moved = compare_and_set(
         Candidate,
@@ -162,6 +162,7 @@ def move_candidate(
     change = StageChange(
         candidate_id=candidate.id,
         from_stage_id=from_stage_id,
+        from_stage_entered_at=from_stage_entered_at,
         to_stage_id=to_stage.id,
         user_id=getattr(by_user, "id", None),
         reason=reason,

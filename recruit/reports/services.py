@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import and_, case, distinct, func, or_, select, union
-from sqlalchemy.orm import aliased
 
 from recruit.candidates.models import Candidate, CandidateEvent, Stage, StageChange, StageKind
 from recruit.events.models import Event
@@ -147,24 +146,27 @@ def _days_between(start, end):
     return func.extract("epoch", end - start) / 86400.0
 
 
-def _reached_flags():
-    """Per candidate: 1/0 flags for having ever reached Interview (or later on the main
-    path), Active intern and Hired, from the stage history."""
-    interview = aliased(Stage)
-    interview_position = (
-        select(interview.position).where(interview.key == "interview").scalar_subquery()
-    )
-    at_or_past_interview = and_(
+def _reached_flags(candidates):
+    """Per candidate of a select of candidate ids: 1/0 flags for having ever reached
+    Interview (or later on the main path), Active intern and Hired. Each candidate's
+    history is read from the index that covers it, and the stages are matched by id, so
+    only the candidates asked about are visited."""
+    interview_position = select(Stage.position).where(Stage.key == "interview").scalar_subquery()
+    interview_or_later = select(Stage.id).where(
         Stage.kind != StageKind.CLOSED, Stage.position >= interview_position
     )
+
+    def reached(stages):
+        return func.max(case((StageChange.to_stage_id.in_(stages), 1), else_=0))
+
     return (
         select(
             StageChange.candidate_id.label("candidate_id"),
-            func.max(case((at_or_past_interview, 1), else_=0)).label("interview"),
-            func.max(case((Stage.key == "active_intern", 1), else_=0)).label("intern"),
-            func.max(case((Stage.key == "hired", 1), else_=0)).label("hired"),
+            reached(interview_or_later).label("interview"),
+            reached(select(Stage.id).where(Stage.key == "active_intern")).label("intern"),
+            reached(select(Stage.id).where(Stage.key == "hired")).label("hired"),
         )
-        .join(Stage, Stage.id == StageChange.to_stage_id)
+        .where(StageChange.candidate_id.in_(candidates))
         .group_by(StageChange.candidate_id)
         .subquery()
     )
@@ -343,7 +345,11 @@ class YieldSort:
 
 def event_yield(period: Period) -> list[YieldRow]:
     """Events held in the period: their leads, how far the leads got (ever), and costs."""
-    flags = _reached_flags()
+    flags = _reached_flags(
+        select(CandidateEvent.candidate_id)
+        .join(Event, Event.id == CandidateEvent.event_id)
+        .where(period.holds_date(Event.starts_on))
+    )
     rows = db.session.execute(
         select(
             Event.id,
@@ -386,18 +392,24 @@ def event_yield(period: Period) -> list[YieldRow]:
 def university_yield(period: Period) -> list[YieldRow]:
     """Universities with candidates who arrived in the period or events held in it: those
     candidates, how far they got (ever), and the cost of the university's events."""
-    flags = _reached_flags()
+    # Read by the date index; candidates without a university fall out at the outer join.
+    arrived = period.holds_timestamp(Candidate.created_at)
+    flags = _reached_flags(select(Candidate.id).where(arrived))
+    # Grouped by an expression rather than the bare column: SQLite would otherwise walk the
+    # university index for the grouping and visit every candidate ever, not those of the
+    # period found through the date index.
+    university = (Candidate.university_id + 0).label("university_id")
     leads = (
         select(
-            Candidate.university_id.label("university_id"),
+            university,
             func.count(Candidate.id).label("leads"),
             func.coalesce(func.sum(flags.c.interview), 0).label("interviews"),
             func.coalesce(func.sum(flags.c.intern), 0).label("interns"),
             func.coalesce(func.sum(flags.c.hired), 0).label("hires"),
         )
         .outerjoin(flags, flags.c.candidate_id == Candidate.id)
-        .where(Candidate.university_id.is_not(None), period.holds_timestamp(Candidate.created_at))
-        .group_by(Candidate.university_id)
+        .where(arrived)
+        .group_by(university)
         .subquery()
     )
     costs = (
@@ -508,21 +520,20 @@ class StageTime:
 def time_in_stage(period: Period) -> list[StageTime]:
     """Median and 90th percentile days in each stage, over stays that ended in the period.
 
-    A stay runs from a stage change to the candidate's next one; stays still going are
-    left out, since nobody knows yet how long they will last."""
-    next_change = func.lead(StageChange.created_at).over(
-        partition_by=StageChange.candidate_id,
-        order_by=(StageChange.created_at, StageChange.id),
-    )
-    stays = select(
-        StageChange.to_stage_id.label("stage_id"),
-        StageChange.created_at.label("entered_at"),
-        next_change.label("left_at"),
-    ).subquery()
+    A stay runs from a stage change to the candidate's next one, which records when the
+    stay began; stays still going are left out, since nobody knows yet how long they will
+    last."""
     rows = db.session.execute(
-        select(Stage.id, Stage.name, _days_between(stays.c.entered_at, stays.c.left_at))
-        .join(stays, stays.c.stage_id == Stage.id)
-        .where(period.holds_timestamp(stays.c.left_at))
+        select(
+            Stage.id,
+            Stage.name,
+            _days_between(StageChange.from_stage_entered_at, StageChange.created_at),
+        )
+        .join(Stage, Stage.id == StageChange.from_stage_id)
+        .where(
+            period.holds_timestamp(StageChange.created_at),
+            StageChange.from_stage_entered_at.is_not(None),
+        )
         .order_by(case((Stage.kind == StageKind.CLOSED, 1), else_=0), Stage.position)
     ).all()
     names: dict[int, str] = {}
@@ -552,13 +563,20 @@ class InterestToOffer:
 
 def interest_to_offer(period: Period) -> InterestToOffer:
     """For candidates first offered in the period: median days from arriving to offer."""
-    first_offer = func.min(case((Stage.key == "offer", StageChange.created_at)))
+    offer = select(Stage.id).where(Stage.key == "offer").scalar_subquery()
+    offered_in_period = select(StageChange.candidate_id).where(
+        StageChange.to_stage_id == offer, period.holds_timestamp(StageChange.created_at)
+    )
+    # Only candidates offered in the period can have their first offer in it: their whole
+    # histories are read, through the index that covers them, and nobody else's.
     journeys = (
         select(
             func.min(StageChange.created_at).label("arrived_at"),
-            first_offer.label("offered_at"),
+            func.min(case((StageChange.to_stage_id == offer, StageChange.created_at))).label(
+                "offered_at"
+            ),
         )
-        .join(Stage, Stage.id == StageChange.to_stage_id)
+        .where(StageChange.candidate_id.in_(offered_in_period))
         .group_by(StageChange.candidate_id)
         .subquery()
     )
@@ -645,27 +663,36 @@ def evaluations(period: Period) -> EvaluationSummary:
         EvaluationKind.SUPERVISOR_FINAL,
         EvaluationKind.INTERN_FEEDBACK,
     )
-    # Reworded items keep their key, so answers to old and new wording average together;
-    # the current wording names the row.
+    # First the period's ratings summed per form kind and item, through the evaluations'
+    # date index; only those few dozen sums meet the items table. Reworded items keep
+    # their key, so answers to old and new wording average together; the current wording
+    # names the row.
+    sums = (
+        select(
+            Evaluation.kind.label("kind"),
+            EvaluationAnswer.item_id.label("item_id"),
+            func.sum(EvaluationAnswer.rating).label("total"),
+            func.count(EvaluationAnswer.rating).label("answers"),
+        )
+        .join(EvaluationAnswer, EvaluationAnswer.evaluation_id == Evaluation.id)
+        .where(Evaluation.kind.in_(kinds), period.holds_timestamp(Evaluation.submitted_at))
+        .group_by(Evaluation.kind, EvaluationAnswer.item_id)
+        .subquery()
+    )
     current_prompt = func.max(case((EvaluationItem.retired.is_(False), EvaluationItem.prompt)))
+    answers = func.sum(sums.c.answers)
     rows = db.session.execute(
         select(
             EvaluationItem.group,
             EvaluationItem.key,
-            Evaluation.kind,
+            sums.c.kind,
             current_prompt,
-            func.avg(EvaluationAnswer.rating),
-            func.count(EvaluationAnswer.rating),
+            case((answers > 0, func.sum(sums.c.total) * 1.0 / answers)),
+            answers,
         )
-        .select_from(EvaluationAnswer)
-        .join(EvaluationItem, EvaluationItem.id == EvaluationAnswer.item_id)
-        .join(Evaluation, Evaluation.id == EvaluationAnswer.evaluation_id)
-        .where(
-            Evaluation.kind.in_(kinds),
-            EvaluationItem.answer_type == AnswerType.RATING,
-            period.holds_timestamp(Evaluation.submitted_at),
-        )
-        .group_by(EvaluationItem.group, EvaluationItem.key, Evaluation.kind)
+        .join(sums, sums.c.item_id == EvaluationItem.id)
+        .where(EvaluationItem.answer_type == AnswerType.RATING)
+        .group_by(EvaluationItem.group, EvaluationItem.key, sums.c.kind)
         .order_by(func.min(EvaluationItem.position))
     ).all()
     summary = EvaluationSummary()

@@ -41,6 +41,7 @@ def test_reports_page_draws_accessible_charts_without_console_errors(
                 StageChange(
                     candidate=candidate,
                     from_stage=stages["interested"],
+                    from_stage_entered_at=datetime(2025, 9, 10 + n, 12),
                     to_stage=stages["interview"],
                     created_at=datetime(2025, 9, 20 + n, 12),
                 ),
