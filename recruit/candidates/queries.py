@@ -20,6 +20,7 @@ from recruit.candidates.models import (
     candidate_tags,
 )
 from recruit.extensions import db
+from recruit.pagination import Page, paginate
 from recruit.universities.models import University
 
 BOARD_COLUMN_SIZE = 25
@@ -192,14 +193,17 @@ def _with_row_details(query: Select) -> Select:
     )
 
 
-def list_query(filters: CandidateFilters) -> Select:
-    """Candidates for the list page (and its CSV), filtered, searched and sorted."""
-    query = _with_row_details(
-        select(Candidate)
+def list_query(filters: CandidateFilters, columns=Candidate) -> Select:
+    """Candidates for the list page (and its CSV), filtered, searched and sorted; whole
+    rows with what a row shows, or only the columns asked for."""
+    query = (
+        select(columns)
         .join(Stage, Stage.id == Candidate.stage_id)
         .outerjoin(University, University.id == Candidate.university_id)
         .where(*conditions(filters))
     )
+    if columns is Candidate:
+        query = _with_row_details(query)
     if filters.stage:
         query = query.where(Candidate.stage_id == filters.stage)
     elif filters.status == "open":
@@ -215,6 +219,18 @@ def list_query(filters: CandidateFilters) -> Select:
     else:
         order = [Candidate.created_at.desc()]
     return query.order_by(*order, Candidate.id)
+
+
+def list_page(filters: CandidateFilters, args) -> Page:
+    """One page of the list. Counting, ranking and sorting run on ids alone; only the
+    page's own candidates are then loaded whole: sorting thousands of search matches as
+    full rows would carry every column through the sort."""
+    page = paginate(list_query(filters, Candidate.id), args)
+    loaded = {
+        candidate.id: candidate for candidate in db.session.scalars(selected_query(page.items))
+    }
+    page.items = [loaded[candidate_id] for candidate_id in page.items if candidate_id in loaded]
+    return page
 
 
 def selected_query(ids: list[int]) -> Select:

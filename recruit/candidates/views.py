@@ -41,7 +41,6 @@ from recruit.database import parse_id, utcnow
 from recruit.events.models import Event
 from recruit.exports import csv_response
 from recruit.extensions import db
-from recruit.pagination import paginate
 from recruit.placements.models import Placement
 from recruit.templating import label
 from recruit.universities.services import university_choices
@@ -75,7 +74,7 @@ def _filter_options() -> dict:
 def index():
     """Find candidates: search, filters, sorting, pages."""
     filters = queries.CandidateFilters.from_args(request.args)
-    page = paginate(queries.list_query(filters), request.args)
+    page = queries.list_page(filters, request.args)
     matches = (
         search.highlights(db.session.connection(), filters.q, [c.id for c in page.items])
         if filters.q
