@@ -9,8 +9,9 @@ its baseline shows what the application itself costs.
 
 import os
 import sqlite3
+import time
 
-from flask import Flask
+from flask import Flask, g
 
 app = Flask(__name__)
 DATABASE = os.environ.get("RECRUIT_BENCH_BASELINE_DB", "")
@@ -36,6 +37,18 @@ def _connection() -> sqlite3.Connection:
         _db.execute("PRAGMA synchronous=NORMAL")
         _db.execute("PRAGMA busy_timeout=5000")
     return _db
+
+
+@app.before_request
+def start_clock() -> None:
+    g.started = time.perf_counter()
+
+
+@app.after_request
+def stamp_time(response):
+    """The same Server-Timing header Recruit sends under `make bench`."""
+    response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.2f}"
+    return response
 
 
 @app.get("/text")

@@ -2,6 +2,7 @@
 for at most so long, against 127.0.0.1 only."""
 
 import asyncio
+import re
 import statistics
 import time
 from collections import Counter
@@ -12,8 +13,15 @@ from urllib.parse import urlsplit
 import httpx
 
 # A request function gets the shared client, the worker's number and the request's
-# number, and returns the response's status (or raises httpx.HTTPError).
-Send = Callable[[httpx.AsyncClient, int, int], Awaitable[int]]
+# number, and returns the response (or raises httpx.HTTPError).
+Send = Callable[[httpx.AsyncClient, int, int], Awaitable[httpx.Response]]
+SERVER_TIMING = re.compile(r"\bapp;dur=([0-9.]+)")
+
+
+def server_time(response: httpx.Response) -> float | None:
+    """The milliseconds the app says it took (its Server-Timing header), if it says."""
+    found = SERVER_TIMING.search(response.headers.get("server-timing", ""))
+    return float(found.group(1)) if found else None
 
 
 @dataclass
@@ -26,6 +34,8 @@ class LoadResult:
     statuses: Counter = field(default_factory=Counter)
     failures: int = 0  # connection errors and timeouts
     latencies_ms: list[float] = field(default_factory=list)
+    # What the app itself took, from its Server-Timing header: no client, no network.
+    server_ms: list[float] = field(default_factory=list)
 
     def per_second(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
@@ -35,6 +45,12 @@ class LoadResult:
 
     def p95_ms(self) -> float:
         return percentile(self.latencies_ms, 95)
+
+    def server_median_ms(self) -> float:
+        return statistics.median(self.server_ms) if self.server_ms else 0.0
+
+    def server_p95_ms(self) -> float:
+        return percentile(self.server_ms, 95)
 
     def errors(self, ok: set[int]) -> int:
         """Requests that failed or answered a status outside `ok`."""
@@ -48,6 +64,8 @@ class LoadResult:
             "per_second": round(self.per_second(), 1),
             "median_ms": round(self.median_ms(), 2),
             "p95_ms": round(self.p95_ms(), 2),
+            "server_median_ms": round(self.server_median_ms(), 2),
+            "server_p95_ms": round(self.server_p95_ms(), 2),
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "failures": self.failures,
             "errors": self.errors(ok),
@@ -93,12 +111,15 @@ async def run_load(
             issued += 1
             sent = time.perf_counter()
             try:
-                status = await send(client, number, index)
+                response = await send(client, number, index)
             except httpx.HTTPError:
                 result.failures += 1
                 continue
             result.latencies_ms.append((time.perf_counter() - sent) * 1000)
-            result.statuses[status] += 1
+            result.statuses[response.status_code] += 1
+            took = server_time(response)
+            if took is not None:
+                result.server_ms.append(took)
 
     await asyncio.gather(*(worker(n) for n in range(clients)))
     result.seconds = time.perf_counter() - started
@@ -109,13 +130,14 @@ async def run_load(
 async def sequential(
     client: httpx.AsyncClient, url: str, warmup: int, repeats: int, seconds: float
 ) -> LoadResult:
-    """One request at a time after a warm-up: the page's server time seen over loopback."""
+    """One request at a time after a warm-up: the page's time in the server (from its
+    Server-Timing header) and as the client sees it over loopback."""
     # Warm up in pairs sent together, so that both gunicorn workers have compiled the
     # templates and filled their caches before the clock starts.
     for _ in range(warmup):
         await asyncio.gather(client.get(url), client.get(url))
 
-    async def get(http, _worker, _index) -> int:
-        return (await http.get(url)).status_code
+    async def get(http, _worker, _index) -> httpx.Response:
+        return await http.get(url)
 
     return await run_load(client, get, 1, seconds, repeats)

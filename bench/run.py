@@ -38,6 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import httpx
 from flask_migrate import upgrade
 from sqlalchemy import event, select
 
@@ -272,8 +273,8 @@ async def measure_pages(base_url: str, urls: dict, settings: Settings, clock: Cl
                 raise SystemExit(f"{url} failed: {load.statuses}, {load.failures} failures")
             results[name] = load
 
-        async def board(http, _worker, _index) -> int:
-            return (await http.get(urls["board"])).status_code
+        async def board(http, _worker, _index) -> httpx.Response:
+            return await http.get(urls["board"])
 
         seconds = min(settings.board_seconds, max(1.0, clock.left() - 60))
         results["board_concurrent"] = await run_load(
@@ -286,9 +287,8 @@ async def measure_interest(base_url: str, prepared: dict, size: int, settings: S
     """The public form's POST throughput with many students sending at once."""
     universities = prepared["universities"]
 
-    async def send(http, _worker, index) -> int:
-        response = await http.post("/apply", data=interest_form(index, universities, size))
-        return response.status_code
+    async def send(http, _worker, index) -> httpx.Response:
+        return await http.post("/apply", data=interest_form(index, universities, size))
 
     async with loopback_client(base_url, settings.interest_clients) as client:
         return await run_load(
@@ -308,7 +308,7 @@ async def measure_moves(base_url: str, prepared: dict, settings: Settings):
     stages = prepared["move_stages"]
     picker = random.Random(11)
 
-    async def send(http, _worker, _index) -> int:
+    async def send(http, _worker, _index) -> httpx.Response:
         cid = picker.choice(pool)
         stage, version = cards[cid]
         to_stage = picker.choice([s for s in stages if s != stage])
@@ -320,7 +320,7 @@ async def measure_moves(base_url: str, prepared: dict, settings: Settings):
         if response.status_code in (200, 409):
             answer = response.json()
             cards[cid] = [answer["stage_id"], answer["version"]]
-        return response.status_code
+        return response
 
     async with loopback_client(base_url, settings.move_clients, cookies) as client:
         return await run_load(
@@ -338,11 +338,11 @@ async def measure_baselines(base_url: str, settings: Settings) -> dict:
     async with loopback_client(base_url, settings.interest_clients) as client:
         results["text"] = await sequential(client, "/text", 20, 200, 10)
 
-        async def text(http, _worker, _index) -> int:
-            return (await http.get("/text")).status_code
+        async def text(http, _worker, _index) -> httpx.Response:
+            return await http.get("/text")
 
-        async def insert(http, _worker, _index) -> int:
-            return (await http.post("/insert")).status_code
+        async def insert(http, _worker, _index) -> httpx.Response:
+            return await http.post("/insert")
 
         results["text_concurrent"] = await run_load(
             client, text, settings.board_clients, settings.board_seconds, settings.board_requests
@@ -435,6 +435,11 @@ def ms(load: LoadResult) -> str:
     return f"{load.median_ms():.1f} / {load.p95_ms():.1f}"
 
 
+def server_ms(load: LoadResult) -> str:
+    """Server median / p95, then the client's median in brackets."""
+    return f"{load.server_median_ms():.1f} / {load.server_p95_ms():.1f} ({load.median_ms():.1f})"
+
+
 def ratio(value: float, base: float) -> str:
     return f"{value / base:.2f}x" if base else "-"
 
@@ -449,9 +454,9 @@ def table(sizes: list[int], runs: dict, base: dict) -> str:
         pages = [runs[s]["pages"][name] for s in sizes]
         rows.append(
             [
-                f"{label}: median / p95 ms",
-                *(ms(p) for p in pages),
-                f"{ms(text)} (text)",
+                f"{label}: server median / p95 ms (client median)",
+                *(server_ms(p) for p in pages),
+                f"{server_ms(text)} (text)",
                 ratio(pages[-1].median_ms(), text.median_ms()),
                 target,
             ]
@@ -463,7 +468,7 @@ def table(sizes: list[int], runs: dict, base: dict) -> str:
     text_concurrent = base["text_concurrent"]
     rows.append(
         [
-            f"board, {concurrent[0].clients} staff at once: median / p95 ms",
+            f"board, {concurrent[0].clients} staff at once: client median / p95 ms",
             *(ms(c) for c in concurrent),
             f"{ms(text_concurrent)} (text)",
             ratio(concurrent[-1].p95_ms(), text_concurrent.p95_ms()),
@@ -609,8 +614,9 @@ def main() -> None:
         f"load average {meta['load_average_at_start']:.1f} at start"
     )
     print(
-        "Server time = latency of one client at a time over loopback after a warm-up; "
-        "ratio = ours / baseline at the largest size."
+        "Pages: one request at a time after a warm-up; server = the app's own time (its "
+        "Server-Timing header), client = latency over loopback; ratio = ours / baseline "
+        "(client medians) at the largest size."
     )
     print(table(sizes, runs, base))
     print(f"(run took {meta['seconds']} s)")

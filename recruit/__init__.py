@@ -1,8 +1,9 @@
 """Recruit: a state procurement office's student recruitment and internship pipeline."""
 
 import logging
+import time
 
-from flask import Flask
+from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from recruit.config import load_config
@@ -125,12 +126,30 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def _time_requests(app: Flask) -> None:
+    """Say in a Server-Timing header how long each answer took, from the first hook to
+    the last (registered first, so its start runs first and its stamp last)."""
+
+    @app.before_request
+    def start_clock() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def stamp_time(response):
+        if "started" in g:
+            took = (time.perf_counter() - g.started) * 1000
+            response.headers["Server-Timing"] = f"app;dur={took:.2f}"
+        return response
+
+
 def _register_hooks(app: Flask) -> None:
     from recruit.auth.access import enforce_sign_in
     from recruit.errors import register_error_handlers
     from recruit.security import refuse_nul_characters, set_security_headers
     from recruit.templating import register_template_helpers
 
+    if app.config["SERVER_TIMING"]:
+        _time_requests(app)
     app.before_request(refuse_nul_characters)
     app.before_request(enforce_sign_in)
     app.after_request(set_security_headers)

@@ -46,6 +46,9 @@ DEFAULTS = {
     "MAIL_SENDER": "internships@procurement.state.example",
     "MAIL_USE_TLS": True,
     "EVALUATION_LINK_DAYS": 14,
+    # Server-Timing header on every answer (how long Recruit took): for `make bench`
+    # and for finding a slow page; off by default, since it tells anyone the timing.
+    "SERVER_TIMING": False,
 }
 
 # RECRUIT_<NAME> environment variables and how to read them.
@@ -67,6 +70,7 @@ ENVIRONMENT = {
     "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "MAIL_SENDER": ("MAIL_SENDER", str),
     "MAIL_USE_TLS": ("MAIL_USE_TLS", lambda v: v.lower() not in ("0", "false", "no")),
+    "SERVER_TIMING": ("SERVER_TIMING", lambda v: v.lower() in ("1", "true", "yes")),
 }
 
 
