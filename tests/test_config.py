@@ -135,3 +135,16 @@ def test_sqlite_connections_get_pragmas(app, pragma, expected):
         pytest.skip("SQLite pragmas do not apply to PostgreSQL")
     with db.engine.connect() as connection:
         assert connection.execute(text(f"PRAGMA {pragma}")).scalar() == expected
+
+
+def test_server_timing_is_off_unless_asked_for(make_app, monkeypatch):
+    """Is the Server-Timing header absent by default, and sent with
+    RECRUIT_SERVER_TIMING=1 (as make bench serves the app)?"""
+    quiet = make_app().test_client().get("/healthz")
+    monkeypatch.setenv("RECRUIT_SERVER_TIMING", "1")
+    timed = make_app().test_client().get("/healthz")
+
+    assert "Server-Timing" not in quiet.headers
+    name, _, duration = timed.headers["Server-Timing"].partition(";dur=")
+    assert name == "app"
+    assert float(duration) >= 0
