@@ -416,7 +416,8 @@ def run_size(size: int, folder: Path, settings: Settings, clock: Clock, last: bo
             result["moves"] = asyncio.run(measure_moves(server.base_url, prepared, settings))
         elif last:
             say("  skipping the POST loads: the ten-minute budget is nearly spent")
-        result["memory_mb"] = server.peak_memory_mb()
+        result["memory_mb"] = server.memory_mb("VmHWM")
+        result["resident_mb"] = server.memory_mb("VmRSS")
     finally:
         server.stop()
     return result
@@ -522,6 +523,15 @@ def table(sizes: list[int], runs: dict, base: dict) -> str:
             "≤ 120 MB at 100k",
         ]
     )
+    rows.append(
+        [
+            "memory held per worker after the loads, MB",
+            *(" / ".join(f"{m:.0f}" for m in runs[s]["resident_mb"]) for s in sizes),
+            "",
+            "",
+            "",
+        ]
+    )
     rows.append(["seeding, s", *(str(runs[s]["seed_seconds"]) for s in sizes), "", "", ""])
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -554,6 +564,7 @@ def as_json(settings: Settings, sizes: list[int], runs: dict, base: dict, meta: 
             "urls": run["urls"],
             "pages": pages(run),
             "memory_mb": run["memory_mb"],
+            "resident_mb": run["resident_mb"],
         }
         if "interest" in run:
             entry["interest"] = run["interest"].as_dict({303})

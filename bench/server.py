@@ -76,18 +76,19 @@ class Gunicorn:
         except OSError:
             return []
 
-    def peak_memory_mb(self) -> list[float]:
-        """Each worker's peak resident memory (VmHWM), in MB."""
-        peaks = []
+    def memory_mb(self, field: str) -> list[float]:
+        """One /proc status figure of each worker, in MB: VmHWM is the peak resident
+        size since the worker started, VmRSS what it holds now."""
+        figures = []
         for pid in self.worker_pids():
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
                 continue
             for line in status.splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(round(int(line.split()[1]) / 1024, 1))
-        return peaks
+                if line.startswith(f"{field}:"):
+                    figures.append(round(int(line.split()[1]) / 1024, 1))
+        return figures
 
     def stop(self) -> None:
         """Ask gunicorn to finish gracefully; kill it if it will not."""

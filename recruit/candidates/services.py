@@ -259,7 +259,8 @@ def create_candidate(values: dict, interests, tags, by_user: User | None, **entr
         if existing is None:
             raise
         raise DuplicateCandidate(existing) from error
-    set_tags(candidate, tags)
+    if tags:  # a new record has none to replace: setting none would only read them
+        set_tags(candidate, tags)
     db.session.add(
         StageChange(
             candidate=candidate,

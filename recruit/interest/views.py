@@ -61,6 +61,11 @@ def _form(event: Event | None):
         (OTHER_UNIVERSITY, "Other / not listed"),
     ]
     form.grad_year.choices = graduation_years()
+    if request.method == "POST":
+        # End the reading transaction before checking the form. On SQLite every
+        # transaction of a POST holds the write lock from its first statement, so keeping
+        # it open through the checks would keep every other student of a burst waiting.
+        db.session.rollback()
     note = None
     if request.method == "GET":
         form.started.data = services.start_token()
@@ -81,11 +86,6 @@ def _form(event: Event | None):
             data, ok = checked_resume(form.resume)
             resume = (form.resume.data.filename, data) if data is not None else None
             if ok:
-                # End the reading transaction before writing. On SQLite every transaction
-                # of a POST holds the write lock from its first statement, so reading the
-                # universities and then checking the form inside it would keep every other
-                # student of a burst waiting through that check too.
-                db.session.rollback()
                 services.submit_interest(_values(form), form.interests.data, event, resume)
                 db.session.commit()
                 return _thanks_redirect(event, kiosk)
