@@ -139,6 +139,7 @@ def seed(count: int, rng: random.Random) -> Seeded:
                         "candidate_id": cid,
                         "from_stage_id": previous,
                         "from_stage_entered_at": previous_moved,
+                        "previous_entry_at": None,  # seeded paths never return to a stage
                         "to_stage_id": stage.id,
                         "user_id": admin.id if previous else None,
                         "reason": rng.choice(reasons) if stage in closed else None,

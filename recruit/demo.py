@@ -1419,12 +1419,14 @@ def _add_history(
     """One stage change per step of the journey, and the candidate's current stage."""
     previous: Stage | None = None
     entered: datetime | None = None
+    last_entry: dict[str, datetime] = {}
     for index, (key, moment) in enumerate(zip(journey.stages, journey.times, strict=True)):
         closing = key in CLOSINGS
         candidate.history.append(
             StageChange(
                 from_stage=previous,
                 from_stage_entered_at=entered,
+                previous_entry_at=last_entry.get(key),
                 to_stage=stages[key],
                 user=entered_by if index == 0 else rng.choice(office.hiring),
                 reason=journey.reason if closing else None,
@@ -1437,6 +1439,7 @@ def _add_history(
             )
         )
         previous, entered = stages[key], moment
+        last_entry[key] = moment
     candidate.stage = stages[journey.final]
     candidate.stage_entered_at = journey.times[-1]
     candidate.closed_reason = journey.reason

@@ -71,6 +71,24 @@ def test_move_records_when_the_stay_it_ends_began(make_user, make_candidate, sta
     assert second.from_stage_entered_at == first.created_at
 
 
+def test_move_back_to_a_stage_records_the_earlier_entry(make_user, make_candidate, stages):
+    """Does a move into a stage the candidate was in before record when they entered it
+    last, and a first entry record nothing?"""
+    hr = make_user(Role.HR)
+    candidate = make_candidate()
+    services.move_candidate(candidate, stages["screening"], hr, candidate.version)
+    services.move_candidate(candidate, stages["interview"], hr, candidate.version)
+    services.move_candidate(candidate, stages["screening"], hr, candidate.version)
+    db.session.commit()
+
+    history = db.session.scalars(
+        select(StageChange).where(StageChange.candidate_id == candidate.id).order_by(StageChange.id)
+    ).all()
+    first_screening, interview, second_screening = history[-3:]
+    assert (first_screening.previous_entry_at, interview.previous_entry_at) == (None, None)
+    assert second_screening.previous_entry_at == first_screening.created_at
+
+
 def test_closed_stage_needs_a_reason(make_user, make_candidate, stages):
     """Is a move to Not selected without a reason refused, leaving the candidate where they were?"""
     hr = make_user(Role.HR)

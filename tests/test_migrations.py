@@ -135,7 +135,8 @@ def test_test_database_matches_the_models(app):
 
 def test_upgrade_records_when_each_existing_stay_began(migration_app):
     """Does the upgrade to 0004 fill in, for each recorded move, when the stay it ended
-    began (the candidate's change before it), leaving arrivals empty?"""
+    began (the candidate's change before it) and when the candidate last entered the same
+    stage, leaving arrivals and first entries empty?"""
     flask_db(migration_app, "upgrade", "0003")
     moment = "2025-09-0{} 12:00:00.000000"
     with db.engine.begin() as connection:
@@ -158,7 +159,7 @@ def test_upgrade_records_when_each_existing_stay_began(migration_app):
             {"at": moment.format(5)},
         )
         for n, (from_stage, to_stage, day) in enumerate(
-            ((None, 901, 1), (901, 902, 3), (902, 903, 5)), start=1
+            ((None, 901, 1), (901, 902, 3), (902, 903, 5), (903, 902, 7)), start=1
         ):
             connection.execute(
                 text(
@@ -174,14 +175,17 @@ def test_upgrade_records_when_each_existing_stay_began(migration_app):
             )
     flask_db(migration_app, "upgrade")
 
-    began = dict(
-        db.session.execute(
-            text(
-                "SELECT id, from_stage_entered_at FROM stage_changes "
-                "WHERE candidate_id = 900 ORDER BY id"
-            )
-        ).all()
-    )
+    rows = db.session.execute(
+        text(
+            "SELECT id, from_stage_entered_at, previous_entry_at FROM stage_changes "
+            "WHERE candidate_id = 900 ORDER BY id"
+        )
+    ).all()
+    began = {row[0]: row[1] for row in rows}
+    entered_before = {row[0]: row[2] for row in rows}
     assert began[901] is None
     assert str(began[902]).startswith("2025-09-01 12:00:00")
     assert str(began[903]).startswith("2025-09-03 12:00:00")
+    assert str(began[904]).startswith("2025-09-05 12:00:00")
+    assert [entered_before[n] for n in (901, 902, 903)] == [None, None, None]
+    assert str(entered_before[904]).startswith("2025-09-03 12:00:00")

@@ -57,18 +57,20 @@ def journey(app, stages):
             **fields,
         )
         db.session.add(candidate)
-        previous, entered = None, None
+        previous, entered, last_entry = None, None, {}
         for key, moment in moves:
             db.session.add(
                 StageChange(
                     candidate=candidate,
                     from_stage=previous,
                     from_stage_entered_at=entered,
+                    previous_entry_at=last_entry.get(key),
                     to_stage=stages[key],
                     created_at=when(moment),
                 )
             )
             previous, entered = stages[key], when(moment)
+            last_entry[key] = when(moment)
         db.session.commit()
         return candidate
 
@@ -179,6 +181,24 @@ def test_funnel_counts_candidates_reaching_each_stage_this_period_and_last(journ
     assert rows["screening"] == (3, 1)
     assert rows["interview"] == (3, 0)
     assert rows["offer"] == (0, 0)
+
+
+def test_funnel_counts_a_return_to_a_stage_in_each_period_it_happens(journey):
+    """Is a candidate who reached Interview last period and again this period counted in
+    both, and one who reached it twice this period counted once?"""
+    journey(
+        ("interested", "2025-06-01"),
+        ("interview", "2025-06-10"),
+        ("screening", "2025-06-20"),
+        ("interview", "2025-09-10"),
+        ("screening", "2025-09-20"),
+        ("interview", "2025-10-10"),
+    )
+
+    rows = {row.key: row for row in services.funnel(FALL_2025)}
+
+    assert (rows["interview"].current, rows["interview"].previous) == (1, 1)
+    assert (rows["screening"].current, rows["screening"].previous) == (1, 1)
 
 
 def test_funnel_lists_main_path_first_and_closed_stages_last(stages):

@@ -1,5 +1,5 @@
 """the board by university and the reports read from covering indexes; each stage change
-records when the stay it ends began
+records when the stay it ends began and when its candidate last entered the same stage
 
 Revision ID: 0004
 Revises: 0003
@@ -26,6 +26,16 @@ UPDATE stage_changes SET from_stage_entered_at = (
 )
 WHERE from_stage_id IS NOT NULL
 """
+# The candidate's entry into the same stage before this one, if any.
+BACKFILL_PREVIOUS_ENTRY = """
+UPDATE stage_changes SET previous_entry_at = (
+    SELECT max(earlier.created_at) FROM stage_changes AS earlier
+    WHERE earlier.candidate_id = stage_changes.candidate_id
+      AND earlier.to_stage_id = stage_changes.to_stage_id
+      AND (earlier.created_at < stage_changes.created_at
+           OR (earlier.created_at = stage_changes.created_at AND earlier.id < stage_changes.id))
+)
+"""
 
 
 # Only indexes and a nullable column: both databases do these in place, without the
@@ -42,19 +52,23 @@ def upgrade():
     op.add_column(
         "stage_changes", sa.Column("from_stage_entered_at", sa.DateTime(), nullable=True)
     )
+    op.add_column("stage_changes", sa.Column("previous_entry_at", sa.DateTime(), nullable=True))
     op.create_index(
         "ix_stage_changes_candidate_history",
         "stage_changes",
         ["candidate_id", "created_at", "id", "to_stage_id"],
     )
+    op.drop_index("ix_stage_changes_candidate_created", table_name="stage_changes")
+    op.drop_index("ix_stage_changes_to_created", table_name="stage_changes")
+    # Filled while each candidate's history is the only index on stage changes, so both
+    # look-ups walk that candidate's few rows rather than a whole stage's arrivals.
+    op.execute(BACKFILL)
+    op.execute(BACKFILL_PREVIOUS_ENTRY)
     op.create_index(
         "ix_stage_changes_stage_arrivals",
         "stage_changes",
-        ["to_stage_id", "created_at", "candidate_id"],
+        ["to_stage_id", "created_at", "previous_entry_at", "candidate_id"],
     )
-    op.drop_index("ix_stage_changes_candidate_created", table_name="stage_changes")
-    op.drop_index("ix_stage_changes_to_created", table_name="stage_changes")
-    op.execute(BACKFILL)
     op.create_index(
         "ix_stage_changes_stays",
         "stage_changes",
@@ -72,6 +86,7 @@ def downgrade():
     op.drop_index("ix_stage_changes_candidate_history", table_name="stage_changes")
     with op.batch_alter_table("stage_changes", schema=None) as batch_op:
         # SQLite before 3.35 cannot drop a column in place; batch copies the table.
+        batch_op.drop_column("previous_entry_at")
         batch_op.drop_column("from_stage_entered_at")
     op.create_index("ix_candidates_university_id", "candidates", ["university_id"])
     op.drop_index("ix_candidates_university_stage", table_name="candidates")

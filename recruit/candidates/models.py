@@ -224,7 +224,13 @@ class StageChange(db.Model):
         Index(
             "ix_stage_changes_candidate_history", "candidate_id", "created_at", "id", "to_stage_id"
         ),
-        Index("ix_stage_changes_stage_arrivals", "to_stage_id", "created_at", "candidate_id"),
+        Index(
+            "ix_stage_changes_stage_arrivals",
+            "to_stage_id",
+            "created_at",
+            "previous_entry_at",
+            "candidate_id",
+        ),
         Index("ix_stage_changes_stays", "created_at", "from_stage_id", "from_stage_entered_at"),
     )
 
@@ -235,6 +241,10 @@ class StageChange(db.Model):
     # When the candidate entered from_stage: this change ends that stay, so its length is
     # known the moment it ends and never has to be pieced together from the history again.
     from_stage_entered_at: Mapped[datetime | None]
+    # When the candidate last entered to_stage before this change, if ever: the funnel
+    # counts a candidate once per stage and period by its first entry there, without
+    # de-duplicating every entry of the period in SQL.
+    previous_entry_at: Mapped[datetime | None]
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(String(40))
     comment: Mapped[str] = mapped_column(String(500), default="")

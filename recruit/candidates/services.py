@@ -145,6 +145,11 @@ def move_candidate(
         raise MoveRefused(f"{candidate.full_name} is already in {to_stage.name}.")
 
     from_stage_id, from_stage_entered_at = candidate.stage_id, candidate.stage_entered_at
+    previous_entry_at = db.session.scalar(
+        select(func.max(StageChange.created_at)).where(
+            StageChange.candidate_id == candidate.id, StageChange.to_stage_id == to_stage.id
+        )
+    )
     now = utcnow()
     moved = compare_and_set(
         Candidate,
@@ -163,6 +168,7 @@ def move_candidate(
         candidate_id=candidate.id,
         from_stage_id=from_stage_id,
         from_stage_entered_at=from_stage_entered_at,
+        previous_entry_at=previous_entry_at,
         to_stage_id=to_stage.id,
         user_id=getattr(by_user, "id", None),
         reason=reason,

@@ -206,11 +206,29 @@ class FunnelRow:
         return self.current - self.previous
 
 
+def _first_entries(window: Period):
+    """SQL: how many candidates entered the outer query's stage in a window, each counted
+    once. An entry counts when the candidate had not entered that stage earlier in the
+    window, which each stage change records (previous_entry_at), so the count is one
+    range of the stage's arrivals index, with nothing to de-duplicate."""
+    return (
+        select(func.count())
+        .where(
+            StageChange.to_stage_id == Stage.id,
+            window.holds_timestamp(StageChange.created_at),
+            or_(
+                StageChange.previous_entry_at.is_(None),
+                StageChange.previous_entry_at < window.starts_at,
+            ),
+        )
+        .correlate(Stage)
+        .scalar_subquery()
+    )
+
+
 def funnel(period: Period) -> list[FunnelRow]:
     """Each stage with the distinct candidates who entered it in the period and the one
     before; main-path stages first, in order, then the closed ones."""
-    previous = period.previous()
-    in_current = StageChange.created_at >= period.starts_at
     rows = db.session.execute(
         select(
             Stage.id,
@@ -218,19 +236,9 @@ def funnel(period: Period) -> list[FunnelRow]:
             Stage.key,
             Stage.kind,
             Stage.retired,
-            func.count(distinct(case((in_current, StageChange.candidate_id)))),
-            func.count(distinct(case((~in_current, StageChange.candidate_id)))),
-        )
-        .outerjoin(
-            StageChange,
-            and_(
-                StageChange.to_stage_id == Stage.id,
-                StageChange.created_at >= previous.starts_at,
-                StageChange.created_at < period.ends_before,
-            ),
-        )
-        .group_by(Stage.id, Stage.name, Stage.key, Stage.kind, Stage.retired, Stage.position)
-        .order_by(case((Stage.kind == StageKind.CLOSED, 1), else_=0), Stage.position)
+            _first_entries(period),
+            _first_entries(period.previous()),
+        ).order_by(case((Stage.kind == StageKind.CLOSED, 1), else_=0), Stage.position)
     ).all()
     return [
         FunnelRow(stage_id, name, key, kind == StageKind.CLOSED, current, before)
