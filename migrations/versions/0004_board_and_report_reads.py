@@ -49,6 +49,17 @@ def upgrade():
         ["university_id", "stage_id", "stage_entered_at"],
     )
     op.drop_index("ix_candidates_university_id", table_name="candidates")
+    op.create_index(
+        "ix_candidates_created_university", "candidates", ["created_at", "university_id"]
+    )
+    op.drop_index("ix_candidates_created_at", table_name="candidates")
+    op.create_index("ix_evaluations_submitted_kind", "evaluations", ["submitted_at", "kind"])
+    op.drop_index("ix_evaluations_submitted_at", table_name="evaluations")
+    op.create_index(
+        "ix_evaluation_answers_ratings",
+        "evaluation_answers",
+        ["evaluation_id", "item_id", "rating"],
+    )
     op.add_column(
         "stage_changes", sa.Column("from_stage_entered_at", sa.DateTime(), nullable=True)
     )
@@ -88,5 +99,10 @@ def downgrade():
         # SQLite before 3.35 cannot drop a column in place; batch copies the table.
         batch_op.drop_column("previous_entry_at")
         batch_op.drop_column("from_stage_entered_at")
+    op.drop_index("ix_evaluation_answers_ratings", table_name="evaluation_answers")
+    op.create_index("ix_evaluations_submitted_at", "evaluations", ["submitted_at"])
+    op.drop_index("ix_evaluations_submitted_kind", table_name="evaluations")
+    op.create_index("ix_candidates_created_at", "candidates", ["created_at"])
+    op.drop_index("ix_candidates_created_university", table_name="candidates")
     op.create_index("ix_candidates_university_id", "candidates", ["university_id"])
     op.drop_index("ix_candidates_university_stage", table_name="candidates")

@@ -162,7 +162,11 @@ class Evaluation(db.Model):
     """A submitted evaluation or feedback form."""
 
     __tablename__ = "evaluations"
-    __table_args__ = (UniqueConstraint("placement_id", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("placement_id", "kind"),
+        # A period's evaluations of each kind, for the reports.
+        Index("ix_evaluations_submitted_kind", "submitted_at", "kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"))
@@ -172,7 +176,7 @@ class Evaluation(db.Model):
     strengths: Mapped[str] = mapped_column(Text, default="")
     areas_to_grow: Mapped[str] = mapped_column(Text, default="")
     recommend_full_time: Mapped[bool | None]
-    submitted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     placement: Mapped[Placement] = relationship(back_populates="evaluations")
     answers: Mapped[list["EvaluationAnswer"]] = relationship(
@@ -184,7 +188,11 @@ class EvaluationAnswer(db.Model):
     """The answer to one item: a rating (None = not observed), a number or text."""
 
     __tablename__ = "evaluation_answers"
-    __table_args__ = (UniqueConstraint("evaluation_id", "item_id"),)
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "item_id"),
+        # The reports average ratings per item without reading the answers' rows.
+        Index("ix_evaluation_answers_ratings", "evaluation_id", "item_id", "rating"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
