@@ -531,32 +531,33 @@ def time_in_stage(period: Period) -> list[StageTime]:
     A stay runs from a stage change to the candidate's next one, which records when the
     stay began; stays still going are left out, since nobody knows yet how long they will
     last."""
-    rows = db.session.execute(
+    days: dict[int, list[float]] = defaultdict(list)
+    # Plain (stage, days) pairs, neither joined nor sorted in SQL: a term's stays number
+    # in the tens of thousands, and the few stages are named and ordered here.
+    for stage_id, stay in db.session.execute(
         select(
-            Stage.id,
-            Stage.name,
+            StageChange.from_stage_id,
             _days_between(StageChange.from_stage_entered_at, StageChange.created_at),
-        )
-        .join(Stage, Stage.id == StageChange.from_stage_id)
-        .where(
+        ).where(
             period.holds_timestamp(StageChange.created_at),
             StageChange.from_stage_entered_at.is_not(None),
         )
-        .order_by(case((Stage.kind == StageKind.CLOSED, 1), else_=0), Stage.position)
-    ).all()
-    names: dict[int, str] = {}
-    days: dict[int, list[float]] = defaultdict(list)
-    for stage_id, name, stay in rows:
-        names[stage_id] = name
+    ):
         days[stage_id].append(float(stay))
+    stages = db.session.execute(
+        select(Stage.id, Stage.name).order_by(
+            case((Stage.kind == StageKind.CLOSED, 1), else_=0), Stage.position
+        )
+    )
     return [
         StageTime(
-            name=names[stage_id],
-            stays=len(values),
-            median=statistics.median(values),
-            p90=percentile(values, 0.9),
+            name=name,
+            stays=len(days[stage_id]),
+            median=statistics.median(days[stage_id]),
+            p90=percentile(days[stage_id], 0.9),
         )
-        for stage_id, values in days.items()
+        for stage_id, name in stages
+        if days.get(stage_id)
     ]
 
 
