@@ -405,6 +405,7 @@ def run_size(size: int, folder: Path, settings: Settings, clock: Clock, last: bo
         "urls": prepared["urls"],
     }
     try:
+        result["cpu_probe_ms"] = cpu_probe_ms()
         pages = asyncio.run(measure_pages(server.base_url, prepared["urls"], settings, clock))
         result["pages"] = pages
         if last and clock.left() > settings.interest_seconds + settings.move_seconds + 30:
@@ -421,6 +422,19 @@ def run_size(size: int, folder: Path, settings: Settings, clock: Clock, last: bo
     finally:
         server.stop()
     return result
+
+
+def cpu_probe_ms() -> float:
+    """How long this machine takes for a fixed piece of pure Python work, best of three:
+    a shared or throttled machine shows here, so runs on different days can be compared."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
 
 
 def machine() -> str:
@@ -533,6 +547,15 @@ def table(sizes: list[int], runs: dict, base: dict) -> str:
         ]
     )
     rows.append(["seeding, s", *(str(runs[s]["seed_seconds"]) for s in sizes), "", "", ""])
+    rows.append(
+        [
+            "CPU probe before the pages, ms (lower is faster)",
+            *(str(runs[s]["cpu_probe_ms"]) for s in sizes),
+            "",
+            "",
+            "",
+        ]
+    )
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
@@ -560,6 +583,7 @@ def as_json(settings: Settings, sizes: list[int], runs: dict, base: dict, meta: 
         run = runs[size]
         entry = {
             "seed_seconds": run["seed_seconds"],
+            "cpu_probe_ms": run["cpu_probe_ms"],
             "counts": run["counts"],
             "urls": run["urls"],
             "pages": pages(run),
@@ -599,6 +623,7 @@ def main() -> None:
         "client": "httpx AsyncClient in one asyncio process on the same machine",
         # Other work on the machine shares its cores with the server and the client.
         "load_average_at_start": os.getloadavg()[0],
+        "cpu_probe_ms_at_start": cpu_probe_ms(),
     }
     scratch = Path(tempfile.mkdtemp(prefix="recruit-bench-"))
     runs: dict[int, dict] = {}
@@ -620,9 +645,11 @@ def main() -> None:
     sizes = list(runs)
     meta["seconds"] = round(clock.elapsed(), 1)
     meta["load_average_at_end"] = os.getloadavg()[0]
+    meta["cpu_probe_ms_at_end"] = cpu_probe_ms()
     print(
         f"Recruit bench, {meta['date']}, {meta['machine']}, SQLite {meta['sqlite']}, "
-        f"load average {meta['load_average_at_start']:.1f} at start"
+        f"load average {meta['load_average_at_start']:.1f} at start; CPU probe "
+        f"{meta['cpu_probe_ms_at_start']} ms at start, {meta['cpu_probe_ms_at_end']} ms at end"
     )
     print(
         "Pages: one request at a time after a warm-up; server = the app's own time (its "
