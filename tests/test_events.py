@@ -4,7 +4,6 @@ what each role may do."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from recruit.auth.models import Role
@@ -12,6 +11,7 @@ from recruit.candidates.models import Candidate, CandidateEvent, Note, Source, T
 from recruit.database import utcnow
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, FollowUp
 from recruit.extensions import db
+from tests.query_counting import queries_for
 
 JSON = {"Accept": "application/json"}
 # The list splits upcoming from past by the server's (UTC) date.
@@ -537,20 +537,6 @@ def test_bulk_tag_from_the_event_page_returns_there(
 # --- query counts ---------------------------------------------------------------------------
 
 
-def _count_queries(client, path: str) -> int:
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def _many_events(n, make_event, make_university, make_user):
     university = make_university()
     staff = [make_user(role=Role.OUTREACH)]
@@ -570,7 +556,7 @@ def test_event_pages_query_count_does_not_grow(
     """Do the events list and board issue as many queries for 60 events as for 3?"""
     signed_in()
     _many_events(3, make_event, make_university, make_user)
-    few = _count_queries(client, path)
+    few = queries_for(client, path)
     _many_events(57, make_event, make_university, make_user)
-    many = _count_queries(client, path)
+    many = queries_for(client, path)
     assert few == many

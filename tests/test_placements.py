@@ -3,7 +3,7 @@ an outcome moves the candidate through the one stage-move rule."""
 
 from datetime import date, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
@@ -20,6 +20,7 @@ from recruit.placements.models import (
     PositionStatus,
 )
 from tests.placement_factories import new_placement, new_position, standard_items
+from tests.query_counting import queries_for
 
 
 def place(client, candidate, position, **fields):
@@ -250,20 +251,6 @@ def test_term_averages_compare_midterm_and_final(client, signed_in, make_candida
     assert averages["Teamwork"]["final"] == (5.0, 1)
     page = client.get("/placements/?term=Fall+2026").get_data(as_text=True)
     assert "3.50" in page and "5.00" in page
-
-
-def queries_for(client, url: str) -> int:
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
 
 
 def test_lists_cost_the_same_queries_for_more_rows(client, signed_in, make_candidate):

@@ -1,10 +1,9 @@
 """Pages that show candidates cost the same number of SQL queries however many there are."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from recruit.auth.models import Role
 from recruit.candidates import search, services
@@ -20,37 +19,9 @@ from recruit.candidates.models import (
 )
 from recruit.database import utcnow
 from recruit.extensions import db
+from tests.query_counting import counting_queries, queries_for
 
 INTERESTS = list(Interest)
-
-
-@contextmanager
-def counting_queries():
-    """Collect every statement sent to the database while the block runs."""
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, _parameters, _context, _executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
-def queries_for(client, url: str) -> int:
-    """How many statements one fresh request for url sends."""
-    # Requests in tests share the test's app context and so its session: start each one
-    # from an empty session, as a real request does, or loaded rows would hide lazy loads.
-    db.session.remove()
-    assert client.get(url).status_code == 200  # templates compiled, caches warm
-    db.session.remove()
-    with counting_queries() as statements:
-        response = client.get(url)
-    assert response.status_code == 200
-    db.session.remove()
-    return len(statements)
 
 
 @pytest.fixture

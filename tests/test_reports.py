@@ -3,12 +3,10 @@
 import csv
 import io
 import itertools
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from recruit.auth.models import Role
 from recruit.candidates.models import Candidate, CandidateEvent, StageChange
@@ -27,6 +25,7 @@ from recruit.placements.models import (
 )
 from recruit.reports import services
 from recruit.reports.services import Period, term_period
+from tests.query_counting import queries_for
 
 # Fall 2025 runs Aug 15 to Dec 31, 2025 (139 days); the 139 days before it start Mar 29.
 FALL_2025 = term_period("fall", 2025)
@@ -100,32 +99,6 @@ def make_placement(app):
         return placement
 
     return make
-
-
-@contextmanager
-def counting_queries():
-    """Collect every statement sent to the database while the block runs."""
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, _parameters, _context, _executemany):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
-
-
-def queries_for(client, url: str) -> int:
-    """How many statements one fresh request for url sends (after a warm-up request)."""
-    db.session.remove()
-    assert client.get(url).status_code == 200
-    db.session.remove()
-    with counting_queries() as statements:
-        assert client.get(url).status_code == 200
-    db.session.remove()
-    return len(statements)
 
 
 # --- periods -----------------------------------------------------------------------------

@@ -1,11 +1,10 @@
 """Universities: the list with search and filters, one university's page, its yield, edits."""
 
 import re
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
@@ -13,21 +12,7 @@ from recruit.candidates.models import StageChange
 from recruit.extensions import db
 from recruit.universities import queries
 from recruit.universities.models import Contact, ContactRole, Partnership, University
-
-
-@contextmanager
-def count_queries():
-    """Count the SQL statements run inside the block."""
-    statements = []
-
-    def listener(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
+from tests.query_counting import counting_queries, page_queries
 
 
 def university_form(**changes) -> dict:
@@ -428,7 +413,7 @@ def test_yield_counts_each_step_by_hand(yield_fixture):
 def test_yield_is_one_query(yield_fixture):
     """Is the whole yield counted in a single SQL query?"""
     db.session.refresh(yield_fixture)  # loaded, and inside a transaction, before counting
-    with count_queries() as statements:
+    with counting_queries() as statements:
         queries.university_yield(yield_fixture)
     assert len(statements) == 1
 
@@ -464,23 +449,14 @@ def add_universities(start: int, count: int) -> None:
     db.session.commit()
 
 
-def queries_for(client, url: str):
-    """The statements a page runs once the session is steady, and the page."""
-    client.get(url)  # the first request after a commit also opens a transaction
-    with count_queries() as statements:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(statements), response.text
-
-
 @pytest.mark.parametrize("config_overrides", [{"PAGE_SIZE": 100}])
 def test_list_queries_do_not_grow_with_rows(client, signed_in):
     """Does the university list run as many queries for 100 rows as for 5?"""
     signed_in(Role.HR)
     add_universities(0, 5)
-    few, page = queries_for(client, "/universities/")
+    few, page = page_queries(client, "/universities/")
     assert len(names_listed(page)) == 5
     add_universities(5, 95)
-    many, page = queries_for(client, "/universities/")
+    many, page = page_queries(client, "/universities/")
     assert len(names_listed(page)) == 100
     assert many == few

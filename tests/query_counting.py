@@ -1,0 +1,44 @@
+"""Counting the SQL statements a block or a page sends: every test that holds a page's
+query count steady as rows grow measures it this one way."""
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from recruit.extensions import db
+
+
+@contextmanager
+def counting_queries():
+    """Collect every statement sent to the database while the block runs."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, _parameters, _context, _executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def page_queries(client, url: str) -> tuple[int, str]:
+    """How many statements one steady request for url sends, and the page it answered.
+
+    A first request compiles the templates and fills the caches. Requests in tests share
+    the test's app context and so its session: each counted one starts from an empty
+    session, as a real request does, or rows loaded earlier would hide lazy loads."""
+    db.session.remove()
+    assert client.get(url).status_code == 200
+    db.session.remove()
+    with counting_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    db.session.remove()
+    return len(statements), response.get_data(as_text=True)
+
+
+def queries_for(client, url: str) -> int:
+    """How many statements one steady request for url sends."""
+    return page_queries(client, url)[0]
