@@ -92,10 +92,17 @@ def _register_blueprints(app: Flask) -> None:
     from recruit.events.views import calendar_bp
     from recruit.interest.views import bp as interest_bp
     from recruit.main.views import bp as main_bp
+    from recruit.messages.views import (
+        candidate_messages_bp,
+        follow_up_bp,
+        outbox_bp,
+        stop_bp,
+        templates_bp,
+    )
     from recruit.placements.feedback_views import bp as feedback_bp
     from recruit.placements.views import bp as positions_bp
     from recruit.placements.views import items_bp as evaluation_items_bp
-    from recruit.placements.views import outbox_bp, placements_bp
+    from recruit.placements.views import placements_bp
     from recruit.privacy.views import bp as privacy_bp
     from recruit.reports.views import bp as reports_bp
     from recruit.universities.follow_up_views import bp as follow_ups_bp
@@ -121,6 +128,10 @@ def _register_blueprints(app: Flask) -> None:
         placements_bp,
         feedback_bp,
         outbox_bp,
+        templates_bp,
+        candidate_messages_bp,
+        follow_up_bp,
+        stop_bp,
         evaluation_items_bp,
     ):
         app.register_blueprint(blueprint)

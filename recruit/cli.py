@@ -1,4 +1,4 @@
-"""Command-line tasks: create-user, seed-demo."""
+"""Command-line tasks: create-user, seed-demo, deliver, backup, restore, retention."""
 
 import secrets
 from pathlib import Path
@@ -120,6 +120,18 @@ def search_rebuild_command() -> None:
     click.echo(f"Search index rebuilt: {count} candidates.")
 
 
+@click.command("deliver")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+def deliver_command(once: bool) -> None:
+    """Deliver the outbox by SMTP until stopped (Ctrl-C); run beside the web server."""
+    from recruit.messages.delivery import run_forever
+
+    try:
+        run_forever(current_app.config["MAIL_POLL_SECONDS"], once=once)
+    except KeyboardInterrupt:
+        click.echo("Delivery stopped.")
+
+
 def register_cli(app) -> None:
     """Add Recruit's commands to `flask`."""
     for command in (
@@ -129,5 +141,6 @@ def register_cli(app) -> None:
         restore_command,
         retention_command,
         search_rebuild_command,
+        deliver_command,
     ):
         app.cli.add_command(command)

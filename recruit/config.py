@@ -38,13 +38,18 @@ DEFAULTS = {
     "FEEDBACK_FORM_LIMIT": "30 per minute",
     "MIN_FILL_SECONDS": 3,
     "KIOSK_RESET_SECONDS": 8,
-    # Outgoing mail: with no server set, messages go to the outbox page instead.
+    # Outgoing mail: the worker (`flask deliver`) sends the outbox; with no server set,
+    # messages wait there and the outbox page says mail is off.
     "MAIL_SERVER": "",
     "MAIL_PORT": 587,
     "MAIL_USERNAME": "",
     "MAIL_PASSWORD": "",
     "MAIL_SENDER": "internships@procurement.state.example",
     "MAIL_USE_TLS": True,
+    "MAIL_TIMEOUT_SECONDS": 10,
+    # How long a worker's claim on a message lasts before another may try it.
+    "MAIL_CLAIM_SECONDS": 300,
+    "MAIL_POLL_SECONDS": 5,
     "EVALUATION_LINK_DAYS": 14,
     # Server-Timing header on every answer (how long Recruit took): for `make bench`
     # and for finding a slow page; off by default, since it tells anyone the timing.
@@ -70,6 +75,8 @@ ENVIRONMENT = {
     "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "MAIL_SENDER": ("MAIL_SENDER", str),
     "MAIL_USE_TLS": ("MAIL_USE_TLS", lambda v: v.lower() not in ("0", "false", "no")),
+    "MAIL_TIMEOUT_SECONDS": ("MAIL_TIMEOUT_SECONDS", float),
+    "MAIL_POLL_SECONDS": ("MAIL_POLL_SECONDS", float),
     "SERVER_TIMING": ("SERVER_TIMING", lambda v: v.lower() in ("1", "true", "yes")),
 }
 

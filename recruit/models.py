@@ -14,6 +14,7 @@ from recruit.candidates.models import (
     Tag,
 )
 from recruit.events.models import Event, FairVisit, FollowUp
+from recruit.messages.models import MessageTemplate, OutboxMessage
 from recruit.placements.models import (
     Evaluation,
     EvaluationAnswer,
@@ -39,7 +40,9 @@ __all__ = [
     "FairVisit",
     "FollowUp",
     "Interaction",
+    "MessageTemplate",
     "Note",
+    "OutboxMessage",
     "Placement",
     "Position",
     "Setting",

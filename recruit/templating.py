@@ -21,6 +21,7 @@ NAVIGATION = [
     ("Placements", "placements.index", (Role.HR, Role.OUTREACH)),
     ("Reports", "reports.index", None),
     ("Stages", "stages.index", (Role.ADMIN,)),
+    ("Messages", "message_templates.index", (Role.ADMIN,)),
     ("Users", "admin.users", (Role.ADMIN,)),
     ("Settings", "admin.settings", (Role.ADMIN,)),
     ("Audit log", "audit.index", (Role.ADMIN,)),

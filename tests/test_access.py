@@ -23,6 +23,8 @@ EXPECTED_PUBLIC = {
     # Supervisors' and interns' evaluation forms, opened from a private expiring link.
     "feedback.form",
     "feedback.thanks",
+    # The stop-emails link in every message to a student: its signed token is the key.
+    "stop_emails.stop",
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}

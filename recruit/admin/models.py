@@ -9,6 +9,9 @@ from recruit.database import utcnow
 from recruit.extensions import db
 
 SETTING_DEFAULTS = {
+    # How every message to students signs off, and where they write back.
+    "office_name": "State Procurement Office",
+    "office_email": "internships@procurement.state.example",
     "retention_months": 24,
     "privacy_notice": (
         "We keep what you enter here, and your resume if you add one, to consider you for "

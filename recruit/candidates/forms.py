@@ -104,7 +104,15 @@ class MoveForm(Form):
         "Reason", choices=[("", "Choose a reason"), *CLOSE_REASONS], validate_choice=False
     )
     comment = StringField("Comment (optional)", validators=[Optional(), Length(max=500)])
+    # The board sends neither field and so sends the stage's message; the candidate page
+    # shows the box (and says so with message_choice), ticked.
+    send_message = BooleanField("Email the candidate the stage's message", default=True)
+    message_choice = HiddenField()
     next = HiddenField()
+
+    def wants_message(self) -> bool:
+        """Send the stage's message unless the mover unticked it where it was shown."""
+        return self.message_choice.data != "shown" or bool(self.send_message.data)
 
 
 class NoteForm(Form):

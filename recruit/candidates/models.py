@@ -91,6 +91,10 @@ class Stage(db.Model):
     kind: Mapped[StageKind] = mapped_column(enum_type(StageKind), default=StageKind.ACTIVE)
     retired: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The message a candidate gets on entering this stage; None sends nothing.
+    message_template_id: Mapped[int | None] = mapped_column(ForeignKey("message_templates.id"))
+
+    message_template = relationship("MessageTemplate")
 
     def __str__(self) -> str:
         return self.name
@@ -142,6 +146,8 @@ class Candidate(db.Model):
     source: Mapped[Source] = mapped_column(enum_type(Source), default=Source.WEBSITE)
     source_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
     consent_at: Mapped[datetime | None]
+    # The candidate asked for no more email (the link in every message, or staff for them).
+    emails_stopped_at: Mapped[datetime | None]
     rating: Mapped[int | None] = mapped_column(index=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
     stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -254,6 +260,8 @@ class StageChange(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     candidate: Mapped[Candidate] = relationship(back_populates="history")
+    # Not stored: the message this move queued, for the mover's confirmation.
+    queued_message = None
     from_stage: Mapped[Stage | None] = relationship(foreign_keys=[from_stage_id])
     to_stage: Mapped[Stage] = relationship(foreign_keys=[to_stage_id])
     user: Mapped[User | None] = relationship()

@@ -26,6 +26,7 @@ from recruit.candidates.models import (
 )
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.messages import services as messages
 from recruit.placements.models import Placement
 
 # The stages a state office actually uses, in order: (key, name, kind).
@@ -45,13 +46,15 @@ STANDARD_STAGES = [
 
 
 def create_standard_stages() -> dict[str, Stage]:
-    """Add the standard stages to an empty pipeline; returns them by key."""
+    """Add the standard stages to an empty pipeline, with their automatic messages on for
+    Interview, Offer, Not selected and Talent pool; returns them by key."""
     stages = {
         key: Stage(key=key, name=name, kind=kind, position=index)
         for index, (key, name, kind) in enumerate(STANDARD_STAGES, start=1)
     }
     db.session.add_all(stages.values())
     db.session.flush()
+    messages.greet_standard_stages(stages)
     return stages
 
 
@@ -127,9 +130,11 @@ def move_candidate(
     expected_version: int | None,
     reason: str | None = None,
     comment: str = "",
+    notify: bool = True,
 ) -> StageChange:
-    """Move a candidate to a stage and record it; refuses stale, closed-without-reason
-    and pointless moves. Every move in Recruit goes through here."""
+    """Move a candidate to a stage and record it, queueing the stage's automatic message
+    unless notify is False; refuses stale, closed-without-reason and pointless moves.
+    Every move in Recruit goes through here."""
     if to_stage.retired:
         raise MoveRefused(f"{to_stage.name} is retired; choose another stage.")
     if to_stage.kind == StageKind.CLOSED and reason not in CLOSE_REASON_LABELS:
@@ -178,6 +183,8 @@ def move_candidate(
     db.session.add(change)
     db.session.flush()
     db.session.refresh(candidate)
+    if notify:
+        change.queued_message = messages.greet_stage_entry(candidate, to_stage, reason, by_user)
     return change
 
 
@@ -525,6 +532,8 @@ def retire_stage(stage: Stage, move_to: Stage | None, by_user: User) -> int:
             None,
             reason="other",
             comment=f"{stage.name} was retired",
+            # An office reshaping its pipeline is no news to the candidates in it.
+            notify=False,
         )
     stage.retired = True
     record("stage.retire", user=by_user, target=stage, moved=len(candidates))

@@ -41,6 +41,7 @@ from recruit.database import parse_id, utcnow
 from recruit.events.models import Event
 from recruit.exports import csv_response
 from recruit.extensions import db
+from recruit.messages import services as messages
 from recruit.placements.models import Placement
 from recruit.templating import label
 from recruit.universities.services import university_choices
@@ -181,16 +182,18 @@ def bulk():
     if to_stage is None:
         flash("Choose the stage to move them to.", "error")
         return redirect(back)
-    moved, refused = 0, []
+    moved, sent, refused = 0, 0, []
     for candidate in db.session.scalars(selected):
         try:
             with db.session.begin_nested():
-                services.move_candidate(candidate, to_stage, current_user, None)
+                change = services.move_candidate(candidate, to_stage, current_user, None)
             moved += 1
+            sent += change.queued_message is not None
         except services.MoveRefused as error:
             refused.append(str(error))
     db.session.commit()
-    flash(f"Moved {moved} to {to_stage.name}.", "success" if moved else "warning")
+    said = f" {sent} will get the {to_stage.name} message." if sent else ""
+    flash(f"Moved {moved} to {to_stage.name}.{said}", "success" if moved else "warning")
     for message in refused[:5]:
         flash(message, "warning")
     return redirect(back)
@@ -284,6 +287,8 @@ def detail(candidate_id: int):
         candidate=candidate,
         placements=placements,
         move=move,
+        message_refusal=messages.why_not_message(candidate),
+        stage_message_hint=messages.stage_messages_hint(),
         note_form=NoteForm(formdata=None),
         now=utcnow(),
         reasons=services.CLOSE_REASON_LABELS,
@@ -435,13 +440,14 @@ def move(candidate_id: int):
     if to_stage is None:
         return _move_answer("Choose a stage to move to.", 400, back, candidate)
     try:
-        services.move_candidate(
+        change = services.move_candidate(
             candidate,
             to_stage,
             current_user,
             version,
             reason=form.reason.data or None,
             comment=form.comment.data or "",
+            notify=form.wants_message(),
         )
     except services.StaleMove as error:
         db.session.rollback()
@@ -450,7 +456,9 @@ def move(candidate_id: int):
         db.session.rollback()
         return _move_answer(str(error), 422, back, candidate)
     db.session.commit()
-    return _move_answer(f"{candidate.full_name} moved to {to_stage.name}.", 200, back, candidate)
+    said = " We will email them the stage's message." if change.queued_message else ""
+    moved = f"{candidate.full_name} moved to {to_stage.name}.{said}"
+    return _move_answer(moved, 200, back, candidate)
 
 
 def _move_answer(message: str, status: int, back: str, candidate: Candidate):

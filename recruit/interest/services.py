@@ -9,6 +9,7 @@ from recruit.candidates import services as candidates
 from recruit.candidates.models import Source
 from recruit.database import utcnow
 from recruit.events.models import Event
+from recruit.messages import services as messages
 
 
 def _serializer() -> URLSafeSerializer:
@@ -31,7 +32,8 @@ def seconds_since(token: str | None) -> float | None:
 
 def submit_interest(values: dict, interests: list[str], event: Event | None, resume=None):
     """Save a submission: a new candidate in the first stage, or, for a known email (any
-    case), fill that candidate's blank details and add the new interests and event."""
+    case), fill that candidate's blank details and add the new interests and event; queue
+    the student's confirmation in the same transaction."""
     values = {**values, "source": Source.EVENT if event else Source.WEBSITE}
     values["consent_at"] = utcnow()
     where = f" at {event.name}" if event else ""
@@ -46,4 +48,5 @@ def submit_interest(values: dict, interests: list[str], event: Event | None, res
     if resume is not None:
         filename, data = resume
         candidates.store_resume(candidate, filename, data, None)
+    messages.confirm_interest(candidate, event)
     return candidate, created

@@ -21,6 +21,7 @@ from wtforms.validators import (
 )
 
 from recruit.candidates.forms import enum_choices
+from recruit.database import utcnow
 from recruit.forms import Form
 from recruit.placements.models import (
     AnswerType,
@@ -136,6 +137,16 @@ class RequestForm(Form):
     recipient_email = EmailField(
         "Send to (email)", validators=[Optional(), Email(), Length(max=254)]
     )
+    send_on = DateField(
+        "Send on",
+        validators=[Optional()],
+        description="Blank sends it now. A later date sends it that morning; the link "
+        "works from then until two weeks after the form is due.",
+    )
+
+    def validate_send_on(self, field):
+        if field.data is not None and field.data < utcnow().date():
+            raise ValidationError("Choose today or a later date.")
 
 
 class RewordForm(Form):

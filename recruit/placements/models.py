@@ -148,6 +148,10 @@ class EvaluationRequest(db.Model):
     recipient_name: Mapped[str] = mapped_column(String(120))
     recipient_email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # With the secret key, the nonce makes the token again when the message goes out.
+    link_nonce: Mapped[str] = mapped_column(String(32), default="")
+    # A link sent on a later date works from then on.
+    opens_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
@@ -202,16 +206,3 @@ class EvaluationAnswer(db.Model):
 
     evaluation: Mapped[Evaluation] = relationship(back_populates="answers")
     item: Mapped[EvaluationItem] = relationship()
-
-
-class OutboxMessage(db.Model):
-    """A message Recruit sent, or would have sent with mail off; never holds a private link."""
-
-    __tablename__ = "outbox_messages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    to: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    sent_at: Mapped[datetime | None]

@@ -5,9 +5,7 @@ import hashlib
 import logging
 import re
 import secrets
-import smtplib
-from datetime import date, timedelta
-from email.message import EmailMessage
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -19,6 +17,10 @@ from recruit.candidates.models import Candidate, Stage, StageChange
 from recruit.candidates.services import move_candidate
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.messages import services as messages
+from recruit.messages.links import derived_token, public_url
+from recruit.messages.models import LinkKind
+from recruit.messages.services import PRIVATE_LINK_MASK
 from recruit.placements.models import (
     AnswerType,
     Evaluation,
@@ -27,7 +29,6 @@ from recruit.placements.models import (
     EvaluationKind,
     EvaluationRequest,
     ItemForm,
-    OutboxMessage,
     Outcome,
     Placement,
     Position,
@@ -378,10 +379,16 @@ def default_recipient(placement: Placement, kind: EvaluationKind) -> tuple[str, 
 
 
 def issue_request(
-    placement: Placement, kind: EvaluationKind, name: str, email: str, by_user: User
+    placement: Placement,
+    kind: EvaluationKind,
+    name: str,
+    email: str,
+    by_user: User,
+    send_on: date | None = None,
 ) -> tuple[EvaluationRequest, str]:
-    """Make a private link for one evaluation; returns the request and its token, which is
-    stored only as a hash and shown once."""
+    """Make a private link for one evaluation and queue the message that carries it, now
+    or on send_on. Returns the request and its token, which is stored only as a hash and
+    shown once; the worker derives it again when it sends."""
     already = db.session.scalar(
         select(Evaluation.id).where(
             Evaluation.placement_id == placement.id, Evaluation.kind == kind
@@ -389,21 +396,57 @@ def issue_request(
     )
     if already is not None:
         raise PlacementRefused(f"The {KIND_TITLES[kind].lower()} is already in.")
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    now = utcnow()
+    opens_at = now if send_on is None else max(now, datetime.combine(send_on, SEND_TIME))
+    # Valid from sending until a while after the form is due, whichever is later.
+    days = timedelta(days=current_app.config["EVALUATION_LINK_DAYS"])
+    due_on = due_date(placement, kind)
+    expires_at = opens_at + days
+    if due_on is not None:
+        expires_at = max(expires_at, datetime.combine(due_on, SEND_TIME) + days)
     request = EvaluationRequest(
         placement=placement,
         kind=kind,
         recipient_name=name.strip(),
         recipient_email=email.strip(),
-        token_hash=token_hash(token),
-        expires_at=utcnow() + timedelta(days=current_app.config["EVALUATION_LINK_DAYS"]),
+        link_nonce=secrets.token_hex(16),
+        token_hash="pending-" + secrets.token_hex(16),
+        opens_at=opens_at,
+        expires_at=expires_at,
         created_by_id=by_user.id,
     )
     db.session.add(request)
     db.session.flush()
+    token = evaluation_token(request)
+    request.token_hash = token_hash(token)
+    subject, body = evaluation_message(request, PRIVATE_LINK_MASK)
+    messages.queue(
+        request.recipient_email,
+        subject,
+        body,
+        by_user=by_user,
+        due_at=opens_at,
+        link_kind=LinkKind.EVALUATION,
+        link_ref=request.id,
+    )
     record("evaluation_request.create", user=by_user, target=request, kind=kind.value)
-    send_evaluation_link(request, token)
     return request, token
+
+
+# Scheduled links go out mid-morning across the US (stored times are UTC).
+SEND_TIME = time(14, 0)
+
+
+def due_date(placement: Placement, kind: EvaluationKind) -> date | None:
+    """When a placement's evaluation of this kind is due."""
+    if kind in (EvaluationKind.SUPERVISOR_MIDTERM,):
+        return placement.midterm_due_on
+    return placement.final_due_on
+
+
+def evaluation_token(request: EvaluationRequest) -> str:
+    """The token of a request's private link, derived again whenever it is needed."""
+    return derived_token("evaluation", request.id, request.link_nonce)
 
 
 def revoke_request(request: EvaluationRequest, by_user: User) -> None:
@@ -433,6 +476,8 @@ def request_state(request: EvaluationRequest, now) -> str:
         return "revoked"
     if request.expires_at <= now:
         return "expired"
+    if request.opens_at > now:
+        return "scheduled"
     return "open"
 
 
@@ -446,6 +491,7 @@ def open_request(token: str) -> EvaluationRequest:
             EvaluationRequest.used_at.is_(None),
             EvaluationRequest.revoked_at.is_(None),
             EvaluationRequest.expires_at > utcnow(),
+            EvaluationRequest.opens_at <= utcnow(),
         )
     )
     if request is None:
@@ -506,9 +552,7 @@ def submit_evaluation(request: EvaluationRequest, answers: dict, values: dict) -
     return evaluation
 
 
-# --- mail and the outbox ------------------------------------------------------------------
-
-LINK_PLACEHOLDER = "[private link, shown once to the staff member who made it]"
+# --- the message that carries a link ---------------------------------------------------
 
 
 def evaluation_message(request: EvaluationRequest, link: str) -> tuple[str, str]:
@@ -529,51 +573,8 @@ def evaluation_message(request: EvaluationRequest, link: str) -> tuple[str, str]
 
 
 def link_for(token: str) -> str:
-    """A private link's address on the office's public base URL (proxy-safe, and
-    buildable outside a request)."""
-    path = current_app.url_map.bind("").build("feedback.form", {"token": token})
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
-
-
-def send_evaluation_link(request: EvaluationRequest, token: str) -> OutboxMessage:
-    """Mail a private link, or with mail off keep the message in the outbox; the outbox
-    keeps the message without the link either way."""
-    subject, body = evaluation_message(request, link_for(token))
-    sent = send_mail(request.recipient_email, subject, body)
-    _, kept_body = evaluation_message(request, LINK_PLACEHOLDER)
-    message = OutboxMessage(
-        to=request.recipient_email,
-        subject=subject,
-        body=kept_body,
-        sent_at=utcnow() if sent else None,
-    )
-    db.session.add(message)
-    db.session.flush()
-    return message
-
-
-def send_mail(to: str, subject: str, body: str) -> bool:
-    """Send one message by SMTP when a mail server is set; False when mail is off or fails."""
-    config = current_app.config
-    if not config.get("MAIL_SERVER"):
-        return False
-    message = EmailMessage()
-    message["From"] = config["MAIL_SENDER"]
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
-    try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as error:
-        # The message holds a private link: name only the recipient and the error.
-        log.warning("Mail to %s failed: %s", to, type(error).__name__)
-        return False
-    return True
+    """A private link's address on the office's public base URL."""
+    return public_url("feedback.form", token=token)
 
 
 # --- questionnaire items ------------------------------------------------------------------

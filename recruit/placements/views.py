@@ -1,7 +1,7 @@
-"""Internship pages: positions, placements with their outcomes and evaluation links, the
-outbox, and the admin page for questionnaire items."""
+"""Internship pages: positions, placements with their outcomes and evaluation links, and
+the admin page for questionnaire items."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -12,6 +12,7 @@ from recruit.candidates.models import Candidate
 from recruit.candidates.services import MoveRefused
 from recruit.database import parse_id, utcnow
 from recruit.extensions import db
+from recruit.messages.delivery import mail_on
 from recruit.pagination import paginate
 from recruit.placements import services
 from recruit.placements.forms import (
@@ -28,7 +29,6 @@ from recruit.placements.models import (
     EvaluationKind,
     EvaluationRequest,
     ItemForm,
-    OutboxMessage,
     Outcome,
     Placement,
     Position,
@@ -38,7 +38,6 @@ from recruit.templating import label
 
 bp = Blueprint("positions", __name__, url_prefix="/positions")
 placements_bp = Blueprint("placements", __name__, url_prefix="/placements")
-outbox_bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 items_bp = Blueprint("evaluation_items", __name__, url_prefix="/admin/evaluation-items")
 
 VIEWERS = (Role.HR, Role.OUTREACH)
@@ -335,7 +334,7 @@ def request_evaluation(placement_id: int):
         return _render_placement(placement, request_form=form, status=400)
     try:
         evaluation_request, token = services.issue_request(
-            placement, kind, name, email, current_user
+            placement, kind, name, email, current_user, send_on=form.send_on.data
         )
     except services.PlacementRefused as refused:
         db.session.rollback()
@@ -352,12 +351,9 @@ def _show_link(evaluation_request: EvaluationRequest, token: str):
         evaluation_request=evaluation_request,
         link=services.link_for(token),
         title=services.KIND_TITLES[evaluation_request.kind],
-        mail_on=bool(_mail_server()),
+        mail_on=mail_on(),
+        scheduled=services.request_state(evaluation_request, utcnow()) == "scheduled",
     )
-
-
-def _mail_server() -> str:
-    return current_app.config.get("MAIL_SERVER", "")
 
 
 @placements_bp.post("/requests/<int:request_id>/revoke")
@@ -384,19 +380,6 @@ def reissue(request_id: int):
         return redirect(url_for("placements.detail", placement_id=evaluation_request.placement_id))
     db.session.commit()
     return _show_link(new_request, token)
-
-
-# --- outbox -------------------------------------------------------------------------------
-
-
-@outbox_bp.get("/", endpoint="index")
-@roles_required(*VIEWERS)
-def outbox():
-    """Messages Recruit sent, or would have sent with mail off, newest first."""
-    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-    return render_template(
-        "placements/outbox.html", page=paginate(query, request.args), mail_on=bool(_mail_server())
-    )
 
 
 # --- questionnaire items ------------------------------------------------------------------

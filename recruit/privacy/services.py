@@ -20,6 +20,7 @@ from recruit.candidates.models import (
 )
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.messages import services as messages
 from recruit.placements.models import Evaluation, EvaluationAnswer, Outcome, Placement
 
 ERASED = "Erased"
@@ -53,6 +54,7 @@ def personal_data(candidate: Candidate) -> dict:
                 "id",
                 *candidates.PROFILE_FIELDS,
                 "consent_at",
+                "emails_stopped_at",
                 "closed_reason",
                 "legal_hold",
                 "created_at",
@@ -113,6 +115,17 @@ def personal_data(candidate: Candidate) -> dict:
             }
             for p in placements
         ],
+        "messages": [
+            {
+                "at": _iso(m.created_at),
+                "to": m.to,
+                "subject": m.subject,
+                "body": m.body,
+                "state": _plain(m.state),
+                "sent_at": _iso(m.sent_at),
+            }
+            for m in messages.messages_for(candidate)
+        ],
     }
 
 
@@ -158,6 +171,7 @@ def erase(candidate: Candidate, by_user, why: str, action: str = "privacy.erase"
         )
         .values(value="")
     )
+    messages.erase_messages(candidate.id, candidate.email)
     candidate.first_name = ERASED
     candidate.last_name = f"#{candidate.id}"
     candidate.email = f"erased-{candidate.id}@erased.invalid"

@@ -1,0 +1,1 @@
+"""Messages to candidates: templates, the outbox, and the worker that delivers it."""

@@ -1,0 +1,118 @@
+"""The messages Recruit ships with, in plain, warm government English. Admins reword them
+on the Messages page; these are what a new office starts from."""
+
+# Words a template may use, and what each is replaced with.
+PLACEHOLDERS = {
+    "first_name": "the candidate's first name",
+    "last_name": "the candidate's last name",
+    "full_name": "the candidate's full name",
+    "stage": "the stage they are in now",
+    "reason": "why they were not selected, in the student's words (never the internal code)",
+    "event": "the event they met us at (their latest)",
+    "office_name": "the office's name",
+    "office_email": "the office's contact address",
+}
+
+# (key, name, subject, body)
+DEFAULT_TEMPLATES = [
+    (
+        "interest_received",
+        "Interest form received",
+        "We received your interest form",
+        "Hello {first_name},\n\n"
+        "Thank you for telling the {office_name} about your interest in an internship or "
+        "job with the state. We have your details.\n\n"
+        "Our recruitment staff read every submission within about two weeks. If an "
+        "opening fits, we will email you to set up a short conversation. If you sent the "
+        "form before, we have simply added what is new.\n\n"
+        "Questions, or a detail to correct? Reply to this message or write to "
+        "{office_email}.\n\n"
+        "Best regards,\nThe {office_name} internship program",
+    ),
+    (
+        "interview",
+        "Invitation to interview",
+        "Can we talk? An interview with the {office_name}",
+        "Hello {first_name},\n\n"
+        "We read your details and would like to meet you. The interview is a friendly "
+        "conversation of about 30 minutes, by phone or video, about your studies, what you "
+        "would like to learn, and the work our buyers and contract specialists do.\n\n"
+        "Please reply with two or three times that suit you over the next two weeks, and "
+        "tell us if you need any accommodation. There is nothing to prepare.\n\n"
+        "Best regards,\nThe {office_name} internship program\n{office_email}",
+    ),
+    (
+        "offer",
+        "Offer",
+        "An offer from the {office_name}",
+        "Hello {first_name},\n\n"
+        "We are glad to offer you a place in our internship program. Thank you for the time "
+        "you gave us during the interviews.\n\n"
+        "A member of our staff will call or email you within a few days with the details: "
+        "the agency, the dates and hours, the pay and what you need for your first day. "
+        "Please reply to tell us whether you accept, or write with any question.\n\n"
+        "Congratulations, and welcome.\n\n"
+        "The {office_name} internship program\n{office_email}",
+    ),
+    (
+        "not_selected",
+        "Not selected",
+        "Your application to the {office_name}",
+        "Hello {first_name},\n\n"
+        "Thank you for your interest in the {office_name}. After reading every "
+        "application carefully, we are not able to offer you a place this time: "
+        "{reason}.\n\n"
+        "This is not a judgement of your promise. Many of the people who work with us "
+        "today applied more than once, and you are welcome to send the interest form "
+        "again for a later term.\n\n"
+        "We wish you well in your studies.\n\n"
+        "The {office_name} internship program\n{office_email}",
+    ),
+    (
+        "talent_pool",
+        "Talent pool",
+        "Staying in touch with the {office_name}",
+        "Hello {first_name},\n\n"
+        "Thank you for your time with us. We have no opening that fits you right now, but "
+        "we would like to keep your details and write to you first when one does.\n\n"
+        "If your plans, your graduation date or your address change, reply to this "
+        "message and we will update your record. If you would rather we did not keep in "
+        "touch, use the link at the end of this message.\n\n"
+        "Best regards,\nThe {office_name} internship program\n{office_email}",
+    ),
+    (
+        "booth_thanks",
+        "Thanks for visiting our booth",
+        "Thank you for stopping by our booth at {event}",
+        "Hello {first_name},\n\n"
+        "Thank you for stopping by the {office_name}'s booth at {event}. It was good to "
+        "meet you.\n\n"
+        "Public procurement is how the state buys everything from school buses to "
+        "software: our interns write solicitations, research markets and work with "
+        "vendors and agencies from their first week. We will write when internships for "
+        "the coming term open.\n\n"
+        "Questions in the meantime? Reply to this message or write to {office_email}.\n\n"
+        "Best regards,\nThe {office_name} internship program",
+    ),
+]
+
+# The stage each standard template greets on entry, out of the box.
+STAGE_MESSAGES = {
+    "interview": "interview",
+    "offer": "offer",
+    "not_selected": "not_selected",
+    "talent_pool": "talent_pool",
+}
+
+# What {reason} says to the student for each closing reason staff choose.
+STUDENT_REASONS = {
+    "skills_mismatch": "our openings this term call for studies or experience other than yours",
+    "positions_filled": "our openings for this term are filled",
+    "no_response": "we were not able to reach you",
+    "not_eligible": "your graduation date or availability does not match this term's openings",
+    "accepted_elsewhere": "you told us you have accepted another offer",
+    "schedule_conflict": "the schedule of our openings does not fit yours",
+    "own_request": "you asked us to withdraw your application",
+    "future_term": "we think you would fit a later term better",
+    "other": "we had more strong applicants than openings",
+}

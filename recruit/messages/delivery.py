@@ -1,0 +1,279 @@
+"""The delivery worker: claims due messages from the outbox, sends them by SMTP outside any
+database transaction, and records what happened. At least once: a worker that dies
+mid-send leaves its claim to run out, and the message is tried again with the same
+Message-ID. Several workers may run on PostgreSQL (claims skip each other's locked rows);
+on SQLite run one."""
+
+import logging
+import smtplib
+import socket
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from recruit.database import utcnow
+from recruit.extensions import db
+from recruit.messages import links
+from recruit.messages.models import DeliveryState, OutboxMessage
+from recruit.messages.services import PRIVATE_LINK_MASK, STOP_LINK_MASK
+
+log = logging.getLogger(__name__)
+
+# Minutes to wait before each retry after a temporary failure; after the last, give up.
+RETRY_MINUTES = (1, 5, 15, 60, 180)
+
+
+@dataclass
+class Round:
+    """What one pass of the worker did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed + self.cancelled
+
+
+class TemporaryFailure(Exception):
+    """The server or the network may accept the message later."""
+
+
+class PermanentFailure(Exception):
+    """The server refused the message for good (a 5xx answer)."""
+
+
+def mail_on() -> bool:
+    """Is a mail server set? With none, messages wait in the outbox."""
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def claim(limit: int) -> list[int]:
+    """Take up to limit due messages for this worker, in one short transaction."""
+    now = utcnow()
+    lease = timedelta(seconds=current_app.config["MAIL_CLAIM_SECONDS"])
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.state == DeliveryState.QUEUED,
+            OutboxMessage.due_at <= now,
+            (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now),
+        )
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+        # PostgreSQL: two workers never claim the same row; SQLite ignores it (one
+        # writer at a time, and the whole claim is one statement).
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(
+        db.session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(due))
+            .values(claimed_until=now + lease)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    db.session.commit()
+    return sorted(ids)
+
+
+def deliver_due(limit: int = 20) -> Round:
+    """Send what is due now; each message's outcome is committed on its own."""
+    result = Round()
+    if not mail_on():
+        return result
+    ids = claim(limit)
+    if not ids:
+        return result
+    messages = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))))
+    envelopes = {}
+    for message in messages:
+        try:
+            envelopes[message.id] = envelope(message)
+        except links.LinkGone as gone:
+            _finish(message, DeliveryState.CANCELLED, str(gone))
+            result.cancelled += 1
+    # Nothing is held open while the mail server answers (or does not).
+    db.session.commit()
+    smtp = None
+    server_down = ""
+    try:
+        for message in messages:
+            if message.id not in envelopes:
+                continue
+            if server_down:
+                # The server did not take a connection just now: the rest of the round
+                # waits too, rather than each message waiting out its own time-out.
+                _retry_later(message, server_down, result)
+                db.session.commit()
+                continue
+            try:
+                if smtp is None:
+                    try:
+                        smtp = _connect()
+                    except TemporaryFailure as error:
+                        server_down = str(error)
+                        raise
+                smtp.send_message(envelopes[message.id])
+            except PermanentFailure as error:
+                _give_up(message, str(error), result)
+            except TemporaryFailure as error:
+                _retry_later(message, str(error), result)
+                smtp = _drop(smtp)
+            except smtplib.SMTPResponseException as error:
+                text = _describe(error)
+                if 500 <= error.smtp_code < 600:
+                    _give_up(message, text, result)
+                else:
+                    _retry_later(message, text, result)
+                    smtp = _drop(smtp)
+            except smtplib.SMTPRecipientsRefused as error:
+                _give_up(message, _describe(error), result)
+            except (OSError, smtplib.SMTPException) as error:
+                _retry_later(message, _describe(error), result)
+                smtp = _drop(smtp)
+            else:
+                _finish(message, DeliveryState.SENT, "")
+                result.sent += 1
+            db.session.commit()
+    finally:
+        _drop(smtp)
+    return result
+
+
+def envelope(message: OutboxMessage) -> EmailMessage:
+    """The email itself, with its private links made now (never stored)."""
+    config = current_app.config
+    body = message.body
+    if PRIVATE_LINK_MASK in body:
+        body = body.replace(PRIVATE_LINK_MASK, links.reveal(message))
+    email = EmailMessage()
+    email["From"] = config["MAIL_SENDER"]
+    email["To"] = message.to
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = message.message_id
+    if message.candidate_id is not None:
+        stop = links.stop_link(message.candidate_id)
+        body = body.replace(STOP_LINK_MASK, stop)
+        # One click from the mail client's own button (RFC 8058).
+        email["List-Unsubscribe"] = f"<{stop}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email.set_content(body)
+    return email
+
+
+def _connect() -> smtplib.SMTP:
+    config = current_app.config
+    try:
+        smtp = smtplib.SMTP(
+            config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"]
+        )
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except smtplib.SMTPResponseException as error:
+        if 500 <= error.smtp_code < 600 and error.smtp_code != 554:
+            raise PermanentFailure(_describe(error)) from error
+        raise TemporaryFailure(_describe(error)) from error
+    except (OSError, smtplib.SMTPException) as error:
+        raise TemporaryFailure(_describe(error)) from error
+    return smtp
+
+
+def _drop(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+    return None
+
+
+def _describe(error: Exception) -> str:
+    """A failure in words staff can act on; never the message's content."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        return f"The mail server answered {error.smtp_code}: {text}"[:300]
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "The mail server refused the address."
+    if isinstance(error, (TimeoutError, socket.timeout)):
+        return "The mail server did not answer in time."
+    if isinstance(error, ConnectionRefusedError):
+        return "The mail server refused the connection."
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return "The mail server closed the connection."
+    return (str(error) or type(error).__name__)[:300]
+
+
+def _finish(message: OutboxMessage, state: DeliveryState, why: str) -> None:
+    message.state = state
+    message.claimed_until = None
+    message.last_error = why[:300]
+    if state == DeliveryState.SENT:
+        message.sent_at = utcnow()
+        message.attempts += 1
+
+
+def _retry_later(message: OutboxMessage, why: str, result: Round) -> None:
+    message.attempts += 1
+    message.claimed_until = None
+    message.last_error = why[:300]
+    if message.attempts > len(RETRY_MINUTES):
+        message.state = DeliveryState.FAILED
+        result.failed += 1
+        log.warning("Message %s failed after %s tries", message.id, message.attempts)
+        return
+    message.due_at = utcnow() + timedelta(minutes=RETRY_MINUTES[message.attempts - 1])
+    result.retrying += 1
+    # Name the message by its row, never its recipient or content.
+    log.info("Message %s will be tried again: %s", message.id, why)
+
+
+def _give_up(message: OutboxMessage, why: str, result: Round) -> None:
+    message.attempts += 1
+    _finish(message, DeliveryState.FAILED, why)
+    result.failed += 1
+    log.warning("Message %s failed: %s", message.id, why)
+
+
+def run_forever(poll_seconds: float, once: bool = False) -> None:
+    """Deliver until stopped (Ctrl-C or SIGTERM); once=True sends what is due and returns."""
+    said_off = False
+    while True:
+        if not mail_on() and not said_off:
+            log.info("Mail is off (no RECRUIT_MAIL_SERVER): messages wait in the outbox.")
+            said_off = True
+        try:
+            result = deliver_due()
+        except Exception:
+            # A database hiccup must not end the worker: roll back and try again later.
+            db.session.rollback()
+            log.exception("Delivery round failed; trying again shortly")
+            result = Round()
+        finally:
+            db.session.remove()
+        if result.handled:
+            log.info(
+                "Delivered %s, retrying %s, failed %s, withdrawn %s",
+                result.sent,
+                result.retrying,
+                result.failed,
+                result.cancelled,
+            )
+        if once and not result.handled:
+            return
+        if not result.handled:
+            time.sleep(poll_seconds)

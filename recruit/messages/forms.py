@@ -1,0 +1,51 @@
+"""Forms for message templates, messages staff write, and an event's follow-up."""
+
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from recruit.forms import Form
+from recruit.messages.services import template_errors
+
+
+class PlaceholderChecked:
+    """Refuse placeholders Recruit does not know, naming them."""
+
+    def __call__(self, form, field):
+        errors = template_errors(field.data or "")
+        if errors:
+            raise ValidationError(errors[0])
+
+
+class TemplateForm(Form):
+    """Add or reword a message template; the version refuses a stale save."""
+
+    name = StringField("Name (staff see it)", validators=[InputRequired(), Length(max=80)])
+    subject = StringField(
+        "Subject", validators=[InputRequired(), Length(max=200), PlaceholderChecked()]
+    )
+    body = TextAreaField(
+        "Message", validators=[InputRequired(), Length(max=10000), PlaceholderChecked()]
+    )
+    version = HiddenField()
+    preview_candidate = SelectField("Preview with", coerce=str, validate_choice=False)
+
+
+class ComposeForm(Form):
+    """A message to one candidate, from a template or blank."""
+
+    subject = StringField(
+        "Subject", validators=[InputRequired(), Length(max=200), PlaceholderChecked()]
+    )
+    body = TextAreaField(
+        "Message", validators=[InputRequired(), Length(max=10000), PlaceholderChecked()]
+    )
+
+
+class TemplateChoiceForm(Form):
+    """Pick a template (to start a message from, or for an event's follow-up)."""
+
+    template = SelectField("Template", coerce=str, validate_choice=False)
+
+
+class StageMessagesForm(Form):
+    """Which message each stage sends on entry; one select per stage, named by its id."""

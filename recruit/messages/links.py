@@ -1,0 +1,56 @@
+"""Links that messages carry, made on the office's public address when the worker sends:
+private evaluation links are derived from a secret, so they are never stored."""
+
+import base64
+import hashlib
+import hmac
+
+from flask import current_app
+
+from recruit.extensions import db
+from recruit.messages.models import LinkKind, OutboxMessage
+
+
+class LinkGone(Exception):
+    """The link a queued message was to carry no longer works (revoked, used, expired)."""
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An address on RECRUIT_PUBLIC_BASE_URL, buildable outside a request (the worker)."""
+    path = current_app.url_map.bind("").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def derived_token(purpose: str, row_id: int, nonce: str) -> str:
+    """A link token only this office can make: an HMAC of the row and its random nonce
+    under the secret key. The database keeps the nonce and the token's hash, never the
+    token, so a copy of the database opens no link."""
+    digest = hmac.new(
+        current_app.config["SECRET_KEY"].encode(),
+        f"{purpose}:{row_id}:{nonce}".encode(),
+        hashlib.sha256,
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def reveal(message: OutboxMessage) -> str:
+    """The private link a message carries, made at send time."""
+    if message.link_kind == LinkKind.EVALUATION:
+        from recruit.placements import services as placements
+        from recruit.placements.models import EvaluationRequest
+
+        request = db.session.get(EvaluationRequest, message.link_ref)
+        if request is None or placements.request_state(request, placements.utcnow()) not in (
+            "open",
+            "scheduled",
+        ):
+            raise LinkGone("The evaluation link was revoked, used or expired before sending.")
+        return placements.link_for(placements.evaluation_token(request))
+    raise LinkGone("This message's link is of a kind Recruit no longer makes.")
+
+
+def stop_link(candidate_id: int) -> str:
+    """The one-click stop-emails link for a candidate."""
+    from recruit.messages.services import stop_token
+
+    return public_url("stop_emails.stop", token=stop_token(candidate_id))

@@ -1,0 +1,567 @@
+"""Message rules: templates and their placeholders, who may be written to, and the one
+way a message enters the outbox. Nothing here talks to a mail server: the worker in
+`delivery.py` does, after the change that queued the message has committed."""
+
+import re
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select, update
+
+from recruit.admin.models import get_setting
+from recruit.audit.services import record
+from recruit.candidates.models import Candidate, CandidateEvent, Stage
+from recruit.database import utcnow
+from recruit.events.models import Event
+from recruit.extensions import db
+from recruit.messages.defaults import (
+    DEFAULT_TEMPLATES,
+    PLACEHOLDERS,
+    STAGE_MESSAGES,
+    STUDENT_REASONS,
+)
+from recruit.messages.models import DeliveryState, LinkKind, MessageTemplate, OutboxMessage
+
+# Where a private link or the stop-emails link goes in a stored body. The worker puts the
+# real link there when it sends, so the outbox (and a copy of the database) never has it.
+PRIVATE_LINK_MASK = "[private link, made when the message is sent]"
+STOP_LINK_MASK = "[stop-emails link]"
+
+# A student who sends the form again and again hears from us at most this often.
+CONFIRMATION_INTERVAL = timedelta(hours=1)
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+class MessageRefused(Exception):
+    """A message Recruit will not send, with the reason in words staff understand."""
+
+
+# --- templates --------------------------------------------------------------------------
+
+
+def template_errors(*texts: str) -> list[str]:
+    """What is wrong with a template's placeholders: unknown names or stray braces."""
+    errors = []
+    for text in texts:
+        for match in _PLACEHOLDER.finditer(text or ""):
+            if match.group(0) in ("{{", "}}"):
+                continue
+            name = match.group(1)
+            if name is None:
+                errors.append("A brace { or } stands alone: write {{ or }} for a literal one.")
+            elif name not in PLACEHOLDERS:
+                errors.append(
+                    f"{{{name}}} is not a placeholder Recruit knows. Use one of: "
+                    + ", ".join(f"{{{known}}}" for known in PLACEHOLDERS)
+                    + "."
+                )
+    return list(dict.fromkeys(errors))
+
+
+def render(text: str, values: dict[str, str]) -> str:
+    """Fill a checked template's placeholders; {{ and }} stand for literal braces."""
+
+    def fill(match: re.Match) -> str:
+        whole, name = match.group(0), match.group(1)
+        if whole in ("{{", "}}"):
+            return whole[0]
+        return values.get(name, "") if name is not None else whole
+
+    return _PLACEHOLDER.sub(fill, text)
+
+
+def office() -> dict[str, str]:
+    """The office's name and contact address, as every message signs off."""
+    return {"office_name": get_setting("office_name"), "office_email": get_setting("office_email")}
+
+
+def candidate_values(
+    candidate: Candidate, reason: str | None = None, event: Event | None = None
+) -> dict[str, str]:
+    """What each placeholder says for one candidate."""
+    if event is None:
+        event = candidate.source_event
+    return {
+        "first_name": candidate.first_name,
+        "last_name": candidate.last_name,
+        "full_name": candidate.full_name,
+        "stage": candidate.stage.name,
+        "reason": STUDENT_REASONS.get(reason or candidate.closed_reason or "", "")
+        or STUDENT_REASONS["other"],
+        "event": event.name if event is not None else "our recent event",
+        **office(),
+    }
+
+
+def active_templates() -> list[MessageTemplate]:
+    """Templates staff may send, by name."""
+    return list(
+        db.session.scalars(
+            select(MessageTemplate)
+            .where(MessageTemplate.retired.is_(False))
+            .order_by(MessageTemplate.name)
+        )
+    )
+
+
+def template_by_key(key: str) -> MessageTemplate | None:
+    """One of Recruit's own templates, unless an admin retired it."""
+    return db.session.scalar(
+        select(MessageTemplate).where(
+            MessageTemplate.key == key, MessageTemplate.retired.is_(False)
+        )
+    )
+
+
+def ensure_default_templates() -> dict[str, MessageTemplate]:
+    """Add Recruit's own templates that are missing; returns them all by key."""
+    existing = {
+        t.key: t
+        for t in db.session.scalars(select(MessageTemplate).where(MessageTemplate.key.is_not(None)))
+    }
+    for key, name, subject, body in DEFAULT_TEMPLATES:
+        if key not in existing:
+            existing[key] = MessageTemplate(key=key, name=name, subject=subject, body=body)
+            db.session.add(existing[key])
+    db.session.flush()
+    return existing
+
+
+def greet_standard_stages(stages: dict[str, Stage]) -> None:
+    """Turn on the automatic messages a new office starts with (Interview, Offer, Not
+    selected, Talent pool)."""
+    templates = ensure_default_templates()
+    for stage_key, template_key in STAGE_MESSAGES.items():
+        if stage_key in stages:
+            stages[stage_key].message_template = templates[template_key]
+    db.session.flush()
+
+
+def save_template(
+    template: MessageTemplate | None, values: dict, expected_version: int | None, by_user
+) -> MessageTemplate:
+    """Add or reword a template; refuses unknown placeholders and stale saves."""
+    errors = template_errors(values["subject"], values["body"])
+    if errors:
+        raise MessageRefused(errors[0])
+    if template is None:
+        template = MessageTemplate()
+        db.session.add(template)
+    elif expected_version is not None and template.version != expected_version:
+        raise StaleTemplate(template)
+    template.name = values["name"].strip()
+    template.subject = values["subject"].strip()
+    template.body = values["body"].replace("\r\n", "\n").strip()
+    template.updated_by_id = by_user.id
+    db.session.flush()
+    record("message_template.save", user=by_user, target=template, name=template.name)
+    return template
+
+
+class StaleTemplate(MessageRefused):
+    """Someone saved the template since this editor loaded it."""
+
+    def __init__(self, template: MessageTemplate):
+        self.template = template
+        who = template.updated_by.name if template.updated_by else "someone"
+        super().__init__(
+            f"{who} saved this template while you were editing it. Nothing was saved: "
+            "your words are below, the saved ones are in the preview."
+        )
+
+
+# --- who may be written to --------------------------------------------------------------
+
+
+def why_not_message(candidate: Candidate) -> str | None:
+    """Why Recruit must not write to this candidate, or None when it may."""
+    if candidate.anonymized_at is not None:
+        return "their record was erased"
+    if candidate.emails_stopped_at is not None:
+        return "they asked us to stop emailing them"
+    if candidate.consent_at is None:
+        return "they have not agreed to be contacted"
+    return None
+
+
+# --- into the outbox --------------------------------------------------------------------
+
+
+def queue(
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    candidate: Candidate | None = None,
+    template_key: str | None = None,
+    by_user=None,
+    due_at: datetime | None = None,
+    link_kind: LinkKind | None = None,
+    link_ref: int | None = None,
+) -> OutboxMessage:
+    """Write one message to the outbox in the caller's transaction; the worker sends it
+    once that commits (and not before due_at)."""
+    if candidate is not None:
+        contact = office()
+        body = (
+            f"{body.rstrip()}\n\n--\n{contact['office_name']} · {contact['office_email']}\n"
+            f"Stop emails from us: {STOP_LINK_MASK}"
+        )
+    sender_domain = current_app.config["MAIL_SENDER"].rpartition("@")[2] or "recruit.invalid"
+    message = OutboxMessage(
+        to=to,
+        subject=subject[:200],
+        body=body,
+        candidate_id=candidate.id if candidate is not None else None,
+        template_key=template_key,
+        message_id=make_msgid(domain=sender_domain),
+        due_at=due_at or utcnow(),
+        link_kind=link_kind,
+        link_ref=link_ref,
+        created_by_id=getattr(by_user, "id", None),
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def send_template(
+    candidate: Candidate,
+    template: MessageTemplate,
+    by_user=None,
+    reason: str | None = None,
+    event: Event | None = None,
+) -> OutboxMessage:
+    """Queue a template for one candidate; MessageRefused when they must not be written to."""
+    refusal = why_not_message(candidate)
+    if refusal:
+        raise MessageRefused(f"No message to {candidate.full_name}: {refusal}.")
+    values = candidate_values(candidate, reason, event)
+    return queue(
+        candidate.email,
+        render(template.subject, values),
+        render(template.body, values),
+        candidate=candidate,
+        template_key=template.key or f"template-{template.id}",
+        by_user=by_user,
+    )
+
+
+def compose(candidate: Candidate, subject: str, body: str, by_user) -> OutboxMessage:
+    """Queue a message staff wrote (perhaps starting from a template) to one candidate."""
+    refusal = why_not_message(candidate)
+    if refusal:
+        raise MessageRefused(f"No message to {candidate.full_name}: {refusal}.")
+    errors = template_errors(subject, body)
+    if errors:
+        raise MessageRefused(errors[0])
+    values = candidate_values(candidate)
+    message = queue(
+        candidate.email,
+        render(subject.strip(), values),
+        render(body.replace("\r\n", "\n").strip(), values),
+        candidate=candidate,
+        template_key="written",
+        by_user=by_user,
+    )
+    record("message.compose", user=by_user, target=candidate, message=message.id)
+    return message
+
+
+def stage_message(stage: Stage) -> MessageTemplate | None:
+    """The template a stage sends on entry, if it sends one."""
+    template = stage.message_template
+    return template if template is not None and not template.retired else None
+
+
+def greet_stage_entry(
+    candidate: Candidate, stage: Stage, reason: str | None, by_user
+) -> OutboxMessage | None:
+    """Queue the stage's automatic message, if it has one and the candidate may be
+    written to; the move goes ahead either way."""
+    template = stage_message(stage)
+    if template is None or why_not_message(candidate):
+        return None
+    return send_template(candidate, template, by_user, reason=reason)
+
+
+def confirm_interest(candidate: Candidate, event: Event | None) -> OutboxMessage | None:
+    """Queue "we received your form", at most once an hour per student."""
+    template = template_by_key("interest_received")
+    if template is None or why_not_message(candidate):
+        return None
+    recent = db.session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.candidate_id == candidate.id,
+            OutboxMessage.template_key == "interest_received",
+            OutboxMessage.created_at > utcnow() - CONFIRMATION_INTERVAL,
+        )
+        .limit(1)
+    )
+    if recent is not None:
+        return None
+    return send_template(candidate, template, event=event)
+
+
+# --- an event's leads -------------------------------------------------------------------
+
+
+def _uncontacted_leads(event: Event):
+    return (
+        select(Candidate)
+        .join(CandidateEvent, CandidateEvent.candidate_id == Candidate.id)
+        .where(CandidateEvent.event_id == event.id, CandidateEvent.contacted_at.is_(None))
+    )
+
+
+def follow_up_preview(event: Event) -> dict[str, int]:
+    """How many of an event's leads not yet contacted a follow-up would reach, and how
+    many it must skip (no consent, stopped emails, erased)."""
+    leads = _uncontacted_leads(event).subquery()
+    row = db.session.execute(
+        select(
+            func.count(),
+            func.count().filter(
+                leads.c.consent_at.is_not(None)
+                & leads.c.emails_stopped_at.is_(None)
+                & leads.c.anonymized_at.is_(None)
+            ),
+        ).select_from(leads)
+    ).one()
+    return {"uncontacted": row[0], "reachable": row[1], "skipped": row[0] - row[1]}
+
+
+def follow_up_event(event: Event, template: MessageTemplate, by_user) -> tuple[int, int]:
+    """Send a template to each lead of an event not yet contacted and mark them
+    contacted; returns (queued, skipped)."""
+    queued = skipped = 0
+    now = utcnow()
+    for candidate in db.session.scalars(_uncontacted_leads(event)):
+        if why_not_message(candidate):
+            skipped += 1
+            continue
+        send_template(candidate, template, by_user, event=event)
+        queued += 1
+        db.session.execute(
+            update(CandidateEvent)
+            .where(
+                CandidateEvent.event_id == event.id,
+                CandidateEvent.candidate_id == candidate.id,
+            )
+            .values(contacted_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    record(
+        "event.follow_up",
+        user=by_user,
+        target=event,
+        template=template.name,
+        queued=queued,
+        skipped=skipped,
+    )
+    return queued, skipped
+
+
+# --- stopping emails --------------------------------------------------------------------
+
+
+def _stop_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="stop-emails")
+
+
+def stop_token(candidate_id: int) -> str:
+    """The signed token of a candidate's stop-emails link."""
+    return _stop_serializer().dumps(candidate_id)
+
+
+def candidate_for_stop_token(token: str) -> Candidate | None:
+    """The candidate a stop-emails link belongs to, or None for a forged one."""
+    try:
+        candidate_id = _stop_serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(candidate_id, int):
+        return None
+    return db.session.get(Candidate, candidate_id)
+
+
+def stop_emails(candidate: Candidate) -> bool:
+    """Record that a candidate wants no more email and withdraw what is queued for them;
+    False when they had already asked."""
+    if candidate.emails_stopped_at is not None:
+        return False
+    candidate.emails_stopped_at = utcnow()
+    cancel_queued(candidate.id, "The candidate asked us to stop emailing them.")
+    record("candidate.stop_emails", target=candidate)
+    return True
+
+
+def cancel_queued(candidate_id: int, why: str) -> None:
+    """Withdraw a candidate's messages not yet sent."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.candidate_id == candidate_id,
+            OutboxMessage.state == DeliveryState.QUEUED,
+        )
+        .values(state=DeliveryState.CANCELLED, last_error=why)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def erase_messages(candidate_id: int, email: str) -> None:
+    """Forget where a candidate's messages went and what they said (erasure), including
+    those sent to their address for another reason (an intern's self-assessment link)."""
+    cancel_queued(candidate_id, "The candidate's record was erased.")
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            (OutboxMessage.candidate_id == candidate_id)
+            | (func.lower(OutboxMessage.to) == email.strip().lower())
+        )
+        .values(to="erased", subject="(erased)", body="")
+        .execution_options(synchronize_session=False)
+    )
+
+
+# --- staff actions on the outbox --------------------------------------------------------
+
+
+def resend(message: OutboxMessage, by_user) -> OutboxMessage:
+    """Try a failed or withdrawn message again, or send a delivered one once more."""
+    if message.candidate is not None and why_not_message(message.candidate):
+        raise MessageRefused(
+            f"Not resent: {message.candidate.full_name}: {why_not_message(message.candidate)}."
+        )
+    if message.state == DeliveryState.QUEUED:
+        raise MessageRefused("That message is still waiting to go.")
+    if message.state == DeliveryState.SENT:
+        again = OutboxMessage(
+            to=message.to,
+            subject=message.subject,
+            body=message.body,
+            candidate_id=message.candidate_id,
+            template_key=message.template_key,
+            message_id=make_msgid(domain=message.message_id.rpartition("@")[2].rstrip(">")),
+            link_kind=message.link_kind,
+            link_ref=message.link_ref,
+            created_by_id=by_user.id,
+        )
+        db.session.add(again)
+    else:
+        again = message
+        message.state = DeliveryState.QUEUED
+        message.attempts = 0
+        message.due_at = utcnow()
+        message.claimed_until = None
+        message.last_error = ""
+    db.session.flush()
+    record("message.resend", user=by_user, target=again, original=message.id)
+    return again
+
+
+def messages_for(candidate: Candidate) -> list[OutboxMessage]:
+    """Every message to a candidate, newest first."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.candidate_id == candidate.id)
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        )
+    )
+
+
+# --- what admins and staff see before sending -------------------------------------------
+
+
+def preview_choices() -> list[tuple[str, str]]:
+    """The latest candidates who may be written to, to preview a template with."""
+    rows = db.session.execute(
+        select(Candidate.id, Candidate.first_name, Candidate.last_name)
+        .where(Candidate.anonymized_at.is_(None))
+        .order_by(Candidate.created_at.desc(), Candidate.id.desc())
+        .limit(20)
+    ).all()
+    return [(str(row.id), f"{row.first_name} {row.last_name}") for row in rows]
+
+
+def preview(subject: str, body: str, candidate_id: int | None) -> dict | None:
+    """A template filled in for one real candidate (the latest, if none is chosen)."""
+    candidate = db.session.get(Candidate, candidate_id) if candidate_id else None
+    if candidate is None:
+        candidate = db.session.scalar(
+            select(Candidate)
+            .where(Candidate.anonymized_at.is_(None))
+            .order_by(Candidate.created_at.desc(), Candidate.id.desc())
+            .limit(1)
+        )
+    if candidate is None or template_errors(subject, body):
+        return None
+    values = candidate_values(candidate)
+    return {
+        "candidate": candidate,
+        "subject": render(subject, values),
+        "body": render(body.replace("\r\n", "\n"), values),
+    }
+
+
+def follow_up_sample(event: Event, template: MessageTemplate | None) -> dict | None:
+    """The follow-up as its first reachable lead would read it."""
+    if template is None:
+        return None
+    candidate = db.session.scalar(
+        _uncontacted_leads(event)
+        .where(
+            Candidate.consent_at.is_not(None),
+            Candidate.emails_stopped_at.is_(None),
+            Candidate.anonymized_at.is_(None),
+        )
+        .order_by(Candidate.id)
+        .limit(1)
+    )
+    if candidate is None:
+        return None
+    values = candidate_values(candidate, event=event)
+    return {
+        "candidate": candidate,
+        "subject": render(template.subject, values),
+        "body": render(template.body, values),
+    }
+
+
+def retire_template(template: MessageTemplate, by_user) -> None:
+    """Stop offering a template; stages that sent it send nothing until an admin picks
+    another."""
+    template.retired = True
+    db.session.execute(
+        update(Stage)
+        .where(Stage.message_template_id == template.id)
+        .values(message_template_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    record("message_template.retire", user=by_user, target=template, name=template.name)
+
+
+def stage_messages_hint() -> str:
+    """Which stages send a message on entry, for the move form."""
+    names = list(
+        db.session.scalars(
+            select(Stage.name)
+            .join(MessageTemplate, Stage.message_template_id == MessageTemplate.id)
+            .where(Stage.retired.is_(False), MessageTemplate.retired.is_(False))
+            .order_by(Stage.position)
+        )
+    )
+    if not names:
+        return "No stage sends a message on entry."
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{listed} send a message on entry; untick to move without it."
+
+
+def record_stage_messages(by_user, stage_names: list[str]) -> None:
+    """Audit a change to which stages send a message."""
+    record("stage.messages", user=by_user, stages=stage_names)
