@@ -16,6 +16,7 @@ from recruit.database import utcnow
 from recruit.events.models import Event, EventKind, EventStatus
 from recruit.extensions import db
 from recruit.universities.models import University
+from tests.smtp_server import smtp_server  # noqa: F401 (a fixture for delivery tests)
 
 PASSWORD = "correct horse battery staple"
 

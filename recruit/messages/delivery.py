@@ -16,6 +16,7 @@ from email.utils import formatdate
 from flask import current_app
 from sqlalchemy import select, update
 
+from recruit.admin.models import get_setting
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.messages import links
@@ -96,25 +97,28 @@ def deliver_due(limit: int = 20) -> Round:
         return result
     messages = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))))
     envelopes = {}
+    withdrawn = []
     for message in messages:
         try:
             envelopes[message.id] = envelope(message)
         except links.LinkGone as gone:
-            _finish(message, DeliveryState.CANCELLED, str(gone))
-            result.cancelled += 1
+            withdrawn.append((message.id, str(gone)))
+    # Plain values only from here: touching a row after the commit would open a
+    # transaction (on SQLite, a read snapshot) for the whole SMTP conversation.
+    pending = [(m.id, m.attempts, envelopes[m.id]) for m in messages if m.id in envelopes]
     # Nothing is held open while the mail server answers (or does not).
     db.session.commit()
+    for message_id, why in withdrawn:
+        _record(message_id, state=DeliveryState.CANCELLED, claimed_until=None, last_error=why)
+        result.cancelled += 1
     smtp = None
     server_down = ""
     try:
-        for message in messages:
-            if message.id not in envelopes:
-                continue
+        for message_id, attempts, email in pending:
             if server_down:
                 # The server did not take a connection just now: the rest of the round
                 # waits too, rather than each message waiting out its own time-out.
-                _retry_later(message, server_down, result)
-                db.session.commit()
+                _retry_later(message_id, attempts, server_down, result)
                 continue
             try:
                 if smtp is None:
@@ -123,28 +127,39 @@ def deliver_due(limit: int = 20) -> Round:
                     except TemporaryFailure as error:
                         server_down = str(error)
                         raise
-                smtp.send_message(envelopes[message.id])
+                smtp.send_message(email)
             except PermanentFailure as error:
-                _give_up(message, str(error), result)
+                _give_up(message_id, attempts, str(error), result)
             except TemporaryFailure as error:
-                _retry_later(message, str(error), result)
+                _retry_later(message_id, attempts, str(error), result)
                 smtp = _drop(smtp)
             except smtplib.SMTPResponseException as error:
                 text = _describe(error)
                 if 500 <= error.smtp_code < 600:
-                    _give_up(message, text, result)
+                    _give_up(message_id, attempts, text, result)
                 else:
-                    _retry_later(message, text, result)
+                    _retry_later(message_id, attempts, text, result)
                     smtp = _drop(smtp)
             except smtplib.SMTPRecipientsRefused as error:
-                _give_up(message, _describe(error), result)
+                # One address per message; a 4xx to it (greylisting, a full mailbox) is
+                # worth another try, like any other 4xx.
+                if 400 <= _refusal(error)[0] < 500:
+                    _retry_later(message_id, attempts, _describe(error), result)
+                else:
+                    _give_up(message_id, attempts, _describe(error), result)
             except (OSError, smtplib.SMTPException) as error:
-                _retry_later(message, _describe(error), result)
+                _retry_later(message_id, attempts, _describe(error), result)
                 smtp = _drop(smtp)
             else:
-                _finish(message, DeliveryState.SENT, "")
+                _record(
+                    message_id,
+                    state=DeliveryState.SENT,
+                    sent_at=utcnow(),
+                    attempts=attempts + 1,
+                    claimed_until=None,
+                    last_error="",
+                )
                 result.sent += 1
-            db.session.commit()
     finally:
         _drop(smtp)
     return result
@@ -162,6 +177,8 @@ def envelope(message: OutboxMessage) -> EmailMessage:
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = message.message_id
+    # Replies reach the office's people, not the sending robot's address.
+    email["Reply-To"] = get_setting("office_email")
     if message.candidate_id is not None:
         stop = links.stop_link(message.candidate_id)
         body = body.replace(STOP_LINK_MASK, stop)
@@ -208,8 +225,12 @@ def _describe(error: Exception) -> str:
             text = text.decode("utf-8", "replace")
         return f"The mail server answered {error.smtp_code}: {text}"[:300]
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "The mail server refused the address."
-    if isinstance(error, (TimeoutError, socket.timeout)):
+        code, text = _refusal(error)
+        return _describe(smtplib.SMTPResponseException(code, text))
+    # smtplib reports a reply that never came as a disconnection caused by the time-out.
+    if isinstance(error, (TimeoutError, socket.timeout)) or isinstance(
+        error.__context__, (TimeoutError, socket.timeout)
+    ):
         return "The mail server did not answer in time."
     if isinstance(error, ConnectionRefusedError):
         return "The mail server refused the connection."
@@ -218,35 +239,59 @@ def _describe(error: Exception) -> str:
     return (str(error) or type(error).__name__)[:300]
 
 
-def _finish(message: OutboxMessage, state: DeliveryState, why: str) -> None:
-    message.state = state
-    message.claimed_until = None
-    message.last_error = why[:300]
-    if state == DeliveryState.SENT:
-        message.sent_at = utcnow()
-        message.attempts += 1
+def _refusal(error: smtplib.SMTPRecipientsRefused) -> tuple[int, bytes | str]:
+    """The server's answer to the (one) refused address."""
+    return next(iter(error.recipients.values()), (550, "The mail server refused the address."))
 
 
-def _retry_later(message: OutboxMessage, why: str, result: Round) -> None:
-    message.attempts += 1
-    message.claimed_until = None
-    message.last_error = why[:300]
-    if message.attempts > len(RETRY_MINUTES):
-        message.state = DeliveryState.FAILED
+def _record(message_id: int, **values) -> None:
+    """Write a message's outcome in one statement and commit it. No read comes first: on
+    SQLite a read would take a snapshot that another writer's commit makes too old to
+    write from ("database is locked")."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _retry_later(message_id: int, attempts: int, why: str, result: Round) -> None:
+    attempts += 1
+    if attempts > len(RETRY_MINUTES):
+        _record(
+            message_id,
+            state=DeliveryState.FAILED,
+            attempts=attempts,
+            claimed_until=None,
+            last_error=why[:300],
+        )
         result.failed += 1
-        log.warning("Message %s failed after %s tries", message.id, message.attempts)
+        log.warning("Message %s failed after %s tries", message_id, attempts)
         return
-    message.due_at = utcnow() + timedelta(minutes=RETRY_MINUTES[message.attempts - 1])
+    _record(
+        message_id,
+        attempts=attempts,
+        claimed_until=None,
+        last_error=why[:300],
+        due_at=utcnow() + timedelta(minutes=RETRY_MINUTES[attempts - 1]),
+    )
     result.retrying += 1
     # Name the message by its row, never its recipient or content.
-    log.info("Message %s will be tried again: %s", message.id, why)
+    log.info("Message %s will be tried again: %s", message_id, why)
 
 
-def _give_up(message: OutboxMessage, why: str, result: Round) -> None:
-    message.attempts += 1
-    _finish(message, DeliveryState.FAILED, why)
+def _give_up(message_id: int, attempts: int, why: str, result: Round) -> None:
+    _record(
+        message_id,
+        state=DeliveryState.FAILED,
+        attempts=attempts + 1,
+        claimed_until=None,
+        last_error=why[:300],
+    )
     result.failed += 1
-    log.warning("Message %s failed: %s", message.id, why)
+    log.warning("Message %s failed: %s", message_id, why)
 
 
 def run_forever(poll_seconds: float, once: bool = False) -> None:
