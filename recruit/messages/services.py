@@ -9,6 +9,8 @@ from email.utils import make_msgid
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from recruit.admin.models import get_setting
 from recruit.audit.services import record
@@ -151,26 +153,34 @@ def save_template(
         template = MessageTemplate()
         db.session.add(template)
     elif expected_version is not None and template.version != expected_version:
-        raise StaleTemplate(template)
+        raise StaleTemplate(template.id)
     template.name = values["name"].strip()
     template.subject = values["subject"].strip()
     template.body = values["body"].replace("\r\n", "\n").strip()
     template.updated_by_id = by_user.id
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as error:  # saved by another request between our read and write
+        raise StaleTemplate(template.id) from error
     record("message_template.save", user=by_user, target=template, name=template.name)
     return template
 
 
 class StaleTemplate(MessageRefused):
-    """Someone saved the template since this editor loaded it."""
+    """Someone saved the template since this editor loaded it (the caller rolls back)."""
 
-    def __init__(self, template: MessageTemplate):
-        self.template = template
-        who = template.updated_by.name if template.updated_by else "someone"
-        super().__init__(
-            f"{who} saved this template while you were editing it. Nothing was saved: "
-            "your words are below, the saved ones are in the preview."
-        )
+    def __init__(self, template_id: int):
+        self.template_id = template_id
+        super().__init__("The template was saved by someone else meanwhile.")
+
+
+def stale_template_message(template: MessageTemplate) -> str:
+    """Tell an editor whose save was refused who saved meanwhile."""
+    who = template.updated_by.name if template.updated_by else "someone"
+    return (
+        f"{who} saved this template while you were editing it. Nothing was saved: your "
+        "words are below, the saved ones are in the preview. Save again to replace them."
+    )
 
 
 # --- who may be written to --------------------------------------------------------------
@@ -469,6 +479,7 @@ def messages_for(candidate: Candidate) -> list[OutboxMessage]:
     return list(
         db.session.scalars(
             select(OutboxMessage)
+            .options(joinedload(OutboxMessage.created_by))
             .where(OutboxMessage.candidate_id == candidate.id)
             .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
         )

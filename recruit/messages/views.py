@@ -42,7 +42,9 @@ def _template_choices(blank: str | None = None) -> list[tuple[str, str]]:
 def outbox():
     """Every message, newest first, with its delivery state; failed ones say why."""
     state = request.args.get("state", "")
-    query = select(OutboxMessage).options(joinedload(OutboxMessage.candidate))
+    query = select(OutboxMessage).options(
+        joinedload(OutboxMessage.candidate), joinedload(OutboxMessage.created_by)
+    )
     if state in DeliveryState.__members__.values():
         query = query.where(OutboxMessage.state == DeliveryState(state))
     query = query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
@@ -139,6 +141,7 @@ def _edit(template: MessageTemplate | None):
     form = TemplateForm(obj=template if request.method == "GET" else None)
     form.preview_candidate.choices = services.preview_choices()
     status = 200
+    conflict = None
     if request.method == "GET" and template is not None:
         form.version.data = str(template.version)
     if request.method == "POST" and request.form.get("action") != "preview" and form.validate():
@@ -151,8 +154,10 @@ def _edit(template: MessageTemplate | None):
             )
         except services.StaleTemplate as stale:
             db.session.rollback()
-            form.form_errors.append(str(stale))
-            template = db.session.get(MessageTemplate, stale.template.id)
+            template = db.session.get(MessageTemplate, stale.template_id)
+            conflict = services.stale_template_message(template)
+            # Having seen the other save, the editor may save again over it.
+            form.version.data = str(template.version)
             status = 409
         except services.MessageRefused as refused:
             db.session.rollback()
@@ -164,15 +169,18 @@ def _edit(template: MessageTemplate | None):
             return redirect(url_for("message_templates.edit", template_id=template.id))
     elif request.method == "POST" and request.form.get("action") != "preview":
         status = 400
-    preview = services.preview(
-        form.subject.data or "",
-        form.body.data or "",
-        parse_id(form.preview_candidate.data or ""),
-    )
+    # After a refused stale save the preview shows the words saved meanwhile, as the
+    # refusal says; otherwise the words in the form.
+    if conflict:
+        subject, body = template.subject, template.body
+    else:
+        subject, body = form.subject.data or "", form.body.data or ""
+    preview = services.preview(subject, body, parse_id(form.preview_candidate.data or ""))
     return render_template(
         "messages/template_form.html",
         form=form,
         template=template,
+        conflict=conflict,
         preview=preview,
         placeholders=services.PLACEHOLDERS,
     ), status

@@ -50,6 +50,8 @@ SHOTS = [
     Shot("board.png", "/candidates/board", WIDE),
     Shot("events-board.png", "/events/board", WIDE),
     Shot("reports.png", "/reports/?term=summer-" + str(date.today().year), TALL),
+    Shot("messages.png", "/admin/messages/", TALL),  # the templates and each stage's message
+    Shot("outbox.png", "/outbox/", DESKTOP),
 ]
 
 
