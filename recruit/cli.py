@@ -1,6 +1,7 @@
 """Command-line tasks: create-user, seed-demo, deliver, backup, restore, retention."""
 
 import secrets
+import signal
 from pathlib import Path
 
 import click
@@ -126,6 +127,11 @@ def deliver_command(once: bool) -> None:
     """Deliver the outbox by SMTP until stopped (Ctrl-C); run beside the web server."""
     from recruit.messages.delivery import run_forever
 
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    # honcho, systemd and gunicorn's neighbours stop services with SIGTERM: finish quietly.
+    signal.signal(signal.SIGTERM, stop)
     try:
         run_forever(current_app.config["MAIL_POLL_SECONDS"], once=once)
     except KeyboardInterrupt:

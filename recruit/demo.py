@@ -28,6 +28,8 @@ from recruit.candidates.services import create_standard_stages
 from recruit.database import utcnow
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, FollowUp
 from recruit.extensions import db
+from recruit.messages import services as messages
+from recruit.messages.models import DeliveryState
 from recruit.placements.models import (
     AnswerType,
     Evaluation,
@@ -712,6 +714,7 @@ def seed_demo(admin_email: str, admin_password: str, candidates: int = 200) -> N
     placements = _create_placements(rng, now, people, office)
     _settle_positions(cohorts, placements)
     _create_evaluations(rng, now, placements, items)
+    _add_recent_messages(now, people)
     db.session.flush()
 
 
@@ -1290,6 +1293,29 @@ def _create_candidates(
     db.session.add_all(candidate for candidate, _ in people)
     db.session.flush()
     return people
+
+
+def _add_recent_messages(now: datetime, people: list[tuple[Candidate, Journey]]) -> None:
+    """The outbox of the last month: each interest form's confirmation and the latest stage
+    message, as the worker would have sent them."""
+    recent = now - timedelta(days=30)
+    templates = messages.ensure_default_templates()
+    for candidate, _journey in people:
+        if messages.why_not_message(candidate):
+            continue
+        sent = []
+        if candidate.created_at >= recent:
+            sent.append((templates["interest_received"], candidate.created_at))
+        latest = max(candidate.history, key=lambda change: (change.created_at, change.id))
+        template = messages.stage_message(latest.to_stage)
+        if template is not None and latest.created_at >= recent:
+            sent.append((template, latest.created_at))
+        for template, moment in sent:
+            message = messages.send_template(candidate, template, reason=latest.reason)
+            message.created_at = message.due_at = moment
+            message.sent_at = moment + timedelta(seconds=40)
+            message.state = DeliveryState.SENT
+            message.attempts = 1
 
 
 def _candidate_profile(

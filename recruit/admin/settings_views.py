@@ -3,8 +3,8 @@ export of everything."""
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user
-from wtforms import BooleanField, IntegerField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, NumberRange
 
 from recruit.admin import export
 from recruit.admin.models import get_setting, set_setting
@@ -13,8 +13,18 @@ from recruit.audit.services import record
 from recruit.extensions import db
 from recruit.forms import Form
 
+SETTING_KEYS = ("office_name", "office_email", "privacy_notice", "retention_months")
+
 
 class SettingsForm(Form):
+    office_name = StringField(
+        "Office name (messages to students sign with it)",
+        validators=[InputRequired(), Length(max=120)],
+    )
+    office_email = EmailField(
+        "Office contact address (in every message, and where replies go)",
+        validators=[InputRequired(), Email(), Length(max=254)],
+    )
     privacy_notice = TextAreaField(
         "Privacy notice on the interest form",
         validators=[InputRequired(), Length(min=40, max=2000)],
@@ -27,17 +37,12 @@ class SettingsForm(Form):
 
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
-    """Change the privacy notice and the retention period."""
-    form = SettingsForm(
-        data={
-            "privacy_notice": get_setting("privacy_notice"),
-            "retention_months": get_setting("retention_months"),
-        }
-    )
+    """Change the office's name and address, the privacy notice and the retention period."""
+    form = SettingsForm(data={key: get_setting(key) for key in SETTING_KEYS})
     if form.validate_on_submit():
-        for key in ("privacy_notice", "retention_months"):
-            set_setting(key, form[key].data)
-        record("settings.update", user=current_user, keys=["privacy_notice", "retention_months"])
+        for key in SETTING_KEYS:
+            set_setting(key, form[key].data.strip() if key.startswith("office") else form[key].data)
+        record("settings.update", user=current_user, keys=list(SETTING_KEYS))
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("admin.settings"))

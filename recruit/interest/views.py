@@ -10,6 +10,7 @@ from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
 from recruit.interest import services
 from recruit.interest.forms import OTHER_UNIVERSITY, InterestForm, graduation_years
+from recruit.messages.services import office
 from recruit.universities.services import university_choices
 
 bp = Blueprint("interest", __name__, url_prefix="/apply")
@@ -146,4 +147,6 @@ def thanks():
         if event
         else url_for("interest.apply", kiosk="1" if kiosk else None)
     )
-    return render_template("interest/thanks.html", event=event, kiosk=kiosk, again=again)
+    return render_template(
+        "interest/thanks.html", event=event, kiosk=kiosk, again=again, contact=office()
+    )
