@@ -18,10 +18,11 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
+# The web server and the delivery worker together (Procfile); Ctrl-C stops both.
 run: $(VENV)/.runtime
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(BIN)/honcho --procfile Procfile start
 
 test: $(VENV)/.dev
 	$(BIN)/pytest
