@@ -12,16 +12,22 @@ serves the app with gunicorn (2 sync workers) on 127.0.0.1 and measures:
   after a warm-up (median and 95th percentile);
 - the board's 95th percentile with 20 staff loading boards at once;
 - at the largest size, the interest form's POST throughput and errors with 50
-  clients, and stage moves with 20 staff (409s counted apart from errors);
+  clients (each POST queues the student's confirmation in its own transaction), the
+  same again while the delivery worker sends the outbox, and stage moves with 20 staff
+  (409s counted apart from errors);
+- at 10,000, the delivery worker's throughput: 2,000 queued confirmations sent by
+  `flask --app bench.app deliver --once` (a subprocess) to a counting SMTP sink on
+  127.0.0.1 (bench/mail.py), against bare smtplib sending as many;
 - each worker's peak memory (VmHWM).
 
 The baselines (bench/baseline.py: a short text, one sqlite3 insert) run under the
-same gunicorn settings in the same run. It prints one table and writes
-bench/results.json.
+same gunicorn settings in the same run; the worker's (bench/mail.py) is smtplib alone.
+It prints one table and writes bench/results.json.
 """
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import platform
@@ -40,15 +46,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 from flask_migrate import upgrade
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from bench import baseline
 from bench.load import LoadResult, loopback_client, run_load, sequential
+from bench.mail import Sink, Worker, run_bare
 from bench.seed import ADMIN_EMAIL, ADMIN_PASSWORD, MOVES, movable_candidates, seed
 from bench.server import WORKERS, Gunicorn
 from recruit import create_app
-from recruit.candidates.models import CandidateEvent, Note, Stage
+from recruit.candidates.models import Candidate, CandidateEvent, Note, Stage
+from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.messages import services as messages
+from recruit.messages.models import DeliveryState, OutboxMessage
 from recruit.placements.models import Evaluation, Outcome, Placement
 from recruit.universities.models import University
 
@@ -85,6 +95,10 @@ class Settings:
     move_clients: int = 20
     move_seconds: float = 10
     move_pool: int = 400
+    # The delivery worker: so many messages queued at this size (or the largest run).
+    worker_size: int = 10_000
+    worker_messages: int = 2_000
+    worker_seconds: float = 120
 
     @classmethod
     def quick(cls) -> "Settings":
@@ -101,6 +115,9 @@ class Settings:
             move_clients=5,
             move_seconds=2,
             move_pool=50,
+            worker_size=300,
+            worker_messages=100,
+            worker_seconds=30,
         )
 
 
@@ -176,6 +193,7 @@ def prepare(size: int, folder: Path) -> dict:
     with app.app_context():
         db.engine.dispose()
     return {
+        "app": app,
         "database": database,
         "seed_seconds": round(seconds, 1),
         "counts": asdict(counts),
@@ -215,6 +233,119 @@ def count_queries(app, urls: dict[str, str]) -> dict[str, int]:
     finally:
         event.remove(engine, "before_cursor_execute", listen)
     return counts
+
+
+# --- the outbox, in this process ------------------------------------------------------
+
+
+def queue_messages(app, count: int) -> dict:
+    """Queue `count` interest confirmations (the form's template, through the services
+    the form uses) to consenting candidates, for the delivery worker to send."""
+    with app.app_context():
+        template = messages.template_by_key("interest_received")
+        if template is None:
+            raise SystemExit("the interest_received template is missing")
+        started = time.perf_counter()
+        reachable = db.session.scalars(
+            select(Candidate)
+            .where(
+                Candidate.consent_at.is_not(None),
+                Candidate.emails_stopped_at.is_(None),
+                Candidate.anonymized_at.is_(None),
+            )
+            .order_by(Candidate.id)
+            .limit(count)
+        ).all()
+        if not reachable:
+            raise SystemExit("no seeded candidate may be written to")
+        for candidate in itertools.islice(itertools.cycle(reachable), count):
+            messages.send_template(candidate, template)
+        db.session.commit()
+        seconds = time.perf_counter() - started
+        body_chars = db.session.scalar(
+            select(func.avg(func.length(OutboxMessage.body))).where(
+                OutboxMessage.template_key == "interest_received"
+            )
+        )
+        db.session.remove()
+        db.engine.dispose()
+    return {"queued": count, "seconds": round(seconds, 1), "body_chars": int(body_chars or 0)}
+
+
+def outbox_counts(app) -> dict[str, int]:
+    """Messages due now (queued, unclaimed), sent, and interest confirmations written."""
+    with app.app_context():
+        now = utcnow()
+        due = db.session.scalar(
+            select(func.count()).where(
+                OutboxMessage.state == DeliveryState.QUEUED,
+                OutboxMessage.due_at <= now,
+                OutboxMessage.claimed_until.is_(None) | (OutboxMessage.claimed_until < now),
+            )
+        )
+        sent = db.session.scalar(
+            select(func.count()).where(OutboxMessage.state == DeliveryState.SENT)
+        )
+        confirmations = db.session.scalar(
+            select(func.count()).where(OutboxMessage.template_key == "interest_received")
+        )
+        db.session.remove()
+        db.engine.dispose()
+    return {"due": due, "sent": sent, "confirmations": confirmations}
+
+
+def measure_worker(app, env: dict, folder: Path, settings: Settings) -> dict:
+    """The delivery worker's throughput: `flask deliver --once` sends what is due to the
+    counting sink and exits; then bare smtplib sends as many, as the floor."""
+    queued = queue_messages(app, settings.worker_messages)
+    before = outbox_counts(app)
+    with Sink() as sink:
+        worker = Worker(env, sink.port, folder / "worker.log", once=True)
+        whole = worker.wait(settings.worker_seconds)
+        received, rate = sink.count, sink.rate()
+        sink.reset()
+        bare_whole = run_bare(
+            sink.port, before["due"], queued["body_chars"], settings.worker_seconds
+        )
+        bare_received, bare_rate = sink.count, sink.rate()
+    after = outbox_counts(app)
+    sent = after["sent"] - before["sent"]
+    return {
+        "queued": queued["queued"],
+        "queue_seconds": queued["seconds"],
+        "body_chars": queued["body_chars"],
+        "due": before["due"],
+        "sent": sent,
+        "received": received,
+        "errors": before["due"] - sent + abs(received - sent),
+        "per_second": round(rate, 1),
+        "seconds": round(whole, 2),
+        "per_second_whole_run": round(before["due"] / whole, 1) if whole else 0.0,
+        "bare_received": bare_received,
+        "bare_per_second": round(bare_rate, 1),
+        "bare_seconds": round(bare_whole, 2),
+    }
+
+
+def measure_interest_delivering(
+    base_url: str, prepared: dict, size: int, settings: Settings, env: dict, folder: Path
+) -> dict:
+    """The interest form's POSTs again, while `flask deliver` (a subprocess, polling
+    every second) sends the outbox to the sink: the confirmations the first POST load
+    queued, then those these POSTs queue."""
+    with Sink() as sink:
+        worker = Worker(env, sink.port, folder / "worker.log", once=False, poll=1)
+        try:
+            if not sink.wait_for(1, 30):
+                raise SystemExit(f"the delivery worker sent nothing in 30 s; see {worker.log}")
+            before = sink.count
+            started = time.perf_counter()
+            load = asyncio.run(measure_interest(base_url, prepared, size, settings, 1_000_000))
+            seconds = time.perf_counter() - started
+            delivered = sink.count - before
+        finally:
+            worker.stop()
+    return {"load": load, "delivered": delivered, "seconds": seconds}
 
 
 # --- load over HTTP ---------------------------------------------------------------------
@@ -283,12 +414,15 @@ async def measure_pages(base_url: str, urls: dict, settings: Settings, clock: Cl
     return results
 
 
-async def measure_interest(base_url: str, prepared: dict, size: int, settings: Settings):
-    """The public form's POST throughput with many students sending at once."""
+async def measure_interest(
+    base_url: str, prepared: dict, size: int, settings: Settings, first: int = 0
+):
+    """The public form's POST throughput with many students sending at once; each is a
+    new student (numbered from `first`), so each queues a confirmation."""
     universities = prepared["universities"]
 
     async def send(http, _worker, index) -> httpx.Response:
-        return await http.post("/apply", data=interest_form(index, universities, size))
+        return await http.post("/apply", data=interest_form(first + index, universities, size))
 
     async with loopback_client(base_url, settings.interest_clients) as client:
         return await run_load(
@@ -409,19 +543,43 @@ def run_size(size: int, folder: Path, settings: Settings, clock: Clock, last: bo
         pages = asyncio.run(measure_pages(server.base_url, prepared["urls"], settings, clock))
         result["pages"] = pages
         if last and clock.left() > settings.interest_seconds + settings.move_seconds + 30:
-            say("  interest form POSTs ...")
+            say("  interest form POSTs (each queues a confirmation) ...")
+            before = outbox_counts(prepared["app"])
             result["interest"] = asyncio.run(
                 measure_interest(server.base_url, prepared, size, settings)
             )
+            after = outbox_counts(prepared["app"])
+            result["confirmations"] = after["confirmations"] - before["confirmations"]
             say("  stage moves ...")
             result["moves"] = asyncio.run(measure_moves(server.base_url, prepared, settings))
+            if clock.left() > settings.interest_seconds + 60:
+                say("  interest form POSTs while the delivery worker sends ...")
+                result["interest_delivering"] = measure_interest_delivering(
+                    server.base_url, prepared, size, settings, env, folder
+                )
+            else:
+                say("  skipping the POSTs beside the worker: the budget is nearly spent")
         elif last:
             say("  skipping the POST loads: the ten-minute budget is nearly spent")
         result["memory_mb"] = server.memory_mb("VmHWM")
         result["resident_mb"] = server.memory_mb("VmRSS")
     finally:
         server.stop()
+    if size == worker_size(settings) and clock.left() > 90:
+        say(f"  delivery worker: {settings.worker_messages:,} messages to a local SMTP sink ...")
+        result["worker"] = measure_worker(prepared["app"], env, folder, settings)
+        say(
+            f"  worker sent {result['worker']['sent']:,} at {result['worker']['per_second']} "
+            f"per s ({result['worker']['seconds']} s with start-up)"
+        )
+    elif size == worker_size(settings):
+        say("  skipping the delivery worker: the ten-minute budget is nearly spent")
     return result
+
+
+def worker_size(settings: Settings) -> int:
+    """Where the worker is measured: its own size if the run has it, else the largest."""
+    return settings.worker_size if settings.worker_size in settings.sizes else settings.sizes[-1]
 
 
 def cpu_probe_ms() -> float:
@@ -496,7 +654,7 @@ def table(sizes: list[int], runs: dict, base: dict) -> str:
         interest = largest["interest"]
         rows.append(
             [
-                f"interest POST, {interest.clients} clients: per s (errors)",
+                f"interest POST, confirmation queued, {interest.clients} clients: per s (errors)",
                 *blank,
                 f"{interest.per_second():.0f} ({interest.errors({303})})",
                 f"{insert.per_second():.0f} ({insert.errors({201})}) (insert)",
@@ -514,6 +672,40 @@ def table(sizes: list[int], runs: dict, base: dict) -> str:
                 "",
             ]
         )
+    if "interest_delivering" in largest:
+        delivering = largest["interest_delivering"]
+        beside = delivering["load"]
+        rows.append(
+            [
+                f"interest POST, {beside.clients} clients, while the worker delivers: "
+                "per s (errors)",
+                *blank,
+                f"{beside.per_second():.0f} ({beside.errors({303})})",
+                f"{insert.per_second():.0f} ({insert.errors({201})}) (insert)",
+                ratio(beside.per_second(), insert.per_second()),
+                "",
+            ]
+        )
+        rows.append(
+            [
+                "interest POST while the worker delivers: median / p95 ms",
+                *blank,
+                ms(beside),
+                f"{ms(insert)} (insert)",
+                ratio(beside.median_ms(), insert.median_ms()),
+                "",
+            ]
+        )
+        rows.append(
+            [
+                "delivery worker during those POSTs: messages per s",
+                *blank,
+                f"{delivering['delivered'] / delivering['seconds']:.0f}",
+                "",
+                "",
+                "",
+            ]
+        )
     if "moves" in largest:
         moves = largest["moves"]
         insert_moves = base["insert_moves"]
@@ -525,6 +717,23 @@ def table(sizes: list[int], runs: dict, base: dict) -> str:
                 f"{moves.errors({200, 409})})",
                 f"{insert_moves.per_second():.0f} ({insert_moves.errors({201})}) (insert)",
                 ratio(moves.per_second(), insert_moves.per_second()),
+                "",
+            ]
+        )
+    worker_runs = [runs[s].get("worker") for s in sizes]
+    measured = [w for w in worker_runs if w]
+    if measured:
+        first = measured[0]
+        rows.append(
+            [
+                f"delivery worker, {first['due']:,} due, to an SMTP sink on 127.0.0.1: "
+                "per s (whole run s, errors)",
+                *(
+                    f"{w['per_second']:.0f} ({w['seconds']:.1f}, {w['errors']})" if w else ""
+                    for w in worker_runs
+                ),
+                f"{first['bare_per_second']:.0f} ({first['bare_seconds']:.1f}) (smtplib)",
+                ratio(first["per_second"], first["bare_per_second"]),
                 "",
             ]
         )
@@ -591,7 +800,19 @@ def as_json(settings: Settings, sizes: list[int], runs: dict, base: dict, meta: 
             "resident_mb": run["resident_mb"],
         }
         if "interest" in run:
-            entry["interest"] = run["interest"].as_dict({303})
+            entry["interest"] = {
+                **run["interest"].as_dict({303}),
+                "confirmations_queued": run["confirmations"],
+            }
+        if "interest_delivering" in run:
+            delivering = run["interest_delivering"]
+            entry["interest_delivering"] = {
+                **delivering["load"].as_dict({303}),
+                "worker_delivered": delivering["delivered"],
+                "worker_per_second": round(delivering["delivered"] / delivering["seconds"], 1),
+            }
+        if "worker" in run:
+            entry["worker"] = run["worker"]
         if "moves" in run:
             entry["moves"] = {
                 **run["moves"].as_dict({200, 409}),
