@@ -119,8 +119,8 @@ def seed(url: str, instance: Path, board_candidates: int) -> dict:
     from recruit.auth.models import Role
     from recruit.auth.services import create_user
     from recruit.candidates.models import Candidate, Stage, StageKind
-    from recruit.candidates.services import create_standard_stages
     from recruit.extensions import db
+    from recruit.pipeline.stages import create_standard_stages
     from recruit.universities.models import University
 
     app = create_app(

@@ -2,7 +2,7 @@
 
 Rows go in with executemany inserts, a few thousand at a time, so 100,000 candidates
 take seconds rather than the hours one request per row would. Proportions follow the
-demo office (recruit/demo.py): most candidates stop early in the pipeline, a third
+demo office (recruit/demo/): most candidates stop early in the pipeline, a third
 came from an event, a few percent reach a placement, and placements carry evaluations.
 """
 
@@ -15,7 +15,6 @@ from sqlalchemy import insert, select
 
 from recruit.auth.models import Role
 from recruit.auth.services import create_user
-from recruit.candidates import search
 from recruit.candidates.models import (
     Candidate,
     CandidateEvent,
@@ -30,10 +29,14 @@ from recruit.candidates.models import (
     Term,
     candidate_tags,
 )
-from recruit.candidates.services import CLOSE_REASONS, create_standard_stages
 from recruit.database import utcnow
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, FollowUp
 from recruit.extensions import db
+from recruit.pipeline import rules, search_index
+from recruit.pipeline.history import derive
+from recruit.pipeline.moves import CLOSE_REASONS
+from recruit.pipeline.rules import StageKey
+from recruit.pipeline.stages import create_standard_stages
 from recruit.placements.models import (
     AnswerType,
     Evaluation,
@@ -45,7 +48,7 @@ from recruit.placements.models import (
     Position,
     PositionStatus,
 )
-from recruit.placements.services import create_standard_evaluation_items
+from recruit.placements.questionnaires import create_standard_evaluation_items
 from recruit.universities.models import Partnership, University
 
 ADMIN_EMAIL = "bench-admin@procurement.state.example"
@@ -58,27 +61,19 @@ MAJORS = ["Supply chain", "Business", "Public administration", "Law", "Economics
 AGENCIES = ["General Services", "Transportation", "Health", "Treasury", "Corrections", "IT"]
 TAGS = ["bilingual", "veteran", "returning", "strong writer", "STEM", "data skills"]
 # How far candidates get along the main path, and how many leave it for a closed stage.
-MAIN_PATH = [
-    "interested",
-    "screening",
-    "interview",
-    "offer",
-    "onboarding",
-    "active_intern",
-    "completed",
-    "hired",
-]
+MAIN_PATH = list(rules.MAIN_PATH)
 DEPTH_WEIGHTS = [46, 18, 10, 4, 2, 3, 2, 2]
 CLOSED_SHARE = 0.13
 # The stages a stage-move run shuffles candidates between.
-MOVES = ("interested", "screening", "interview")
-PLACED = {"onboarding", "active_intern", "completed", "hired"}
+MOVES = (StageKey.INTERESTED, StageKey.SCREENING, StageKey.INTERVIEW)
+# The stages whose candidates have a placement, with the evaluations it has had.
 EVALUATIONS = {
-    "onboarding": [],
-    "active_intern": [EvaluationKind.SUPERVISOR_MIDTERM],
-    "completed": list(EvaluationKind),
-    "hired": list(EvaluationKind),
+    StageKey.ONBOARDING: [],
+    StageKey.ACTIVE_INTERN: [EvaluationKind.SUPERVISOR_MIDTERM],
+    StageKey.COMPLETED: list(EvaluationKind),
+    StageKey.HIRED: list(EvaluationKind),
 }
+PLACED = set(EVALUATIONS)
 ITEM_FORM = {
     EvaluationKind.SUPERVISOR_MIDTERM: ItemForm.SUPERVISOR,
     EvaluationKind.SUPERVISOR_FINAL: ItemForm.SUPERVISOR,
@@ -117,7 +112,7 @@ def seed(count: int, rng: random.Random) -> Seeded:
     db.session.flush()
     events = _events(rng, max(20, count // 250), universities, admin.id, today, seeded)
     positions = _positions(rng, max(6, count // 400), today)
-    closed = [stages[key] for key in ("not_selected", "withdrawn", "talent_pool")]
+    closed = [stages[key] for key in rules.CLOSED_STAGES]
     reasons = [key for key, _ in CLOSE_REASONS]
     attended = [e for e in events if e.starts_on <= today]
     placements: list[tuple[dict, str]] = []
@@ -132,14 +127,13 @@ def seed(count: int, rng: random.Random) -> Seeded:
                 path.append(rng.choice(closed))
             event = rng.choice(attended) if attended and rng.random() < 0.35 else None
             moved = created
-            previous, previous_moved = None, None
+            previous = None
+            changes = []
             for stage in path:
-                history.append(
+                changes.append(
                     {
                         "candidate_id": cid,
                         "from_stage_id": previous,
-                        "from_stage_entered_at": previous_moved,
-                        "previous_entry_at": None,  # seeded paths never return to a stage
                         "to_stage_id": stage.id,
                         "user_id": admin.id if previous else None,
                         "reason": rng.choice(reasons) if stage in closed else None,
@@ -147,8 +141,12 @@ def seed(count: int, rng: random.Random) -> Seeded:
                         "created_at": moved,
                     }
                 )
-                previous, previous_moved = stage.id, moved
+                previous = stage.id
                 moved += timedelta(days=rng.randint(2, 12))
+            steps = [(c["from_stage_id"], c["to_stage_id"], c["created_at"]) for c in changes]
+            for change, derived in zip(changes, derive(steps), strict=True):
+                change.update(derived._asdict())
+            history.extend(changes)
             entered = history[-1]["created_at"]
             rows.append(
                 {
@@ -213,7 +211,7 @@ def seed(count: int, rng: random.Random) -> Seeded:
         seeded.leads += len(leads)
         seeded.notes += len(notes)
     _placements(rng, placements, positions, items, admin.id, today, seeded)
-    seeded.indexed = search.rebuild(db.session.connection())
+    seeded.indexed = search_index.rebuild(db.session.connection())
     return seeded
 
 
@@ -322,7 +320,7 @@ def _positions(rng, count, today) -> list[Position]:
 
 def _placements(rng, placed, positions, items, admin_id, today, seeded) -> None:
     """One placement per placed candidate, with the evaluations its stage implies."""
-    outcome = {"completed": Outcome.COMPLETED, "hired": Outcome.HIRED}
+    outcome = {StageKey.COMPLETED: Outcome.COMPLETED, StageKey.HIRED: Outcome.HIRED}
     for start in range(0, len(placed), BATCH):
         chunk = placed[start : start + BATCH]
         rows = []

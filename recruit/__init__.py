@@ -85,7 +85,6 @@ def _register_blueprints(app: Flask) -> None:
     from recruit.admin.views import bp as admin_bp
     from recruit.audit.views import bp as audit_bp
     from recruit.auth.views import bp as auth_bp
-    from recruit.candidates import search  # noqa: F401  (its hooks keep the index in step)
     from recruit.candidates.stage_views import bp as stages_bp
     from recruit.candidates.views import bp as candidates_bp
     from recruit.events.views import bp as events_bp
@@ -99,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
         stop_bp,
         templates_bp,
     )
+    from recruit.pipeline import search_index  # noqa: F401  (its hooks keep the index in step)
     from recruit.placements.feedback_views import bp as feedback_bp
     from recruit.placements.views import bp as positions_bp
     from recruit.placements.views import items_bp as evaluation_items_bp

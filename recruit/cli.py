@@ -114,9 +114,9 @@ def retention_command(apply_: bool) -> None:
 @click.command("search-rebuild")
 def search_rebuild_command() -> None:
     """Rebuild the candidate search index from the tables (after a bulk load or an upgrade)."""
-    from recruit.candidates import search
+    from recruit.pipeline import search_index
 
-    count = search.rebuild(db.session.connection())
+    count = search_index.rebuild(db.session.connection())
     db.session.commit()
     click.echo(f"Search index rebuilt: {count} candidates.")
 

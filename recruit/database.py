@@ -14,8 +14,14 @@ log = logging.getLogger(__name__)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+# Tests freeze the clock here: modules import utcnow by name, so patching it cannot reach them.
+_frozen: datetime | None = None
+
+
 def utcnow() -> datetime:
     """Now in UTC, without tzinfo, the way every timestamp is stored."""
+    if _frozen is not None:
+        return _frozen
     return datetime.now(UTC).replace(tzinfo=None)
 
 

@@ -1,30 +1,32 @@
-"""Template helpers: navigation by role, URLs for many records, filters for dates and
-enum labels."""
+"""Template helpers: navigation and can() by the access policy, URLs for many records,
+filters for dates and enum labels."""
 
 import enum
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from flask import request, url_for
 from flask_login import current_user
 
-from recruit.auth.models import Role
+from recruit.auth.policy import can
+from recruit.pipeline import rules
 
-# (label, endpoint, roles allowed or None for every signed-in user)
+# (label, endpoint, the policy action a user needs to see the entry)
 NAVIGATION = [
-    ("Home", "main.dashboard", None),
-    ("Board", "candidates.board", None),
-    ("Candidates", "candidates.index", None),
-    ("Events", "events.board", None),
-    ("Universities", "universities.index", None),
-    ("Follow-ups", "follow_ups.index", None),
-    ("Positions", "positions.index", (Role.HR, Role.OUTREACH)),
-    ("Placements", "placements.index", (Role.HR, Role.OUTREACH)),
-    ("Reports", "reports.index", None),
-    ("Stages", "stages.index", (Role.ADMIN,)),
-    ("Messages", "message_templates.index", (Role.ADMIN,)),
-    ("Users", "admin.users", (Role.ADMIN,)),
-    ("Settings", "admin.settings", (Role.ADMIN,)),
-    ("Audit log", "audit.index", (Role.ADMIN,)),
+    ("Home", "main.dashboard", "view_pipeline"),
+    ("Board", "candidates.board", "view_pipeline"),
+    ("Candidates", "candidates.index", "view_pipeline"),
+    ("Events", "events.board", "view_pipeline"),
+    ("Universities", "universities.index", "view_pipeline"),
+    ("Follow-ups", "follow_ups.index", "follow_up_leads"),
+    ("Positions", "positions.index", "view_pipeline"),
+    ("Placements", "placements.index", "view_pipeline"),
+    ("Reports", "reports.index", "view_pipeline"),
+    ("Stages", "stages.index", "administer"),
+    ("Messages", "message_templates.index", "administer"),
+    ("Users", "admin.users", "administer"),
+    ("Settings", "admin.settings", "administer"),
+    ("Audit log", "audit.index", "administer"),
 ]
 
 
@@ -33,8 +35,8 @@ def navigation() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     items = []
-    for label, endpoint, roles in NAVIGATION:
-        if roles is None or current_user.has_role(*roles):
+    for label, endpoint, action in NAVIGATION:
+        if can(current_user, action):
             items.append(
                 {
                     "label": label,
@@ -44,6 +46,17 @@ def navigation() -> list[dict]:
             )
     return items
 
+
+def current_user_can(action: str, obj=None) -> bool:
+    """The template global can('move_candidates'): may the signed-in user do this?"""
+    return can(current_user, action, obj)
+
+
+# The pipeline's questions about a stage, as templates ask them:
+# {% if stage_rules.placeable(candidate.stage) %}.
+STAGE_RULES = SimpleNamespace(
+    closed=rules.closed, hired=rules.hired, on_board=rules.on_board, placeable=rules.placeable
+)
 
 _ID_MARK = 987654321
 
@@ -82,6 +95,8 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["can"] = current_user_can
     app.jinja_env.globals["url_for_ids"] = url_for_ids
+    app.jinja_env.globals["stage_rules"] = STAGE_RULES
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -2,19 +2,19 @@
 
 import itertools
 import os
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from recruit import create_app
+from recruit import create_app, database
 from recruit.auth.models import Role, User
 from recruit.candidates.models import Candidate, StageChange
-from recruit.candidates.services import create_standard_stages
 from recruit.database import utcnow
 from recruit.events.models import Event, EventKind, EventStatus
 from recruit.extensions import db
+from recruit.pipeline.stages import create_standard_stages
 from recruit.universities.models import University
 from tests.smtp_server import smtp_server  # noqa: F401 (a fixture for delivery tests)
 
@@ -84,6 +84,40 @@ def _empty_all_tables() -> None:
         for name in tables:
             db.session.execute(text(f"DELETE FROM {name}"))  # noqa: S608 (our table names)
     db.session.commit()
+
+
+# A Wednesday morning, far from midnight and from any month's end.
+FROZEN_AT = datetime(2030, 3, 13, 10, 0)
+
+
+class Clock:
+    """The one instant recruit.database.utcnow() returns while a test holds the clock."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    @property
+    def now(self) -> datetime:
+        return database._frozen
+
+    @now.setter
+    def now(self, when: datetime) -> None:
+        database._frozen = when
+
+    def today(self) -> date:
+        return self.now.date()
+
+    def advance(self, **delta) -> datetime:
+        """Move the clock on by timedelta(**delta), e.g. clock.advance(minutes=5)."""
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    """Freeze the clock Recruit reads at FROZEN_AT for the test; clock.advance() moves it."""
+    yield Clock(FROZEN_AT)
+    database._frozen = None
 
 
 @pytest.fixture
@@ -186,7 +220,7 @@ def make_event(app):
         n = next(_sequence)
         fields.setdefault("kind", EventKind.CAREER_FAIR)
         fields.setdefault("status", EventStatus.PLANNED)
-        fields.setdefault("starts_on", date.today() + timedelta(days=14))
+        fields.setdefault("starts_on", utcnow().date() + timedelta(days=14))
         event = Event(name=name or f"Fall Career Fair {n}", slug=f"fair-{n}", **fields)
         db.session.add(event)
         db.session.commit()

@@ -1,11 +1,12 @@
 """Factories the internship tests share: positions, placements, items and private links."""
 
 import itertools
-from datetime import date, timedelta
+from datetime import timedelta
 
 from recruit.auth.models import User
+from recruit.database import utcnow
 from recruit.extensions import db
-from recruit.placements import services
+from recruit.placements.evaluation_links import issue_request
 from recruit.placements.models import (
     EvaluationKind,
     FundingSource,
@@ -13,6 +14,8 @@ from recruit.placements.models import (
     Position,
     PositionStatus,
 )
+from recruit.placements.placements import halfway
+from recruit.placements.questionnaires import create_standard_evaluation_items
 
 _sequence = itertools.count(1)
 
@@ -20,7 +23,7 @@ _sequence = itertools.count(1)
 def new_position(**fields) -> Position:
     """A committed position, open unless told otherwise."""
     n = next(_sequence)
-    today = date.today()
+    today = utcnow().date()
     values = {
         "title": f"Procurement Intern {n}",
         "agency": "Department of General Services",
@@ -53,7 +56,7 @@ def new_placement(candidate, position=None, **fields) -> Placement:
         supervisor_email=position.supervisor_email,
         starts_on=starts_on,
         ends_on=ends_on,
-        midterm_due_on=fields.pop("midterm_due_on", services.halfway(starts_on, ends_on)),
+        midterm_due_on=fields.pop("midterm_due_on", halfway(starts_on, ends_on)),
         final_due_on=fields.pop("final_due_on", ends_on),
         **fields,
     )
@@ -64,7 +67,7 @@ def new_placement(candidate, position=None, **fields) -> Placement:
 
 def new_link(placement, user: User, kind=EvaluationKind.SUPERVISOR_MIDTERM) -> tuple:
     """A committed private link for a placement; returns (request, token)."""
-    request, token = services.issue_request(
+    request, token = issue_request(
         placement, kind, placement.supervisor_name, placement.supervisor_email, user
     )
     db.session.commit()
@@ -73,6 +76,6 @@ def new_link(placement, user: User, kind=EvaluationKind.SUPERVISOR_MIDTERM) -> t
 
 def standard_items():
     """The standard questionnaire items, committed."""
-    items = services.create_standard_evaluation_items()
+    items = create_standard_evaluation_items()
     db.session.commit()
     return items

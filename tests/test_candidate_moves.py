@@ -10,6 +10,7 @@ from recruit.auth.models import Role, User
 from recruit.candidates import services
 from recruit.candidates.models import Candidate, Stage, StageChange
 from recruit.extensions import db
+from recruit.pipeline import moves
 
 
 def change_count(candidate_id: int) -> int:
@@ -36,7 +37,7 @@ def test_legal_move_records_who_from_and_to(make_user, make_candidate, stages):
     """Does a move to the next stage record who moved the candidate, from where and to where?"""
     hr = make_user(Role.HR, name="Priya Raman")
     candidate = make_candidate()
-    services.move_candidate(candidate, stages["screening"], hr, candidate.version)
+    moves.move_candidate(candidate, stages["screening"], hr, candidate.version)
     db.session.commit()
 
     change = latest_change(candidate.id)
@@ -58,8 +59,8 @@ def test_move_records_when_the_stay_it_ends_began(make_user, make_candidate, sta
     candidate.stage_entered_at = entered
     db.session.commit()
 
-    services.move_candidate(candidate, stages["screening"], hr, candidate.version)
-    services.move_candidate(candidate, stages["interview"], hr, candidate.version)
+    moves.move_candidate(candidate, stages["screening"], hr, candidate.version)
+    moves.move_candidate(candidate, stages["interview"], hr, candidate.version)
     db.session.commit()
 
     first, second = db.session.scalars(
@@ -76,9 +77,9 @@ def test_move_back_to_a_stage_records_the_earlier_entry(make_user, make_candidat
     last, and a first entry record nothing?"""
     hr = make_user(Role.HR)
     candidate = make_candidate()
-    services.move_candidate(candidate, stages["screening"], hr, candidate.version)
-    services.move_candidate(candidate, stages["interview"], hr, candidate.version)
-    services.move_candidate(candidate, stages["screening"], hr, candidate.version)
+    moves.move_candidate(candidate, stages["screening"], hr, candidate.version)
+    moves.move_candidate(candidate, stages["interview"], hr, candidate.version)
+    moves.move_candidate(candidate, stages["screening"], hr, candidate.version)
     db.session.commit()
 
     history = db.session.scalars(
@@ -93,8 +94,8 @@ def test_closed_stage_needs_a_reason(make_user, make_candidate, stages):
     """Is a move to Not selected without a reason refused, leaving the candidate where they were?"""
     hr = make_user(Role.HR)
     candidate = make_candidate()
-    with pytest.raises(services.MoveRefused, match="reason"):
-        services.move_candidate(candidate, stages["not_selected"], hr, candidate.version)
+    with pytest.raises(moves.MoveRefused, match="reason"):
+        moves.move_candidate(candidate, stages["not_selected"], hr, candidate.version)
     db.session.rollback()
 
     assert candidate.stage_id == stages["interested"].id
@@ -105,7 +106,7 @@ def test_closed_stage_keeps_the_reason_given(make_user, make_candidate, stages):
     """Does a move to Withdrawn with a reason close the candidate and keep the reason?"""
     hr = make_user(Role.HR)
     candidate = make_candidate()
-    services.move_candidate(
+    moves.move_candidate(
         candidate, stages["withdrawn"], hr, candidate.version, reason="accepted_elsewhere"
     )
     db.session.commit()
@@ -122,11 +123,11 @@ def test_stale_version_is_refused_and_nothing_written(make_user, make_candidate,
     second = make_user(Role.HR)
     candidate = make_candidate()
     seen_version = candidate.version
-    services.move_candidate(candidate, stages["screening"], first, seen_version)
+    moves.move_candidate(candidate, stages["screening"], first, seen_version)
     db.session.commit()
 
-    with pytest.raises(services.StaleMove) as refused:
-        services.move_candidate(candidate, stages["interview"], second, seen_version)
+    with pytest.raises(moves.StaleMove) as refused:
+        moves.move_candidate(candidate, stages["interview"], second, seen_version)
     db.session.rollback()
 
     assert "Dana Whitfield" in str(refused.value)
@@ -140,14 +141,14 @@ def test_stale_move_after_a_note_does_not_blame_an_old_move(make_user, make_cand
     the record changed instead of naming an old move as news?"""
     old_mover = make_user(Role.HR, name="Dana Whitfield")
     candidate = make_candidate()
-    services.move_candidate(candidate, stages["screening"], old_mover, candidate.version)
+    moves.move_candidate(candidate, stages["screening"], old_mover, candidate.version)
     db.session.commit()
     seen_version = candidate.version
     services.add_note(candidate, "Called, left a message", make_user(Role.OUTREACH))
     db.session.commit()
 
-    with pytest.raises(services.StaleMove) as refused:
-        services.move_candidate(candidate, stages["interview"], old_mover, seen_version)
+    with pytest.raises(moves.StaleMove) as refused:
+        moves.move_candidate(candidate, stages["interview"], old_mover, seen_version)
     db.session.rollback()
 
     assert "changed by someone else meanwhile" in str(refused.value)
@@ -158,8 +159,8 @@ def test_move_to_the_same_stage_is_refused(make_user, make_candidate, stages):
     """Is moving a candidate to the stage they are already in refused?"""
     hr = make_user(Role.HR)
     candidate = make_candidate(stage="screening")
-    with pytest.raises(services.MoveRefused, match="already in Screening"):
-        services.move_candidate(candidate, stages["screening"], hr, candidate.version)
+    with pytest.raises(moves.MoveRefused, match="already in Screening"):
+        moves.move_candidate(candidate, stages["screening"], hr, candidate.version)
     db.session.rollback()
 
     assert candidate.version == 1
@@ -171,7 +172,7 @@ def test_move_right_after_a_note_in_the_same_transaction(make_user, make_candida
     hr = make_user(Role.HR)
     candidate = make_candidate()
     services.add_note(candidate, "Strong interview, moving on", hr)
-    services.move_candidate(candidate, stages["offer"], hr, None)
+    moves.move_candidate(candidate, stages["offer"], hr, None)
     db.session.commit()
 
     assert candidate.stage_id == stages["offer"].id
@@ -184,8 +185,8 @@ def test_move_to_a_retired_stage_is_refused(make_user, make_candidate, stages):
     stages["onboarding"].retired = True
     db.session.commit()
     candidate = make_candidate()
-    with pytest.raises(services.MoveRefused, match="retired"):
-        services.move_candidate(candidate, stages["onboarding"], hr, candidate.version)
+    with pytest.raises(moves.MoveRefused, match="retired"):
+        moves.move_candidate(candidate, stages["onboarding"], hr, candidate.version)
     db.session.rollback()
 
     assert candidate.stage_id == stages["interested"].id
@@ -212,7 +213,7 @@ def test_concurrent_moves_of_one_card_apply_exactly_once(app, make_user, make_ca
             try:
                 barrier.wait()
                 card = db.session.get(Candidate, candidate_id)
-                services.move_candidate(
+                moves.move_candidate(
                     card,
                     db.session.get(Stage, targets[index]),
                     db.session.get(User, user_ids[index]),
@@ -220,7 +221,7 @@ def test_concurrent_moves_of_one_card_apply_exactly_once(app, make_user, make_ca
                 )
                 db.session.commit()
                 outcomes[index] = "moved"
-            except services.StaleMove as error:
+            except moves.StaleMove as error:
                 db.session.rollback()
                 outcomes[index] = str(error)
             except Exception as error:  # any other failure is shown by the assertion below
@@ -254,7 +255,7 @@ def test_stale_move_from_the_board_answers_409_naming_the_mover(
     signed_in(Role.HR)
     colleague = make_user(Role.HR, name="Dana Whitfield")
     candidate = make_candidate()
-    services.move_candidate(candidate, stages["screening"], colleague, 1)
+    moves.move_candidate(candidate, stages["screening"], colleague, 1)
     db.session.commit()
 
     response = client.post(
@@ -266,6 +267,7 @@ def test_stale_move_from_the_board_answers_409_naming_the_mover(
     assert response.status_code == 409
     assert response.json["ok"] is False
     assert "Dana Whitfield" in response.json["message"]
+    assert "Screening" in response.json["message"]
     assert "just now" in response.json["message"]
     assert response.json["stage_id"] == stages["screening"].id
     assert response.json["version"] == 2
@@ -315,7 +317,7 @@ def test_plain_form_stale_move_flashes_the_refusal(
     signed_in(Role.HR)
     colleague = make_user(Role.HR, name="Dana Whitfield")
     candidate = make_candidate()
-    services.move_candidate(candidate, stages["screening"], colleague, 1)
+    moves.move_candidate(candidate, stages["screening"], colleague, 1)
     db.session.commit()
 
     response = client.post(

@@ -23,6 +23,7 @@ from recruit.candidates.models import (
 )
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.pipeline.moves import move_candidate
 from recruit.placements.models import Placement, Position
 
 
@@ -89,7 +90,7 @@ def test_detail_shows_history_with_who_moved(client, signed_in, make_user, make_
     signed_in(Role.HR)
     mover = make_user(Role.HR, name="Priya Raman")
     candidate = make_candidate(first_name="Amara", last_name="Okafor")
-    services.move_candidate(candidate, stages["screening"], mover, candidate.version)
+    move_candidate(candidate, stages["screening"], mover, candidate.version)
     db.session.commit()
 
     page = client.get(f"/candidates/{candidate.id}").text
@@ -342,6 +343,28 @@ def test_edit_keeps_the_typed_values_on_error(client, signed_in, make_candidate)
     assert candidate.major == "History"
 
 
+def test_stale_edit_is_refused_keeping_the_other_save(client, signed_in, make_candidate):
+    """Is an edit made from an old version refused with 409, keeping the other person's save?"""
+    signed_in(Role.HR)
+    candidate = make_candidate(first_name="Maya", major="Economics")
+
+    response = client.post(
+        f"/candidates/{candidate.id}/edit",
+        data=profile(
+            first_name="Maya",
+            last_name=candidate.last_name,
+            email=candidate.email,
+            major="History",
+            version=str(candidate.version - 1),
+        ),
+    )
+
+    assert response.status_code == 409
+    assert "saved this candidate" in response.text
+    db.session.expire_all()
+    assert candidate.major == "Economics"
+
+
 # --- resumes ----------------------------------------------------------------------------
 
 
@@ -475,7 +498,7 @@ def make_duplicate_pair(make_candidate, make_event, make_user, stages):
         interests=[CandidateInterest(interest=Interest.CO_OP)],
     )
     mover = make_user(Role.HR)
-    services.move_candidate(duplicate, stages["screening"], mover, duplicate.version)
+    move_candidate(duplicate, stages["screening"], mover, duplicate.version)
     fair = make_event("Spring Career Fair")
     position = Position(title="Procurement intern", agency="General Services", term="summer")
     db.session.add_all(
@@ -629,9 +652,14 @@ def test_closed_candidate_leaves_the_board(client, signed_in, make_candidate, st
         },
     )
 
+    db.session.expire_all()
+    assert candidate.stage_id == stages["talent_pool"].id
+    assert candidate.closed_reason == "future_term"
     assert f'data-candidate-id="{candidate.id}"' not in client.get("/candidates/board").text
     page = client.get(f"/candidates/{candidate.id}").text
-    assert "Good fit for a later term" in page
+    # The move form lists every reason on every candidate page: look where the status is.
+    status = page.split('<p class="lead">')[1].split("</p>")[0]
+    assert "Talent pool" in status and "Good fit for a later term" in status
     assert "Apply again in spring" in page
 
 

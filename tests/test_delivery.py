@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from recruit.auth.models import Role
 from recruit.candidates.models import Candidate
@@ -18,7 +18,7 @@ from recruit.extensions import db
 from recruit.messages import services as messages
 from recruit.messages.delivery import RETRY_MINUTES, deliver_due
 from recruit.messages.models import DeliveryState, OutboxMessage
-from recruit.placements import services as placements
+from recruit.placements.evaluation_links import issue_request
 from recruit.placements.models import EvaluationKind
 from tests.placement_factories import new_link, new_placement, standard_items
 
@@ -81,10 +81,10 @@ def queue_plain(n: int = 1) -> list[OutboxMessage]:
     return queued
 
 
-def make_due_now() -> None:
-    """Move the clock: every queued message is due."""
-    db.session.execute(update(OutboxMessage).values(due_at=utcnow() - timedelta(seconds=1)))
-    db.session.commit()
+def wait_until_due(clock) -> None:
+    """Move the clock on to when the next queued message is due."""
+    due = min(m.due_at for m in outbox() if m.state == DeliveryState.QUEUED)
+    clock.now = max(clock.now, due)
 
 
 def body(received) -> str:
@@ -194,50 +194,53 @@ def test_interview_message_is_delivered_after_a_move(
 
 
 @pytest.mark.parametrize("at", ["rcpt", "data"])
-def test_temporary_refusal_is_tried_again_later(smtp_server, app, at):
+def test_temporary_refusal_is_tried_again_later(smtp_server, app, clock, at):
     """Does a 4xx answer (to the address or the data) leave the message queued for a retry
     a minute later, with the server's reason?"""
     queue_plain()
     smtp_server.refuse("451 4.7.1 Greylisted, please try again later", at=at)
-    before = utcnow()
     deliver_due()
     message = only_message()
     assert message.state == DeliveryState.QUEUED and message.attempts == 1
-    assert message.due_at >= before + timedelta(minutes=RETRY_MINUTES[0])
+    assert message.due_at == clock.now + timedelta(minutes=RETRY_MINUTES[0])
     assert "451" in message.last_error and "Greylisted" in message.last_error
 
 
-def test_retry_waits_until_it_is_due(smtp_server, app):
-    """After a 4xx, does the worker leave the message alone until its retry is due?"""
+def test_retry_waits_until_it_is_due(smtp_server, app, clock):
+    """After a 4xx, does the worker leave the message alone until its retry is due a minute
+    later, and send it then?"""
     queue_plain()
     smtp_server.refuse("451 4.3.0 Mailbox busy", at="data")
     deliver_due()
     smtp_server.accept()
+    clock.advance(minutes=RETRY_MINUTES[0], seconds=-1)
     result = deliver_due()
     assert result.handled == 0 and smtp_server.received == []
     assert only_message().attempts == 1
+    clock.advance(seconds=1)
+    deliver_due()
+    assert len(smtp_server.received) == 1
+    assert only_message().state == DeliveryState.SENT
 
 
-def test_retries_back_off(smtp_server, app):
+def test_retries_back_off(smtp_server, app, clock):
     """Does each retry after a 4xx wait longer, as RETRY_MINUTES says?"""
     queue_plain()
     smtp_server.refuse("451 4.3.0 Mailbox busy", at="data")
     waits = []
     for _ in RETRY_MINUTES:
-        make_due_now()
-        before = utcnow()
+        wait_until_due(clock)
         deliver_due()
-        waits.append(only_message().due_at - before)
-    for wait, minutes in zip(waits, RETRY_MINUTES, strict=True):
-        assert timedelta(minutes=minutes) <= wait < timedelta(minutes=minutes, seconds=30)
+        waits.append(only_message().due_at - clock.now)
+    assert waits == [timedelta(minutes=minutes) for minutes in RETRY_MINUTES]
 
 
-def test_gives_up_after_the_last_retry_with_the_servers_reason(smtp_server, app):
+def test_gives_up_after_the_last_retry_with_the_servers_reason(smtp_server, app, clock):
     """After the last retry of a 4xx, is the message failed with the server's words?"""
     queue_plain()
     smtp_server.refuse("452 4.2.2 Mailbox full", at="rcpt")
     for _ in range(len(RETRY_MINUTES) + 1):
-        make_due_now()
+        wait_until_due(clock)
         deliver_due()
     message = only_message()
     assert message.state == DeliveryState.FAILED
@@ -245,14 +248,14 @@ def test_gives_up_after_the_last_retry_with_the_servers_reason(smtp_server, app)
     assert "452" in message.last_error and "Mailbox full" in message.last_error
 
 
-def test_retry_carries_the_same_message_id(smtp_server, app):
+def test_retry_carries_the_same_message_id(smtp_server, app, clock):
     """When a retry goes through, does it carry the Message-ID of the first try?"""
     (queued,) = queue_plain()
     message_id = queued.message_id
     smtp_server.refuse("451 4.3.0 Mailbox busy", at="data")
     deliver_due()
     smtp_server.accept()
-    make_due_now()
+    wait_until_due(clock)
     deliver_due()
     assert smtp_server.message_ids() == [message_id]
     assert only_message().state == DeliveryState.SENT
@@ -269,14 +272,14 @@ def test_permanent_refusal_fails_at_once(smtp_server, app, at):
     assert "550" in message.last_error and "No such user" in message.last_error
 
 
-def test_dropped_connection_is_tried_again(smtp_server, app):
+def test_dropped_connection_is_tried_again(smtp_server, app, clock):
     """When the server drops the connection mid-message, is the message queued for a retry?"""
     queue_plain()
     smtp_server.drop()
     deliver_due()
     message = only_message()
     assert message.state == DeliveryState.QUEUED and message.attempts == 1
-    assert message.due_at > utcnow()
+    assert message.due_at > clock.now
     assert message.last_error == "The mail server closed the connection."
 
 
@@ -387,37 +390,41 @@ def test_outbox_keeps_only_the_mask_after_sending(placement, hr, smtp_server):
 
 
 def schedule_link(placement, hr, days=7) -> tuple:
-    request, token = placements.issue_request(
+    """A committed link to send in some days; returns (request, token)."""
+    request, token = issue_request(
         placement,
         EvaluationKind.SUPERVISOR_MIDTERM,
         placement.supervisor_name,
         placement.supervisor_email,
         hr,
-        send_on=date.today() + timedelta(days=days),
+        send_on=utcnow().date() + timedelta(days=days),
     )
     db.session.commit()
     return request, token
 
 
-def test_scheduled_link_is_not_sent_before_its_date(placement, hr, smtp_server):
-    """Does a link scheduled for a later date stay queued when the worker runs now?"""
-    schedule_link(placement, hr)
+def test_scheduled_link_is_not_sent_before_its_date(placement, hr, smtp_server, clock):
+    """Does a link scheduled for a later date stay queued when the worker runs until then?"""
+    request, _ = schedule_link(placement, hr)
+    clock.now = request.opens_at - timedelta(seconds=1)
     result = deliver_due()
     assert result.handled == 0 and smtp_server.received == []
     assert only_message().state == DeliveryState.QUEUED
 
 
-def test_scheduled_link_does_not_open_before_its_date(client, placement, hr):
+def test_scheduled_link_does_not_open_before_its_date(client, placement, hr, clock):
     """Does a scheduled link answer 404 until its date?"""
-    _, token = schedule_link(placement, hr)
+    request, token = schedule_link(placement, hr)
+    assert client.get(f"/feedback/{token}").status_code == 404
+    clock.now = request.opens_at - timedelta(seconds=1)
     assert client.get(f"/feedback/{token}").status_code == 404
 
 
-def test_scheduled_link_is_sent_on_its_date(client, placement, hr, smtp_server):
+def test_scheduled_link_is_sent_on_its_date(client, placement, hr, smtp_server, clock):
     """When its date comes, is the scheduled link delivered, and does it open the form?"""
     request, token = schedule_link(placement, hr)
-    request.opens_at = utcnow() - timedelta(seconds=1)
-    make_due_now()
+    assert request.opens_at.date() == clock.today() + timedelta(days=7)
+    clock.now = request.opens_at
     deliver_due()
     (received,) = smtp_server.received
     assert f"/feedback/{token}" in body(received)

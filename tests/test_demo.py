@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from recruit.candidates.models import Candidate, Source, Stage, StageChange, StageKind
-from recruit.candidates.services import CLOSE_REASON_LABELS
 from recruit.database import utcnow
 from recruit.demo import seed_demo
 from recruit.events.models import Event, EventStatus, FollowUp
 from recruit.extensions import db
-from recruit.main.services import evaluations_due
+from recruit.main.services import placements_awaiting_evaluations
+from recruit.pipeline.moves import CLOSE_REASON_LABELS
 from recruit.placements.models import (
     AnswerType,
     Evaluation,
@@ -22,7 +22,7 @@ from recruit.placements.models import (
     ItemForm,
     Placement,
 )
-from recruit.placements.services import create_standard_evaluation_items
+from recruit.placements.questionnaires import create_standard_evaluation_items
 from recruit.universities.models import Contact
 
 PASSWORD = "demo password for the tests"
@@ -181,7 +181,7 @@ def test_placements_follow_the_interns_history(demo):
 
 def test_dashboard_shows_evaluations_due(demo):
     """Does the dashboard have supervisor evaluations due in the next two weeks?"""
-    assert evaluations_due(utcnow().date() + timedelta(days=14)) > 0
+    assert placements_awaiting_evaluations(utcnow().date()) > 0
 
 
 def test_follow_ups_are_done_due_and_overdue(demo):

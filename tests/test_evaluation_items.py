@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from recruit.auth.models import Role
 from recruit.extensions import db
-from recruit.placements import services
 from recruit.placements.models import (
     Evaluation,
     EvaluationAnswer,
@@ -14,6 +13,7 @@ from recruit.placements.models import (
     EvaluationKind,
     ItemForm,
 )
+from recruit.placements.questionnaires import form_items
 from tests.placement_factories import new_link, new_placement, standard_items
 
 OLD = "Communication: writes and speaks clearly to colleagues, vendors and the public"
@@ -77,14 +77,15 @@ def test_new_forms_ask_the_new_words(client, signed_in, make_candidate, communic
 
 
 def test_a_retired_item_cannot_be_reworded_again(client, signed_in, communication):
-    """Is rewording an already retired row refused?"""
+    """Is rewording an already retired row refused, as every stale save is (409)?"""
     signed_in(Role.ADMIN)
     reword(client, communication)
-    assert reword(client, communication, "Something else").status_code == 404
+    assert reword(client, communication, "Something else").status_code == 409
+    assert client.get(f"/admin/evaluation-items/{communication.id}/reword").status_code == 404
 
 
 def test_hr_cannot_reword(client, signed_in, communication):
     """Is rewording refused to HR, who are not admins?"""
     signed_in(Role.HR)
     assert reword(client, communication).status_code == 403
-    assert len(services.form_items(ItemForm.SUPERVISOR)) == 13
+    assert len(form_items(ItemForm.SUPERVISOR)) == 13

@@ -12,17 +12,23 @@ import pytest
 from sqlalchemy import func, select
 
 from recruit.auth.models import Role
-from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.messages.models import OutboxMessage
-from recruit.placements import services
+from recruit.placements.evaluation_links import TOKEN_PATTERN, revoke_request
 from recruit.placements.models import (
     Evaluation,
     EvaluationKind,
     EvaluationRequest,
     ItemForm,
 )
+from recruit.placements.questionnaires import form_items
 from tests.placement_factories import new_link, new_placement, standard_items
+
+
+@pytest.fixture(autouse=True)
+def frozen(clock):
+    """One clock for every test here, so links expire when a test moves it, not before."""
+    return clock
 
 
 @pytest.fixture
@@ -45,7 +51,7 @@ def link(placement, hr):
 def answers(**extra) -> dict:
     """A complete supervisor evaluation, every item rated 4."""
     data = {"submitted_by_name": "Renee Caldwell", "recommend_full_time": "yes"}
-    for item in services.form_items(ItemForm.SUPERVISOR):
+    for item in form_items(ItemForm.SUPERVISOR):
         data[f"item_{item.key}"] = "4"
     data.update(extra)
     return data
@@ -59,7 +65,7 @@ def count_evaluations() -> int:
 def test_token_has_256_random_bits_shape(link):
     """Is the token 43 URL-safe characters, the shape of 32 random bytes?"""
     _, token = link
-    assert len(token) == 43 and services.TOKEN_PATTERN.fullmatch(token)
+    assert len(token) == 43 and TOKEN_PATTERN.fullmatch(token)
 
 
 def test_tokens_differ_every_time(placement, hr):
@@ -136,11 +142,13 @@ def test_link_works_once(client, link):
     assert count_evaluations() == 1
 
 
-def test_expired_link_is_refused(client, link):
-    """Does a link past its expiry answer with the unavailable page?"""
+def test_expired_link_is_refused(client, link, clock):
+    """Does a link open until the moment it expires, and answer with the unavailable page
+    from then on?"""
     request, token = link
-    request.expires_at = utcnow() - timedelta(seconds=1)
-    db.session.commit()
+    clock.now = request.expires_at - timedelta(seconds=1)
+    assert client.get(f"/feedback/{token}").status_code == 200
+    clock.advance(seconds=1)
     assert client.get(f"/feedback/{token}").status_code == 404
 
 
@@ -150,12 +158,12 @@ def test_links_expire_two_weeks_after_the_form_is_due(link, placement):
     assert request.expires_at.date() == placement.midterm_due_on + timedelta(days=14)
 
 
-def test_links_without_a_due_date_expire_two_weeks_after_sending(placement, hr):
+def test_links_without_a_due_date_expire_two_weeks_after_sending(placement, hr, clock):
     """With no due date, does a new link expire 14 days after it is sent?"""
     placement.midterm_due_on = None
     db.session.commit()
     request, _ = new_link(placement, hr)
-    assert timedelta(days=13, hours=23) < request.expires_at - utcnow() <= timedelta(days=14)
+    assert request.expires_at == clock.now + timedelta(days=14)
 
 
 def test_two_simultaneous_submissions_save_one(app, link):
@@ -218,12 +226,12 @@ def dead_link_page(client, token):
     return response.status_code, response.get_data(as_text=True)
 
 
-def test_wrong_expired_revoked_and_used_look_the_same(client, placement, hr):
+def test_wrong_expired_revoked_and_used_look_the_same(client, placement, hr, clock):
     """Do wrong, expired, revoked and used links all get the same status and page?"""
     expired, expired_token = new_link(placement, hr, EvaluationKind.INTERN_SELF)
-    expired.expires_at = utcnow() - timedelta(minutes=1)
+    clock.now = expired.expires_at
     revoked, revoked_token = new_link(placement, hr, EvaluationKind.INTERN_FEEDBACK)
-    services.revoke_request(revoked, hr)
+    revoke_request(revoked, hr)
     db.session.commit()
     _, used_token = new_link(placement, hr)
     client.post(f"/feedback/{used_token}", data=answers())

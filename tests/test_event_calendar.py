@@ -91,6 +91,16 @@ def test_long_lines_fold_without_cutting_a_character(client, feed_token, make_ev
     assert str(vevent["SUMMARY"]) == name
 
 
+def test_feed_opens_with_the_secret_alone(client, feed_token, make_event):
+    """Does the feed open without a session, as a calendar app fetches it?"""
+    make_event(name="Capital Fair")
+    token = feed_token()
+    client.post("/logout")
+    response = feed(client, token)
+    assert response.status_code == 200
+    assert "SUMMARY:Capital Fair" in response.get_data(as_text=True)
+
+
 def test_wrong_token_is_not_found(client, feed_token, make_event):
     """Does a wrong secret get 404?"""
     feed_token()

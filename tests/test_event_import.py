@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
-from recruit.candidates import services as candidate_services
 from recruit.candidates.models import Candidate, CandidateEvent, Term
 from recruit.events import imports
 from recruit.extensions import db
+from recruit.pipeline import leads
 
 # Two good rows, one known email in another case, one repeated email and three broken rows.
 ATTENDEES_CSV = (
@@ -191,6 +191,15 @@ def test_commit_applies_the_good_rows(client, event, known):
     assert sorted(links) == ["import", "import", "import"]
 
 
+def test_event_page_lists_the_imported_leads(client, event, known):
+    """After the commit, does the event's page list and count every lead the file brought?"""
+    response = upload(client, event, ATTENDEES_CSV)
+    client.post(f"/events/{event.id}/import/commit", data={"token": token_of(response)})
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Leads (3)" in page
+    assert all(name in page for name in ("Ana Ruiz", "Ben Okoro", "Known Person"))
+
+
 def test_commit_writes_an_audit_entry(client, event, known):
     """Does the commit write an import.attendees audit entry with the counts?"""
     response = upload(client, event, ATTENDEES_CSV)
@@ -210,7 +219,7 @@ def test_commit_writes_an_audit_entry(client, event, known):
 
 def test_import_is_all_or_nothing(app, client, event, monkeypatch):
     """When the third row's insert fails, is no candidate from the file kept?"""
-    real = candidate_services.record_lead
+    real = leads.record_lead
     calls = []
 
     def failing_third(*args, **kwargs):
@@ -219,7 +228,7 @@ def test_import_is_all_or_nothing(app, client, event, monkeypatch):
             raise RuntimeError("the database refused the third row")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(candidate_services, "record_lead", failing_third)
+    monkeypatch.setattr(leads, "record_lead", failing_third)
     app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production: the error page
     response = upload(client, event, csv_of(GOOD_ROWS))
     committed = client.post(f"/events/{event.id}/import/commit", data={"token": token_of(response)})

@@ -141,7 +141,8 @@ def test_stale_edit_is_refused_and_keeps_the_values(client, signed_in, make_even
         data=event_form(name="My Edit", slug=event.slug, version=str(old_version)),
     )
     page = text(response)
-    assert "Someone else saved this event while you were editing." in page
+    assert response.status_code == 409
+    assert "Someone else saved this event while you were editing it" in page
     assert 'value="My Edit"' in page
     db.session.expire_all()
     assert db.session.get(Event, event.id).name == "Original"
@@ -437,6 +438,17 @@ def test_quick_add_makes_a_candidate_in_the_first_stage(client, signed_in, stage
     assert candidate.stage_id == stages["interested"].id
     assert (candidate.source, candidate.source_event_id) == (Source.EVENT, event.id)
     assert (link.candidate_id, link.event_id, link.via) == (candidate.id, event.id, "quick_add")
+
+
+def test_quick_added_lead_is_listed_on_the_event_page(client, signed_in, stages, make_event):
+    """Does a lead added at the booth appear in the event's leads list?"""
+    signed_in(Role.OUTREACH)
+    event = make_event(status=EventStatus.ATTENDED)
+    client.post(
+        f"/events/{event.id}/leads",
+        data={"first_name": "Li", "last_name": "Wei", "email": "li@u.example"},
+    )
+    assert "Li Wei" in text(client.get(f"/events/{event.id}"))
 
 
 def test_quick_add_of_a_known_email_links_without_a_duplicate(

@@ -16,12 +16,15 @@ from recruit.universities.models import Contact, ContactRole
 from tests.query_counting import page_queries
 
 
-def today():
-    return utcnow().date()
+@pytest.fixture(autouse=True)
+def frozen(clock):
+    """One clock for every test here: a test that runs across midnight still sees one today."""
+    return clock
 
 
 def days(n: int):
-    return today() + timedelta(days=n)
+    """The date n days from (frozen) today."""
+    return utcnow().date() + timedelta(days=n)
 
 
 @pytest.fixture
@@ -114,6 +117,15 @@ def test_contact_due_around_today(client, signed_in, make_contact, offset, liste
     assert ("Maria Lopez" in section(page(client), "contacts-heading")) is listed
 
 
+def test_contact_becomes_due_as_the_days_pass(client, signed_in, make_contact, clock):
+    """Does a contact 15 days out appear once a day has passed, and not before?"""
+    me = signed_in(Role.OUTREACH)
+    make_contact("Maria Lopez", me, days(15))
+    assert "Maria Lopez" not in section(page(client), "contacts-heading")
+    clock.advance(days=1)
+    assert "Maria Lopez" in section(page(client), "contacts-heading")
+
+
 def test_contact_without_a_date_is_not_due(client, signed_in, make_contact):
     """Is a contact with no follow-up date left off?"""
     me = signed_in(Role.OUTREACH)
@@ -163,6 +175,15 @@ def test_lead_due_after_two_days(client, signed_in, make_lead, days_ago, listed)
     me = signed_in(Role.OUTREACH)
     make_lead("Jordan Avery", days_ago=days_ago, staff=[me])
     assert ("Jordan Avery" in section(page(client), "leads-heading")) is listed
+
+
+def test_lead_becomes_due_on_the_third_day(client, signed_in, make_lead, clock):
+    """Does a lead from an event two days ago appear once the third day begins?"""
+    me = signed_in(Role.OUTREACH)
+    make_lead("Jordan Avery", days_ago=2, staff=[me])
+    assert "Jordan Avery" not in section(page(client), "leads-heading")
+    clock.advance(hours=14)  # from 10:00 to midnight: the next day
+    assert "Jordan Avery" in section(page(client), "leads-heading")
 
 
 def test_lead_counts_from_the_last_day_of_the_event(client, signed_in, make_lead):
@@ -241,14 +262,14 @@ def test_every_staff_role_opens_follow_ups(client, signed_in, role):
 # --- marking things done -----------------------------------------------------------------------
 
 
-def test_mark_task_done(client, signed_in, make_task):
+def test_mark_task_done(client, signed_in, make_task, clock):
     """Does Mark done close the task, audit it and take it off the page?"""
     me = signed_in(Role.OUTREACH)
     task = make_task("Mail brochures", me, days(0))
     response = client.post(f"/follow-ups/tasks/{task.id}/done", data={"who": "all"})
     assert response.location == "/follow-ups?who=all"
     db.session.refresh(task)
-    assert task.done_at is not None
+    assert task.done_at == clock.now
     entry = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "follow_up.done")
     ).one()
@@ -256,25 +277,26 @@ def test_mark_task_done(client, signed_in, make_task):
     assert "Mail brochures" not in section(page(client), "tasks-heading")
 
 
-def test_mark_task_done_twice_changes_nothing(client, signed_in, make_task):
+def test_mark_task_done_twice_changes_nothing(client, signed_in, make_task, clock):
     """Does marking a task done a second time keep the first time and say so?"""
     me = signed_in(Role.OUTREACH)
     task = make_task("Mail brochures", me, days(0), done=True)
     done_at = task.done_at
+    clock.advance(hours=1)
     response = client.post(f"/follow-ups/tasks/{task.id}/done", follow_redirects=True)
     db.session.refresh(task)
     assert task.done_at == done_at
     assert "already marked that task done" in response.text
 
 
-def test_mark_lead_contacted(client, signed_in, make_lead):
+def test_mark_lead_contacted(client, signed_in, make_lead, clock):
     """Does Mark contacted stamp the lead and take it off the page?"""
     me = signed_in(Role.HR)
     link = make_lead("Jordan Avery", staff=[me])
     response = client.post(f"/follow-ups/leads/{link.candidate_id}/{link.event_id}/contacted")
     assert response.location == "/follow-ups"
     db.session.refresh(link)
-    assert link.contacted_at is not None
+    assert link.contacted_at == clock.now
     assert "Jordan Avery" not in section(page(client), "leads-heading")
 
 

@@ -230,6 +230,15 @@ def test_new_student_enters_first_stage_with_history(client, stages, university)
     assert candidate.consent_at is not None
 
 
+def test_optional_answers_may_be_left_out(client, stages, university):
+    """Does a form with only the required answers, no optional field sent, save the student?"""
+    optional = ("phone", "university_other", "procurement_areas", "website", "started")
+    data = form_data(university, **dict.fromkeys(optional))
+    response = client.post("/apply", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert only_candidate().stage_id == stages["interested"].id
+
+
 def test_submission_keeps_every_answer(client, stages, university):
     """Are the student's answers stored as given?"""
     client.post("/apply", data=form_data(university, interests=["co_op", "full_time"]))

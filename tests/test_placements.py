@@ -9,7 +9,6 @@ from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
 from recruit.candidates.models import StageChange
 from recruit.extensions import db
-from recruit.placements import services
 from recruit.placements.models import (
     Evaluation,
     EvaluationAnswer,
@@ -19,6 +18,7 @@ from recruit.placements.models import (
     Placement,
     PositionStatus,
 )
+from recruit.placements.questionnaires import term_averages
 from tests.placement_factories import new_placement, new_position, standard_items
 from tests.query_counting import queries_for
 
@@ -89,6 +89,27 @@ def test_candidate_page_hides_placing_before_an_offer(client, signed_in, make_ca
     assert "Place in a position" not in page
 
 
+def test_placing_form_refuses_a_candidate_in_screening_at_once(client, signed_in, make_candidate):
+    """Does opening the placing form for a Screening candidate say at once that only
+    candidates at Offer or Onboarding can be placed, back on the candidate's page?"""
+    signed_in(Role.HR)
+    candidate = make_candidate(stage="screening")
+    response = client.get(f"/placements/new?candidate_id={candidate.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/candidates/{candidate.id}"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "only candidates at Offer or Onboarding can be placed" in page
+
+
+def test_placing_form_opens_for_a_candidate_with_an_offer(client, signed_in, make_candidate):
+    """Does the placing form open for a candidate in the Offer stage?"""
+    signed_in(Role.HR)
+    candidate = make_candidate(stage="offer")
+    response = client.get(f"/placements/new?candidate_id={candidate.id}")
+    assert response.status_code == 200
+    assert "only candidates at Offer or Onboarding" not in response.get_data(as_text=True)
+
+
 def test_outreach_cannot_place(client, signed_in, make_candidate):
     """Is outreach refused when placing a candidate?"""
     signed_in(Role.OUTREACH)
@@ -122,16 +143,18 @@ def test_completed_outcome_moves_the_candidate(client, signed_in, make_candidate
     )
 
 
-def test_outcome_goes_through_move_candidate(client, signed_in, make_candidate, monkeypatch):
-    """Does an accepted offer move the candidate by calling move_candidate, not around it?"""
-    calls = []
-    real = services.move_candidate
-    monkeypatch.setattr(
-        services, "move_candidate", lambda *a, **k: calls.append(a[1].key) or real(*a, **k)
-    )
-    signed_in(Role.HR)
-    record_outcome(client, new_placement(make_candidate(stage="completed")), "offer_accepted")
-    assert calls == ["hired"]
+def test_accepted_offer_is_recorded_as_a_move(client, signed_in, make_candidate, stages):
+    """Does an accepted offer move the candidate to Hired as any move is recorded: the flash
+    says so, and their history shows the move, who made it and why?"""
+    user = signed_in(Role.HR)
+    candidate = make_candidate(first_name="Amara", last_name="Okafor", stage="completed")
+    response = record_outcome(client, new_placement(candidate), "offer_accepted")
+    assert "Amara Okafor moved to Hired." in client.get(response.location).text
+    page = client.get(f"/candidates/{candidate.id}").text
+    history = page[page.index("Stage history") :]
+    assert "Completed → <strong>Hired</strong>" in history
+    assert user.name in history
+    assert "Placement outcome: offer accepted." in history
 
 
 def test_unticked_move_leaves_the_stage(client, signed_in, make_candidate, stages):
@@ -246,7 +269,7 @@ def test_term_averages_compare_midterm_and_final(client, signed_in, make_candida
     rated(second, EvaluationKind.SUPERVISOR_MIDTERM, {"teamwork": 4}, items)
     rated(first, EvaluationKind.SUPERVISOR_FINAL, {"teamwork": 5}, items)
     rated(second, EvaluationKind.SUPERVISOR_FINAL, {"teamwork": None}, items)
-    averages = {row["competency"]: row for row in services.term_averages("Fall 2026")}
+    averages = {row["competency"]: row for row in term_averages("Fall 2026")}
     assert averages["Teamwork"]["midterm"] == (3.5, 2)
     assert averages["Teamwork"]["final"] == (5.0, 1)
     page = client.get("/placements/?term=Fall+2026").get_data(as_text=True)

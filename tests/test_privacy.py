@@ -9,9 +9,10 @@ from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
 from recruit.candidates import search
 from recruit.candidates.models import Candidate, StageChange
-from recruit.candidates.services import add_note, move_candidate
+from recruit.candidates.services import add_note
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.pipeline.moves import move_candidate
 from recruit.privacy import services as privacy
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import insert
 
 from recruit.auth.models import Role
-from recruit.candidates import search, services
+from recruit.candidates import services
 from recruit.candidates.models import (
     Candidate,
     CandidateInterest,
@@ -19,6 +19,8 @@ from recruit.candidates.models import (
 )
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.pipeline import search_index
+from recruit.pipeline.moves import move_candidate
 from tests.query_counting import counting_queries, queries_for
 
 INTERESTS = list(Interest)
@@ -88,7 +90,7 @@ def add_candidates(app, stages, make_university):
             insert(Note), [{"candidate_id": cid, "body": "Met at the fall fair"} for cid in ids]
         )
         # Bulk inserts skip the session hooks that keep the search index in step.
-        search.rebuild(db.session.connection())
+        search_index.rebuild(db.session.connection())
         db.session.commit()
         made[0] += n
         return list(ids)
@@ -144,7 +146,7 @@ def test_candidate_page_costs_the_same_with_a_long_history(
     candidate = db.session.get(Candidate, long_id)
     targets = [db.session.get(Stage, stage_id) for stage_id in target_ids]
     for n in range(30):
-        services.move_candidate(candidate, targets[n % 2], movers[n % 3], None)
+        move_candidate(candidate, targets[n % 2], movers[n % 3], None)
         services.add_note(candidate, f"Follow-up {n}", movers[n % 3])
     db.session.commit()
     long = queries_for(client, f"/candidates/{long_id}")

@@ -12,6 +12,7 @@ from recruit.auth.models import Role
 from recruit.candidates.models import Candidate, CandidateEvent, StageChange
 from recruit.events.models import EventKind
 from recruit.extensions import db
+from recruit.pipeline.history import fill_derived
 from recruit.placements.models import (
     AnswerType,
     Evaluation,
@@ -23,8 +24,12 @@ from recruit.placements.models import (
     Placement,
     Position,
 )
-from recruit.reports import services
-from recruit.reports.services import Period, term_period
+from recruit.reports import evaluation_averages
+from recruit.reports.funnel import funnel
+from recruit.reports.periods import Period, period_from_args, term_period
+from recruit.reports.rates import rates
+from recruit.reports.stage_times import interest_to_offer, time_in_stage
+from recruit.reports.yields import event_yield, university_yield
 from tests.query_counting import queries_for
 
 # Fall 2025 runs Aug 15 to Dec 31, 2025 (139 days); the 139 days before it start Mar 29.
@@ -56,20 +61,18 @@ def journey(app, stages):
             **fields,
         )
         db.session.add(candidate)
-        previous, entered, last_entry = None, None, {}
-        for key, moment in moves:
-            db.session.add(
-                StageChange(
-                    candidate=candidate,
-                    from_stage=previous,
-                    from_stage_entered_at=entered,
-                    previous_entry_at=last_entry.get(key),
-                    to_stage=stages[key],
-                    created_at=when(moment),
-                )
+        keys = [key for key, _ in moves]
+        changes = [
+            StageChange(
+                candidate=candidate,
+                from_stage=stages[before] if before else None,
+                to_stage=stages[key],
+                created_at=when(moment),
             )
-            previous, entered = stages[key], when(moment)
-            last_entry[key] = when(moment)
+            for before, (key, moment) in zip([None, *keys], moves, strict=False)
+        ]
+        db.session.add_all(changes)
+        fill_derived(changes)
         db.session.commit()
         return candidate
 
@@ -119,7 +122,7 @@ def test_custom_dates_win_over_a_term():
     """Does a valid from/to range choose the period even when a term is also given?"""
     args = {"term": "fall-2025", "from": "2025-10-01", "to": "2025-10-10"}
 
-    period = services.period_from_args(args, today=date(2026, 3, 1))
+    period = period_from_args(args, today=date(2026, 3, 1))
 
     assert (period.start, period.end, period.days) == (date(2025, 10, 1), date(2025, 10, 10), 10)
     assert period.previous() == Period(date(2025, 9, 21), date(2025, 9, 30))
@@ -127,7 +130,7 @@ def test_custom_dates_win_over_a_term():
 
 def test_no_period_means_the_current_term():
     """Without arguments, does the page show the term today falls in?"""
-    assert services.period_from_args({}, today=date(2026, 6, 1)).term == "summer-2026"
+    assert period_from_args({}, today=date(2026, 6, 1)).term == "summer-2026"
 
 
 # --- funnel ------------------------------------------------------------------------------
@@ -148,7 +151,7 @@ def test_funnel_counts_candidates_reaching_each_stage_this_period_and_last(journ
         ("interview", "2025-10-04"),
     )
 
-    rows = {row.key: (row.current, row.previous) for row in services.funnel(FALL_2025)}
+    rows = {row.key: (row.current, row.previous) for row in funnel(FALL_2025)}
 
     assert rows["interested"] == (3, 2)
     assert rows["screening"] == (3, 1)
@@ -168,7 +171,7 @@ def test_funnel_counts_a_return_to_a_stage_in_each_period_it_happens(journey):
         ("interview", "2025-10-10"),
     )
 
-    rows = {row.key: row for row in services.funnel(FALL_2025)}
+    rows = {row.key: row for row in funnel(FALL_2025)}
 
     assert (rows["interview"].current, rows["interview"].previous) == (1, 1)
     assert (rows["screening"].current, rows["screening"].previous) == (1, 1)
@@ -176,7 +179,7 @@ def test_funnel_counts_a_return_to_a_stage_in_each_period_it_happens(journey):
 
 def test_funnel_lists_main_path_first_and_closed_stages_last(stages):
     """Are the closed stages listed after Hired, in their order?"""
-    keys = [row.key for row in services.funnel(FALL_2025)]
+    keys = [row.key for row in funnel(FALL_2025)]
 
     assert keys[:8] == [
         "interested",
@@ -266,7 +269,7 @@ def two_events(journey, make_event, make_university):
 
 def test_event_yield_counts_leads_interviews_interns_and_hires(two_events):
     """Does each event in the period show its leads and how far they got?"""
-    rows = {row.name: row for row in services.event_yield(FALL_2025)}
+    rows = {row.name: row for row in event_yield(FALL_2025)}
 
     assert set(rows) == {"Capital State Career Fair", "Class talk: public purchasing"}
     fair = rows["Capital State Career Fair"]
@@ -277,7 +280,7 @@ def test_event_yield_counts_leads_interviews_interns_and_hires(two_events):
 
 def test_cost_per_lead_and_per_hire_for_two_events(two_events):
     """Is cost per lead total cost / leads, and cost per hire blank without hires?"""
-    rows = {row.name: row for row in services.event_yield(FALL_2025)}
+    rows = {row.name: row for row in event_yield(FALL_2025)}
 
     fair = rows["Capital State Career Fair"]
     assert (fair.cost, fair.cost_per_lead, fair.cost_per_hire) == (
@@ -312,7 +315,7 @@ def test_events_table_sorts_by_cost_per_lead(client, signed_in, two_events):
 
 def test_university_yield_counts_its_candidates_and_event_costs(two_events):
     """Does a university show its candidates of the period and its events' cost?"""
-    (row,) = services.university_yield(FALL_2025)
+    (row,) = university_yield(FALL_2025)
 
     assert row.name == "Capital State University"
     assert (row.leads, row.interviews, row.interns, row.hires) == (3, 2, 1, 1)
@@ -345,7 +348,7 @@ def interns(journey, make_placement):
 
 def test_offer_acceptance_and_conversion_rates(interns):
     """Are the rates 3/5 offers, 2/3 accepted and 2/5 converted?"""
-    current, previous = services.rates(FALL_2025)
+    current, previous = rates(FALL_2025)
 
     assert (current.eligible, current.offers, current.accepted) == (5, 3, 2)
     assert current.offer_rate == pytest.approx(0.6)
@@ -378,7 +381,7 @@ def test_time_in_stage_median_and_90th_percentile(journey):
             ("interview", f"{start + timedelta(days=days)} 21:00"),
         )
 
-    rows = {row.name: row for row in services.time_in_stage(FALL_2025)}
+    rows = {row.name: row for row in time_in_stage(FALL_2025)}
 
     assert rows["Screening"].stays == 5
     assert rows["Screening"].median == pytest.approx(3)
@@ -392,7 +395,7 @@ def test_time_in_stage_counts_only_stays_ending_in_the_period(journey):
     journey(("interested", "2025-07-01"), ("screening", "2025-07-11"))
     journey(("interested", "2025-08-10"), ("screening", "2025-08-30"))
 
-    (row,) = services.time_in_stage(FALL_2025)
+    (row,) = time_in_stage(FALL_2025)
 
     assert (row.name, row.stays, row.median) == ("Interested", 1, pytest.approx(20))
 
@@ -409,7 +412,7 @@ def test_interest_to_offer_median_days(journey):
     )
     journey(("interested", "2025-03-01"), ("offer", "2025-04-01"))  # offered before
 
-    result = services.interest_to_offer(FALL_2025)
+    result = interest_to_offer(FALL_2025)
 
     assert result.candidates == 3
     assert result.median == pytest.approx(20)
@@ -477,7 +480,7 @@ def evaluations(journey, make_placement):
 
 def test_evaluation_averages_mid_term_against_final(evaluations):
     """Do competencies average 3.5 then 4.5 (communication) and 2 then 3.5 (research)?"""
-    summary = services.evaluations(FALL_2025)
+    summary = evaluation_averages.evaluations(FALL_2025)
 
     rows = {c.key: c for c in summary.competencies}
     assert list(rows) == ["communication", "market_research"]
@@ -492,7 +495,7 @@ def test_evaluation_averages_mid_term_against_final(evaluations):
 
 def test_intern_satisfaction_and_would_recommend_share(evaluations):
     """Is satisfaction 4.5 and the would-recommend share one in two?"""
-    summary = services.evaluations(FALL_2025)
+    summary = evaluation_averages.evaluations(FALL_2025)
 
     assert summary.satisfaction.average == pytest.approx(4.5)
     assert (summary.recommended, summary.recommend_answers) == (1, 2)

@@ -30,6 +30,9 @@ class Setting(db.Model):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[object] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 def get_setting(key: str):

@@ -7,16 +7,14 @@ from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAre
 from wtforms.validators import Email, InputRequired, Length, NumberRange
 
 from recruit.admin import export
-from recruit.admin.models import get_setting, set_setting
+from recruit.admin.services import SETTING_KEYS, current_settings, save_settings
 from recruit.admin.views import bp
-from recruit.audit.services import record
 from recruit.extensions import db
 from recruit.forms import Form
+from recruit.stale import StaleSave, VersionedForm, refuse
 
-SETTING_KEYS = ("office_name", "office_email", "privacy_notice", "retention_months")
 
-
-class SettingsForm(Form):
+class SettingsForm(VersionedForm, Form):
     office_name = StringField(
         "Office name (messages to students sign with it)",
         validators=[InputRequired(), Length(max=120)],
@@ -38,15 +36,21 @@ class SettingsForm(Form):
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
     """Change the office's name and address, the privacy notice and the retention period."""
-    form = SettingsForm(data={key: get_setting(key) for key in SETTING_KEYS})
+    form = SettingsForm(data=vars(current_settings()))
+    conflict = None
     if form.validate_on_submit():
-        for key in SETTING_KEYS:
-            set_setting(key, form[key].data.strip() if key.startswith("office") else form[key].data)
-        record("settings.update", user=current_user, keys=list(SETTING_KEYS))
-        db.session.commit()
-        flash("Settings saved.", "success")
-        return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form)
+        values = {key: form[key].data for key in SETTING_KEYS}
+        try:
+            save_settings(values, form.loaded_version, current_user)
+        except StaleSave as stale:
+            conflict = refuse(stale, form)
+        else:
+            db.session.commit()
+            flash("Settings saved.", "success")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, conflict=conflict), (
+        409 if conflict else 200
+    )
 
 
 class ExportForm(Form):

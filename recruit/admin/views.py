@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from recruit.auth import services
-from recruit.auth.access import roles_required
+from recruit.auth.access import requires
 from recruit.auth.forms import EditUserForm, NewUserForm
 from recruit.auth.models import Role, User
 from recruit.extensions import db
@@ -15,7 +15,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.before_request
-@roles_required(Role.ADMIN)
+@requires("administer")
 def admins_only():
     """Every admin page is for admins alone."""
 

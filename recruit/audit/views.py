@@ -9,8 +9,8 @@ from sqlalchemy.orm import joinedload
 
 from recruit.audit.models import AuditEntry
 from recruit.audit.services import record
-from recruit.auth.access import roles_required
-from recruit.auth.models import Role, User
+from recruit.auth.access import requires
+from recruit.auth.models import User
 from recruit.database import parse_id
 from recruit.exports import csv_response
 from recruit.extensions import db
@@ -33,7 +33,7 @@ ACTION_GROUPS = [
 
 
 @bp.before_request
-@roles_required(Role.ADMIN)
+@requires("administer")
 def admins_only():
     """Only admins read the audit log."""
 

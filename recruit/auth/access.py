@@ -1,4 +1,4 @@
-"""Who may see what: every page needs sign-in unless marked public; roles narrow it."""
+"""Who may see what: every page needs sign-in unless marked public; the policy narrows it."""
 
 import time
 from functools import wraps
@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
-from recruit.auth.models import Role
+from recruit.auth.policy import POLICY, can
 
 
 def public(view):
@@ -16,16 +16,22 @@ def public(view):
     return view
 
 
-def roles_required(*roles: Role):
-    """Let admins and the given roles in; refuse everyone else with 403."""
+def requires(action: str):
+    """Let users whom the policy allows this action in; refuse everyone else with 403.
+
+    On a view it guards one route; on a blueprint's before_request function, all of them.
+    """
+    if action not in POLICY:  # a misspelt action fails as the module loads, not per request
+        raise KeyError(f"no such action in the policy: {action}")
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated or not current_user.has_role(*roles):
+            if not can(current_user, action):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.required_action = action
         return wrapped
 
     return decorator

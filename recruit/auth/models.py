@@ -17,7 +17,7 @@ MIN_PASSWORD_LENGTH = 12
 
 
 class Role(enum.StrEnum):
-    """What a staff member may do; admins may do everything."""
+    """A staff member's role; recruit.auth.policy says what each role may do."""
 
     ADMIN = "admin"
     HR = "hr"
@@ -69,10 +69,6 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
-
-    def has_role(self, *roles: Role) -> bool:
-        """Is this user an admin or one of these roles?"""
-        return self.role == Role.ADMIN or self.role in roles
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

@@ -23,8 +23,9 @@ from recruit.candidates.models import (
     Source,
     Term,
 )
-from recruit.candidates.services import CLOSE_REASONS
 from recruit.forms import Form
+from recruit.pipeline.moves import CLOSE_REASONS
+from recruit.stale import VersionedForm
 from recruit.templating import label
 
 
@@ -56,7 +57,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class CandidateForm(Form):
+class CandidateForm(VersionedForm, Form):
     """Create or edit a candidate: one form for both."""
 
     first_name = StringField("First name", validators=[InputRequired(), Length(max=100)])
@@ -90,8 +91,6 @@ class CandidateForm(Form):
     consent = BooleanField("The student agreed to be contacted about opportunities")
     resume = FileField("Resume (PDF, optional)")
     confirm_duplicate = BooleanField("Save anyway: this is a different person")
-    # The version the editor loaded: an edit made from an older one is refused.
-    version = HiddenField()
 
 
 class MoveForm(Form):

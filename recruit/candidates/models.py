@@ -93,8 +93,11 @@ class Stage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The message a candidate gets on entering this stage; None sends nothing.
     message_template_id: Mapped[int | None] = mapped_column(ForeignKey("message_templates.id"))
+    version: Mapped[int] = mapped_column(default=1)
 
     message_template = relationship("MessageTemplate")
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __str__(self) -> str:
         return self.name

@@ -14,13 +14,13 @@ from recruit.candidates.models import (
     CandidateInterest,
     Interest,
     Stage,
-    StageKind,
     Tag,
     Term,
     candidate_tags,
 )
 from recruit.extensions import db
 from recruit.pagination import Page, paginate
+from recruit.pipeline.rules import closed_clause, on_board_clause
 from recruit.universities.models import University
 
 BOARD_COLUMN_SIZE = 25
@@ -207,9 +207,9 @@ def list_query(filters: CandidateFilters, columns=Candidate) -> Select:
     if filters.stage:
         query = query.where(Candidate.stage_id == filters.stage)
     elif filters.status == "open":
-        query = query.where(Stage.kind != StageKind.CLOSED)
+        query = query.where(~closed_clause())
     elif filters.status == "closed":
-        query = query.where(Stage.kind == StageKind.CLOSED)
+        query = query.where(closed_clause())
     query, rank = _with_search(query, filters)
     if filters.sort:
         columns = SORTS[filters.sort]
@@ -240,13 +240,7 @@ def selected_query(ids: list[int]) -> Select:
 
 def board_stages() -> list[Stage]:
     """The board's columns: stages that are not closed or retired, in order."""
-    return list(
-        db.session.scalars(
-            select(Stage)
-            .where(Stage.kind != StageKind.CLOSED, Stage.retired.is_(False))
-            .order_by(Stage.position)
-        )
-    )
+    return list(db.session.scalars(select(Stage).where(on_board_clause()).order_by(Stage.position)))
 
 
 def board_counts(filters: CandidateFilters) -> dict[int, int]:

@@ -6,19 +6,20 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from recruit.auth.access import roles_required
-from recruit.auth.models import Role
-from recruit.candidates import services
+from recruit.auth.access import requires
 from recruit.candidates.forms import enum_choices
 from recruit.candidates.models import Stage, StageKind
 from recruit.database import parse_id
 from recruit.extensions import db
 from recruit.forms import Form
+from recruit.pipeline import stages as stage_admin
+from recruit.pipeline.moves import MoveRefused
+from recruit.stale import StaleSave, VersionedForm, refuse
 
 bp = Blueprint("stages", __name__, url_prefix="/admin/stages")
 
 
-class StageForm(Form):
+class StageForm(VersionedForm, Form):
     name = StringField("Name", validators=[InputRequired(), Length(max=60)])
     kind = SelectField(
         "Kind",
@@ -32,7 +33,7 @@ class RetireForm(Form):
 
 
 @bp.before_request
-@roles_required(Role.ADMIN)
+@requires("administer")
 def admins_only():
     """Only admins change the pipeline."""
 
@@ -40,6 +41,11 @@ def admins_only():
 @bp.get("/")
 def index():
     """The stages in order, with how many candidates each holds."""
+    return _render_index()
+
+
+def _render_index(editing: Stage | None = None, edit_form=None, conflict=None, status=200):
+    """The stages page; a refused save comes back in its row with what the admin typed."""
     stages = db.session.scalars(select(Stage).order_by(Stage.retired, Stage.position)).all()
     retire = RetireForm()
     retire.move_to.choices = [("", "Nobody to move")] + [
@@ -48,10 +54,13 @@ def index():
     return render_template(
         "candidates/stages.html",
         stages=stages,
-        counts=services.stage_counts(),
+        counts=stage_admin.stage_counts(),
         form=StageForm(formdata=None),
         retire=retire,
-    )
+        editing=editing,
+        edit_form=edit_form,
+        conflict=conflict,
+    ), status
 
 
 @bp.post("/")
@@ -60,8 +69,8 @@ def create():
     form = StageForm()
     if form.validate():
         try:
-            stage = services.add_stage(form.name.data, form.kind.data, current_user)
-        except services.StageRefused as error:
+            stage = stage_admin.add_stage(form.name.data, form.kind.data, current_user)
+        except stage_admin.StageRefused as error:
             flash(str(error), "error")
         else:
             db.session.commit()
@@ -78,8 +87,13 @@ def update(stage_id: int):
     form = StageForm()
     if form.validate():
         try:
-            services.update_stage(stage, form.name.data, form.kind.data, current_user)
-        except services.StageRefused as error:
+            stage_admin.update_stage(
+                stage, form.name.data, form.kind.data, current_user, form.loaded_version
+            )
+        except StaleSave as stale:
+            conflict = refuse(stale, form)
+            return _render_index(stage, form, conflict, 409)
+        except stage_admin.StageRefused as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
@@ -94,7 +108,7 @@ def update(stage_id: int):
 def shift(stage_id: int):
     """Move a stage up or down the pipeline."""
     stage = db.get_or_404(Stage, stage_id)
-    services.shift_stage(stage, -1 if request.form.get("direction") == "up" else 1, current_user)
+    stage_admin.shift_stage(stage, -1 if request.form.get("direction") == "up" else 1, current_user)
     db.session.commit()
     return redirect(url_for("stages.index"))
 
@@ -107,8 +121,8 @@ def retire(stage_id: int):
     target_id = form.move_to.data or ""
     move_to = db.session.get(Stage, parse_id(target_id)) if parse_id(target_id) else None
     try:
-        moved = services.retire_stage(stage, move_to, current_user)
-    except (services.StageRefused, services.MoveRefused) as error:
+        moved = stage_admin.retire_stage(stage, move_to, current_user)
+    except (stage_admin.StageRefused, MoveRefused) as error:
         db.session.rollback()
         flash(str(error), "error")
     else:

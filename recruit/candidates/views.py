@@ -17,8 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from recruit.audit.services import record
-from recruit.auth.access import roles_required, safe_next_url
-from recruit.auth.models import Role
+from recruit.auth.access import requires, safe_next_url
 from recruit.board import move_answer
 from recruit.candidates import queries, search, services
 from recruit.candidates.forms import (
@@ -42,14 +41,14 @@ from recruit.events.models import Event
 from recruit.exports import csv_response
 from recruit.extensions import db
 from recruit.messages import services as messages
+from recruit.pipeline.merge import merge_candidates
+from recruit.pipeline.moves import CLOSE_REASON_LABELS, MoveRefused, StaleMove, move_candidate
 from recruit.placements.models import Placement
+from recruit.stale import StaleSave, refuse
 from recruit.templating import label
 from recruit.universities.services import university_choices
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
-
-STAFF = (Role.HR, Role.OUTREACH)
-HR = (Role.HR,)
 
 
 def get_candidate(candidate_id: int) -> Candidate:
@@ -71,7 +70,7 @@ def _filter_options() -> dict:
 
 
 @bp.get("/")
-@roles_required(*STAFF)
+@requires("view_pipeline")
 def index():
     """Find candidates: search, filters, sorting, pages."""
     filters = queries.CandidateFilters.from_args(request.args)
@@ -146,7 +145,7 @@ def _export(query, description: dict):
 
 
 @bp.get("/export.csv")
-@roles_required(*HR)
+@requires("export_candidates")
 def export():
     """Download the filtered list as CSV; the audit log records who took what."""
     filters = queries.CandidateFilters.from_args(request.args)
@@ -154,7 +153,7 @@ def export():
 
 
 @bp.post("/bulk")
-@roles_required(*HR)
+@requires("move_candidates")
 def bulk():
     """Move, tag or export the candidates selected in the list."""
     form = BulkForm()
@@ -186,10 +185,10 @@ def bulk():
     for candidate in db.session.scalars(selected):
         try:
             with db.session.begin_nested():
-                change = services.move_candidate(candidate, to_stage, current_user, None)
+                change = move_candidate(candidate, to_stage, current_user, None)
             moved += 1
             sent += change.queued_message is not None
-        except services.MoveRefused as error:
+        except MoveRefused as error:
             refused.append(str(error))
     db.session.commit()
     said = f" {sent} will get the {to_stage.name} message." if sent else ""
@@ -203,7 +202,7 @@ def bulk():
 
 
 @bp.get("/board")
-@roles_required(*STAFF)
+@requires("view_pipeline")
 def board():
     """One column per active stage, with counts and the latest cards."""
     filters = queries.CandidateFilters.from_args(request.args)
@@ -223,7 +222,7 @@ def board():
 
 
 @bp.get("/board/stages/<int:stage_id>")
-@roles_required(*STAFF)
+@requires("view_pipeline")
 def board_column(stage_id: int):
     """More cards of one column: a page of its own, or just the cards for the script."""
     stage = db.get_or_404(Stage, stage_id)
@@ -254,7 +253,7 @@ def board_column(stage_id: int):
 
 
 @bp.get("/<int:candidate_id>")
-@roles_required(*STAFF)
+@requires("view_pipeline")
 def detail(candidate_id: int):
     """Everything about one candidate, with the stage history as a timeline."""
     candidate = db.session.scalar(
@@ -291,7 +290,7 @@ def detail(candidate_id: int):
         stage_message_hint=messages.stage_messages_hint(),
         note_form=NoteForm(formdata=None),
         now=utcnow(),
-        reasons=services.CLOSE_REASON_LABELS,
+        reasons=CLOSE_REASON_LABELS,
     )
 
 
@@ -332,14 +331,14 @@ def _profile_values(form: CandidateForm) -> dict:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@requires("edit_candidates")
 def create():
     """Add a candidate by hand."""
     return _save(None)
 
 
 @bp.route("/<int:candidate_id>/edit", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@requires("edit_candidates")
 def edit(candidate_id: int):
     """Edit a candidate's profile."""
     return _save(get_candidate(candidate_id))
@@ -360,72 +359,55 @@ def _save(candidate: Candidate | None):
         form.interests.data = [ci.interest.value for ci in candidate.interests]
         form.tags.data = ", ".join(t.name for t in candidate.tags)
         form.consent.data = candidate.consent_at is not None
-    if request.method == "GET" and candidate is not None:
-        form.version.data = str(candidate.version)
-    duplicates = []
-    if (
-        form.is_submitted()
-        and candidate is not None
-        and form.version.data != str(candidate.version)
-    ):
-        # Keep what they typed on screen, but write nothing over the other person's save.
-        return render_template(
-            "candidates/form.html", form=form, candidate=candidate, duplicates=[], conflict=True
-        ), 409
-    if form.validate_on_submit():
-        resume, ok = checked_resume(form.resume)
-        values = _profile_values(form)
-        duplicates = services.likely_duplicates(
-            values["email"],
-            values["first_name"],
-            values["last_name"],
-            values["university_id"],
-            exclude_id=candidate.id if candidate else None,
-        )
-        same_email = [d for d in duplicates if d.email.lower() == values["email"].lower()]
-        if same_email:
-            form.email.errors = ["Another candidate already has this email."]
-        elif duplicates and not form.confirm_duplicate.data:
-            ok = False
-        if ok and not form.email.errors:
-            tags = services.parse_tags(form.tags.data or "")
-            if candidate is None:
-                values["consent_at"] = utcnow() if form.consent.data else None
-                try:
-                    candidate = services.create_candidate(
-                        values, form.interests.data, tags, current_user
-                    )
-                except services.DuplicateCandidate as taken:
-                    # Saved by someone else since the check above: answer as the check would.
-                    form.email.errors = ["Another candidate already has this email."]
-                    return render_template(
-                        "candidates/form.html",
-                        form=form,
-                        candidate=None,
-                        duplicates=[taken.existing],
-                    )
-            else:
-                if form.consent.data and candidate.consent_at is None:
-                    values["consent_at"] = utcnow()
-                elif not form.consent.data:
-                    values["consent_at"] = None
-                services.update_candidate(
-                    candidate, values, form.interests.data, tags, current_user
+    duplicates, conflict = [], None
+    try:
+        # A stale edit is refused before anything else, whatever it holds.
+        if form.is_submitted() and candidate is not None:
+            services.check_unchanged(candidate, form.loaded_version)
+        if form.validate_on_submit():
+            resume, resume_ok = checked_resume(form.resume)
+            values = _profile_values(form)
+            services.check_duplicates(candidate, values, form.confirm_duplicate.data)
+            if resume_ok:
+                candidate = services.save_candidate(
+                    candidate,
+                    values,
+                    form.interests.data,
+                    services.parse_tags(form.tags.data or ""),
+                    form.consent.data,
+                    current_user,
                 )
-            if resume is not None:
-                services.store_resume(candidate, form.resume.data.filename, resume, current_user)
-            db.session.commit()
-            flash(f"{candidate.full_name} is saved.", "success")
-            return redirect(url_for("candidates.detail", candidate_id=candidate.id))
-    elif request.method == "POST":
-        checked_resume(form.resume)
+                if resume is not None:
+                    services.store_resume(
+                        candidate, form.resume.data.filename, resume, current_user
+                    )
+                db.session.commit()
+                flash(f"{candidate.full_name} is saved.", "success")
+                return redirect(url_for("candidates.detail", candidate_id=candidate.id))
+        elif request.method == "POST":
+            checked_resume(form.resume)
+    except StaleSave as stale:
+        # What they typed stays on screen; nothing is written over the other save.
+        conflict = refuse(stale, form)
+    except services.LikelyDuplicates as found:
+        duplicates = found.duplicates
+        if found.same_email:
+            form.email.errors = ["Another candidate already has this email."]
+    except services.DuplicateCandidate as taken:
+        # Saved by someone else since the check: answer as the check would.
+        duplicates = [taken.existing]
+        form.email.errors = ["Another candidate already has this email."]
     return render_template(
-        "candidates/form.html", form=form, candidate=candidate, duplicates=duplicates
-    )
+        "candidates/form.html",
+        form=form,
+        candidate=candidate,
+        duplicates=duplicates,
+        conflict=conflict,
+    ), (409 if conflict else 200)
 
 
 @bp.post("/<int:candidate_id>/move")
-@roles_required(*HR)
+@requires("move_candidates")
 def move(candidate_id: int):
     """Move a candidate between stages: from the board's drag and drop, its Move to
     control, or the candidate page. A stale move is refused with 409."""
@@ -440,7 +422,7 @@ def move(candidate_id: int):
     if to_stage is None:
         return _move_answer("Choose a stage to move to.", 400, back, candidate)
     try:
-        change = services.move_candidate(
+        change = move_candidate(
             candidate,
             to_stage,
             current_user,
@@ -449,10 +431,10 @@ def move(candidate_id: int):
             comment=form.comment.data or "",
             notify=form.wants_message(),
         )
-    except services.StaleMove as error:
+    except StaleMove as error:
         db.session.rollback()
         return _move_answer(str(error), 409, back, get_candidate(candidate_id))
-    except services.MoveRefused as error:
+    except MoveRefused as error:
         db.session.rollback()
         return _move_answer(str(error), 422, back, candidate)
     db.session.commit()
@@ -466,7 +448,7 @@ def _move_answer(message: str, status: int, back: str, candidate: Candidate):
 
 
 @bp.post("/<int:candidate_id>/notes")
-@roles_required(*STAFF)
+@requires("edit_candidates")
 def add_note(candidate_id: int):
     """Add a note to a candidate."""
     candidate = get_candidate(candidate_id)
@@ -481,7 +463,7 @@ def add_note(candidate_id: int):
 
 
 @bp.get("/<int:candidate_id>/resumes/<int:attachment_id>")
-@roles_required(*STAFF)
+@requires("view_pipeline")
 def resume(candidate_id: int, attachment_id: int):
     """Download a resume, always as an attachment, never shown inline."""
     attachment = db.get_or_404(Attachment, attachment_id)
@@ -501,7 +483,7 @@ def resume(candidate_id: int, attachment_id: int):
 
 
 @bp.route("/<int:candidate_id>/merge", methods=["GET", "POST"])
-@roles_required(*HR)
+@requires("merge_candidates")
 def merge(candidate_id: int):
     """Fold a duplicate record into this one."""
     keep = get_candidate(candidate_id)
@@ -515,7 +497,7 @@ def merge(candidate_id: int):
             form.confirm.errors = ["Check both records, then tick this box to merge."]
         else:
             name = duplicate.full_name
-            services.merge_candidates(keep, duplicate, current_user)
+            merge_candidates(keep, duplicate, current_user)
             db.session.commit()
             flash(f"{name}'s duplicate record is merged into this one.", "success")
             return redirect(url_for("candidates.detail", candidate_id=keep.id))

@@ -6,7 +6,6 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
 from recruit.candidates.forms import enum_choices
 from recruit.events.models import EventKind, EventStatus
 from recruit.forms import Form
+from recruit.stale import VersionedForm
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -37,7 +37,7 @@ def cost(label: str) -> DecimalField:
     )
 
 
-class EventForm(Form):
+class EventForm(VersionedForm, Form):
     """Create or edit an event: one form for both."""
 
     name = StringField("Name", validators=[InputRequired(), Length(max=200)])
@@ -62,7 +62,6 @@ class EventForm(Form):
     cost_other = cost("Other costs ($)")
     status = SelectField("Status", choices=enum_choices(EventStatus))
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
-    version = HiddenField()
 
     def validate_slug(self, field) -> None:
         if field.data and not SLUG.match(field.data):

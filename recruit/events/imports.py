@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from sqlite_utils.utils import rows_from_file
 
 from recruit.audit.services import record
-from recruit.candidates import services as candidates
 from recruit.candidates.models import Candidate, Source, Term
 from recruit.events.models import Event
 from recruit.extensions import db
+from recruit.pipeline import leads
 from recruit.universities.models import University
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -261,7 +261,7 @@ def commit_import(event: Event, data: bytes, by_user, filename: str) -> Counter:
     for row in plan.rows:
         if row.action == "reject":
             continue
-        candidates.record_lead(dict(row.values), [], event.id, "import", by_user, note=row.note)
+        leads.record_lead(dict(row.values), [], event.id, "import", by_user, note=row.note)
     counts = plan.counts
     record(
         "import.attendees",

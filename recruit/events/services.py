@@ -14,12 +14,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from recruit.audit.services import record
 from recruit.auth.models import User
 from recruit.board import compare_and_set, time_ago
-from recruit.candidates import services as candidates
 from recruit.candidates.models import Candidate, CandidateEvent, Source
 from recruit.candidates.search import fold
 from recruit.database import utcnow
 from recruit.events.models import Event, EventStatus, FairVisit, FollowUp
 from recruit.extensions import db
+from recruit.pipeline import leads
+from recruit.stale import check, flush
 from recruit.templating import label
 
 # The events board's columns, in order; cancelled events sit aside at the end.
@@ -61,8 +62,48 @@ def unique_slug(wanted: str, exclude_id: int | None = None) -> str:
     return slug
 
 
-def save_event(event: Event | None, values: dict, staff_ids: list[int], by_user: User) -> Event:
-    """Create an event or save edits to one; a stale edit (old version) is refused."""
+# What the event form edits, as the form names it.
+EVENT_FIELDS = (
+    "name",
+    "slug",
+    "kind",
+    "university_id",
+    "starts_on",
+    "ends_on",
+    "location",
+    "virtual_url",
+    "staff",
+    "cost_registration",
+    "cost_travel",
+    "cost_giveaways",
+    "cost_other",
+    "status",
+    "notes",
+)
+COSTS = ("cost_registration", "cost_travel", "cost_giveaways", "cost_other")
+
+
+def _clean_event(values: dict) -> tuple[dict, list[int]]:
+    """Trimmed text, blank costs as zero, the university as an id; and the staff's ids."""
+    values = dict(values)
+    staff_ids = [int(user_id) for user_id in values.pop("staff", None) or []]
+    for name in ("name", "location", "virtual_url"):
+        values[name] = (values.get(name) or "").strip()
+    values["notes"] = values.get("notes") or ""
+    for name in COSTS:
+        values[name] = values.get(name) or 0
+    values["university_id"] = int(values["university_id"]) if values.get("university_id") else None
+    return values, staff_ids
+
+
+def save_event(
+    event: Event | None, values: dict, expected_version: int | None, by_user: User
+) -> Event:
+    """Create an event or save edits to one from the form's values; refuses a save made
+    from an older version than the event's."""
+    if event is not None:
+        check(event, expected_version, "event")
+    values, staff_ids = _clean_event(values)
     staff = (
         list(db.session.scalars(select(User).where(User.id.in_(staff_ids)))) if staff_ids else []
     )
@@ -79,7 +120,7 @@ def save_event(event: Event | None, values: dict, staff_ids: list[int], by_user:
     for name, value in values.items():
         setattr(event, name, value)
     event.staff = staff
-    db.session.flush()
+    flush(event, "event")
     record("event.update", user=by_user, target=event)
     return event
 
@@ -155,7 +196,7 @@ def log_visit(event: Event, by_user: User, values: dict, follow_up: dict | None)
 def add_booth_lead(event: Event, values: dict, note: str, by_user: User):
     """A lead typed in at the booth: a candidate with the event as source, deduplicated."""
     values = {**values, "source": Source.EVENT}
-    return candidates.record_lead(values, [], event.id, "quick_add", by_user, note=note)
+    return leads.record_lead(values, [], event.id, "quick_add", by_user, note=note)
 
 
 def signup_url(event: Event) -> str:

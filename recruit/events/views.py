@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.admin.models import get_setting
-from recruit.auth.access import public, roles_required, safe_next_url
-from recruit.auth.models import Role, User
+from recruit.auth.access import public, requires, safe_next_url
+from recruit.auth.models import User
 from recruit.board import move_answer
 from recruit.candidates.forms import BulkForm
 from recruit.candidates.services import stage_choices
@@ -27,12 +27,12 @@ from recruit.events.forms import EventForm, FairVisitForm, QuickLeadForm
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, event_staff
 from recruit.extensions import db
 from recruit.pagination import paginate
+from recruit.stale import StaleSave, refuse
 from recruit.templating import label
 from recruit.universities.services import university_choices
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
-OUTREACH = (Role.OUTREACH,)
 STATUS_CHOICES = [(status.value, label(status)) for status in services.BOARD_STATUSES]
 
 
@@ -48,6 +48,7 @@ def _staff_choices() -> list[tuple[str, str]]:
 
 
 @bp.get("/")
+@requires("view_pipeline")
 def index():
     """Events, upcoming or past, filtered by type, university, status and staff."""
     when = "past" if request.args.get("when") == "past" else "upcoming"
@@ -89,6 +90,7 @@ def index():
 
 
 @bp.get("/board")
+@requires("view_pipeline")
 def board():
     """Events by status, moved like candidates on their board."""
     columns = services.board_events(utcnow().date())
@@ -102,7 +104,7 @@ def board():
 
 
 @bp.post("/<int:event_id>/move")
-@roles_required(*OUTREACH)
+@requires("manage_events")
 def move(event_id: int):
     """Move an event to another status; a stale move is refused with 409."""
     event = db.get_or_404(Event, event_id)
@@ -130,14 +132,14 @@ def move(event_id: int):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*OUTREACH)
+@requires("manage_events")
 def create():
     """Plan a new event."""
     return _save(None)
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
-@roles_required(*OUTREACH)
+@requires("manage_events")
 def edit(event_id: int):
     """Edit an event."""
     return _save(db.get_or_404(Event, event_id))
@@ -152,51 +154,24 @@ def _save(event: Event | None):
         form.staff.data = [str(user.id) for user in event.staff]
         form.kind.data = event.kind.value
         form.status.data = event.status.value
-        form.version.data = str(event.version)
+    conflict = None
     if form.validate_on_submit():
-        if event is not None and form.version.data != str(event.version):
-            form.name.errors = [
-                "Someone else saved this event while you were editing. "
-                "Reload the page to see their changes, then edit again."
-            ]
+        values = {name: form[name].data for name in services.EVENT_FIELDS}
+        try:
+            event = services.save_event(event, values, form.loaded_version, current_user)
+        except StaleSave as stale:
+            conflict = refuse(stale, form)
         else:
-            values = {
-                name: getattr(form, name).data
-                for name in (
-                    "name",
-                    "slug",
-                    "kind",
-                    "starts_on",
-                    "ends_on",
-                    "location",
-                    "virtual_url",
-                    "cost_registration",
-                    "cost_travel",
-                    "cost_giveaways",
-                    "cost_other",
-                    "status",
-                    "notes",
-                )
-            }
-            values.update(
-                name=values["name"].strip(),
-                location=(values["location"] or "").strip(),
-                virtual_url=(values["virtual_url"] or "").strip(),
-                notes=values["notes"] or "",
-                university_id=int(form.university_id.data) if form.university_id.data else None,
-            )
-            for name in ("cost_registration", "cost_travel", "cost_giveaways", "cost_other"):
-                values[name] = values[name] or 0
-            event = services.save_event(
-                event, values, [int(i) for i in form.staff.data], current_user
-            )
             db.session.commit()
             flash(f"{event.name} is saved.", "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=event)
+    return render_template("events/form.html", form=form, event=event, conflict=conflict), (
+        409 if conflict else 200
+    )
 
 
 @bp.get("/<int:event_id>")
+@requires("view_pipeline")
 def detail(event_id: int):
     """One event: details, sign-up QR code, fair visit logs and leads."""
     return _render_detail(event_id)
@@ -240,7 +215,7 @@ def _render_detail(event_id: int, visit_form=None, lead_form=None, status: int =
 
 
 @bp.post("/<int:event_id>/visits")
-@roles_required(*OUTREACH)
+@requires("manage_events")
 def log_visit(event_id: int):
     """Log a fair visit against an event."""
     event = db.get_or_404(Event, event_id)
@@ -271,7 +246,7 @@ def log_visit(event_id: int):
 
 
 @bp.post("/<int:event_id>/leads")
-@roles_required(*OUTREACH)
+@requires("manage_events")
 def add_lead(event_id: int):
     """Quick-add a lead met at the booth."""
     event = db.get_or_404(Event, event_id)
@@ -295,6 +270,7 @@ def add_lead(event_id: int):
 
 
 @bp.get("/<int:event_id>/sign")
+@requires("view_pipeline")
 def sign(event_id: int):
     """A printable booth sign: the event, a big QR code, the short address, the privacy line."""
     event = db.get_or_404(Event, event_id)
@@ -344,7 +320,7 @@ def calendar_link():
 
 
 @bp.route("/<int:event_id>/import", methods=["GET", "POST"])
-@roles_required(*OUTREACH)
+@requires("manage_events")
 def import_attendees(event_id: int):
     """Upload an attendee list and preview what importing it would do."""
     event = db.get_or_404(Event, event_id)
@@ -375,7 +351,7 @@ def import_attendees(event_id: int):
 
 
 @bp.post("/<int:event_id>/import/commit")
-@roles_required(*OUTREACH)
+@requires("manage_events")
 def commit_import(event_id: int):
     """Apply a previewed import in one transaction, or cancel it."""
     event = db.get_or_404(Event, event_id)

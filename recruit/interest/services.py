@@ -10,6 +10,7 @@ from recruit.candidates.models import Source
 from recruit.database import utcnow
 from recruit.events.models import Event
 from recruit.messages import services as messages
+from recruit.pipeline import leads
 
 
 def _serializer() -> URLSafeSerializer:
@@ -37,7 +38,7 @@ def submit_interest(values: dict, interests: list[str], event: Event | None, res
     values = {**values, "source": Source.EVENT if event else Source.WEBSITE}
     values["consent_at"] = utcnow()
     where = f" at {event.name}" if event else ""
-    candidate, created = candidates.record_lead(
+    candidate, created = leads.record_lead(
         values,
         interests,
         event.id if event else None,

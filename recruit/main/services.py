@@ -1,15 +1,16 @@
 """Figures for the home dashboard, each from one aggregate query."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import func, or_, select
 
-from recruit.auth.models import Role
-from recruit.candidates.models import Candidate, Stage, StageKind
-from recruit.events.models import FollowUp
+from recruit.auth.policy import can
+from recruit.candidates.models import Candidate, Stage
 from recruit.extensions import db
+from recruit.pipeline.rules import on_board_clause
 from recruit.placements.models import Evaluation, EvaluationKind, Placement
-from recruit.universities.models import Contact
+from recruit.placements.placements import DUE_SOON_DAYS
+from recruit.universities.queries import follow_up_counts
 
 
 class PipelineCounts(list):
@@ -22,36 +23,24 @@ class PipelineCounts(list):
 
 
 def pipeline_counts() -> PipelineCounts:
-    """Each active stage, in order, with how many candidates stand in it."""
+    """Each stage on the board, in order, with how many candidates stand in it."""
     counts = (
         select(Candidate.stage_id, func.count().label("n")).group_by(Candidate.stage_id).subquery()
     )
     rows = db.session.execute(
         select(Stage, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.stage_id == Stage.id)
-        .where(Stage.kind != StageKind.CLOSED, Stage.retired.is_(False))
+        .where(on_board_clause())
         .order_by(Stage.position)
     ).all()
     return PipelineCounts((stage, count) for stage, count in rows)
 
 
-def follow_ups_due(user, until: date) -> dict[str, int]:
-    """How many contacts and event follow-ups are due by a date: the user's own, or the
-    whole office's for an admin (who owns none but answers for all of them)."""
-    mine = user.role != Role.ADMIN
-    contacts = db.session.scalar(
-        select(func.count())
-        .select_from(Contact)
-        .where(Contact.next_follow_up_on <= until)
-        .where(Contact.owner_id == user.id if mine else true())
-    )
-    tasks = db.session.scalar(
-        select(func.count())
-        .select_from(FollowUp)
-        .where(FollowUp.done_at.is_(None), FollowUp.due_on <= until)
-        .where(FollowUp.assignee_id == user.id if mine else true())
-    )
-    return {"contacts": contacts or 0, "tasks": tasks or 0}
+def follow_up_counts_for(user, today: date) -> dict[str, int]:
+    """The follow-ups page's counts of what is due: the user's own, or the whole office's
+    for an admin (who owns none but answers for all of them)."""
+    mine = not can(user, "oversee_follow_ups")
+    return follow_up_counts(user.id if mine else None, today)
 
 
 def new_leads_since(moment: datetime) -> int:
@@ -64,8 +53,9 @@ def new_leads_since(moment: datetime) -> int:
     )
 
 
-def evaluations_due(until: date) -> int:
-    """How many supervisor evaluations fall due by a date and are not yet in."""
+def placements_awaiting_evaluations(today: date) -> int:
+    """How many placements have a supervisor evaluation overdue or due soon and not in."""
+    until = today + timedelta(days=DUE_SOON_DAYS)
     submitted = select(Evaluation.id).where(Evaluation.placement_id == Placement.id)
     midterm_missing = ~submitted.where(
         Evaluation.kind == EvaluationKind.SUPERVISOR_MIDTERM

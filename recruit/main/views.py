@@ -11,6 +11,8 @@ from recruit.auth.access import public
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.main import services
+from recruit.placements.placements import DUE_SOON_DAYS
+from recruit.universities.queries import FOLLOW_UP_DAYS
 
 bp = Blueprint("main", __name__)
 
@@ -22,9 +24,11 @@ def dashboard():
     return render_template(
         "main/dashboard.html",
         pipeline=services.pipeline_counts(),
-        follow_ups=services.follow_ups_due(current_user, today + timedelta(days=14)),
+        follow_ups=services.follow_up_counts_for(current_user, today),
+        follow_up_days=FOLLOW_UP_DAYS,
         new_leads=services.new_leads_since(utcnow() - timedelta(days=7)),
-        evaluations_due=services.evaluations_due(today + timedelta(days=14)),
+        awaiting_evaluations=services.placements_awaiting_evaluations(today),
+        evaluation_days=DUE_SOON_DAYS,
         today=today,
     )
 

@@ -1,6 +1,8 @@
 """The messages Recruit ships with, in plain, warm government English. Admins reword them
 on the Messages page; these are what a new office starts from."""
 
+from recruit.pipeline.rules import StageKey
+
 # Words a template may use, and what each is replaced with.
 PLACEHOLDERS = {
     "first_name": "the candidate's first name",
@@ -98,10 +100,10 @@ DEFAULT_TEMPLATES = [
 
 # The stage each standard template greets on entry, out of the box.
 STAGE_MESSAGES = {
-    "interview": "interview",
-    "offer": "offer",
-    "not_selected": "not_selected",
-    "talent_pool": "talent_pool",
+    StageKey.INTERVIEW: "interview",
+    StageKey.OFFER: "offer",
+    StageKey.NOT_SELECTED: "not_selected",
+    StageKey.TALENT_POOL: "talent_pool",
 }
 
 # What {reason} says to the student for each closing reason staff choose.

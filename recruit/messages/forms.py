@@ -1,10 +1,11 @@
 """Forms for message templates, messages staff write, and an event's follow-up."""
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from recruit.forms import Form
 from recruit.messages.services import template_errors
+from recruit.stale import VersionedForm
 
 
 class PlaceholderChecked:
@@ -16,7 +17,7 @@ class PlaceholderChecked:
             raise ValidationError(errors[0])
 
 
-class TemplateForm(Form):
+class TemplateForm(VersionedForm, Form):
     """Add or reword a message template; the version refuses a stale save."""
 
     name = StringField("Name (staff see it)", validators=[InputRequired(), Length(max=80)])
@@ -26,7 +27,6 @@ class TemplateForm(Form):
     body = TextAreaField(
         "Message", validators=[InputRequired(), Length(max=10000), PlaceholderChecked()]
     )
-    version = HiddenField()
     preview_candidate = SelectField("Preview with", coerce=str, validate_choice=False)
 
 

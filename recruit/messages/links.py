@@ -7,6 +7,7 @@ import hmac
 
 from flask import current_app
 
+from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.messages.models import LinkKind, OutboxMessage
 
@@ -36,16 +37,13 @@ def derived_token(purpose: str, row_id: int, nonce: str) -> str:
 def reveal(message: OutboxMessage) -> str:
     """The private link a message carries, made at send time."""
     if message.link_kind == LinkKind.EVALUATION:
-        from recruit.placements import services as placements
+        from recruit.placements.evaluation_links import evaluation_token, link_for, request_state
         from recruit.placements.models import EvaluationRequest
 
         request = db.session.get(EvaluationRequest, message.link_ref)
-        if request is None or placements.request_state(request, placements.utcnow()) not in (
-            "open",
-            "scheduled",
-        ):
+        if request is None or request_state(request, utcnow()) not in ("open", "scheduled"):
             raise LinkGone("The evaluation link was revoked, used or expired before sending.")
-        return placements.link_for(placements.evaluation_token(request))
+        return link_for(evaluation_token(request))
     raise LinkGone("This message's link is of a kind Recruit no longer makes.")
 
 

@@ -10,7 +10,6 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from recruit.admin.models import get_setting
 from recruit.audit.services import record
@@ -25,6 +24,7 @@ from recruit.messages.defaults import (
     STUDENT_REASONS,
 )
 from recruit.messages.models import DeliveryState, LinkKind, MessageTemplate, OutboxMessage
+from recruit.stale import check, flush
 
 # Where a private link or the stop-emails link goes in a stored body. The worker puts the
 # real link there when it sends, so the outbox (and a copy of the database) never has it.
@@ -152,35 +152,15 @@ def save_template(
     if template is None:
         template = MessageTemplate()
         db.session.add(template)
-    elif expected_version is not None and template.version != expected_version:
-        raise StaleTemplate(template.id)
+    else:
+        check(template, expected_version, "template")
     template.name = values["name"].strip()
     template.subject = values["subject"].strip()
     template.body = values["body"].replace("\r\n", "\n").strip()
     template.updated_by_id = by_user.id
-    try:
-        db.session.flush()
-    except StaleDataError as error:  # saved by another request between our read and write
-        raise StaleTemplate(template.id) from error
+    flush(template, "template")
     record("message_template.save", user=by_user, target=template, name=template.name)
     return template
-
-
-class StaleTemplate(MessageRefused):
-    """Someone saved the template since this editor loaded it (the caller rolls back)."""
-
-    def __init__(self, template_id: int):
-        self.template_id = template_id
-        super().__init__("The template was saved by someone else meanwhile.")
-
-
-def stale_template_message(template: MessageTemplate) -> str:
-    """Tell an editor whose save was refused who saved meanwhile."""
-    who = template.updated_by.name if template.updated_by else "someone"
-    return (
-        f"{who} saved this template while you were editing it. Nothing was saved: your "
-        "words are below, the saved ones are in the preview. Save again to replace them."
-    )
 
 
 # --- who may be written to --------------------------------------------------------------

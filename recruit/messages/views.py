@@ -6,8 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from recruit.auth.access import public, roles_required
-from recruit.auth.models import Role
+from recruit.auth.access import public, requires
 from recruit.candidates.models import Candidate, Stage
 from recruit.database import parse_id, utcnow
 from recruit.events.models import Event
@@ -18,15 +17,13 @@ from recruit.messages.delivery import mail_on
 from recruit.messages.forms import ComposeForm, TemplateChoiceForm, TemplateForm
 from recruit.messages.models import DeliveryState, MessageTemplate, OutboxMessage
 from recruit.pagination import paginate
+from recruit.stale import StaleSave, refuse
 
 outbox_bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 templates_bp = Blueprint("message_templates", __name__, url_prefix="/admin/messages")
 candidate_messages_bp = Blueprint("candidate_messages", __name__, url_prefix="/candidates")
 follow_up_bp = Blueprint("event_follow_up", __name__, url_prefix="/events")
 stop_bp = Blueprint("stop_emails", __name__, url_prefix="/apply/stop")
-
-STAFF = (Role.HR, Role.OUTREACH)
-HR = (Role.HR,)
 
 
 def _template_choices(blank: str | None = None) -> list[tuple[str, str]]:
@@ -38,7 +35,7 @@ def _template_choices(blank: str | None = None) -> list[tuple[str, str]]:
 
 
 @outbox_bp.get("/", endpoint="index")
-@roles_required(*STAFF)
+@requires("use_outbox")
 def outbox():
     """Every message, newest first, with its delivery state; failed ones say why."""
     state = request.args.get("state", "")
@@ -59,7 +56,7 @@ def outbox():
 
 
 @outbox_bp.post("/<int:message_id>/resend")
-@roles_required(*STAFF)
+@requires("use_outbox")
 def resend(message_id: int):
     """Try a failed or withdrawn message again, or send a delivered one once more."""
     message = db.get_or_404(OutboxMessage, message_id)
@@ -81,7 +78,7 @@ def resend(message_id: int):
 
 
 @templates_bp.before_request
-@roles_required(Role.ADMIN)
+@requires("administer")
 def admins_only():
     """Only admins word the office's messages."""
 
@@ -143,21 +140,18 @@ def _edit(template: MessageTemplate | None):
     status = 200
     conflict = None
     if request.method == "GET" and template is not None:
-        form.version.data = str(template.version)
+        form.load_version(template)
     if request.method == "POST" and request.form.get("action") != "preview" and form.validate():
         try:
             template = services.save_template(
                 template,
                 form.data,
-                parse_id(form.version.data) if template is not None else None,
+                form.loaded_version if template is not None else None,
                 current_user,
             )
-        except services.StaleTemplate as stale:
-            db.session.rollback()
-            template = db.session.get(MessageTemplate, stale.template_id)
-            conflict = services.stale_template_message(template)
-            # Having seen the other save, the editor may save again over it.
-            form.version.data = str(template.version)
+        except StaleSave as stale:
+            conflict = refuse(stale, form)
+            template = stale.current()
             status = 409
         except services.MessageRefused as refused:
             db.session.rollback()
@@ -202,7 +196,7 @@ def retire(template_id: int):
 @candidate_messages_bp.route(
     "/<int:candidate_id>/messages", methods=["GET", "POST"], endpoint="index"
 )
-@roles_required(*HR)
+@requires("message_candidates")
 def candidate_messages(candidate_id: int):
     """Every message to a candidate and its delivery state; write a new one."""
     candidate = db.get_or_404(Candidate, candidate_id)
@@ -244,7 +238,7 @@ def candidate_messages(candidate_id: int):
 
 
 @follow_up_bp.route("/<int:event_id>/follow-up", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@requires("follow_up_leads")
 def follow_up(event_id: int):
     """Send a template to the event's leads not yet contacted, after showing how many."""
     event = db.get_or_404(Event, event_id)

@@ -7,8 +7,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from recruit.auth.access import public
 from recruit.extensions import csrf, db, limiter
-from recruit.placements import services
+from recruit.placements.evaluation_links import LinkUnavailable, open_request, submit_evaluation
 from recruit.placements.forms import evaluation_answers, evaluation_form, evaluation_values
+from recruit.placements.questionnaires import KIND_FORMS, KIND_TITLES, form_items
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
@@ -62,20 +63,20 @@ def thanks():
 def form(token: str):
     """An evaluation or feedback form, opened by its private link."""
     try:
-        evaluation_request = services.open_request(token)
-    except services.LinkUnavailable:
+        evaluation_request = open_request(token)
+    except LinkUnavailable:
         return unavailable()
-    items = services.form_items(services.KIND_FORMS[evaluation_request.kind])
+    items = form_items(KIND_FORMS[evaluation_request.kind])
     form = evaluation_form(items, evaluation_request.kind)
     note = None
     if request.method == "GET":
         form.submitted_by_name.data = evaluation_request.recipient_name
     elif form.validate():
         try:
-            services.submit_evaluation(
+            submit_evaluation(
                 evaluation_request, evaluation_answers(form, items), evaluation_values(form)
             )
-        except services.LinkUnavailable:
+        except LinkUnavailable:
             db.session.rollback()
             return unavailable()
         db.session.commit()
@@ -88,6 +89,6 @@ def form(token: str):
         form=form,
         items=items,
         placement=evaluation_request.placement,
-        title=services.KIND_TITLES[evaluation_request.kind],
+        title=KIND_TITLES[evaluation_request.kind],
         note=note,
     ), (400 if request.method == "POST" else 200)

@@ -31,7 +31,8 @@ from recruit.placements.models import (
     Outcome,
     PositionStatus,
 )
-from recruit.placements.services import KIND_TITLES
+from recruit.placements.questionnaires import KIND_TITLES
+from recruit.stale import VersionedForm
 
 RATINGS = [
     ("1", "1 Unsatisfactory"),
@@ -49,7 +50,7 @@ def _ends_after_start(form, field):
         raise ValidationError("The end date comes before the start date.")
 
 
-class PositionForm(Form):
+class PositionForm(VersionedForm, Form):
     """Create or edit a position: one form for both."""
 
     title = StringField("Title", validators=[InputRequired(), Length(max=200)])
@@ -110,7 +111,7 @@ class PlacementForm(Form):
     )
 
 
-class OutcomeForm(Form):
+class OutcomeForm(VersionedForm, Form):
     """How a placement ended, and whether to move the candidate to match."""
 
     outcome = SelectField("Outcome", choices=enum_choices(Outcome), default="completed")
@@ -149,7 +150,7 @@ class RequestForm(Form):
             raise ValidationError("Choose today or a later date.")
 
 
-class RewordForm(Form):
+class RewordForm(VersionedForm, Form):
     """New words for a questionnaire item."""
 
     prompt = TextAreaField("New wording", validators=[InputRequired(), Length(max=500)])

@@ -85,8 +85,11 @@ class Position(db.Model):
     )
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
 
     placements: Mapped[list["Placement"]] = relationship(back_populates="position")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Placement(db.Model):
@@ -135,6 +138,9 @@ class EvaluationItem(db.Model):
     position: Mapped[int]
     retired: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class EvaluationRequest(db.Model):

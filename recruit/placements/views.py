@@ -6,15 +6,21 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from recruit.auth.access import roles_required
-from recruit.auth.models import Role
+from recruit.auth.access import requires
 from recruit.candidates.models import Candidate
-from recruit.candidates.services import MoveRefused
 from recruit.database import parse_id, utcnow
 from recruit.extensions import db
 from recruit.messages.delivery import mail_on
 from recruit.pagination import paginate
-from recruit.placements import services
+from recruit.pipeline.moves import MoveRefused
+from recruit.placements.evaluation_links import (
+    default_recipient,
+    issue_request,
+    link_for,
+    reissue_request,
+    request_state,
+    revoke_request,
+)
 from recruit.placements.forms import (
     OutcomeForm,
     PlacementForm,
@@ -34,25 +40,39 @@ from recruit.placements.models import (
     Position,
     PositionStatus,
 )
+from recruit.placements.placements import (
+    PlacementRefused,
+    check_placeable,
+    evaluation_deadlines,
+    outcome_stage,
+    place_candidate,
+    record_outcome,
+)
+from recruit.placements.positions import POSITION_FIELDS, filled_count, save_position, terms
+from recruit.placements.questionnaires import (
+    KIND_TITLES,
+    form_items,
+    reword_item,
+    side_by_side,
+    term_averages,
+)
+from recruit.stale import StaleSave, refuse
 from recruit.templating import label
 
 bp = Blueprint("positions", __name__, url_prefix="/positions")
 placements_bp = Blueprint("placements", __name__, url_prefix="/placements")
 items_bp = Blueprint("evaluation_items", __name__, url_prefix="/admin/evaluation-items")
 
-VIEWERS = (Role.HR, Role.OUTREACH)
-MANAGERS = (Role.HR,)
-
 
 # --- positions ----------------------------------------------------------------------------
 
 
 @bp.get("/")
-@roles_required(*VIEWERS)
+@requires("view_pipeline")
 def index():
     """Positions with how many of their openings are filled, by term and status."""
     filters = {key: request.args.get(key, "") for key in ("term", "status")}
-    query = select(Position, services.filled_count().label("filled")).order_by(
+    query = select(Position, filled_count().label("filled")).order_by(
         Position.starts_on.desc().nulls_last(), Position.agency, Position.title
     )
     if filters["term"]:
@@ -63,20 +83,20 @@ def index():
         "placements/positions.html",
         page=paginate(query, request.args),
         filters=filters,
-        terms=services.terms(),
+        terms=terms(),
         statuses=[(s.value, label(s)) for s in PositionStatus],
     )
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@requires("manage_placements")
 def create():
     """Add a position."""
     return _save_position(None)
 
 
 @bp.route("/<int:position_id>/edit", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@requires("manage_placements")
 def edit(position_id: int):
     """Edit a position."""
     return _save_position(db.get_or_404(Position, position_id))
@@ -87,21 +107,24 @@ def _save_position(position: Position | None):
     if request.method == "GET" and position is not None:
         form.funding_source.data = position.funding_source.value
         form.status.data = position.status.value
+    conflict = None
     if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in services.POSITION_FIELDS}
-        for name in ("division", "supervisor_name", "supervisor_email", "description"):
-            values[name] = (values[name] or "").strip()
-        position = services.save_position(position, values, current_user)
-        db.session.commit()
-        flash(f"Saved {position.title} ({position.agency}).", "success")
-        return redirect(url_for("positions.detail", position_id=position.id))
-    return render_template("placements/position_form.html", form=form, position=position), (
-        400 if request.method == "POST" else 200
-    )
+        values = {name: form[name].data for name in POSITION_FIELDS}
+        try:
+            position = save_position(position, values, form.loaded_version, current_user)
+        except StaleSave as stale:
+            conflict = refuse(stale, form)
+        else:
+            db.session.commit()
+            flash(f"Saved {position.title} ({position.agency}).", "success")
+            return redirect(url_for("positions.detail", position_id=position.id))
+    return render_template(
+        "placements/position_form.html", form=form, position=position, conflict=conflict
+    ), (409 if conflict else 400 if request.method == "POST" else 200)
 
 
 @bp.get("/<int:position_id>")
-@roles_required(*VIEWERS)
+@requires("view_pipeline")
 def detail(position_id: int):
     """A position, its placements and the history of their evaluations."""
     position = db.get_or_404(Position, position_id)
@@ -123,7 +146,7 @@ def detail(position_id: int):
         position=position,
         placements=placements,
         evaluations=evaluations,
-        titles=services.KIND_TITLES,
+        titles=KIND_TITLES,
     )
 
 
@@ -131,7 +154,7 @@ def detail(position_id: int):
 
 
 @placements_bp.get("/", endpoint="index")
-@roles_required(*VIEWERS)
+@requires("view_pipeline")
 def placement_list():
     """Current or past placements by term, agency and outcome, with evaluations due."""
     when = "past" if request.args.get("when") == "past" else "current"
@@ -165,11 +188,11 @@ def placement_list():
         page=page,
         when=when,
         filters=filters,
-        due={p.id: services.evaluations_due(p, today) for p in page.items},
-        terms=services.terms(),
+        due={p.id: evaluation_deadlines(p, today) for p in page.items},
+        terms=terms(),
         agencies=db.session.scalars(select(Position.agency).distinct().order_by(Position.agency)),
         statuses=[("pending", "No outcome yet")] + [(o.value, label(o)) for o in Outcome],
-        averages=services.term_averages(filters["term"]) if filters["term"] else None,
+        averages=term_averages(filters["term"]) if filters["term"] else None,
     )
 
 
@@ -185,7 +208,7 @@ def _open_position_choices() -> list[tuple[str, str]]:
 
 
 @placements_bp.route("/new", methods=["GET", "POST"], endpoint="create")
-@roles_required(*MANAGERS)
+@requires("manage_placements")
 def place():
     """Place a candidate who has an offer, or is onboarding, in an open position."""
     candidate_id = request.args.get("candidate_id", "")
@@ -194,6 +217,13 @@ def place():
     )
     if candidate is None:
         abort(404)
+    if request.method == "GET":
+        # Say so before HR fills the form in, not only when it is sent.
+        try:
+            check_placeable(candidate)
+        except PlacementRefused as refused:
+            flash(str(refused), "error")
+            return redirect(url_for("candidates.detail", candidate_id=candidate.id))
     form = PlacementForm()
     form.position_id.choices = _open_position_choices()
     if form.validate_on_submit():
@@ -207,8 +237,8 @@ def place():
         else:
             values = {name: getattr(form, name).data for name in PLACEMENT_FIELDS}
             try:
-                placement = services.place_candidate(candidate, position, values, current_user)
-            except services.PlacementRefused as refused:
+                placement = place_candidate(candidate, position, values, current_user)
+            except PlacementRefused as refused:
                 db.session.rollback()
                 form.position_id.errors.append(str(refused))
             else:
@@ -249,15 +279,18 @@ def _load_placement(placement_id: int) -> Placement:
     return placement
 
 
-def _render_placement(placement: Placement, outcome_form=None, request_form=None, status=200):
+def _render_placement(
+    placement: Placement, outcome_form=None, request_form=None, status=200, conflict=None
+):
     if outcome_form is None:
         outcome_form = OutcomeForm(
             formdata=None,
             outcome=(placement.outcome or Outcome.COMPLETED).value,
             outcome_on=placement.outcome_on or utcnow().date(),
             hired_title=placement.hired_title,
+            version=placement.version,
         )
-    stage = services.outcome_stage(Outcome(outcome_form.outcome.data or "completed"))
+    stage = outcome_stage(Outcome(outcome_form.outcome.data or "completed"))
     outcome_form.move_candidate.label.text = (
         f"Also move the candidate to {stage.name}" if stage else "Also move the candidate"
     )
@@ -272,26 +305,27 @@ def _render_placement(placement: Placement, outcome_form=None, request_form=None
         "placements/placement.html",
         placement=placement,
         evaluations=evaluations,
-        comparison=services.side_by_side(evaluations),
+        comparison=side_by_side(evaluations),
         requests=requests,
         now=utcnow(),
-        due=services.evaluations_due(placement, utcnow().date()),
+        due=evaluation_deadlines(placement, utcnow().date()),
         outcome_form=outcome_form,
         request_form=request_form or RequestForm(formdata=None),
-        titles=services.KIND_TITLES,
-        state=services.request_state,
+        titles=KIND_TITLES,
+        state=request_state,
+        conflict=conflict,
     ), status
 
 
 @placements_bp.get("/<int:placement_id>", endpoint="detail")
-@roles_required(*VIEWERS)
+@requires("view_pipeline")
 def placement_detail(placement_id: int):
     """A placement: details, evaluations side by side, links and the outcome."""
     return _render_placement(_load_placement(placement_id))
 
 
 @placements_bp.post("/<int:placement_id>/outcome")
-@roles_required(*MANAGERS)
+@requires("manage_placements")
 def outcome(placement_id: int):
     """Record how a placement ended, moving the candidate to match if asked."""
     placement = _load_placement(placement_id)
@@ -299,15 +333,21 @@ def outcome(placement_id: int):
     if not form.validate():
         return _render_placement(placement, outcome_form=form, status=400)
     try:
-        change = services.record_outcome(
+        change = record_outcome(
             placement,
             Outcome(form.outcome.data),
             form.outcome_on.data,
             form.hired_title.data or "",
             current_user,
             move=form.move_candidate.data,
+            expected_version=form.loaded_version,
         )
-    except (services.PlacementRefused, MoveRefused) as refused:
+    except StaleSave as stale:
+        conflict = refuse(stale, form)
+        return _render_placement(
+            _load_placement(placement_id), outcome_form=form, status=409, conflict=conflict
+        )
+    except (PlacementRefused, MoveRefused) as refused:
         db.session.rollback()
         flash(str(refused), "error")
         return redirect(url_for("placements.detail", placement_id=placement_id))
@@ -318,7 +358,7 @@ def outcome(placement_id: int):
 
 
 @placements_bp.post("/<int:placement_id>/requests")
-@roles_required(*MANAGERS)
+@requires("manage_placements")
 def request_evaluation(placement_id: int):
     """Make a private evaluation link and show it once."""
     placement = _load_placement(placement_id)
@@ -326,17 +366,17 @@ def request_evaluation(placement_id: int):
     if not form.validate():
         return _render_placement(placement, request_form=form, status=400)
     kind = EvaluationKind(form.kind.data)
-    name, email = services.default_recipient(placement, kind)
+    name, email = default_recipient(placement, kind)
     name = (form.recipient_name.data or "").strip() or name
     email = (form.recipient_email.data or "").strip() or email
     if not email:
         form.recipient_email.errors = ["Give the email to send the link to."]
         return _render_placement(placement, request_form=form, status=400)
     try:
-        evaluation_request, token = services.issue_request(
+        evaluation_request, token = issue_request(
             placement, kind, name, email, current_user, send_on=form.send_on.data
         )
-    except services.PlacementRefused as refused:
+    except PlacementRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
         return redirect(url_for("placements.detail", placement_id=placement.id))
@@ -349,32 +389,32 @@ def _show_link(evaluation_request: EvaluationRequest, token: str):
     return render_template(
         "placements/link.html",
         evaluation_request=evaluation_request,
-        link=services.link_for(token),
-        title=services.KIND_TITLES[evaluation_request.kind],
+        link=link_for(token),
+        title=KIND_TITLES[evaluation_request.kind],
         mail_on=mail_on(),
-        scheduled=services.request_state(evaluation_request, utcnow()) == "scheduled",
+        scheduled=request_state(evaluation_request, utcnow()) == "scheduled",
     )
 
 
 @placements_bp.post("/requests/<int:request_id>/revoke")
-@roles_required(*MANAGERS)
+@requires("manage_placements")
 def revoke(request_id: int):
     """Stop a private link from working."""
     evaluation_request = db.get_or_404(EvaluationRequest, request_id)
-    services.revoke_request(evaluation_request, current_user)
+    revoke_request(evaluation_request, current_user)
     db.session.commit()
     flash("The link no longer works.", "success")
     return redirect(url_for("placements.detail", placement_id=evaluation_request.placement_id))
 
 
 @placements_bp.post("/requests/<int:request_id>/reissue")
-@roles_required(*MANAGERS)
+@requires("manage_placements")
 def reissue(request_id: int):
     """Revoke a private link and make a new one for the same person."""
     evaluation_request = db.get_or_404(EvaluationRequest, request_id)
     try:
-        new_request, token = services.reissue_request(evaluation_request, current_user)
-    except services.PlacementRefused as refused:
+        new_request, token = reissue_request(evaluation_request, current_user)
+    except PlacementRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
         return redirect(url_for("placements.detail", placement_id=evaluation_request.placement_id))
@@ -386,28 +426,35 @@ def reissue(request_id: int):
 
 
 @items_bp.get("/", endpoint="index")
-@roles_required(Role.ADMIN)
+@requires("administer")
 def item_list():
     """The active items of each questionnaire, in order."""
     return render_template(
         "placements/items.html",
-        forms=[(form, services.form_items(form)) for form in ItemForm],
+        forms=[(form, form_items(form)) for form in ItemForm],
     )
 
 
 @items_bp.route("/<int:item_id>/reword", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@requires("administer")
 def reword(item_id: int):
     """Reword an item: past answers keep the old words, new forms ask the new ones."""
     item = db.get_or_404(EvaluationItem, item_id)
-    if item.retired:
+    if item.retired and request.method == "GET":
         abort(404)
-    form = RewordForm(prompt=item.prompt)
+    form = RewordForm(prompt=item.prompt, version=item.version)
+    conflict = None
     if form.validate_on_submit():
-        services.reword_item(item, form.prompt.data, current_user)
-        db.session.commit()
-        flash("Reworded. Evaluations already in keep the old wording.", "success")
-        return redirect(url_for("evaluation_items.index"))
-    return render_template("placements/item_form.html", form=form, item=item), (
-        400 if request.method == "POST" else 200
+        try:
+            reword_item(item, form.prompt.data, form.loaded_version, current_user)
+        except StaleSave as stale:
+            conflict = refuse(stale, form)
+            # Saving again rewords the newest wording, which the form now posts to.
+            item = stale.current()
+        else:
+            db.session.commit()
+            flash("Reworded. Evaluations already in keep the old wording.", "success")
+            return redirect(url_for("evaluation_items.index"))
+    return render_template("placements/item_form.html", form=form, item=item, conflict=conflict), (
+        409 if conflict else 400 if request.method == "POST" else 200
     )

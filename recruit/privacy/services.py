@@ -14,13 +14,13 @@ from recruit.candidates.models import (
     Candidate,
     Note,
     Stage,
-    StageChange,
     StageKind,
     candidate_tags,
 )
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.messages import services as messages
+from recruit.pipeline import history
 from recruit.placements.models import Evaluation, EvaluationAnswer, Outcome, Placement
 
 ERASED = "Erased"
@@ -150,9 +150,7 @@ def erase(candidate: Candidate, by_user, why: str, action: str = "privacy.erase"
     )
     notes = db.session.execute(delete(Note).where(Note.candidate_id == candidate.id)).rowcount
     db.session.execute(delete(candidate_tags).where(candidate_tags.c.candidate_id == candidate.id))
-    db.session.execute(
-        update(StageChange).where(StageChange.candidate_id == candidate.id).values(comment="")
-    )
+    history.blank_comments(candidate.id)
     placement_ids = select(Placement.id).where(Placement.candidate_id == candidate.id)
     db.session.execute(
         update(Placement).where(Placement.candidate_id == candidate.id).values(hired_title="")

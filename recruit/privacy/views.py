@@ -9,8 +9,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from recruit.audit.services import record
-from recruit.auth.access import roles_required
-from recruit.auth.models import Role
+from recruit.auth.access import requires
 from recruit.candidates.models import Candidate
 from recruit.extensions import db
 from recruit.forms import Form
@@ -30,7 +29,7 @@ class EraseForm(ReasonForm):
 
 
 @bp.before_request
-@roles_required(Role.ADMIN)
+@requires("administer")
 def admins_only():
     """Exports and erasure of a person's data are for admins alone."""
 

@@ -1,17 +1,11 @@
 """The reports page's tables as CSV rows, for the same period and sort as the page."""
 
-from recruit.reports.services import (
-    Period,
-    YieldRow,
-    YieldSort,
-    evaluations,
-    event_yield,
-    funnel,
-    interest_to_offer,
-    rates,
-    time_in_stage,
-    university_yield,
-)
+from recruit.reports.evaluation_averages import evaluations
+from recruit.reports.funnel import funnel
+from recruit.reports.periods import Period
+from recruit.reports.rates import rates
+from recruit.reports.stage_times import interest_to_offer, time_in_stage
+from recruit.reports.yields import YieldRow, YieldSort, event_yield, university_yield
 
 
 def _number(value: float | None, places: int = 1) -> str:

@@ -5,8 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from recruit.auth.access import roles_required
-from recruit.auth.models import Role
+from recruit.auth.access import requires
 from recruit.database import utcnow
 from recruit.events.models import FollowUp
 from recruit.extensions import db
@@ -14,8 +13,6 @@ from recruit.universities import queries, services
 from recruit.universities.forms import ActionForm
 
 bp = Blueprint("follow_ups", __name__, url_prefix="/follow-ups")
-
-STAFF = (Role.HR, Role.OUTREACH)
 
 
 def _who(value: str | None) -> str:
@@ -28,7 +25,7 @@ def _back(form: ActionForm):
 
 
 @bp.get("")
-@roles_required(*STAFF)
+@requires("follow_up_leads")
 def index():
     """What is overdue or due in the next two weeks, for the signed-in user or for everyone."""
     who = _who(request.args.get("who"))
@@ -47,7 +44,7 @@ def index():
 
 
 @bp.post("/tasks/<int:task_id>/done")
-@roles_required(*STAFF)
+@requires("follow_up_leads")
 def task_done(task_id: int):
     """Mark an event's follow-up task done."""
     task = db.get_or_404(FollowUp, task_id)
@@ -63,7 +60,7 @@ def task_done(task_id: int):
 
 
 @bp.post("/leads/<int:candidate_id>/<int:event_id>/contacted")
-@roles_required(*STAFF)
+@requires("follow_up_leads")
 def lead_contacted(candidate_id: int, event_id: int):
     """Note that an event's lead has been contacted."""
     link = queries.lead_link(candidate_id, event_id)

@@ -15,12 +15,13 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from recruit.candidates.forms import enum_choices
 from recruit.database import utcnow
 from recruit.forms import Form
+from recruit.stale import VersionedForm
 from recruit.universities.models import ContactRole, InteractionKind, Partnership
 
 STATE_CODE = re.compile(r"^[A-Za-z]{2}$")
 
 
-class UniversityForm(Form):
+class UniversityForm(VersionedForm, Form):
     """Create or edit a university: one form for both."""
 
     name = StringField("Name", validators=[InputRequired(), Length(max=200)])
@@ -50,7 +51,7 @@ class UniversityForm(Form):
         return valid
 
 
-class ContactForm(Form):
+class ContactForm(VersionedForm, Form):
     """Create or edit a contact at a university: one form for both."""
 
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])

@@ -56,10 +56,13 @@ class University(db.Model):
     agreement_on: Mapped[date | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
 
     contacts: Mapped[list["Contact"]] = relationship(
         back_populates="university", order_by="Contact.name"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __str__(self) -> str:
         return f"{self.name}, {self.college}" if self.college else self.name
@@ -81,12 +84,15 @@ class Contact(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     next_follow_up_on: Mapped[date | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
 
     university: Mapped[University] = relationship(back_populates="contacts")
     owner: Mapped[User | None] = relationship()
     interactions: Mapped[list["Interaction"]] = relationship(
         back_populates="contact", order_by="Interaction.occurred_on.desc()"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Interaction(db.Model):

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, case, exists, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
-from recruit.candidates.models import Candidate, CandidateEvent, Stage, StageChange, StageKind
+from recruit.candidates.models import Candidate, CandidateEvent, StageChange
 from recruit.events.models import Event, EventStatus, FollowUp, event_staff
 from recruit.extensions import db
+from recruit.pipeline.rules import StageKey, reached
 from recruit.universities.models import Contact, Interaction, Partnership, University
 
 # Follow-ups show what is overdue and what falls due within this many days.
@@ -121,12 +122,11 @@ def state_choices() -> list[str]:
     )
 
 
-def _reached(*conditions):
-    """Has the candidate in the enclosing query ever entered a stage matching conditions?"""
+def _reached(key: StageKey):
+    """Has the candidate in the enclosing query ever reached a step of the pipeline?"""
     return (
         select(StageChange.id)
-        .join(Stage, Stage.id == StageChange.to_stage_id)
-        .where(StageChange.candidate_id == Candidate.id, *conditions)
+        .where(StageChange.candidate_id == Candidate.id, StageChange.to_stage_id.in_(reached(key)))
         .correlate(Candidate)
         .exists()
     )
@@ -134,21 +134,16 @@ def _reached(*conditions):
 
 def university_yield(university: University) -> dict[str, int]:
     """Leads, and how many of them reached Interview (or later), interned and were hired."""
-    interview = aliased(Stage)
-    interview_position = (
-        select(interview.position).where(interview.key == "interview").scalar_subquery()
-    )
-    later_than_interview = _reached(
-        Stage.kind != StageKind.CLOSED, Stage.position >= interview_position
-    )
+
+    def count_reached(key: StageKey):
+        return func.count(case((_reached(key), Candidate.id)))
+
     row = db.session.execute(
         select(
             func.count(Candidate.id).label("leads"),
-            func.count(case((later_than_interview, Candidate.id))).label("interviews"),
-            func.count(case((_reached(Stage.key == "active_intern"), Candidate.id))).label(
-                "interns"
-            ),
-            func.count(case((_reached(Stage.key == "hired"), Candidate.id))).label("hires"),
+            count_reached(StageKey.INTERVIEW).label("interviews"),
+            count_reached(StageKey.ACTIVE_INTERN).label("interns"),
+            count_reached(StageKey.HIRED).label("hires"),
         ).where(Candidate.university_id == university.id)
     ).one()
     return dict(row._mapping)
@@ -250,12 +245,13 @@ class FollowUpsDue:
     counts: dict[str, int]
 
 
-def follow_ups_due(user_id: int | None, today: date) -> FollowUpsDue:
-    """What is due for a user (None: everyone), in four queries however many rows there are."""
+def follow_up_counts(user_id: int | None, today: date) -> dict[str, int]:
+    """How many contacts, tasks and leads are due for a user (None: everyone), and how many
+    contacts and tasks are overdue, in one query: the follow-ups page's headings and the
+    dashboard count the same things."""
     until = today + timedelta(days=FOLLOW_UP_DAYS)
     contact_where = _contact_conditions(user_id, until)
     task_where = _task_conditions(user_id, until)
-    lead_where = _lead_conditions(user_id, today)
 
     def count(entity, *where, join=None):
         query = select(func.count()).select_from(entity)
@@ -273,11 +269,21 @@ def follow_ups_due(user_id: int | None, today: date) -> FollowUpsDue:
             count(FollowUp, *task_where, FollowUp.due_on < today).label("tasks_overdue"),
             count(
                 CandidateEvent,
-                *lead_where,
+                *_lead_conditions(user_id, today),
                 join=(Event, Event.id == CandidateEvent.event_id),
             ).label("leads"),
         )
     ).one()
+    return dict(counts._mapping)
+
+
+def follow_ups_due(user_id: int | None, today: date) -> FollowUpsDue:
+    """What is due for a user (None: everyone), in four queries however many rows there are."""
+    until = today + timedelta(days=FOLLOW_UP_DAYS)
+    contact_where = _contact_conditions(user_id, until)
+    task_where = _task_conditions(user_id, until)
+    lead_where = _lead_conditions(user_id, today)
+    counts = follow_up_counts(user_id, today)
 
     contacts = db.session.scalars(
         select(Contact)
@@ -307,7 +313,7 @@ def follow_ups_due(user_id: int | None, today: date) -> FollowUpsDue:
         contacts=list(contacts),
         tasks=[(task, event) for task, event in tasks],
         leads=list(leads),
-        counts=dict(counts._mapping),
+        counts=counts,
     )
 
 

@@ -11,6 +11,7 @@ from recruit.candidates.models import CandidateEvent
 from recruit.database import utcnow
 from recruit.events.models import FollowUp
 from recruit.extensions import db
+from recruit.stale import check, flush
 from recruit.universities.models import (
     Contact,
     Interaction,
@@ -61,14 +62,19 @@ def create_university(values: dict, by_user: User) -> University:
     return university
 
 
-def update_university(university: University, values: dict, by_user: User) -> University:
-    """Change a university's details and record which fields changed."""
+def update_university(
+    university: University, values: dict, expected_version: int | None, by_user: User
+) -> University:
+    """Change a university's details and record which fields changed; refuses a save
+    made from an older version than the university's."""
+    check(university, expected_version, "university")
     values = _clean_university(values)
     changed = sorted(key for key, value in values.items() if getattr(university, key) != value)
     try:
         with db.session.begin_nested():
             for key in changed:
                 setattr(university, key, values[key])
+            flush(university, "university")
     except IntegrityError as error:
         raise _duplicate(values) from error
     record("university.update", user=by_user, target=university, fields=changed)
@@ -91,13 +97,17 @@ def create_contact(university: University, values: dict, by_user: User) -> Conta
     return contact
 
 
-def update_contact(contact: Contact, values: dict, by_user: User) -> Contact:
-    """Change a contact's details and record which fields changed."""
+def update_contact(
+    contact: Contact, values: dict, expected_version: int | None, by_user: User
+) -> Contact:
+    """Change a contact's details and record which fields changed; refuses a save made
+    from an older version than the contact's."""
+    check(contact, expected_version, "contact")
     values = _clean_contact(values)
     changed = sorted(key for key, value in values.items() if getattr(contact, key) != value)
     for key in changed:
         setattr(contact, key, values[key])
-    db.session.flush()
+    flush(contact, "contact")
     record("contact.update", user=by_user, target=contact, fields=changed)
     return contact
 

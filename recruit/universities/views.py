@@ -4,11 +4,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from recruit.auth.access import roles_required
-from recruit.auth.models import Role, User
+from recruit.auth.access import requires
+from recruit.auth.models import User
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.pagination import paginate
+from recruit.stale import StaleSave, refuse
 from recruit.templating import format_date
 from recruit.universities import queries, services
 from recruit.universities.forms import ContactForm, InteractionForm, UniversityForm
@@ -22,10 +23,6 @@ from recruit.universities.models import (
 
 bp = Blueprint("universities", __name__, url_prefix="/universities")
 contacts_bp = Blueprint("contacts", __name__, url_prefix="/contacts")
-
-# Everyone on staff may look and log interactions; outreach keeps the records.
-STAFF = (Role.HR, Role.OUTREACH)
-OUTREACH = (Role.OUTREACH,)
 
 
 def get_university(university_id: int) -> University:
@@ -42,7 +39,7 @@ def get_contact(contact_id: int) -> Contact:
 
 
 @bp.get("/")
-@roles_required(*STAFF)
+@requires("view_pipeline")
 def index():
     """Find universities: search, filters by state, partnership and programs, pages."""
     filters = queries.UniversityFilters.from_args(request.args)
@@ -58,7 +55,7 @@ def index():
 
 
 @bp.get("/<int:university_id>")
-@roles_required(*STAFF)
+@requires("view_pipeline")
 def detail(university_id: int):
     """One university: its details, contacts, events, candidates and yield."""
     university = get_university(university_id)
@@ -75,14 +72,14 @@ def detail(university_id: int):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*OUTREACH)
+@requires("manage_universities")
 def create():
     """Add a university."""
     return _save_university(None)
 
 
 @bp.route("/<int:university_id>/edit", methods=["GET", "POST"])
-@roles_required(*OUTREACH)
+@requires("manage_universities")
 def edit(university_id: int):
     """Edit a university's details."""
     return _save_university(get_university(university_id))
@@ -111,9 +108,14 @@ def _save_university(university: University | None):
             if university is None:
                 university = services.create_university(values, current_user)
             else:
-                services.update_university(university, values, current_user)
+                services.update_university(university, values, form.loaded_version, current_user)
         except services.DuplicateUniversity as error:
             form.name.errors = [*form.name.errors, str(error)]
+        except StaleSave as stale:
+            conflict = refuse(stale, form)
+            return render_template(
+                "universities/form.html", form=form, university=university, conflict=conflict
+            ), 409
         else:
             db.session.commit()
             flash(f"{university} is saved.", "success")
@@ -148,7 +150,7 @@ def _contact_values(form: ContactForm) -> dict:
 
 
 @bp.route("/<int:university_id>/contacts/new", methods=["GET", "POST"])
-@roles_required(*OUTREACH)
+@requires("manage_universities")
 def new_contact(university_id: int):
     """Add a contact at a university; the one who adds it owns it unless they say otherwise."""
     university = get_university(university_id)
@@ -167,7 +169,7 @@ def new_contact(university_id: int):
 
 
 @contacts_bp.route("/<int:contact_id>/edit", methods=["GET", "POST"], endpoint="edit")
-@roles_required(*OUTREACH)
+@requires("manage_universities")
 def edit_contact(contact_id: int):
     """Edit a contact's details."""
     contact = get_contact(contact_id)
@@ -176,17 +178,25 @@ def edit_contact(contact_id: int):
     if request.method == "GET":
         form.role.data = contact.role.value
         form.owner_id.data = str(contact.owner_id or "")
+    conflict = None
     if form.validate_on_submit():
-        services.update_contact(contact, _contact_values(form), current_user)
-        db.session.commit()
-        flash(f"{contact.name} is saved.", "success")
-        return redirect(url_for("contacts.detail", contact_id=contact.id))
+        try:
+            services.update_contact(
+                contact, _contact_values(form), form.loaded_version, current_user
+            )
+        except StaleSave as stale:
+            conflict = refuse(stale, form)
+        else:
+            db.session.commit()
+            flash(f"{contact.name} is saved.", "success")
+            return redirect(url_for("contacts.detail", contact_id=contact.id))
     return render_template(
         "universities/contact_form.html",
         form=form,
         university=contact.university,
         contact=contact,
-    )
+        conflict=conflict,
+    ), (409 if conflict else 200)
 
 
 def _render_contact(contact: Contact, form: InteractionForm):
@@ -200,7 +210,7 @@ def _render_contact(contact: Contact, form: InteractionForm):
 
 
 @contacts_bp.get("/<int:contact_id>", endpoint="detail")
-@roles_required(*STAFF)
+@requires("view_pipeline")
 def contact_detail(contact_id: int):
     """A contact, their interaction log and the form to log the next one."""
     contact = get_contact(contact_id)
@@ -213,7 +223,7 @@ def contact_detail(contact_id: int):
 
 
 @contacts_bp.post("/<int:contact_id>/interactions")
-@roles_required(*STAFF)
+@requires("log_interactions")
 def log_interaction(contact_id: int):
     """Log a touch with a contact, setting the next follow-up date in the same step."""
     contact = get_contact(contact_id)

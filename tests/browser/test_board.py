@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from recruit.auth.models import Role
 from recruit.candidates.models import StageChange
-from recruit.candidates.services import move_candidate
 from recruit.extensions import db
+from recruit.pipeline.moves import move_candidate
 
 BOARD = "/candidates/board"
 

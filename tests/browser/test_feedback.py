@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from recruit.auth.models import Role
-from recruit.placements import services
 from recruit.placements.models import ItemForm
+from recruit.placements.questionnaires import form_items
 from tests.placement_factories import new_link, new_placement, standard_items
 
 PHONE = {"width": 390, "height": 844}
@@ -25,7 +25,7 @@ def scene(make_user, make_candidate):
     standard_items()
     placement = new_placement(make_candidate(first_name="Maya", last_name="Okafor"))
     _, token = new_link(placement, hr_user)
-    prompts = [item.prompt for item in services.form_items(ItemForm.SUPERVISOR)]
+    prompts = [item.prompt for item in form_items(ItemForm.SUPERVISOR)]
     return {"hr": hr_user, "placement_id": placement.id, "token": token, "prompts": prompts}
 
 

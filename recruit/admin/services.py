@@ -1,0 +1,41 @@
+"""Office-wide settings saved as one form: the version the editor loaded guards the save."""
+
+from types import SimpleNamespace
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from recruit.admin.models import Setting, get_setting, set_setting
+from recruit.audit.services import record
+from recruit.extensions import db
+from recruit.stale import StaleSave, check, flush
+
+SETTING_KEYS = ("office_name", "office_email", "privacy_notice", "retention_months")
+
+
+def settings_version() -> int:
+    """The settings' version as one form sees them: every save of a row raises it."""
+    return db.session.scalar(select(func.coalesce(func.sum(Setting.version), 0)))
+
+
+def current_settings() -> SimpleNamespace:
+    """The settings form's values as saved now, with their version."""
+    return SimpleNamespace(
+        version=settings_version(), **{key: get_setting(key) for key in SETTING_KEYS}
+    )
+
+
+def save_settings(values: dict, expected_version: int | None, by_user) -> None:
+    """Store the settings form's values; refuses a save made from older settings."""
+    account = {"current": current_settings, "action": "settings.update"}
+    settings = current_settings()
+    check(settings, expected_version, "settings", **account)
+    try:
+        with db.session.begin_nested():
+            for key in SETTING_KEYS:
+                value = values[key]
+                set_setting(key, value.strip() if key.startswith("office") else value)
+            flush(settings, "settings", **account)
+    except IntegrityError as error:  # another admin added the first row of a setting
+        raise StaleSave(settings, "settings", **account) from error
+    record("settings.update", user=by_user, keys=list(SETTING_KEYS))

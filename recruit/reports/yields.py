@@ -1,0 +1,241 @@
+"""Yield per event and per university: leads, how far they got and what they cost."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import case, func, or_, select
+
+from recruit.candidates.models import Candidate, CandidateEvent, StageChange
+from recruit.events.models import Event
+from recruit.extensions import db
+from recruit.pipeline.rules import StageKey, reached
+from recruit.reports.periods import Period
+from recruit.universities.models import University
+
+
+def _reached_flags(candidates):
+    """Per candidate of a select of candidate ids: 1/0 flags for having ever reached
+    Interview (or later on the main path), Active intern and Hired. Each candidate's
+    history is read from the index that covers it, and the stages are matched by id, so
+    only the candidates asked about are visited."""
+
+    def flag(key: StageKey):
+        return func.max(case((StageChange.to_stage_id.in_(reached(key)), 1), else_=0))
+
+    return (
+        select(
+            StageChange.candidate_id.label("candidate_id"),
+            flag(StageKey.INTERVIEW).label("interview"),
+            flag(StageKey.ACTIVE_INTERN).label("intern"),
+            flag(StageKey.HIRED).label("hired"),
+        )
+        .where(StageChange.candidate_id.in_(candidates))
+        .group_by(StageChange.candidate_id)
+        .subquery()
+    )
+
+
+@dataclass
+class YieldRow:
+    """Leads and how far they got, for one event or university, with what it cost."""
+
+    id: int
+    name: str
+    cost: Decimal
+    leads: int
+    interviews: int
+    interns: int
+    hires: int
+    held_on: date | None = None
+
+    @property
+    def cost_per_lead(self) -> Decimal | None:
+        return self._per(self.leads)
+
+    @property
+    def cost_per_hire(self) -> Decimal | None:
+        return self._per(self.hires)
+
+    def _per(self, count: int) -> Decimal | None:
+        # No count, or no cost recorded, gives no figure rather than a misleading $0.00.
+        if not count or not self.cost:
+            return None
+        return (self.cost / count).quantize(Decimal("0.01"))
+
+
+def _money(value) -> Decimal:
+    # SQLite hands sums of NUMERIC back as floats: go through str to keep cents exact.
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def _event_cost():
+    return Event.cost_registration + Event.cost_travel + Event.cost_giveaways + Event.cost_other
+
+
+# Columns the yield tables sort by: (query-string name, heading).
+YIELD_COLUMNS = [
+    ("name", "Name"),
+    ("date", "Date"),
+    ("leads", "Leads"),
+    ("interviews", "Reached interview"),
+    ("interns", "Interns"),
+    ("hires", "Hires"),
+    ("cost", "Cost"),
+    ("cost_per_lead", "Cost per lead"),
+    ("cost_per_hire", "Cost per hire"),
+]
+UNIVERSITY_COLUMNS = [column for column in YIELD_COLUMNS if column[0] != "date"]
+_SORT_KEYS = {
+    "name": lambda row: row.name.casefold(),
+    "date": lambda row: row.held_on,
+    "leads": lambda row: row.leads,
+    "interviews": lambda row: row.interviews,
+    "interns": lambda row: row.interns,
+    "hires": lambda row: row.hires,
+    "cost": lambda row: row.cost,
+    "cost_per_lead": lambda row: row.cost_per_lead,
+    "cost_per_hire": lambda row: row.cost_per_hire,
+}
+
+
+@dataclass(frozen=True)
+class YieldSort:
+    """How the yield tables are sorted, read from ?sort=...&direction=..."""
+
+    column: str = "name"
+    direction: str = "asc"
+
+    @classmethod
+    def from_args(cls, args) -> "YieldSort":
+        """The sort a query string asks for, ignoring anything unknown."""
+        column = args.get("sort", "")
+        return cls(
+            column=column if column in _SORT_KEYS else "name",
+            direction="desc" if args.get("direction") == "desc" else "asc",
+        )
+
+    def args_for(self, column: str, period: "Period") -> dict[str, str]:
+        """A period's arguments with a sort by column: the other way if it already is."""
+        direction = "asc"
+        if column == self.column and self.direction == "asc":
+            direction = "desc"
+        return {**period.as_args(), "sort": column, "direction": direction}
+
+    def export_args(self, period: "Period") -> dict[str, str]:
+        """A period's arguments with this sort, for the CSV links."""
+        return {**period.as_args(), "sort": self.column, "direction": self.direction}
+
+    def apply(self, rows: list[YieldRow]) -> list[YieldRow]:
+        """Rows in this order; rows without a value (no date, no hires) always come last."""
+        key = _SORT_KEYS[self.column]
+        known = [row for row in rows if key(row) is not None]
+        unknown = [row for row in rows if key(row) is None]
+        known.sort(key=lambda row: (key(row), row.name.casefold()))
+        if self.direction == "desc":
+            known.reverse()
+        return known + sorted(unknown, key=lambda row: row.name.casefold())
+
+
+def event_yield(period: Period) -> list[YieldRow]:
+    """Events held in the period: their leads, how far the leads got (ever), and costs."""
+    flags = _reached_flags(
+        select(CandidateEvent.candidate_id)
+        .join(Event, Event.id == CandidateEvent.event_id)
+        .where(period.holds_date(Event.starts_on))
+    )
+    rows = db.session.execute(
+        select(
+            Event.id,
+            Event.name,
+            Event.starts_on,
+            _event_cost(),
+            func.count(CandidateEvent.candidate_id),
+            func.coalesce(func.sum(flags.c.interview), 0),
+            func.coalesce(func.sum(flags.c.intern), 0),
+            func.coalesce(func.sum(flags.c.hired), 0),
+        )
+        .outerjoin(CandidateEvent, CandidateEvent.event_id == Event.id)
+        .outerjoin(flags, flags.c.candidate_id == CandidateEvent.candidate_id)
+        .where(period.holds_date(Event.starts_on))
+        .group_by(
+            Event.id,
+            Event.name,
+            Event.starts_on,
+            Event.cost_registration,
+            Event.cost_travel,
+            Event.cost_giveaways,
+            Event.cost_other,
+        )
+    ).all()
+    return [
+        YieldRow(
+            id=event_id,
+            name=name,
+            held_on=starts_on,
+            cost=_money(cost),
+            leads=leads,
+            interviews=int(interviews),
+            interns=int(interns),
+            hires=int(hires),
+        )
+        for event_id, name, starts_on, cost, leads, interviews, interns, hires in rows
+    ]
+
+
+def university_yield(period: Period) -> list[YieldRow]:
+    """Universities with candidates who arrived in the period or events held in it: those
+    candidates, how far they got (ever), and the cost of the university's events."""
+    # Read by the date index; candidates without a university fall out at the outer join.
+    arrived = period.holds_timestamp(Candidate.created_at)
+    flags = _reached_flags(select(Candidate.id).where(arrived))
+    # Grouped by an expression rather than the bare column: SQLite would otherwise walk the
+    # university index for the grouping and visit every candidate ever, not those of the
+    # period found through the date index.
+    university = (Candidate.university_id + 0).label("university_id")
+    leads = (
+        select(
+            university,
+            func.count(Candidate.id).label("leads"),
+            func.coalesce(func.sum(flags.c.interview), 0).label("interviews"),
+            func.coalesce(func.sum(flags.c.intern), 0).label("interns"),
+            func.coalesce(func.sum(flags.c.hired), 0).label("hires"),
+        )
+        .outerjoin(flags, flags.c.candidate_id == Candidate.id)
+        .where(arrived)
+        .group_by(university)
+        .subquery()
+    )
+    costs = (
+        select(Event.university_id.label("university_id"), func.sum(_event_cost()).label("cost"))
+        .where(Event.university_id.is_not(None), period.holds_date(Event.starts_on))
+        .group_by(Event.university_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            University.id,
+            University.name,
+            University.college,
+            costs.c.cost,
+            func.coalesce(leads.c.leads, 0),
+            func.coalesce(leads.c.interviews, 0),
+            func.coalesce(leads.c.interns, 0),
+            func.coalesce(leads.c.hires, 0),
+        )
+        .outerjoin(leads, leads.c.university_id == University.id)
+        .outerjoin(costs, costs.c.university_id == University.id)
+        .where(or_(leads.c.leads.is_not(None), costs.c.cost.is_not(None)))
+    ).all()
+    return [
+        YieldRow(
+            id=university_id,
+            name=f"{name}, {college}" if college else name,
+            cost=_money(cost),
+            leads=n_leads,
+            interviews=int(interviews),
+            interns=int(interns),
+            hires=int(hires),
+        )
+        for university_id, name, college, cost, n_leads, interviews, interns, hires in rows
+    ]
