@@ -28,8 +28,25 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
         create_user(name, email, Role(role), password, by=None)
     except DuplicateEmail as error:
         raise click.ClickException("another account already uses this email") from error
+    started = start_new_office()
     db.session.commit()
     click.echo(f"Created {role} account {email}.")
+    if started:
+        click.echo("Added the standard pipeline stages and evaluation questions.")
+
+
+def start_new_office() -> bool:
+    """Give a new office (no stages yet) the standard stages, with their messages, and the
+    standard evaluation questions; False when the pipeline already exists."""
+    from recruit.candidates.models import Stage
+    from recruit.pipeline.stages import create_standard_stages
+    from recruit.placements.questionnaires import create_standard_evaluation_items
+
+    if db.session.scalar(select(func.count()).select_from(Stage)):
+        return False
+    create_standard_stages()
+    create_standard_evaluation_items()
+    return True
 
 
 @click.command("seed-demo")

@@ -4,7 +4,9 @@ from sqlalchemy import func, select
 
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role, User
+from recruit.candidates.models import Stage
 from recruit.extensions import db
+from recruit.placements.models import EvaluationItem
 
 NEW_PASSWORD = "a long enough password"
 
@@ -175,6 +177,33 @@ def test_create_user_command_creates_an_account(runner):
     user = db.session.scalar(select(User).where(User.email == "ops@agency.example"))
     assert user.role is Role.HR
     assert user.check_password(NEW_PASSWORD)
+
+
+def test_first_account_starts_the_office_pipeline(runner, client):
+    """On a new install, does the first `flask create-user` add the standard stages and
+    evaluation questions, so the interest form and the board work at once?"""
+    result = runner.invoke(
+        args=["create-user", "--email", "ops@agency.example", "--name", "Ops", "--role", "admin"],
+        input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "standard pipeline stages" in result.output
+    keys = set(db.session.scalars(select(Stage.key)))
+    assert {"interested", "interview", "offer", "hired", "talent_pool"} <= keys
+    assert db.session.scalar(select(func.count()).select_from(EvaluationItem)) > 0
+    assert client.get("/apply").status_code == 200
+
+
+def test_later_accounts_leave_the_pipeline_alone(runner, stages):
+    """Does `flask create-user` on an office with stages add none?"""
+    before = db.session.scalar(select(func.count()).select_from(Stage))
+    result = runner.invoke(
+        args=["create-user", "--email", "ops@agency.example", "--name", "Ops", "--role", "hr"],
+        input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "standard pipeline stages" not in result.output
+    assert db.session.scalar(select(func.count()).select_from(Stage)) == before
 
 
 def test_create_user_command_refuses_a_short_password(runner):
