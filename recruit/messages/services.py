@@ -8,7 +8,7 @@ from email.utils import make_msgid
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import joinedload
 
 from recruit.admin.models import get_setting
@@ -166,6 +166,15 @@ def save_template(
 # --- who may be written to --------------------------------------------------------------
 
 
+def reachable() -> ColumnElement[bool]:
+    """SQL: candidates Recruit may write to, as why_not_message() says."""
+    return and_(
+        Candidate.anonymized_at.is_(None),
+        Candidate.emails_stopped_at.is_(None),
+        Candidate.consent_at.is_not(None),
+    )
+
+
 def why_not_message(candidate: Candidate) -> str | None:
     """Why Recruit must not write to this candidate, or None when it may."""
     if candidate.anonymized_at is not None:
@@ -200,14 +209,13 @@ def queue(
             f"{body.rstrip()}\n\n--\n{contact['office_name']} · {contact['office_email']}\n"
             f"Stop emails from us: {STOP_LINK_MASK}"
         )
-    sender_domain = current_app.config["MAIL_SENDER"].rpartition("@")[2] or "recruit.invalid"
     message = OutboxMessage(
         to=to,
         subject=subject[:200],
         body=body,
         candidate_id=candidate.id if candidate is not None else None,
         template_key=template_key,
-        message_id=make_msgid(domain=sender_domain),
+        message_id=new_message_id(),
         due_at=due_at or utcnow(),
         link_kind=link_kind,
         link_ref=link_ref,
@@ -216,6 +224,12 @@ def queue(
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def new_message_id() -> str:
+    """A Message-ID on the sender's domain, kept by the message across every try."""
+    domain = current_app.config["MAIL_SENDER"].rpartition("@")[2] or "recruit.invalid"
+    return make_msgid(domain=domain)
 
 
 def send_template(
@@ -311,49 +325,45 @@ def _uncontacted_leads(event: Event):
 def follow_up_preview(event: Event) -> dict[str, int]:
     """How many of an event's leads not yet contacted a follow-up would reach, and how
     many it must skip (no consent, stopped emails, erased)."""
-    leads = _uncontacted_leads(event).subquery()
-    row = db.session.execute(
-        select(
-            func.count(),
-            func.count().filter(
-                leads.c.consent_at.is_not(None)
-                & leads.c.emails_stopped_at.is_(None)
-                & leads.c.anonymized_at.is_(None)
-            ),
-        ).select_from(leads)
+    total, reached = db.session.execute(
+        _uncontacted_leads(event).with_only_columns(func.count(), func.count().filter(reachable()))
     ).one()
-    return {"uncontacted": row[0], "reachable": row[1], "skipped": row[0] - row[1]}
+    return {"uncontacted": total, "reachable": reached, "skipped": total - reached}
 
 
 def follow_up_event(event: Event, template: MessageTemplate, by_user) -> tuple[int, int]:
-    """Send a template to each lead of an event not yet contacted and mark them
-    contacted; returns (queued, skipped)."""
-    queued = skipped = 0
-    now = utcnow()
-    for candidate in db.session.scalars(_uncontacted_leads(event)):
-        if why_not_message(candidate):
-            skipped += 1
-            continue
-        send_template(candidate, template, by_user, event=event)
-        queued += 1
-        db.session.execute(
+    """Send a template to each lead of an event not yet contacted whom Recruit may write
+    to, marking them contacted; returns (queued, skipped)."""
+    skipped = follow_up_preview(event)["skipped"]
+    # Mark first, in one statement: of two staff pressing Send at once, each lead is
+    # claimed by one of them, so nobody gets the message twice.
+    claimed = list(
+        db.session.scalars(
             update(CandidateEvent)
             .where(
                 CandidateEvent.event_id == event.id,
-                CandidateEvent.candidate_id == candidate.id,
+                CandidateEvent.contacted_at.is_(None),
+                CandidateEvent.candidate_id.in_(select(Candidate.id).where(reachable())),
             )
-            .values(contacted_at=now)
+            .values(contacted_at=utcnow())
+            .returning(CandidateEvent.candidate_id)
             .execution_options(synchronize_session=False)
         )
+    )
+    leads = db.session.scalars(
+        select(Candidate).where(Candidate.id.in_(claimed)).order_by(Candidate.id)
+    )
+    for candidate in leads:
+        send_template(candidate, template, by_user, event=event)
     record(
         "event.follow_up",
         user=by_user,
         target=event,
         template=template.name,
-        queued=queued,
+        queued=len(claimed),
         skipped=skipped,
     )
-    return queued, skipped
+    return len(claimed), skipped
 
 
 # --- stopping emails --------------------------------------------------------------------
@@ -436,7 +446,7 @@ def resend(message: OutboxMessage, by_user) -> OutboxMessage:
             body=message.body,
             candidate_id=message.candidate_id,
             template_key=message.template_key,
-            message_id=make_msgid(domain=message.message_id.rpartition("@")[2].rstrip(">")),
+            message_id=new_message_id(),
             link_kind=message.link_kind,
             link_ref=message.link_ref,
             created_by_id=by_user.id,
@@ -505,14 +515,7 @@ def follow_up_sample(event: Event, template: MessageTemplate | None) -> dict | N
     if template is None:
         return None
     candidate = db.session.scalar(
-        _uncontacted_leads(event)
-        .where(
-            Candidate.consent_at.is_not(None),
-            Candidate.emails_stopped_at.is_(None),
-            Candidate.anonymized_at.is_(None),
-        )
-        .order_by(Candidate.id)
-        .limit(1)
+        _uncontacted_leads(event).where(reachable()).order_by(Candidate.id).limit(1)
     )
     if candidate is None:
         return None

@@ -1,7 +1,7 @@
 """Message pages: the outbox, templates and stage messages (admins), a candidate's messages,
 an event's follow-up, and the students' one-click stop-emails link."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -273,8 +273,6 @@ def follow_up(event_id: int):
 
 
 def _stop_limit() -> str:
-    from flask import current_app
-
     return current_app.config["INTEREST_FORM_LIMIT"]
 
 
@@ -288,13 +286,12 @@ def stop(token: str):
     candidate = services.candidate_for_stop_token(token[:200])
     if candidate is None:
         return render_template("messages/stop.html", candidate=None), 404
-    stopped = False
     if request.method == "POST":
-        stopped = services.stop_emails(candidate) or candidate.emails_stopped_at is not None
+        services.stop_emails(candidate)
         db.session.commit()
     return render_template(
         "messages/stop.html",
         candidate=candidate,
-        stopped=stopped or candidate.emails_stopped_at is not None,
+        stopped=candidate.emails_stopped_at is not None,
         contact=services.office(),
     )

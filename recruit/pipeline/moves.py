@@ -8,6 +8,7 @@ from recruit.candidates.models import Candidate, Stage, StageChange, StageKind
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.messages import services as messages
+from recruit.pipeline.rules import closed
 
 # Why a candidate left the main path; a closed stage needs one of these.
 CLOSE_REASONS = [
@@ -97,9 +98,9 @@ def move_candidate(
     Every move in Recruit goes through here."""
     if to_stage.retired:
         raise MoveRefused(f"{to_stage.name} is retired; choose another stage.")
-    if to_stage.kind == StageKind.CLOSED and reason not in CLOSE_REASON_LABELS:
+    if closed(to_stage) and reason not in CLOSE_REASON_LABELS:
         raise MoveRefused(f"Choose a reason for moving {candidate.full_name} to {to_stage.name}.")
-    if to_stage.kind != StageKind.CLOSED:
+    if not closed(to_stage):
         reason = None
     # Write this session's own pending edits first (a note, a profile change): flushing
     # them bumps the version, and doing it inside the compare-and-set below would make
