@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format bench bench-quick screenshots clean loadtest loadtest-short
+# After changing what a public page or message says: make catalogs, then translate.
+catalogs: $(VENV)/.runtime
+	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -o recruit/translations/messages.pot recruit templates
+	$(BIN)/pybabel update --no-fuzzy-matching --omit-header -i recruit/translations/messages.pot -d recruit/translations
+
+.PHONY: catalogs run test lint format bench bench-quick screenshots clean loadtest loadtest-short
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +23,19 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
+# Students' languages: the gettext catalogs in the repository, compiled for the app.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard recruit/translations/*/LC_MESSAGES/messages.po))
+
+recruit/translations/%/LC_MESSAGES/messages.mo: recruit/translations/%/LC_MESSAGES/messages.po | $(VENV)/.runtime
+	$(BIN)/pybabel compile -d recruit/translations -l $*
+
 # The web server and the delivery worker together (Procfile); Ctrl-C stops both.
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime $(CATALOGS)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(BIN)/honcho --procfile Procfile start
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev $(CATALOGS)
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev
@@ -37,7 +48,7 @@ format: $(VENV)/.dev
 
 # 50 students and HR on the board for 30 s, then kill -9 mid-burst; PostgreSQL too when
 # TEST_DATABASE_URL is set. Fails on any lost or doubled submission or corrupt history.
-loadtest: $(VENV)/.dev
+loadtest: $(VENV)/.dev $(CATALOGS)
 	$(BIN)/python bench/loadtest.py
 
 loadtest-short: $(VENV)/.dev

@@ -35,6 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     _init_login(app)
+    from recruit.i18n import init_i18n
+
+    init_i18n(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
         if db.engine.dialect.name == "sqlite":

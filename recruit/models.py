@@ -16,6 +16,7 @@ from recruit.candidates.models import (
 from recruit.events.models import Event, FairVisit, FollowUp
 from recruit.messages.models import MessageTemplate, OutboxMessage
 from recruit.placements.models import (
+    CandidateOpening,
     Evaluation,
     EvaluationAnswer,
     EvaluationItem,
@@ -23,6 +24,7 @@ from recruit.placements.models import (
     Placement,
     Position,
 )
+from recruit.students.models import StatusLink
 from recruit.universities.models import Contact, Interaction, University
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "Candidate",
     "CandidateEvent",
     "CandidateInterest",
+    "CandidateOpening",
     "Contact",
     "Evaluation",
     "EvaluationAnswer",
@@ -48,6 +51,7 @@ __all__ = [
     "Setting",
     "Stage",
     "StageChange",
+    "StatusLink",
     "Tag",
     "University",
     "User",

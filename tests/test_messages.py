@@ -397,7 +397,7 @@ def test_not_selected_message_gives_the_reason_in_student_words(client, signed_i
 
     (message,) = outbox(student.id)
     assert message.template_key == "not_selected"
-    assert STUDENT_REASONS["skills_mismatch"] in message.body
+    assert str(STUDENT_REASONS["skills_mismatch"]) in message.body
     assert "skills_mismatch" not in message.body
     assert CLOSE_REASON_LABELS["skills_mismatch"] not in message.body
 

@@ -49,7 +49,8 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
-def _view_is_public() -> bool:
+def view_is_public() -> bool:
+    """Is the page being served open to everyone (no sign-in)?"""
     if request.endpoint is None:
         return True  # 404s and 405s fall through to their error pages
     if request.endpoint == "static":
@@ -66,7 +67,7 @@ def enforce_sign_in():
     if current_user.is_authenticated and _session_expired():
         session.clear()
         logout_user()  # after clear(): it marks the remember cookie for deletion
-    if _view_is_public() or current_user.is_authenticated:
+    if view_is_public() or current_user.is_authenticated:
         return None
     if request.method != "GET":
         abort(401)

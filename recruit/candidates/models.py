@@ -93,6 +93,10 @@ class Stage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The message a candidate gets on entering this stage; None sends nothing.
     message_template_id: Mapped[int | None] = mapped_column(ForeignKey("message_templates.id"))
+    # What a candidate in this stage reads on their own page: where they stand and what
+    # happens next, never the internal name. An empty Spanish text falls back to English.
+    student_text: Mapped[str] = mapped_column(Text, default="")
+    student_text_es: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
 
     message_template = relationship("MessageTemplate")
@@ -151,6 +155,10 @@ class Candidate(db.Model):
     consent_at: Mapped[datetime | None]
     # The candidate asked for no more email (the link in every message, or staff for them).
     emails_stopped_at: Mapped[datetime | None]
+    # The language the student used on the form ("en" or "es"); messages go in it.
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    # The student asked from their own page that we erase their data; an admin decides.
+    erasure_requested_at: Mapped[datetime | None]
     rating: Mapped[int | None] = mapped_column(index=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
     stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,6 +1,8 @@
 """The messages Recruit ships with, in plain, warm government English. Admins reword them
 on the Messages page; these are what a new office starts from."""
 
+from flask_babel import lazy_gettext as _l
+
 from recruit.pipeline.rules import StageKey
 
 # Words a template may use, and what each is replaced with.
@@ -108,13 +110,13 @@ STAGE_MESSAGES = {
 
 # What {reason} says to the student for each closing reason staff choose.
 STUDENT_REASONS = {
-    "skills_mismatch": "our openings this term call for studies or experience other than yours",
-    "positions_filled": "our openings for this term are filled",
-    "no_response": "we were not able to reach you",
-    "not_eligible": "your graduation date or availability does not match this term's openings",
-    "accepted_elsewhere": "you told us you have accepted another offer",
-    "schedule_conflict": "the schedule of our openings does not fit yours",
-    "own_request": "you asked us to withdraw your application",
-    "future_term": "we think you would fit a later term better",
-    "other": "we had more strong applicants than openings",
+    "skills_mismatch": _l("our openings this term call for studies or experience other than yours"),
+    "positions_filled": _l("our openings for this term are filled"),
+    "no_response": _l("we were not able to reach you"),
+    "not_eligible": _l("your graduation date or availability does not match this term's openings"),
+    "accepted_elsewhere": _l("you told us you have accepted another offer"),
+    "schedule_conflict": _l("the schedule of our openings does not fit yours"),
+    "own_request": _l("you asked us to withdraw your application"),
+    "future_term": _l("we think you would fit a later term better"),
+    "other": _l("we had more strong applicants than openings"),
 }

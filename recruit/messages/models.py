@@ -22,6 +22,9 @@ class MessageTemplate(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # The Spanish wording; empty fields fall back to the English ones.
+    subject_es: Mapped[str] = mapped_column(String(200), default="")
+    body_es: Mapped[str] = mapped_column(Text, default="")
     retired: Mapped[bool] = mapped_column(default=False)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -49,6 +52,7 @@ class LinkKind(enum.StrEnum):
     """A private link the worker makes when it sends, so the outbox never holds it."""
 
     EVALUATION = "evaluation"
+    STATUS = "status"
 
 
 class OutboxMessage(db.Model):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import joinedload
@@ -17,6 +18,7 @@ from recruit.candidates.models import Candidate, CandidateEvent, Stage
 from recruit.database import utcnow
 from recruit.events.models import Event
 from recruit.extensions import db
+from recruit.i18n import in_language
 from recruit.messages.defaults import (
     DEFAULT_TEMPLATES,
     PLACEHOLDERS,
@@ -83,19 +85,30 @@ def office() -> dict[str, str]:
 def candidate_values(
     candidate: Candidate, reason: str | None = None, event: Event | None = None
 ) -> dict[str, str]:
-    """What each placeholder says for one candidate."""
+    """What each placeholder says for one candidate, in their language."""
     if event is None:
         event = candidate.source_event
-    return {
-        "first_name": candidate.first_name,
-        "last_name": candidate.last_name,
-        "full_name": candidate.full_name,
-        "stage": candidate.stage.name,
-        "reason": STUDENT_REASONS.get(reason or candidate.closed_reason or "", "")
-        or STUDENT_REASONS["other"],
-        "event": event.name if event is not None else "our recent event",
-        **office(),
-    }
+    reason = (
+        STUDENT_REASONS.get(reason or candidate.closed_reason or "") or STUDENT_REASONS["other"]
+    )
+    with in_language(candidate.language):
+        return {
+            "first_name": candidate.first_name,
+            "last_name": candidate.last_name,
+            "full_name": candidate.full_name,
+            "stage": candidate.stage.name,
+            "reason": str(reason),
+            "event": event.name if event is not None else str(_("our recent event")),
+            **office(),
+        }
+
+
+def template_text(template: MessageTemplate, language: str | None) -> tuple[str, str]:
+    """A template's subject and body in a language: the Spanish wording when the
+    candidate reads Spanish and an admin has written one, else the English."""
+    if language == "es" and template.subject_es.strip() and template.body_es.strip():
+        return template.subject_es, template.body_es
+    return template.subject, template.body
 
 
 def active_templates() -> list[MessageTemplate]:
@@ -146,7 +159,9 @@ def save_template(
     template: MessageTemplate | None, values: dict, expected_version: int | None, by_user
 ) -> MessageTemplate:
     """Add or reword a template; refuses unknown placeholders and stale saves."""
-    errors = template_errors(values["subject"], values["body"])
+    errors = template_errors(
+        values["subject"], values["body"], values.get("subject_es", ""), values.get("body_es", "")
+    )
     if errors:
         raise MessageRefused(errors[0])
     if template is None:
@@ -157,6 +172,9 @@ def save_template(
     template.name = values["name"].strip()
     template.subject = values["subject"].strip()
     template.body = values["body"].replace("\r\n", "\n").strip()
+    if "body_es" in values:
+        template.subject_es = values["subject_es"].strip()
+        template.body_es = values["body_es"].replace("\r\n", "\n").strip()
     template.updated_by_id = by_user.id
     flush(template, "template")
     record("message_template.save", user=by_user, target=template, name=template.name)
@@ -205,9 +223,11 @@ def queue(
     once that commits (and not before due_at)."""
     if candidate is not None:
         contact = office()
+        with in_language(candidate.language):
+            stop = _("Stop emails from us:")
         body = (
             f"{body.rstrip()}\n\n--\n{contact['office_name']} · {contact['office_email']}\n"
-            f"Stop emails from us: {STOP_LINK_MASK}"
+            f"{stop} {STOP_LINK_MASK}"
         )
     message = OutboxMessage(
         to=to,
@@ -244,10 +264,11 @@ def send_template(
     if refusal:
         raise MessageRefused(f"No message to {candidate.full_name}: {refusal}.")
     values = candidate_values(candidate, reason, event)
+    subject, body = template_text(template, candidate.language)
     return queue(
         candidate.email,
-        render(template.subject, values),
-        render(template.body, values),
+        render(subject, values),
+        render(body, values),
         candidate=candidate,
         template_key=template.key or f"template-{template.id}",
         by_user=by_user,

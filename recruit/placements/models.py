@@ -83,13 +83,32 @@ class Position(db.Model):
     status: Mapped[PositionStatus] = mapped_column(
         enum_type(PositionStatus), default=PositionStatus.DRAFT, index=True
     )
+    # Shown to students on the public openings page (with its Spanish wording).
     description: Mapped[str] = mapped_column(Text, default="")
+    description_es: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     placements: Mapped[list["Placement"]] = relationship(back_populates="position")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class CandidateOpening(db.Model):
+    """An open position a student said they are interested in."""
+
+    __tablename__ = "candidate_openings"
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True
+    )
+    position_id: Mapped[int] = mapped_column(
+        ForeignKey("positions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    position: Mapped[Position] = relationship()
 
 
 class Placement(db.Model):

@@ -1,0 +1,86 @@
+"""The languages students read Recruit in: English and Spanish on every public page and
+message, chosen by ?lang=, then a cookie, then the browser; staff pages stay English."""
+
+from flask import Flask, current_app, request
+from flask_babel import Babel, force_locale, get_locale
+
+from recruit.auth.access import view_is_public
+
+LANGUAGES = {"en": "English", "es": "Español"}
+DEFAULT_LANGUAGE = "en"
+COOKIE = "recruit_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+babel = Babel()
+
+
+def language_or_default(code: str | None) -> str:
+    """A language Recruit speaks, from a stored or typed code (anything else is English)."""
+    code = (code or "").strip().lower()[:2]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def chosen_language() -> str | None:
+    """The language a student picked with the switch (?lang=) or earlier (cookie), if any."""
+    for value in (request.args.get("lang"), request.cookies.get(COOKIE)):
+        if value and value in LANGUAGES:
+            return value
+    return None
+
+
+def select_locale() -> str:
+    """Babel's locale selector: public pages negotiate, staff pages are English."""
+    if not view_is_public():
+        return DEFAULT_LANGUAGE
+    return chosen_language() or request.accept_languages.best_match(
+        list(LANGUAGES), default=DEFAULT_LANGUAGE
+    )
+
+
+def current_language() -> str:
+    """The language of the page being drawn ("en" or "es")."""
+    return language_or_default(str(get_locale()))
+
+
+def in_language(code: str | None):
+    """Render a message in a candidate's language, whatever page sends it."""
+    return force_locale(language_or_default(code))
+
+
+def remember_choice(response):
+    """after_request: keep the switch's choice in a cookie, so every public page follows."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
+        response.set_cookie(
+            COOKIE,
+            asked,
+            max_age=COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            httponly=True,
+        )
+    return response
+
+
+def language_links() -> list[dict]:
+    """The switch on public pages: this page in each language, the current one marked."""
+    args = request.args.to_dict()
+    current = current_language()
+    links = []
+    for code, label in LANGUAGES.items():
+        url = request.path + "?" + _query({**args, "lang": code})
+        links.append({"code": code, "label": label, "url": url, "current": code == current})
+    return links
+
+
+def _query(args: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(args)
+
+
+def init_i18n(app: Flask) -> None:
+    """Bind Flask-Babel (catalogs in recruit/translations) and the template helpers."""
+    babel.init_app(app, locale_selector=select_locale, default_domain="messages")
+    app.after_request(remember_choice)
+    app.jinja_env.globals.update(current_language=current_language, language_links=language_links)

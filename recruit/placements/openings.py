@@ -1,0 +1,79 @@
+"""Open positions as students see them, and the openings each student chose."""
+
+from sqlalchemy import delete, select, true
+
+from recruit.candidates.models import Candidate
+from recruit.extensions import db
+from recruit.placements.models import CandidateOpening, Position, PositionStatus
+
+
+def open_positions() -> list[Position]:
+    """Positions students may choose, soonest start first."""
+    return list(
+        db.session.scalars(
+            select(Position)
+            .where(Position.status == PositionStatus.OPEN)
+            .order_by(Position.starts_on.is_(None), Position.starts_on, Position.title)
+        )
+    )
+
+
+def opening_choices() -> list[tuple[str, str]]:
+    """(id, "title · agency") for the form's "Openings you are interested in"."""
+    return [(str(p.id), f"{p.title} · {p.agency}") for p in open_positions()]
+
+
+def chosen_openings(candidate: Candidate) -> list[Position]:
+    """The positions a candidate said they are interested in, by title."""
+    return list(
+        db.session.scalars(
+            select(Position)
+            .join(CandidateOpening, CandidateOpening.position_id == Position.id)
+            .where(CandidateOpening.candidate_id == candidate.id)
+            .order_by(Position.title)
+        )
+    )
+
+
+def add_openings(candidate: Candidate, position_ids: list[int]) -> list[int]:
+    """Add open positions to what a candidate chose (a form sent again adds, never
+    removes); ids of positions that are not open are ignored. Returns the ids added."""
+    wanted = _open_ids(position_ids)
+    have = set(
+        db.session.scalars(
+            select(CandidateOpening.position_id).where(
+                CandidateOpening.candidate_id == candidate.id
+            )
+        )
+    )
+    added = sorted(wanted - have)
+    for position_id in added:
+        db.session.add(CandidateOpening(candidate_id=candidate.id, position_id=position_id))
+    db.session.flush()
+    return added
+
+
+def replace_openings(candidate: Candidate, position_ids: list[int]) -> None:
+    """Set the open positions a candidate chose (their own page); choices of positions
+    that have since closed stay, since the student can no longer see them to untick."""
+    wanted = _open_ids(position_ids)
+    open_ids = select(Position.id).where(Position.status == PositionStatus.OPEN)
+    db.session.execute(
+        delete(CandidateOpening).where(
+            CandidateOpening.candidate_id == candidate.id,
+            CandidateOpening.position_id.in_(open_ids),
+            CandidateOpening.position_id.not_in(wanted) if wanted else true(),
+        )
+    )
+    add_openings(candidate, list(wanted))
+
+
+def _open_ids(position_ids: list[int]) -> set[int]:
+    ids = {int(i) for i in position_ids if str(i).isdigit()}
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Position.id).where(Position.id.in_(ids), Position.status == PositionStatus.OPEN)
+        )
+    )

@@ -1,0 +1,1 @@
+"""The student's own side of Recruit: a private status page, no account needed."""
