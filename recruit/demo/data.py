@@ -376,6 +376,35 @@ POSITION_DESCRIPTIONS = {
     "solicitations under a senior buyer's guidance.",
     "Contracts Assistant Intern": "Track grant-funded contracts and their reporting dates.",
 }
+# What students read on the openings page in Spanish.
+POSITION_DESCRIPTIONS_ES = {
+    "Procurement Intern": "Ayude a los compradores con cotizaciones informales, redacte "
+    "documentos de licitación y mantenga en orden los expedientes de contratos estatales.",
+    "Contracts Intern": "Apoye a la oficina de contratos en contratos de construcción e "
+    "ingeniería: listas de verificación, certificados de seguro y registros de cambios.",
+    "Purchasing Intern": "Tramite solicitudes de compra, verifique las reglas de las "
+    "subvenciones y compare cotizaciones.",
+    "Contract Compliance Intern": "Revise los pagos a proveedores según los términos del "
+    "contrato y señale las diferencias.",
+    "Buyer Intern": "Consiga suministros de alimentación y mantenimiento para las "
+    "instalaciones del estado.",
+    "IT Sourcing Intern": "Investigue precios de software y servicios en la nube; ayude a "
+    "redactar solicitudes de tecnología.",
+    "Procurement Analyst I": "Analista principiante: análisis de gasto, estudios de mercado "
+    "y solicitudes, con la guía de un comprador con experiencia.",
+    "Contracts Assistant Intern": "Dé seguimiento a los contratos financiados con "
+    "subvenciones y a sus fechas de informe.",
+}
+# Where each agency's interns work.
+AGENCY_LOCATIONS = {
+    DGS: "Capitol Complex, Building 2",
+    DOT: "Transportation Building, 4th floor",
+    DOH: "Health Department, Main Street office",
+    TREASURY: "Treasury Annex",
+    DOC: "Corrections Central Office",
+    DOIT: "Technology Center (hybrid)",
+    DNR: "Natural Resources, Riverside office",
+}
 # The academic terms interns work in: first and last day as (month, day).
 TERM_DATES = {
     "Spring": ((1, 12), (5, 8)),

@@ -4,6 +4,7 @@ made from the lists in recruit.demo.data."""
 import random
 import secrets
 import unicodedata
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -29,6 +30,7 @@ from recruit.database import utcnow
 from recruit.demo.data import (
     ADMIN_NAME,
     AGENCY_DOMAINS,
+    AGENCY_LOCATIONS,
     ASCII_LETTERS,
     AVAILABILITY,
     CANCELLED_EVENT_UNIVERSITY,
@@ -66,6 +68,7 @@ from recruit.demo.data import (
     OTHER_MAJORS,
     OTHER_UNIVERSITIES,
     POSITION_DESCRIPTIONS,
+    POSITION_DESCRIPTIONS_ES,
     POSITION_PLAN,
     SEED,
     SELF_AREAS,
@@ -608,6 +611,8 @@ def _create_positions(rng: random.Random, now: datetime) -> dict[str, Cohort]:
             openings=openings,
             status=status,
             description=POSITION_DESCRIPTIONS[title],
+            description_es=POSITION_DESCRIPTIONS_ES[title],
+            location=AGENCY_LOCATIONS[agency],
             created_at=_before(_at(rng, posted_on), now, rng),
         )
         if not entry:
@@ -805,10 +810,14 @@ def _candidate_profile(
         standing = rng.choice([ClassStanding.SENIOR, ClassStanding.GRADUATE])
     grad_term, grad_year = _graduation(rng, standing, journey.times[0].date())
     interests = _interests(rng, standing)
+    email = _email(rng, local, university, domains.get(key or "", ""), taken)
     return Candidate(
         first_name=first,
         last_name=last,
-        email=_email(rng, local, university, domains.get(key or "", ""), taken),
+        email=email,
+        # About one student in six used the Spanish form; decided without the generator's
+        # random stream, so the rest of the demo stays as it was.
+        language="es" if zlib.crc32(email.encode()) % 6 == 0 else "en",
         phone=_phone(rng) if rng.random() < 0.6 else "",
         university=university,
         university_other="" if university else rng.choice(OTHER_UNIVERSITIES),
