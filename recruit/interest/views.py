@@ -9,6 +9,7 @@ from recruit.auth.access import public
 from recruit.candidates.forms import checked_resume
 from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
+from recruit.i18n import current_language
 from recruit.interest import services
 from recruit.interest.forms import OTHER_UNIVERSITY, InterestForm, graduation_years
 from recruit.messages.services import office
@@ -124,6 +125,7 @@ def _values(form: InterestForm) -> dict:
         "grad_year": int(form.grad_year.data),
         "availability": form.availability.data.strip(),
         "procurement_areas": list(form.procurement_areas.data or []),
+        "language": current_language(),
     }
 
 
