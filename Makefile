@@ -5,9 +5,11 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
 # After changing what a public page or message says: make catalogs, then translate.
+# Extracts from the top folder, where babel.cfg's paths start; the .po keeps its header
+# (without one Babel takes the whole catalog as fuzzy and will not compile it).
 catalogs: $(VENV)/.runtime
-	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -o recruit/translations/messages.pot recruit templates
-	$(BIN)/pybabel update --no-fuzzy-matching --omit-header -i recruit/translations/messages.pot -d recruit/translations
+	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -o recruit/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-pot-creation-date -i recruit/translations/messages.pot -d recruit/translations
 
 .PHONY: catalogs run test lint format bench bench-quick screenshots clean loadtest loadtest-short
 

@@ -4,6 +4,8 @@ import logging
 import traceback
 
 from flask import current_app, g, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
@@ -11,22 +13,36 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from recruit.extensions import db, login_manager
+from recruit.i18n import student_page
 
 log = logging.getLogger(__name__)
 
+# Lazy: each page shows them in its own language (public pages may be in Spanish).
 MESSAGES = {
-    400: ("Something in that request was not right", "Go back, check the form and try again."),
-    401: ("Please sign in", "This page is for staff who have signed in."),
-    403: ("Not allowed", "Your role does not include this page. Ask an admin if you need it."),
-    404: ("Page not found", "The page or record you asked for does not exist."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
-    409: (
-        "Someone else saved this at the same moment",
-        "Nothing of yours was saved. Go back, reload the page to see their change, and try again.",
+    400: (
+        _l("Something in that request was not right"),
+        _l("Go back, check the form and try again."),
     ),
-    413: ("That file is too large", "Try a smaller file."),
-    429: ("Too many tries", "Please wait a minute, then try again."),
-    500: ("Something went wrong on our side", "Nothing you entered was saved. Try again soon."),
+    401: (_l("Please sign in"), _l("This page is for staff who have signed in.")),
+    403: (
+        _l("Not allowed"),
+        _l("Your role does not include this page. Ask an admin if you need it."),
+    ),
+    404: (_l("Page not found"), _l("The page or record you asked for does not exist.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (
+        _l("Someone else saved this at the same moment"),
+        _l(
+            "Nothing of yours was saved. Go back, reload the page to see their change, "
+            "and try again."
+        ),
+    ),
+    413: (_l("That file is too large"), _l("Try a smaller file.")),
+    429: (_l("Too many tries"), _l("Please wait a minute, then try again.")),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Nothing you entered was saved. Try again soon."),
+    ),
 }
 
 
@@ -35,7 +51,11 @@ def render_error(status: int, detail: str | None = None):
     _user_or_visitor()
     title, message = MESSAGES.get(status, MESSAGES[400])
     return render_template(
-        "errors/error.html", status=status, title=title, message=detail or message
+        "errors/error.html",
+        status=status,
+        title=title,
+        message=detail or message,
+        public=student_page() and not current_user.is_authenticated,
     ), status
 
 
@@ -62,7 +82,8 @@ def _custom(error: HTTPException) -> bool:
 
 def handle_csrf_error(error: CSRFError):
     return render_error(
-        400, "This form was open too long or came from elsewhere. Reload the page and try again."
+        400,
+        _("This form was open too long or came from elsewhere. Reload the page and try again."),
     )
 
 

@@ -2,7 +2,7 @@
 message, chosen by ?lang=, then a cookie, then the browser; staff pages stay English."""
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, force_locale, get_locale
+from flask_babel import Babel, force_locale, get_locale, refresh
 
 from recruit.auth.access import view_is_public
 
@@ -10,6 +10,8 @@ LANGUAGES = {"en": "English", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
 COOKIE = "recruit_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+# Public pages that are the staff's own (signing in): English, like every staff page.
+STAFF_BLUEPRINTS = {"auth"}
 
 babel = Babel()
 
@@ -28,10 +30,16 @@ def chosen_language() -> str | None:
     return None
 
 
+def student_page() -> bool:
+    """Is this request for a page students, supervisors or interns read (any language)?"""
+    return view_is_public() and request.blueprint not in STAFF_BLUEPRINTS
+
+
 def select_locale() -> str:
-    """Babel's locale selector: public pages negotiate; staff pages, the worker and the
-    command line are English."""
-    if not has_request_context() or not view_is_public():
+    """Babel's locale selector: public pages negotiate, staff pages are English."""
+    # Outside a request (the delivery worker, seed-demo) a lazy text is read before any
+    # in_language() chose: English, not a RuntimeError.
+    if not has_request_context() or not student_page():
         return DEFAULT_LANGUAGE
     return chosen_language() or request.accept_languages.best_match(
         list(LANGUAGES), default=DEFAULT_LANGUAGE
@@ -69,7 +77,9 @@ def language_links() -> list[dict]:
     current = current_language()
     links = []
     for code, label in LANGUAGES.items():
-        url = request.path + "?" + _query({**args, "lang": code})
+        # Query only: the browser keeps the path, so a private link's token is not repeated
+        # in the page and every dead link's page stays the same.
+        url = "?" + _query({**args, "lang": code})
         links.append({"code": code, "label": label, "url": url, "current": code == current})
     return links
 
@@ -83,5 +93,8 @@ def _query(args: dict) -> str:
 def init_i18n(app: Flask) -> None:
     """Bind Flask-Babel (catalogs in recruit/translations) and the template helpers."""
     babel.init_app(app, locale_selector=select_locale, default_domain="messages")
+    # Babel caches the locale in g, which outlives a request run inside an app context
+    # pushed earlier (tests, scripts): choose afresh for every request.
+    app.before_request(refresh)
     app.after_request(remember_choice)
     app.jinja_env.globals.update(current_language=current_language, language_links=language_links)

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -246,7 +247,8 @@ def link_event(candidate: Candidate, event_id: int, via: str) -> None:
 
 
 class ResumeRejected(ValueError):
-    """An upload that is not a PDF or is too large."""
+    """An upload that is not a PDF or is too large; its message is in the page's language
+    (the public form's may be Spanish)."""
 
 
 def check_resume(upload) -> bytes:
@@ -254,9 +256,11 @@ def check_resume(upload) -> bytes:
     limit = current_app.config["RESUME_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
-        raise ResumeRejected(f"The resume is larger than {limit // (1024 * 1024)} MB.")
+        raise ResumeRejected(
+            _l("The resume is larger than %(size)d MB.", size=limit // (1024 * 1024))
+        )
     if not data.startswith(b"%PDF-"):
-        raise ResumeRejected("The resume must be a PDF file.")
+        raise ResumeRejected(_l("The resume must be a PDF file."))
     return data
 
 

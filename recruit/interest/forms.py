@@ -3,6 +3,7 @@
 import unicodedata
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import (
@@ -14,7 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from recruit.candidates.forms import MultiCheckboxField, enum_choices
+from recruit.candidates.forms import MultiCheckboxField
 from recruit.candidates.models import PROCUREMENT_AREAS, ClassStanding, Interest, Term
 from recruit.forms import Form
 
@@ -22,6 +23,35 @@ OTHER_UNIVERSITY = "other"
 # Besides letters and the marks that go with them: apostrophes (straight and curly),
 # hyphens, periods, and the zero-width joiners Persian and Indic names are written with.
 NAME_PUNCTUATION = frozenset("'\u2019-\u2010.\u200c\u200d")
+
+# What the form calls each choice, in the student's language (staff pages label the same
+# values with the |label filter, in English). A value missing here fails as the app loads.
+CLASS_STANDINGS = {
+    ClassStanding.FRESHMAN: _l("Freshman"),
+    ClassStanding.SOPHOMORE: _l("Sophomore"),
+    ClassStanding.JUNIOR: _l("Junior"),
+    ClassStanding.SENIOR: _l("Senior"),
+    ClassStanding.GRADUATE: _l("Graduate"),
+    ClassStanding.RECENT_GRADUATE: _l("Recent graduate"),
+}
+TERMS = {Term.SPRING: _l("Spring"), Term.SUMMER: _l("Summer"), Term.FALL: _l("Fall")}
+INTERESTS = {
+    Interest.SUMMER_INTERNSHIP: _l("Summer internship"),
+    Interest.SEMESTER_INTERNSHIP: _l("Semester internship"),
+    Interest.CO_OP: _l("Co op"),
+    Interest.FULL_TIME: _l("Full time"),
+}
+# The areas are stored in English, as staff read them; only their labels are translated.
+AREAS = {
+    "Sourcing and solicitations": _l("Sourcing and solicitations"),
+    "Contract management": _l("Contract management"),
+    "Vendor relations": _l("Vendor relations"),
+    "Market research and analytics": _l("Market research and analytics"),
+    "Procurement policy and law": _l("Procurement policy and law"),
+    "Supplier diversity": _l("Supplier diversity"),
+    "Technology and IT purchasing": _l("Technology and IT purchasing"),
+    "Construction and facilities": _l("Construction and facilities"),
+}
 
 
 def is_name(value: str) -> bool:
@@ -39,7 +69,7 @@ def valid_name(form, field) -> None:
     """Names in any script, with apostrophes and hyphens; nothing that is not a name."""
     value = (field.data or "").strip()
     if value and not is_name(value):
-        raise ValidationError("Use letters only (accents, apostrophes and hyphens are fine).")
+        raise ValidationError(_l("Use letters only (accents, apostrophes and hyphens are fine)."))
 
 
 def strip(value):
@@ -50,7 +80,14 @@ def strip(value):
 def graduation_years(today: date | None = None) -> list[tuple[str, str]]:
     """Years a student may graduate in: last year (recent graduates) to six years on."""
     year = (today or date.today()).year
-    return [("", "Year")] + [(str(y), str(y)) for y in range(year - 1, year + 7)]
+    return [("", _l("Year"))] + [(str(y), str(y)) for y in range(year - 1, year + 7)]
+
+
+def translated_choices(labels: dict, values, blank=None) -> list[tuple[str, str]]:
+    """Select choices for these values with their translated labels, optionally led by a
+    blank choice."""
+    choices = [(str(value), labels[value]) for value in values]
+    return ([("", blank)] if blank is not None else []) + choices
 
 
 class InterestForm(Form):
@@ -60,88 +97,97 @@ class InterestForm(Form):
     # (InputRequired looks at the raw input and would let it through empty).
 
     first_name = StringField(
-        "First name",
+        _l("First name"),
         filters=[strip],
-        validators=[DataRequired("Enter your first name."), Length(max=100), valid_name],
+        validators=[DataRequired(_l("Enter your first name.")), Length(max=100), valid_name],
     )
     last_name = StringField(
-        "Last name",
+        _l("Last name"),
         filters=[strip],
-        validators=[DataRequired("Enter your last name."), Length(max=100), valid_name],
+        validators=[DataRequired(_l("Enter your last name.")), Length(max=100), valid_name],
     )
     email = EmailField(
-        "Email",
+        _l("Email"),
         filters=[strip],
         validators=[
-            DataRequired("Enter your email address."),
+            DataRequired(_l("Enter your email address.")),
             Length(max=254),
-            Email("Enter an email address like name@university.edu.", check_deliverability=False),
+            Email(
+                _l("Enter an email address like name@university.edu."), check_deliverability=False
+            ),
         ],
     )
     phone = StringField(
-        "Phone (optional)", filters=[strip], validators=[Optional(), Length(max=40)]
+        _l("Phone (optional)"), filters=[strip], validators=[Optional(), Length(max=40)]
     )
     university = SelectField(
-        "University", validators=[InputRequired("Choose your university.")], validate_choice=True
+        _l("University"),
+        validators=[InputRequired(_l("Choose your university."))],
+        validate_choice=True,
     )
     university_other = StringField(
-        "University name (if not listed)",
+        _l("University name (if not listed)"),
         filters=[strip],
         # No Optional(): it would stop the chain on a blank value before
         # validate_university_other could ask for the name.
         validators=[Length(max=200)],
     )
     major = StringField(
-        "Major",
+        _l("Major"),
         filters=[strip],
-        validators=[DataRequired("Enter your major."), Length(max=120)],
+        validators=[DataRequired(_l("Enter your major.")), Length(max=120)],
     )
     class_standing = SelectField(
-        "Class standing",
-        choices=enum_choices(ClassStanding, "Choose one"),
-        validators=[InputRequired("Choose your class standing.")],
+        _l("Class standing"),
+        choices=translated_choices(CLASS_STANDINGS, ClassStanding, _l("Choose one")),
+        validators=[InputRequired(_l("Choose your class standing."))],
     )
     grad_term = SelectField(
-        "Term",
-        choices=enum_choices(Term, "Term"),
-        validators=[InputRequired("Choose the term you expect to graduate.")],
+        _l("Term"),
+        choices=translated_choices(TERMS, Term, _l("Term")),
+        validators=[InputRequired(_l("Choose the term you expect to graduate."))],
     )
     # validate_grad_year checks the offered years itself, to say more than "Not a valid
     # choice" to a student whose year is out of range.
     grad_year = SelectField(
-        "Year",
+        _l("Year"),
         validate_choice=False,
-        validators=[InputRequired("Choose the year you expect to graduate.")],
+        validators=[InputRequired(_l("Choose the year you expect to graduate."))],
     )
     interests = MultiCheckboxField(
-        "I'm interested in",
-        choices=enum_choices(Interest),
-        validators=[InputRequired("Choose at least one.")],
+        _l("I'm interested in"),
+        choices=translated_choices(INTERESTS, Interest),
+        validators=[InputRequired(_l("Choose at least one."))],
     )
     availability = StringField(
-        "When can you start",
+        _l("When can you start"),
         filters=[strip],
-        validators=[DataRequired("Tell us when you could start."), Length(max=200)],
+        validators=[DataRequired(_l("Tell us when you could start.")), Length(max=200)],
     )
     procurement_areas = MultiCheckboxField(
-        "Areas of procurement that interest you",
-        choices=[(area, area) for area in PROCUREMENT_AREAS],
+        _l("Areas of procurement that interest you"),
+        choices=translated_choices(AREAS, PROCUREMENT_AREAS),
         validators=[Optional()],
     )
-    resume = FileField("Resume (PDF, optional)")
+    resume = FileField(_l("Resume (PDF, optional)"))
     consent = BooleanField(
-        "I agree that the office may keep these details and contact me about internships and jobs.",
-        validators=[InputRequired("Tick this box so that we may contact you.")],
+        _l(
+            "I agree that the office may keep these details and contact me about internships "
+            "and jobs."
+        ),
+        validators=[InputRequired(_l("Tick this box so that we may contact you."))],
     )
     # Left empty by people; bots that fill every field give themselves away.
-    website = StringField("Leave this field empty", validators=[Optional(), Length(max=200)])
+    website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=200)])
     started = HiddenField()
 
     def validate_grad_year(self, field) -> None:
         if field.data not in {value for value, _ in field.choices if value}:
             first, last = field.choices[1][0], field.choices[-1][0]
-            raise ValidationError(f"Choose a graduation year from {first} to {last}.")
+            raise ValidationError(
+                _l("Choose a graduation year from %(first)s to %(last)s.", first=first, last=last)
+            )
 
     def validate_university_other(self, field) -> None:
         if self.university.data == OTHER_UNIVERSITY and not (field.data or "").strip():
-            raise ValidationError("Enter the name of your university.")
+            raise ValidationError(_l("Enter the name of your university."))

@@ -1,6 +1,7 @@
 """The public interest form at /apply, and its fair mode at /apply/<event-slug>."""
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from recruit.admin.models import get_setting
@@ -8,6 +9,7 @@ from recruit.auth.access import public
 from recruit.candidates.forms import checked_resume
 from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
+from recruit.i18n import current_language
 from recruit.interest import services
 from recruit.interest.forms import OTHER_UNIVERSITY, InterestForm, graduation_years
 from recruit.messages.services import office
@@ -57,9 +59,9 @@ def _form(event: Event | None):
     kiosk = request.args.get("kiosk") == "1"
     form = InterestForm()
     form.university.choices = [
-        ("", "Choose your university"),
+        ("", _("Choose your university")),
         *university_choices(),
-        (OTHER_UNIVERSITY, "Other / not listed"),
+        (OTHER_UNIVERSITY, _("Other / not listed")),
     ]
     form.grad_year.choices = graduation_years()
     if request.method == "POST":
@@ -79,7 +81,7 @@ def _form(event: Event | None):
         elapsed = services.seconds_since(form.started.data)
         minimum = current_app.config["MIN_FILL_SECONDS"]
         if minimum > 0 and (elapsed is None or elapsed < minimum):
-            note = "Please check your details, then press Send again."
+            note = _("Please check your details, then press Send again.")
             # A student whose phone filled the form in a flash has now been asked to check
             # it: the next send goes through. A missing or forged token starts the clock.
             form.started.data = services.start_token(0 if elapsed is None else minimum)
@@ -94,7 +96,7 @@ def _form(event: Event | None):
         # A phone left on the form for hours, or a lost session: keep everything, say so
         # briefly, and show any other field's error as usual. The re-render carries a
         # fresh token, so the next send goes through.
-        note = "This page was open for a while. Your answers are still here: press Send again."
+        note = _("This page was open for a while. Your answers are still here: press Send again.")
         form.csrf_token.errors = []
     return render_template(
         "interest/form.html",
@@ -123,6 +125,7 @@ def _values(form: InterestForm) -> dict:
         "grad_year": int(form.grad_year.data),
         "availability": form.availability.data.strip(),
         "procurement_areas": list(form.procurement_areas.data or []),
+        "language": current_language(),
     }
 
 

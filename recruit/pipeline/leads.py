@@ -72,5 +72,8 @@ def _fill_returning(candidate: Candidate, values: dict, interests, event_id, via
         link_event(candidate, event_id, via=via)
     if values.get("consent_at") and candidate.consent_at is None:
         candidate.consent_at = values["consent_at"]
+    # Unlike the details above, the language follows the student's latest form.
+    if values.get("language"):
+        candidate.language = values["language"]
     candidate.last_activity_at = utcnow()
     record("candidate.lead_again", target=candidate, via=via)

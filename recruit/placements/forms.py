@@ -1,5 +1,6 @@
 """Forms for positions, placements, outcomes, evaluation links, items and the evaluations."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -34,15 +35,17 @@ from recruit.placements.models import (
 from recruit.placements.questionnaires import KIND_TITLES
 from recruit.stale import VersionedForm
 
+# Supervisors and interns answer on a public page, in English or Spanish: the evaluation
+# form's own words are translated (admins' prompts are shown as they wrote them).
 RATINGS = [
-    ("1", "1 Unsatisfactory"),
-    ("2", "2 Needs improvement"),
-    ("3", "3 Meets expectations"),
-    ("4", "4 Exceeds expectations"),
-    ("5", "5 Exceptional"),
-    ("not_observed", "Not observed"),
+    ("1", _l("1 Unsatisfactory")),
+    ("2", _l("2 Needs improvement")),
+    ("3", _l("3 Meets expectations")),
+    ("4", _l("4 Exceeds expectations")),
+    ("5", _l("5 Exceptional")),
+    ("not_observed", _l("Not observed")),
 ]
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 
 
 def _ends_after_start(form, field):
@@ -159,9 +162,9 @@ class RewordForm(VersionedForm, Form):
 class EvaluationBase(Form):
     """The parts every evaluation form shares; its items are added per form."""
 
-    submitted_by_name = StringField("Your name", validators=[InputRequired(), Length(max=120)])
-    strengths = TextAreaField("Strengths", validators=[Optional(), Length(max=5000)])
-    areas_to_grow = TextAreaField("Areas to grow", validators=[Optional(), Length(max=5000)])
+    submitted_by_name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
+    strengths = TextAreaField(_l("Strengths"), validators=[Optional(), Length(max=5000)])
+    areas_to_grow = TextAreaField(_l("Areas to grow"), validators=[Optional(), Length(max=5000)])
 
 
 def item_field_name(item: EvaluationItem) -> str:
@@ -172,16 +175,18 @@ def item_field_name(item: EvaluationItem) -> str:
 def _item_field(item: EvaluationItem):
     if item.answer_type == AnswerType.RATING:
         return RadioField(
-            item.prompt, choices=RATINGS, validators=[InputRequired("Choose a rating.")]
+            item.prompt, choices=RATINGS, validators=[InputRequired(_l("Choose a rating."))]
         )
     if item.answer_type == AnswerType.YES_NO:
-        return RadioField(item.prompt, choices=YES_NO, validators=[InputRequired("Choose one.")])
+        return RadioField(
+            item.prompt, choices=YES_NO, validators=[InputRequired(_l("Choose one."))]
+        )
     if item.answer_type == AnswerType.PERCENT:
         return IntegerField(
-            f"{item.prompt} (percent)",
+            _l("%(prompt)s (percent)", prompt=item.prompt),
             validators=[
-                InputRequired("Give a number from 0 to 100."),
-                NumberRange(min=0, max=100, message="Give a number from 0 to 100."),
+                InputRequired(_l("Give a number from 0 to 100.")),
+                NumberRange(min=0, max=100, message=_l("Give a number from 0 to 100.")),
             ],
         )
     return TextAreaField(item.prompt, validators=[Optional(), Length(max=5000)])
@@ -197,9 +202,9 @@ def evaluation_form(items: list[EvaluationItem], kind: EvaluationKind, **kwargs)
         setattr(EvaluationForm, item_field_name(item), _item_field(item))
     if kind in (EvaluationKind.SUPERVISOR_MIDTERM, EvaluationKind.SUPERVISOR_FINAL):
         EvaluationForm.recommend_full_time = RadioField(
-            "Would you recommend this intern for full-time employment?",
-            choices=[*YES_NO, ("not_sure", "Not sure yet")],
-            validators=[InputRequired("Choose one.")],
+            _l("Would you recommend this intern for full-time employment?"),
+            choices=[*YES_NO, ("not_sure", _l("Not sure yet"))],
+            validators=[InputRequired(_l("Choose one."))],
         )
     return EvaluationForm(**kwargs)
 
