@@ -1,8 +1,8 @@
 """The languages students read Recruit in: English and Spanish on every public page and
 message, chosen by ?lang=, then a cookie, then the browser; staff pages stay English."""
 
-from flask import Flask, current_app, request
-from flask_babel import Babel, force_locale, get_locale
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, force_locale, get_locale, refresh
 
 from recruit.auth.access import view_is_public
 
@@ -30,7 +30,8 @@ def chosen_language() -> str | None:
 
 def select_locale() -> str:
     """Babel's locale selector: public pages negotiate, staff pages are English."""
-    if not view_is_public():
+    # The CLI and the delivery worker have no request: English unless in_language() says.
+    if not has_request_context() or not view_is_public():
         return DEFAULT_LANGUAGE
     return chosen_language() or request.accept_languages.best_match(
         list(LANGUAGES), default=DEFAULT_LANGUAGE
@@ -45,6 +46,12 @@ def current_language() -> str:
 def in_language(code: str | None):
     """Render a message in a candidate's language, whatever page sends it."""
     return force_locale(language_or_default(code))
+
+
+def choose_afresh() -> None:
+    """before_request: pick this request's language anew. Flask-Babel keeps its pick in g,
+    which outlives a request run inside an app context pushed earlier (tests, scripts)."""
+    refresh()
 
 
 def remember_choice(response):
@@ -82,5 +89,6 @@ def _query(args: dict) -> str:
 def init_i18n(app: Flask) -> None:
     """Bind Flask-Babel (catalogs in recruit/translations) and the template helpers."""
     babel.init_app(app, locale_selector=select_locale, default_domain="messages")
+    app.before_request(choose_afresh)
     app.after_request(remember_choice)
     app.jinja_env.globals.update(current_language=current_language, language_links=language_links)
