@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from recruit.pipeline import search_index  # noqa: F401  (its hooks keep the index in step)
     from recruit.placements.feedback_views import bp as feedback_bp
+    from recruit.placements.openings_views import bp as openings_bp
     from recruit.placements.views import bp as positions_bp
     from recruit.placements.views import items_bp as evaluation_items_bp
     from recruit.placements.views import placements_bp
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         candidates_bp,
         stages_bp,
         interest_bp,
+        openings_bp,
         events_bp,
         calendar_bp,
         universities_bp,

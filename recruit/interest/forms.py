@@ -3,6 +3,7 @@
 import unicodedata
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
 from wtforms.validators import (
@@ -127,6 +128,14 @@ class InterestForm(Form):
         "Areas of procurement that interest you",
         choices=[(area, area) for area in PROCUREMENT_AREAS],
         validators=[Optional()],
+    )
+    # Choices are the positions open now (the view sets them). Ids of positions that closed
+    # while the student filled the form, or of none, are dropped when saved, not refused.
+    openings = MultiCheckboxField(
+        _l("Openings you are interested in (optional)"),
+        description=_l("Tick any that appeal to you. We consider you for the others too."),
+        validators=[Optional()],
+        validate_choice=False,
     )
     resume = FileField("Resume (PDF, optional)")
     consent = BooleanField(

@@ -6,11 +6,13 @@ from sqlalchemy import select
 from recruit.admin.models import get_setting
 from recruit.auth.access import public
 from recruit.candidates.forms import checked_resume
+from recruit.database import parse_id
 from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
 from recruit.interest import services
 from recruit.interest.forms import OTHER_UNIVERSITY, InterestForm, graduation_years
 from recruit.messages.services import office
+from recruit.placements.openings import opening_choices
 from recruit.universities.services import university_choices
 
 bp = Blueprint("interest", __name__, url_prefix="/apply")
@@ -62,6 +64,7 @@ def _form(event: Event | None):
         (OTHER_UNIVERSITY, "Other / not listed"),
     ]
     form.grad_year.choices = graduation_years()
+    form.openings.choices = opening_choices()
     if request.method == "POST":
         # End the reading transaction before checking the form. On SQLite every
         # transaction of a POST holds the write lock from its first statement, so keeping
@@ -72,6 +75,7 @@ def _form(event: Event | None):
         form.started.data = services.start_token()
         if event is not None and event.university_id:
             form.university.data = str(event.university_id)
+        _tick_opening(form, request.args.get("opening", ""))
     elif form.website.data:
         # Only bots fill the hidden field: thank them and keep nothing.
         return _thanks_redirect(event, kiosk)
@@ -87,7 +91,13 @@ def _form(event: Event | None):
             data, ok = checked_resume(form.resume)
             resume = (form.resume.data.filename, data) if data is not None else None
             if ok:
-                services.submit_interest(_values(form), form.interests.data, event, resume)
+                services.submit_interest(
+                    _values(form),
+                    form.interests.data,
+                    event,
+                    resume,
+                    openings=[parse_id(i) for i in form.openings.data or []],
+                )
                 db.session.commit()
                 return _thanks_redirect(event, kiosk)
     if form.meta.csrf and form.csrf_token.errors:
@@ -104,6 +114,12 @@ def _form(event: Event | None):
         note=note,
         privacy_notice=get_setting("privacy_notice"),
     ), (400 if request.method == "POST" else 200)
+
+
+def _tick_opening(form: InterestForm, asked: str) -> None:
+    """Tick the opening a student came from (?opening=<id> on the openings page)."""
+    if asked in {value for value, _label in form.openings.choices}:
+        form.openings.data = [asked]
 
 
 def _values(form: InterestForm) -> dict:

@@ -1,21 +1,28 @@
 """Open positions as students see them, and the openings each student chose."""
 
-from sqlalchemy import delete, select, true
+from sqlalchemy import Select, delete, select, true
 
 from recruit.candidates.models import Candidate
+from recruit.database import parse_id
 from recruit.extensions import db
 from recruit.placements.models import CandidateOpening, Position, PositionStatus
+
+# More ids than this in one form are not a student's choice.
+MOST_CHOSEN_AT_ONCE = 100
+
+
+def open_positions_query() -> Select:
+    """SQL: positions students may choose, soonest start first (the openings page pages it)."""
+    return (
+        select(Position)
+        .where(Position.status == PositionStatus.OPEN)
+        .order_by(Position.starts_on.is_(None), Position.starts_on, Position.title, Position.id)
+    )
 
 
 def open_positions() -> list[Position]:
     """Positions students may choose, soonest start first."""
-    return list(
-        db.session.scalars(
-            select(Position)
-            .where(Position.status == PositionStatus.OPEN)
-            .order_by(Position.starts_on.is_(None), Position.starts_on, Position.title)
-        )
-    )
+    return list(db.session.scalars(open_positions_query()))
 
 
 def opening_choices() -> list[tuple[str, str]]:
@@ -69,7 +76,9 @@ def replace_openings(candidate: Candidate, position_ids: list[int]) -> None:
 
 
 def _open_ids(position_ids: list[int]) -> set[int]:
-    ids = {int(i) for i in position_ids if str(i).isdigit()}
+    # Anything a client sent: ids past what an INTEGER holds, or digits int() refuses
+    # ("²"), are no position.
+    ids = {parse_id(str(i)) for i in list(position_ids)[:MOST_CHOSEN_AT_ONCE]} - {None}
     if not ids:
         return set()
     return set(
