@@ -1,4 +1,5 @@
-"""Students see the positions open now and say which interest them on the interest form."""
+"""Students see the positions open now and say which interest them; HR sees their choice,
+and finds the candidates who chose an opening."""
 
 import re
 from datetime import date
@@ -6,12 +7,14 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
+from recruit.auth.models import Role
 from recruit.candidates.models import Candidate
 from recruit.events.services import unique_slug
 from recruit.extensions import db
-from recruit.placements.models import CandidateOpening, PositionStatus
+from recruit.placements.models import CandidateOpening, Position, PositionStatus
+from recruit.placements.openings import add_openings
 from tests.placement_factories import new_position
 from tests.query_counting import queries_for
 from tests.test_interest_form import form_data
@@ -216,3 +219,133 @@ def test_sending_the_form_again_adds_openings(client, stages, make_university):
     client.post("/apply", data=form_data(school, openings=[str(first.id)]))
     client.post("/apply", data=form_data(school, openings=[str(second.id)]))
     assert chosen_ids(the_candidate().id) == {first.id, second.id}
+
+
+# --- HR sees what students chose ------------------------------------------------------------
+
+
+@pytest.fixture
+def chose(app):
+    """Return a callable that records a candidate's choice of positions."""
+
+    def choose(candidate, *positions):
+        add_openings(candidate, [p.id for p in positions])
+        db.session.commit()
+
+    return choose
+
+
+def test_candidate_page_shows_the_openings_chosen(client, signed_in, make_candidate, chose):
+    """Does HR see the openings a candidate chose, each linking to its position?"""
+    signed_in(Role.HR)
+    position = new_position(title="Sourcing Intern")
+    candidate = make_candidate()
+    chose(candidate, position)
+    html = client.get(f"/candidates/{candidate.id}").get_data(as_text=True)
+    assert "Openings chosen" in html
+    assert f'<a href="/positions/{position.id}">Sourcing Intern</a>' in html
+
+
+def test_candidate_list_filters_by_opening(client, signed_in, make_candidate, chose):
+    """Does ?opening=<id> list only the candidates who chose that opening?"""
+    signed_in(Role.HR)
+    position, other = new_position(), new_position()
+    chose(make_candidate(first_name="Chosen"), position)
+    chose(make_candidate(first_name="Elsewhere"), other)
+    make_candidate(first_name="Nobody")
+    text = page_text(client.get(f"/candidates/?opening={position.id}"))
+    assert "Chosen" in text
+    assert "Elsewhere" not in text and "Nobody" not in text
+
+
+def test_filter_bar_offers_the_openings(client, signed_in, make_candidate):
+    """Does the list's filter bar offer each open position as an Opening?"""
+    signed_in(Role.HR)
+    position = new_position(title="Sourcing Intern")
+    html = client.get("/candidates/").get_data(as_text=True)
+    assert 'id="filter-opening"' in html
+    assert f'<option value="{position.id}">Sourcing Intern' in html
+
+
+def test_board_filters_by_opening(client, signed_in, make_candidate, chose):
+    """Does the board with ?opening=<id> show only the candidates who chose it?"""
+    signed_in(Role.HR)
+    position = new_position()
+    chose(make_candidate(first_name="Chosen"), position)
+    make_candidate(first_name="Nobody")
+    text = page_text(client.get(f"/candidates/board?opening={position.id}"))
+    assert "Chosen" in text and "Nobody" not in text
+
+
+@pytest.mark.parametrize("page", ["/candidates/", "/candidates/board"])
+def test_opening_filter_costs_the_same_with_more_candidates(client, signed_in, stages, page):
+    """Filtered by opening, does the page send as many queries with 200 candidates who
+    chose it as with 10?"""
+    signed_in(Role.HR)
+    position_id, stage_id = new_position().id, stages["interested"].id
+    url = f"{page}?opening={position_id}&status=all"
+
+    def add(n: int, start: int) -> None:
+        ids = db.session.scalars(
+            insert(Candidate).returning(Candidate.id),
+            [
+                {
+                    "first_name": f"Student{start + i}",
+                    "last_name": "Family",
+                    "email": f"bulk{start + i}@university.example",
+                    "stage_id": stage_id,
+                }
+                for i in range(n)
+            ],
+        ).all()
+        db.session.execute(
+            insert(CandidateOpening), [{"candidate_id": i, "position_id": position_id} for i in ids]
+        )
+        db.session.commit()
+
+    add(10, 0)
+    with_10 = queries_for(client, url)
+    add(190, 10)
+    assert queries_for(client, url) == with_10
+
+
+def test_position_page_counts_who_chose_it(client, signed_in, make_candidate, chose):
+    """Does the position page say how many candidates chose it, linking to them?"""
+    signed_in(Role.HR)
+    position = new_position()
+    for _ in range(3):
+        chose(make_candidate(), position)
+    html = client.get(f"/positions/{position.id}").get_data(as_text=True)
+    link = f'href="/candidates/?opening={position.id}&amp;status=all"'
+    assert re.search(rf"{re.escape(link)}>3 candidates</a>", html)
+
+
+# --- positions: location and descriptions ---------------------------------------------------
+
+
+def test_hr_saves_location_and_both_descriptions(client, signed_in):
+    """Does the position form save the location and the English and Spanish descriptions,
+    and the position page show them?"""
+    signed_in(Role.HR)
+    form = {
+        "title": "Contracts Intern",
+        "agency": "Department of Transportation",
+        "term": "Summer 2031",
+        "funding_source": "agency",
+        "openings": "1",
+        "status": "open",
+        "location": "Sacramento, hybrid",
+        "description": "Check construction contracts.",
+        "description_es": "Revise contratos de obra.",
+    }
+    response = client.post("/positions/new", data=form)
+    position = db.session.scalars(select(Position)).one()
+    assert response.status_code == 302
+    assert (position.location, position.description, position.description_es) == (
+        "Sacramento, hybrid",
+        "Check construction contracts.",
+        "Revise contratos de obra.",
+    )
+    text = page_text(client.get(f"/positions/{position.id}"))
+    for shown in ("Sacramento, hybrid", "Check construction contracts.", "Revise contratos"):
+        assert shown in text, shown

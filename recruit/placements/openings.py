@@ -1,6 +1,6 @@
 """Open positions as students see them, and the openings each student chose."""
 
-from sqlalchemy import Select, delete, select, true
+from sqlalchemy import Select, delete, func, or_, select, true
 
 from recruit.candidates.models import Candidate
 from recruit.database import parse_id
@@ -73,6 +73,26 @@ def replace_openings(candidate: Candidate, position_ids: list[int]) -> None:
         )
     )
     add_openings(candidate, list(wanted))
+
+
+def chosen_count(position: Position) -> int:
+    """How many candidates said they are interested in a position."""
+    return db.session.scalar(
+        select(func.count()).where(CandidateOpening.position_id == position.id)
+    )
+
+
+def opening_filter_choices() -> list[tuple[str, str]]:
+    """(id, "title · agency (term)") for staff's "Opening" filter: the open positions and
+    any other that a candidate chose, open ones first."""
+    chosen = select(CandidateOpening.position_id).where(CandidateOpening.position_id == Position.id)
+    rows = db.session.execute(
+        select(Position.id, Position.title, Position.agency, Position.term)
+        .where(or_(Position.status == PositionStatus.OPEN, chosen.exists()))
+        .order_by(Position.status != PositionStatus.OPEN, Position.title, Position.id)
+        .limit(300)
+    )
+    return [(str(row.id), f"{row.title} · {row.agency} ({row.term})") for row in rows]
 
 
 def _open_ids(position_ids: list[int]) -> set[int]:
