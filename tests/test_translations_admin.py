@@ -1,11 +1,19 @@
-"""Admins word what students in each stage read on their own page, in English and
-Spanish."""
+"""Admins write the Spanish beside the texts students read: what students in each stage
+read on their own page, and the messages Recruit sends them."""
 
 import re
 from html import unescape
 
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import delete, select, update
+
 from recruit.auth.models import Role
+from recruit.candidates.models import Stage
 from recruit.extensions import db
+from recruit.messages import services
+from recruit.messages.defaults import DEFAULT_TEMPLATES, DEFAULT_TEMPLATES_ES
+from recruit.messages.models import MessageTemplate
 from recruit.pipeline.rules import STANDARD_STAGES
 from recruit.pipeline.stages import set_student_wording
 
@@ -16,6 +24,20 @@ def page_text(response) -> str:
 
 def hidden_version(response) -> str:
     return re.search(r'name="version"[^>]*value="(\d+)"', response.get_data(as_text=True))[1]
+
+
+def template(key: str) -> MessageTemplate:
+    return db.session.scalars(select(MessageTemplate).where(MessageTemplate.key == key)).one()
+
+
+@pytest.fixture
+def office_before_spanish(app, stages):
+    """An office whose stages and templates were worded before Recruit spoke Spanish: the
+    English is there, the Spanish empty."""
+    db.session.execute(update(Stage).values(student_text_es=""))
+    db.session.execute(update(MessageTemplate).values(subject_es="", body_es=""))
+    db.session.commit()
+    return stages
 
 
 # --- stages: what students read ---------------------------------------------------------------
@@ -97,3 +119,150 @@ def test_stages_page_marks_wording_without_spanish(client, signed_in, stages):
     row = row[: row.index("</tr>")]
     assert "No Spanish" in row
     assert f'href="/admin/stages/{stages["offer"].id}/wording"' in row
+
+
+# --- message templates ------------------------------------------------------------------------
+
+
+def template_form(t: MessageTemplate, **changes) -> dict:
+    return {
+        "name": t.name,
+        "subject": t.subject,
+        "body": t.body,
+        "subject_es": t.subject_es,
+        "body_es": t.body_es,
+        "version": str(t.version),
+        **changes,
+    }
+
+
+def test_admin_saves_a_templates_spanish(client, signed_in, stages):
+    """Does the template editor save a Spanish subject and message beside the English?"""
+    signed_in(Role.ADMIN)
+    interview = template("interview")
+    response = client.post(
+        f"/admin/messages/{interview.id}",
+        data=template_form(
+            interview, subject_es="Entrevista, {first_name}", body_es="Hola, {first_name}."
+        ),
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (interview.subject_es, interview.body_es) == (
+        "Entrevista, {first_name}",
+        "Hola, {first_name}.",
+    )
+
+
+def test_stale_template_save_keeps_the_other_admins_spanish(client, signed_in, make_user, stages):
+    """When another admin saved the template's Spanish after it was opened, is the save
+    refused with 409 and their Spanish kept?"""
+    signed_in(Role.ADMIN)
+    interview = template("interview")
+    seen = str(interview.version)
+    colleague = make_user(Role.ADMIN, name="Dana Whitfield")
+    services.save_template(
+        interview,
+        template_form(interview, subject_es="Asunto de Dana", body_es="Mensaje de Dana"),
+        int(seen),
+        colleague,
+    )
+    db.session.commit()
+    response = client.post(
+        f"/admin/messages/{interview.id}",
+        data=template_form(interview, subject_es="Mío", body_es="Mío", version=seen),
+    )
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert interview.body_es == "Mensaje de Dana"
+
+
+def test_spanish_subject_without_its_message_is_refused(client, signed_in, stages):
+    """Is a Spanish subject with no Spanish message refused, since it would never be sent?"""
+    signed_in(Role.ADMIN)
+    interview = template("interview")
+    response = client.post(
+        f"/admin/messages/{interview.id}",
+        data=template_form(interview, subject_es="Entrevista", body_es=""),
+    )
+    assert response.status_code == 400
+    assert "Write both the Spanish subject and message, or neither." in page_text(response)
+
+
+def test_unknown_placeholder_in_the_spanish_is_refused(client, signed_in, stages):
+    """Is a placeholder Recruit does not know refused in the Spanish message too?"""
+    signed_in(Role.ADMIN)
+    interview = template("interview")
+    response = client.post(
+        f"/admin/messages/{interview.id}",
+        data=template_form(interview, subject_es="Hola", body_es="Hola, {nombre}."),
+    )
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert "{nombre}" not in interview.body_es
+
+
+# --- a new office's defaults ------------------------------------------------------------------
+
+
+def test_a_new_office_gets_recruits_spanish_messages(make_app):
+    """On a new install (`flask db upgrade`, then the first `flask create-user`), does every
+    one of Recruit's templates come with its Spanish?"""
+    app = make_app()
+    with app.app_context():
+        upgrade()
+        result = app.test_cli_runner().invoke(
+            args=["create-user", "--email", "ops@agency.example", "--name", "Ops"],
+            input="a long enough password\na long enough password\n",
+        )
+        assert result.exit_code == 0, result.output
+        spanish = {
+            t.key: (t.subject_es, t.body_es) for t in db.session.scalars(select(MessageTemplate))
+        }
+        db.session.remove()
+    assert spanish == DEFAULT_TEMPLATES_ES
+
+
+def test_templates_recruit_adds_come_with_their_spanish(app):
+    """When Recruit adds its templates to an office that has none, does each come with its
+    Spanish?"""
+    db.session.execute(delete(MessageTemplate))
+    db.session.commit()
+    created = services.ensure_default_templates()
+    db.session.commit()
+    assert set(created) == {key for key, *_rest in DEFAULT_TEMPLATES}
+    for key, t in created.items():
+        assert (t.subject_es, t.body_es) == DEFAULT_TEMPLATES_ES[key], key
+
+
+def test_an_office_from_before_keeps_its_empty_spanish_until_an_admin_chooses(
+    app, office_before_spanish
+):
+    """Does an office whose templates predate the Spanish keep them empty when Recruit
+    next checks its templates, leaving the choice to an admin?"""
+    services.ensure_default_templates()
+    db.session.commit()
+    assert template("interview").body_es == ""
+
+
+def test_adding_missing_templates_leaves_an_admins_spanish_alone(app, stages):
+    """When Recruit adds its missing templates, do the existing ones keep their Spanish,
+    even an empty one?"""
+    db.session.execute(update(MessageTemplate).values(subject_es="", body_es=""))
+    db.session.delete(template("booth_thanks"))
+    db.session.commit()
+    services.ensure_default_templates()
+    db.session.commit()
+    assert template("interview").body_es == ""
+    assert template("booth_thanks").body_es == DEFAULT_TEMPLATES_ES["booth_thanks"][1]
+
+
+def test_spanish_defaults_use_the_english_placeholders(app):
+    """Does each Spanish default use exactly the placeholders of its English template?"""
+    placeholders = re.compile(r"\{(\w+)\}")
+    for key, _name, subject, body in DEFAULT_TEMPLATES:
+        subject_es, body_es = DEFAULT_TEMPLATES_ES[key]
+        assert services.template_errors(subject_es, body_es) == [], key
+        assert set(placeholders.findall(subject_es + body_es)) == set(
+            placeholders.findall(subject + body)
+        ), key
