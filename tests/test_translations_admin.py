@@ -1,5 +1,5 @@
 """Admins write the Spanish beside the texts students read: what students in each stage
-read on their own page, and the messages Recruit sends them."""
+read on their own page, the messages Recruit sends them and the privacy notice."""
 
 import re
 from html import unescape
@@ -8,6 +8,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import delete, select, update
 
+from recruit.admin.models import SETTING_DEFAULTS, set_setting
 from recruit.auth.models import Role
 from recruit.candidates.models import Stage
 from recruit.extensions import db
@@ -16,6 +17,8 @@ from recruit.messages.defaults import DEFAULT_TEMPLATES, DEFAULT_TEMPLATES_ES
 from recruit.messages.models import MessageTemplate
 from recruit.pipeline.rules import STANDARD_STAGES
 from recruit.pipeline.stages import set_student_wording
+
+ENGLISH_NOTICE = "We keep your details for 18 months to consider you for internships."
 
 
 def page_text(response) -> str:
@@ -266,3 +269,50 @@ def test_spanish_defaults_use_the_english_placeholders(app):
         assert set(placeholders.findall(subject_es + body_es)) == set(
             placeholders.findall(subject + body)
         ), key
+
+
+# --- the privacy notice -----------------------------------------------------------------------
+
+
+def test_spanish_form_shows_the_spanish_privacy_notice(client, stages):
+    """Does the interest form in Spanish show the Spanish privacy notice?"""
+    set_setting("privacy_notice_es", "Guardamos sus datos 18 meses.")
+    db.session.commit()
+    assert "Guardamos sus datos 18 meses." in page_text(client.get("/apply?lang=es"))
+
+
+def test_spanish_form_falls_back_to_the_english_notice(client, stages):
+    """With the Spanish notice left empty, does the Spanish form show the English one?"""
+    set_setting("privacy_notice", ENGLISH_NOTICE)
+    set_setting("privacy_notice_es", "")
+    db.session.commit()
+    assert ENGLISH_NOTICE in page_text(client.get("/apply?lang=es"))
+
+
+def test_recruits_spanish_notice_stands_aside_once_the_english_is_reworded(client, stages):
+    """When an admin rewords the English notice and leaves Recruit's Spanish one, does the
+    Spanish form show the admin's English rather than a notice that may now differ?"""
+    set_setting("privacy_notice", ENGLISH_NOTICE)
+    db.session.commit()
+    text = page_text(client.get("/apply?lang=es"))
+    assert ENGLISH_NOTICE in text
+    assert SETTING_DEFAULTS["privacy_notice_es"] not in text
+
+
+def test_admin_saves_the_spanish_privacy_notice(client, signed_in, stages):
+    """Does the settings page save the Spanish privacy notice?"""
+    signed_in(Role.ADMIN)
+    page = client.get("/admin/settings")
+    response = client.post(
+        "/admin/settings",
+        data={
+            "office_name": "State Procurement Office",
+            "office_email": "internships@procurement.state.example",
+            "privacy_notice": SETTING_DEFAULTS["privacy_notice"],
+            "privacy_notice_es": "Guardamos sus datos para tenerle en cuenta en pasantías.",
+            "retention_months": "24",
+            "version": hidden_version(page),
+        },
+    )
+    assert response.status_code == 302
+    assert "Guardamos sus datos para tenerle" in page_text(client.get("/apply?lang=es"))

@@ -4,7 +4,7 @@ export of everything."""
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, NumberRange
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from recruit.admin import export
 from recruit.admin.services import SETTING_KEYS, current_settings, save_settings
@@ -26,6 +26,9 @@ class SettingsForm(VersionedForm, Form):
     privacy_notice = TextAreaField(
         "Privacy notice on the interest form",
         validators=[InputRequired(), Length(min=40, max=2000)],
+    )
+    privacy_notice_es = TextAreaField(
+        "Privacy notice in Spanish", validators=[Optional(), Length(max=2000)]
     )
     retention_months = IntegerField(
         "Keep records of people not hired for (months after their last activity)",

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from sqlalchemy import select
 
 from recruit.admin.models import get_setting
+from recruit.admin.services import spanish_privacy_notice
 from recruit.auth.access import public
 from recruit.candidates.forms import checked_resume
 from recruit.database import parse_id
@@ -11,6 +12,7 @@ from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
 from recruit.interest import services
 from recruit.interest.forms import OTHER_UNIVERSITY, InterestForm, graduation_years
+from recruit.localized import in_page_language
 from recruit.messages.services import office
 from recruit.placements.openings import opening_choices
 from recruit.universities.services import university_choices
@@ -112,7 +114,7 @@ def _form(event: Event | None):
         event=event,
         kiosk=kiosk,
         note=note,
-        privacy_notice=get_setting("privacy_notice"),
+        privacy_notice=in_page_language(get_setting("privacy_notice"), spanish_privacy_notice()),
     ), (400 if request.method == "POST" else 200)
 
 
