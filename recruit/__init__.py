@@ -84,7 +84,10 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from recruit import models  # noqa: F401  (the whole schema, for migrations)
-    from recruit.admin import settings_views  # noqa: F401  (adds its pages to admin_bp)
+    from recruit.admin import (
+        settings_views,  # noqa: F401  (adds its pages to admin_bp)
+        translation_views,  # noqa: F401  (adds its pages to admin_bp)
+    )
     from recruit.admin.views import bp as admin_bp
     from recruit.audit.views import bp as audit_bp
     from recruit.auth.views import bp as auth_bp

@@ -1,5 +1,5 @@
-"""Admins write the Spanish beside the texts students read: what students in each stage
-read on their own page, the messages Recruit sends them and the privacy notice."""
+"""Admins write the Spanish beside every text students read: stages' student wording,
+message templates and the privacy notice, with a page listing what still has no Spanish."""
 
 import re
 from html import unescape
@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 from sqlalchemy import delete, select, update
 
 from recruit.admin.models import SETTING_DEFAULTS, set_setting
+from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
 from recruit.candidates.models import Stage
 from recruit.extensions import db
@@ -17,6 +18,7 @@ from recruit.messages.defaults import DEFAULT_TEMPLATES, DEFAULT_TEMPLATES_ES
 from recruit.messages.models import MessageTemplate
 from recruit.pipeline.rules import STANDARD_STAGES
 from recruit.pipeline.stages import set_student_wording
+from tests.placement_factories import new_position
 
 ENGLISH_NOTICE = "We keep your details for 18 months to consider you for internships."
 
@@ -31,6 +33,18 @@ def hidden_version(response) -> str:
 
 def template(key: str) -> MessageTemplate:
     return db.session.scalars(select(MessageTemplate).where(MessageTemplate.key == key)).one()
+
+
+def untranslated(client) -> str:
+    """The Untranslated page's text."""
+    response = client.get("/admin/untranslated")
+    assert response.status_code == 200
+    return page_text(response)
+
+
+def section(text: str, heading: str) -> str:
+    """One section of the Untranslated page: from its heading to the next."""
+    return text.split(heading, 1)[1].split("<h2", 1)[0]
 
 
 @pytest.fixture
@@ -316,3 +330,136 @@ def test_admin_saves_the_spanish_privacy_notice(client, signed_in, stages):
     )
     assert response.status_code == 302
     assert "Guardamos sus datos para tenerle" in page_text(client.get("/apply?lang=es"))
+
+
+# --- the Untranslated page --------------------------------------------------------------------
+
+
+def test_untranslated_page_lists_every_kind_of_text(client, signed_in, office_before_spanish):
+    """Does the page list the privacy notice, each stage, each template and each open
+    position whose Spanish is empty, each linked to its editor?"""
+    signed_in(Role.ADMIN)
+    set_setting("privacy_notice_es", "")
+    position = new_position(title="Sourcing Intern", description="Buy things well.")
+    db.session.commit()
+    html = client.get("/admin/untranslated").get_data(as_text=True)
+    assert "The privacy notice has no Spanish wording." in html
+    assert f'href="/admin/stages/{office_before_spanish["offer"].id}/wording"' in html
+    assert f'href="/admin/messages/{template("interview").id}"' in html
+    assert f'href="/positions/{position.id}/edit"' in html
+    counts = re.findall(r"\((\d+)\)</h2>", html)
+    assert counts == [str(len(STANDARD_STAGES)), str(len(DEFAULT_TEMPLATES)), "1"]
+
+
+def test_untranslated_page_leaves_out_what_students_never_see(client, signed_in, stages):
+    """Are a draft position, a retired template and a position with no description left
+    off the list?"""
+    signed_in(Role.ADMIN)
+    new_position(title="Draft Intern", description="Soon.", status="draft")
+    new_position(title="Plain Intern", description="")
+    retired = template("talent_pool")
+    retired.subject_es = retired.body_es = ""
+    retired.retired = True
+    db.session.commit()
+    text = untranslated(client)
+    assert "Draft Intern" not in text and "Plain Intern" not in text
+    assert retired.name not in section(text, "Messages (")
+
+
+def test_untranslated_page_clears_as_texts_get_translated(client, signed_in, stages):
+    """Does a text leave the list once its Spanish is written, until none is left?"""
+    signed_in(Role.ADMIN)
+    position = new_position(title="Sourcing Intern", description="Buy things well.")
+    assert "Sourcing Intern" in untranslated(client)
+    position.description_es = "Comprar bien."
+    db.session.commit()
+    text = untranslated(client)
+    assert "Sourcing Intern" not in text
+    assert "Every text students read has its Spanish wording." in text
+
+
+def test_a_reworded_english_notice_is_listed(client, signed_in, stages):
+    """When the English notice is reworded beside Recruit's Spanish one, does the page say
+    the Spanish no longer stands?"""
+    signed_in(Role.ADMIN)
+    set_setting("privacy_notice", ENGLISH_NOTICE)
+    db.session.commit()
+    assert "the English notice has been reworded since" in untranslated(client)
+
+
+def test_settings_and_messages_pages_link_the_untranslated_page(
+    client, signed_in, office_before_spanish
+):
+    """Do the Settings and Messages pages link the Untranslated page, with its count?"""
+    signed_in(Role.ADMIN)
+    for url in ("/admin/settings", "/admin/messages/"):
+        html = client.get(url).get_data(as_text=True)
+        link = re.search(r'href="/admin/untranslated">[^<]*<span class="badge[^"]*">(\d+)', html)
+        assert link, url
+        assert int(link[1]) == len(STANDARD_STAGES) + len(DEFAULT_TEMPLATES)
+
+
+def test_hr_may_not_open_the_untranslated_page(client, signed_in, stages):
+    """Is the Untranslated page for admins alone?"""
+    signed_in(Role.HR)
+    assert client.get("/admin/untranslated").status_code == 403
+
+
+# --- "Use Recruit's Spanish wording" ----------------------------------------------------------
+
+
+def test_recruits_spanish_wording_fills_a_template(client, signed_in, office_before_spanish):
+    """Does the button give an untranslated template Recruit's Spanish, take it off the
+    list and leave an audit entry naming the admin?"""
+    admin = signed_in(Role.ADMIN)
+    interview = template("interview")
+    response = client.post(
+        f"/admin/untranslated/templates/{interview.id}/spanish",
+        data={"version": str(interview.version)},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert (interview.subject_es, interview.body_es) == DEFAULT_TEMPLATES_ES["interview"]
+    assert interview.name not in section(untranslated(client), "Messages (")
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "message_template.spanish_default")
+    ).one()
+    assert entry.user_id == admin.id
+
+
+def test_recruits_spanish_wording_refuses_a_stale_page(
+    client, signed_in, make_user, office_before_spanish
+):
+    """When another admin saved the template after the page was loaded, is the fill
+    refused with 409 naming them, and nothing written?"""
+    signed_in(Role.ADMIN)
+    interview = template("interview")
+    seen = interview.version
+    colleague = make_user(Role.ADMIN, name="Dana Whitfield")
+    services.save_template(
+        interview, template_form(interview, body="Dana's new English"), seen, colleague
+    )
+    db.session.commit()
+    response = client.post(
+        f"/admin/untranslated/templates/{interview.id}/spanish", data={"version": str(seen)}
+    )
+    assert response.status_code == 409
+    assert "Dana Whitfield saved" in page_text(response)
+    db.session.expire_all()
+    assert interview.body_es == ""
+
+
+def test_recruits_spanish_wording_never_replaces_an_admins(
+    client, signed_in, office_before_spanish
+):
+    """Does the fill refuse a template that already has Spanish an admin wrote?"""
+    signed_in(Role.ADMIN)
+    interview = template("interview")
+    interview.subject_es, interview.body_es = "Mío", "Mis palabras"
+    db.session.commit()
+    client.post(
+        f"/admin/untranslated/templates/{interview.id}/spanish",
+        data={"version": str(interview.version)},
+    )
+    db.session.expire_all()
+    assert interview.body_es == "Mis palabras"

@@ -8,6 +8,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from recruit.admin import export
 from recruit.admin.services import SETTING_KEYS, current_settings, save_settings
+from recruit.admin.untranslated import untranslated_count
 from recruit.admin.views import bp
 from recruit.extensions import db
 from recruit.forms import Form
@@ -51,9 +52,9 @@ def settings():
             db.session.commit()
             flash("Settings saved.", "success")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, conflict=conflict), (
-        409 if conflict else 200
-    )
+    return render_template(
+        "admin/settings.html", form=form, conflict=conflict, untranslated=untranslated_count()
+    ), (409 if conflict else 200)
 
 
 class ExportForm(Form):

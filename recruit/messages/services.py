@@ -212,6 +212,24 @@ def default_spanish(template: MessageTemplate) -> tuple[str, str] | None:
     return DEFAULT_TEMPLATES_ES.get(template.key or "")
 
 
+def use_default_spanish(
+    template: MessageTemplate, expected_version: int | None, by_user
+) -> MessageTemplate:
+    """Give a template without Spanish Recruit's own Spanish wording of it; refuses a stale
+    save, and never writes over Spanish an admin wrote."""
+    check(template, expected_version, "template")
+    wording = default_spanish(template)
+    if wording is None:
+        raise MessageRefused(f"Recruit has no Spanish wording of “{template.name}”.")
+    if template.subject_es.strip() or template.body_es.strip():
+        raise MessageRefused(f"“{template.name}” already has Spanish words: edit them there.")
+    template.subject_es, template.body_es = wording
+    template.updated_by_id = by_user.id
+    flush(template, "template")
+    record("message_template.spanish_default", user=by_user, target=template, name=template.name)
+    return template
+
+
 # --- who may be written to --------------------------------------------------------------
 
 

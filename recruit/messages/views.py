@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from recruit.admin.untranslated import untranslated_count
 from recruit.auth.access import public, requires
 from recruit.candidates.models import Candidate, Stage
 from recruit.database import parse_id, utcnow
@@ -98,6 +99,7 @@ def template_list():
         stages=stages,
         choices=_template_choices(),
         form=Form(),
+        untranslated=untranslated_count(),
     )
 
 
