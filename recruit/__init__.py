@@ -84,7 +84,10 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from recruit import models  # noqa: F401  (the whole schema, for migrations)
-    from recruit.admin import settings_views  # noqa: F401  (adds its pages to admin_bp)
+    from recruit.admin import (
+        settings_views,  # noqa: F401  (adds its pages to admin_bp)
+        translation_views,  # noqa: F401  (adds its pages to admin_bp)
+    )
     from recruit.admin.views import bp as admin_bp
     from recruit.audit.views import bp as audit_bp
     from recruit.auth.views import bp as auth_bp
@@ -103,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from recruit.pipeline import search_index  # noqa: F401  (its hooks keep the index in step)
     from recruit.placements.feedback_views import bp as feedback_bp
+    from recruit.placements.openings_views import bp as openings_bp
     from recruit.placements.views import bp as positions_bp
     from recruit.placements.views import items_bp as evaluation_items_bp
     from recruit.placements.views import placements_bp
@@ -119,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         candidates_bp,
         stages_bp,
         interest_bp,
+        openings_bp,
         events_bp,
         calendar_bp,
         universities_bp,

@@ -19,6 +19,14 @@ SETTING_DEFAULTS = {
         "recruitment staff see it. If you are not hired, we delete it 24 months after "
         "your last contact with us. Ask us any time to see or delete it."
     ),
+    # Students reading the form in Spanish see this one (an empty one: the English).
+    "privacy_notice_es": (
+        "Guardamos lo que escriba aquí, y su currículum si lo agrega, para tenerle en "
+        "cuenta en pasantías y empleos con el estado y para comunicarnos con usted sobre "
+        "ellos. Solo nuestro equipo de reclutamiento puede verlo. Si no llega a trabajar "
+        "con nosotros, lo eliminamos 24 meses después de su último contacto. Puede "
+        "pedirnos en cualquier momento que se lo mostremos o que lo eliminemos."
+    ),
 }
 
 

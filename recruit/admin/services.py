@@ -5,12 +5,18 @@ from types import SimpleNamespace
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from recruit.admin.models import Setting, get_setting, set_setting
+from recruit.admin.models import SETTING_DEFAULTS, Setting, get_setting, set_setting
 from recruit.audit.services import record
 from recruit.extensions import db
 from recruit.stale import StaleSave, check, flush
 
-SETTING_KEYS = ("office_name", "office_email", "privacy_notice", "retention_months")
+SETTING_KEYS = (
+    "office_name",
+    "office_email",
+    "privacy_notice",
+    "privacy_notice_es",
+    "retention_months",
+)
 
 
 def settings_version() -> int:
@@ -33,9 +39,23 @@ def save_settings(values: dict, expected_version: int | None, by_user) -> None:
     try:
         with db.session.begin_nested():
             for key in SETTING_KEYS:
+                if key not in values:
+                    continue
                 value = values[key]
                 set_setting(key, value.strip() if key.startswith("office") else value)
             flush(settings, "settings", **account)
     except IntegrityError as error:  # another admin added the first row of a setting
         raise StaleSave(settings, "settings", **account) from error
-    record("settings.update", user=by_user, keys=list(SETTING_KEYS))
+    record("settings.update", user=by_user, keys=[key for key in SETTING_KEYS if key in values])
+
+
+def spanish_privacy_notice() -> str:
+    """The privacy notice students reading Spanish see, or "" for none (they see the
+    English): Recruit's own Spanish wording says what Recruit's own English one says, so
+    it stands only while the English is Recruit's too."""
+    spanish = (get_setting("privacy_notice_es") or "").strip()
+    if spanish == SETTING_DEFAULTS["privacy_notice_es"] and (
+        get_setting("privacy_notice").strip() != SETTING_DEFAULTS["privacy_notice"]
+    ):
+        return ""
+    return spanish

@@ -4,10 +4,11 @@ export of everything."""
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, NumberRange
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from recruit.admin import export
 from recruit.admin.services import SETTING_KEYS, current_settings, save_settings
+from recruit.admin.untranslated import untranslated_count
 from recruit.admin.views import bp
 from recruit.extensions import db
 from recruit.forms import Form
@@ -26,6 +27,9 @@ class SettingsForm(VersionedForm, Form):
     privacy_notice = TextAreaField(
         "Privacy notice on the interest form",
         validators=[InputRequired(), Length(min=40, max=2000)],
+    )
+    privacy_notice_es = TextAreaField(
+        "Privacy notice in Spanish", validators=[Optional(), Length(max=2000)]
     )
     retention_months = IntegerField(
         "Keep records of people not hired for (months after their last activity)",
@@ -48,9 +52,9 @@ def settings():
             db.session.commit()
             flash("Settings saved.", "success")
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, conflict=conflict), (
-        409 if conflict else 200
-    )
+    return render_template(
+        "admin/settings.html", form=form, conflict=conflict, untranslated=untranslated_count()
+    ), (409 if conflict else 200)
 
 
 class ExportForm(Form):

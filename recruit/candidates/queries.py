@@ -21,6 +21,7 @@ from recruit.candidates.models import (
 from recruit.extensions import db
 from recruit.pagination import Page, paginate
 from recruit.pipeline.rules import closed_clause, on_board_clause
+from recruit.placements.models import CandidateOpening
 from recruit.universities.models import University
 
 BOARD_COLUMN_SIZE = 25
@@ -52,6 +53,7 @@ class CandidateFilters:
     stage: int | None = None
     university: int | None = None
     event: int | None = None
+    opening: int | None = None
     interest: str = ""
     graduation: str = ""
     tag: str = ""
@@ -73,6 +75,7 @@ class CandidateFilters:
             stage=_int(args.get("stage")),
             university=_int(args.get("university")),
             event=_int(args.get("event")),
+            opening=_int(args.get("opening")),
             interest=interest if interest in Interest._value2member_map_ else "",
             graduation=graduation if _graduation(graduation) else "",
             tag=args.get("tag", "").strip()[:40],
@@ -90,6 +93,7 @@ class CandidateFilters:
             "stage": self.stage,
             "university": self.university,
             "event": self.event,
+            "opening": self.opening,
             "interest": self.interest,
             "graduation": self.graduation,
             "tag": self.tag,
@@ -141,6 +145,15 @@ def conditions(filters: CandidateFilters) -> list:
                 )
                 .exists(),
             )
+        )
+    if filters.opening:
+        where.append(
+            select(CandidateOpening.candidate_id)
+            .where(
+                CandidateOpening.candidate_id == Candidate.id,
+                CandidateOpening.position_id == filters.opening,
+            )
+            .exists()
         )
     if filters.interest:
         where.append(

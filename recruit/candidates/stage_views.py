@@ -1,9 +1,10 @@
-"""Admin pages for the pipeline's stages: rename, reorder, add, close or retire."""
+"""Admin pages for the pipeline's stages: rename, reorder, add, close or retire, and word
+what students in each read on their own page."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import SelectField, StringField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from recruit.auth.access import requires
@@ -25,6 +26,17 @@ class StageForm(VersionedForm, Form):
         "Kind",
         choices=enum_choices(StageKind),
         description="Active stages make the board; closed ones need a reason; hired is the goal.",
+    )
+
+
+class StageWordingForm(VersionedForm, Form):
+    """What a student in a stage reads on their own page, in English and Spanish."""
+
+    student_text = TextAreaField(
+        "What the student reads on their own page", validators=[Length(max=1000)]
+    )
+    student_text_es = TextAreaField(
+        "What the student reads, in Spanish", validators=[Length(max=1000)]
     )
 
 
@@ -129,3 +141,40 @@ def retire(stage_id: int):
         db.session.commit()
         flash(f"Retired {stage.name}; moved {moved} candidates.", "success")
     return redirect(url_for("stages.index"))
+
+
+@bp.route("/<int:stage_id>/wording", methods=["GET", "POST"])
+def wording(stage_id: int):
+    """Word what students in a stage read on their own page, in English and Spanish."""
+    stage = db.get_or_404(Stage, stage_id)
+    form = StageWordingForm(obj=stage)
+    suggested = False
+    if request.method == "GET":
+        form.load_version(stage)
+        wording = stage_admin.suggested_wording(stage)
+        if wording and not (stage.student_text.strip() or stage.student_text_es.strip()):
+            form.student_text.data, form.student_text_es.data = wording
+            suggested = True
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            stage_admin.set_student_wording(
+                stage,
+                form.student_text.data or "",
+                form.student_text_es.data or "",
+                current_user,
+                form.loaded_version,
+            )
+        except StaleSave as stale:
+            conflict = refuse(stale, form)
+        else:
+            db.session.commit()
+            flash(f"Saved what students in {stage.name} read.", "success")
+            return redirect(url_for("stages.index"))
+    return render_template(
+        "candidates/stage_wording.html",
+        stage=stage,
+        form=form,
+        conflict=conflict,
+        suggested=suggested,
+    ), (409 if conflict else 400 if request.method == "POST" else 200)

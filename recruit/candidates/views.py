@@ -44,6 +44,7 @@ from recruit.messages import services as messages
 from recruit.pipeline.merge import merge_candidates
 from recruit.pipeline.moves import CLOSE_REASON_LABELS, MoveRefused, StaleMove, move_candidate
 from recruit.placements.models import Placement
+from recruit.placements.openings import chosen_openings, opening_filter_choices
 from recruit.stale import StaleSave, refuse
 from recruit.templating import label
 from recruit.universities.services import university_choices
@@ -57,10 +58,11 @@ def get_candidate(candidate_id: int) -> Candidate:
 
 
 def _filter_options() -> dict:
-    """What the filter bar offers: three small queries whatever the number of candidates."""
+    """What the filter bar offers: four small queries whatever the number of candidates."""
     return {
         "universities": university_choices(),
         "events": _event_choices(),
+        "openings": opening_filter_choices(),
         "stages": db.session.scalars(select(Stage).order_by(Stage.position)).all(),
         "graduations": queries.graduation_choices(date.today()),
     }
@@ -285,6 +287,7 @@ def detail(candidate_id: int):
         "candidates/detail.html",
         candidate=candidate,
         placements=placements,
+        openings=chosen_openings(candidate),
         move=move,
         message_refusal=messages.why_not_message(candidate),
         stage_message_hint=messages.stage_messages_hint(),

@@ -169,6 +169,14 @@ class InterestForm(Form):
         choices=translated_choices(AREAS, PROCUREMENT_AREAS),
         validators=[Optional()],
     )
+    # Choices are the positions open now (the view sets them). Ids of positions that closed
+    # while the student filled the form, or of none, are dropped when saved, not refused.
+    openings = MultiCheckboxField(
+        _l("Openings you are interested in (optional)"),
+        description=_l("Tick any that appeal to you. We consider you for the others too."),
+        validators=[Optional()],
+        validate_choice=False,
+    )
     resume = FileField(_l("Resume (PDF, optional)"))
     consent = BooleanField(
         _l(

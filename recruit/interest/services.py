@@ -1,6 +1,7 @@
 """Taking in an interest form: one candidate per email, never a duplicate, never lost."""
 
 import time
+from collections.abc import Sequence
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -11,6 +12,7 @@ from recruit.database import utcnow
 from recruit.events.models import Event
 from recruit.messages import services as messages
 from recruit.pipeline import leads
+from recruit.placements.openings import add_openings
 
 
 def _serializer() -> URLSafeSerializer:
@@ -31,10 +33,16 @@ def seconds_since(token: str | None) -> float | None:
     return time.time() - started if isinstance(started, int) else None
 
 
-def submit_interest(values: dict, interests: list[str], event: Event | None, resume=None):
+def submit_interest(
+    values: dict,
+    interests: list[str],
+    event: Event | None,
+    resume=None,
+    openings: Sequence[int | None] = (),
+):
     """Save a submission: a new candidate in the first stage, or, for a known email (any
-    case), fill that candidate's blank details and add the new interests and event; queue
-    the student's confirmation in the same transaction."""
+    case), fill that candidate's blank details and add the new interests, openings and
+    event; queue the student's confirmation in the same transaction."""
     values = {**values, "source": Source.EVENT if event else Source.WEBSITE}
     values["consent_at"] = utcnow()
     where = f" at {event.name}" if event else ""
@@ -49,5 +57,7 @@ def submit_interest(values: dict, interests: list[str], event: Event | None, res
     if resume is not None:
         filename, data = resume
         candidates.store_resume(candidate, filename, data, None)
+    if openings:
+        add_openings(candidate, [i for i in openings if i is not None])
     messages.confirm_interest(candidate, event)
     return candidate, created

@@ -5,14 +5,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from recruit.admin.models import get_setting
+from recruit.admin.services import spanish_privacy_notice
 from recruit.auth.access import public
 from recruit.candidates.forms import checked_resume
+from recruit.database import parse_id
 from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
 from recruit.i18n import current_language
 from recruit.interest import services
 from recruit.interest.forms import OTHER_UNIVERSITY, InterestForm, graduation_years
+from recruit.localized import in_page_language
 from recruit.messages.services import office
+from recruit.placements.openings import opening_choices
 from recruit.universities.services import university_choices
 
 bp = Blueprint("interest", __name__, url_prefix="/apply")
@@ -64,6 +68,7 @@ def _form(event: Event | None):
         (OTHER_UNIVERSITY, _("Other / not listed")),
     ]
     form.grad_year.choices = graduation_years()
+    form.openings.choices = opening_choices()
     if request.method == "POST":
         # End the reading transaction before checking the form. On SQLite every
         # transaction of a POST holds the write lock from its first statement, so keeping
@@ -74,6 +79,7 @@ def _form(event: Event | None):
         form.started.data = services.start_token()
         if event is not None and event.university_id:
             form.university.data = str(event.university_id)
+        _tick_opening(form, request.args.get("opening", ""))
     elif form.website.data:
         # Only bots fill the hidden field: thank them and keep nothing.
         return _thanks_redirect(event, kiosk)
@@ -89,7 +95,13 @@ def _form(event: Event | None):
             data, ok = checked_resume(form.resume)
             resume = (form.resume.data.filename, data) if data is not None else None
             if ok:
-                services.submit_interest(_values(form), form.interests.data, event, resume)
+                services.submit_interest(
+                    _values(form),
+                    form.interests.data,
+                    event,
+                    resume,
+                    openings=[parse_id(i) for i in form.openings.data or []],
+                )
                 db.session.commit()
                 return _thanks_redirect(event, kiosk)
     if form.meta.csrf and form.csrf_token.errors:
@@ -104,8 +116,14 @@ def _form(event: Event | None):
         event=event,
         kiosk=kiosk,
         note=note,
-        privacy_notice=get_setting("privacy_notice"),
+        privacy_notice=in_page_language(get_setting("privacy_notice"), spanish_privacy_notice()),
     ), (400 if request.method == "POST" else 200)
+
+
+def _tick_opening(form: InterestForm, asked: str) -> None:
+    """Tick the opening a student came from (?opening=<id> on the openings page)."""
+    if asked in {value for value, _label in form.openings.choices}:
+        form.openings.data = [asked]
 
 
 def _values(form: InterestForm) -> dict:

@@ -120,3 +120,82 @@ STUDENT_REASONS = {
     "future_term": _l("we think you would fit a later term better"),
     "other": _l("we had more strong applicants than openings"),
 }
+
+# The same messages in Spanish, for students who read Recruit in Spanish: key → (subject,
+# body), with the English one's placeholders. A new office starts with them; an office
+# whose templates came before them adds them from the Untranslated page.
+DEFAULT_TEMPLATES_ES = {
+    "interest_received": (
+        "Recibimos su formulario de interés",
+        "Hola, {first_name}:\n\n"
+        "Gracias por contarle a {office_name} sobre su interés en una pasantía o un empleo "
+        "con el estado. Ya tenemos sus datos.\n\n"
+        "Nuestro equipo de reclutamiento lee cada solicitud en un plazo de unas dos "
+        "semanas. Si alguna vacante se ajusta a su perfil, le escribiremos para acordar una "
+        "conversación breve. Si ya nos había enviado el formulario, solo agregamos lo "
+        "nuevo.\n\n"
+        "¿Tiene preguntas o algún dato que corregir? Responda a este mensaje o escriba a "
+        "{office_email}.\n\n"
+        "Saludos cordiales,\nPrograma de pasantías de {office_name}",
+    ),
+    "interview": (
+        "¿Podemos conversar? Una entrevista con {office_name}",
+        "Hola, {first_name}:\n\n"
+        "Leímos sus datos y nos gustaría conocerle. La entrevista es una conversación amena "
+        "de unos 30 minutos, por teléfono o videollamada, sobre sus estudios, lo que le "
+        "gustaría aprender y el trabajo que hacen nuestros compradores y especialistas en "
+        "contratos.\n\n"
+        "Por favor, respóndanos con dos o tres horarios que le convengan en las próximas dos "
+        "semanas, y díganos si necesita algún ajuste o apoyo. No hace falta preparar "
+        "nada.\n\n"
+        "Saludos cordiales,\nPrograma de pasantías de {office_name}\n{office_email}",
+    ),
+    "offer": (
+        "Una oferta de {office_name}",
+        "Hola, {first_name}:\n\n"
+        "Nos alegra ofrecerle un lugar en nuestro programa de pasantías. Gracias por el "
+        "tiempo que nos dedicó durante las entrevistas.\n\n"
+        "Una persona de nuestro equipo le llamará o le escribirá en los próximos días con "
+        "los detalles: la agencia, las fechas y el horario, el pago y lo que necesita para "
+        "su primer día. Por favor, respóndanos para decirnos si acepta, o escríbanos con "
+        "cualquier pregunta.\n\n"
+        "¡Felicitaciones, y le damos la bienvenida!\n\n"
+        "Programa de pasantías de {office_name}\n{office_email}",
+    ),
+    "not_selected": (
+        "Su solicitud a {office_name}",
+        "Hola, {first_name}:\n\n"
+        "Gracias por su interés en {office_name}. Después de leer con atención cada "
+        "solicitud, esta vez no podemos ofrecerle un lugar: {reason}.\n\n"
+        "Esto no es un juicio sobre su potencial. Muchas de las personas que hoy trabajan "
+        "con nosotros se postularon más de una vez, y con gusto recibiremos de nuevo su "
+        "formulario de interés para un período posterior.\n\n"
+        "Le deseamos mucho éxito en sus estudios.\n\n"
+        "Programa de pasantías de {office_name}\n{office_email}",
+    ),
+    "talent_pool": (
+        "Sigamos en contacto: {office_name}",
+        "Hola, {first_name}:\n\n"
+        "Gracias por su tiempo. En este momento no tenemos una vacante que se ajuste a su "
+        "perfil, pero nos gustaría conservar sus datos y escribirle primero cuando surja "
+        "una.\n\n"
+        "Si cambian sus planes, su fecha de graduación o su dirección, responda a este "
+        "mensaje y actualizaremos su registro. Si prefiere que no sigamos en contacto, use "
+        "el enlace al final de este mensaje.\n\n"
+        "Saludos cordiales,\nPrograma de pasantías de {office_name}\n{office_email}",
+    ),
+    "booth_thanks": (
+        "Gracias por visitar nuestro stand en {event}",
+        "Hola, {first_name}:\n\n"
+        "Gracias por pasar por el stand de {office_name} en {event}. Fue un gusto "
+        "conocerle.\n\n"
+        "Las compras públicas son la manera en que el estado adquiere de todo, desde "
+        "autobuses escolares hasta software: nuestros pasantes redactan solicitudes de "
+        "ofertas, investigan el mercado y trabajan con proveedores y agencias desde su "
+        "primera semana. Le escribiremos cuando se abran las pasantías del próximo "
+        "período.\n\n"
+        "¿Tiene preguntas mientras tanto? Responda a este mensaje o escriba a "
+        "{office_email}.\n\n"
+        "Saludos cordiales,\nPrograma de pasantías de {office_name}",
+    ),
+}

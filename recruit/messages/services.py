@@ -21,6 +21,7 @@ from recruit.extensions import db
 from recruit.i18n import in_language
 from recruit.messages.defaults import (
     DEFAULT_TEMPLATES,
+    DEFAULT_TEMPLATES_ES,
     PLACEHOLDERS,
     STAGE_MESSAGES,
     STUDENT_REASONS,
@@ -132,14 +133,23 @@ def template_by_key(key: str) -> MessageTemplate | None:
 
 
 def ensure_default_templates() -> dict[str, MessageTemplate]:
-    """Add Recruit's own templates that are missing; returns them all by key."""
+    """Add Recruit's own templates that are missing, with their Spanish wording; returns
+    them all by key. Templates already there keep their words, Spanish included."""
     existing = {
         t.key: t
         for t in db.session.scalars(select(MessageTemplate).where(MessageTemplate.key.is_not(None)))
     }
     for key, name, subject, body in DEFAULT_TEMPLATES:
         if key not in existing:
-            existing[key] = MessageTemplate(key=key, name=name, subject=subject, body=body)
+            subject_es, body_es = DEFAULT_TEMPLATES_ES.get(key, ("", ""))
+            existing[key] = MessageTemplate(
+                key=key,
+                name=name,
+                subject=subject,
+                body=body,
+                subject_es=subject_es,
+                body_es=body_es,
+            )
             db.session.add(existing[key])
     db.session.flush()
     return existing
@@ -147,8 +157,9 @@ def ensure_default_templates() -> dict[str, MessageTemplate]:
 
 def greet_standard_stages(stages: dict[str, Stage]) -> None:
     """Turn on the automatic messages a new office starts with (Interview, Offer, Not
-    selected, Talent pool)."""
+    selected, Talent pool), in English and Spanish."""
     templates = ensure_default_templates()
+    add_spanish_to_untouched(templates.values())
     for stage_key, template_key in STAGE_MESSAGES.items():
         if stage_key in stages:
             stages[stage_key].message_template = templates[template_key]
@@ -178,6 +189,44 @@ def save_template(
     template.updated_by_id = by_user.id
     flush(template, "template")
     record("message_template.save", user=by_user, target=template, name=template.name)
+    return template
+
+
+def add_spanish_to_untouched(templates) -> None:
+    """Give Recruit's Spanish to its own templates still worded exactly as it wrote them
+    and with no Spanish: a new office's come from the migrations, in English alone."""
+    english = {key: (subject, body) for key, _name, subject, body in DEFAULT_TEMPLATES}
+    for template in templates:
+        wording = default_spanish(template)
+        if (
+            wording is not None
+            and english.get(template.key) == (template.subject, template.body)
+            and not (template.subject_es.strip() or template.body_es.strip())
+        ):
+            template.subject_es, template.body_es = wording
+    db.session.flush()
+
+
+def default_spanish(template: MessageTemplate) -> tuple[str, str] | None:
+    """Recruit's Spanish subject and message for one of its own templates, if it has one."""
+    return DEFAULT_TEMPLATES_ES.get(template.key or "")
+
+
+def use_default_spanish(
+    template: MessageTemplate, expected_version: int | None, by_user
+) -> MessageTemplate:
+    """Give a template without Spanish Recruit's own Spanish wording of it; refuses a stale
+    save, and never writes over Spanish an admin wrote."""
+    check(template, expected_version, "template")
+    wording = default_spanish(template)
+    if wording is None:
+        raise MessageRefused(f"Recruit has no Spanish wording of “{template.name}”.")
+    if template.subject_es.strip() or template.body_es.strip():
+        raise MessageRefused(f"“{template.name}” already has Spanish words: edit them there.")
+    template.subject_es, template.body_es = wording
+    template.updated_by_id = by_user.id
+    flush(template, "template")
+    record("message_template.spanish_default", user=by_user, target=template, name=template.name)
     return template
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from recruit.admin.untranslated import untranslated_count
 from recruit.auth.access import public, requires
 from recruit.candidates.models import Candidate, Stage
 from recruit.database import parse_id, utcnow
@@ -98,6 +99,7 @@ def template_list():
         stages=stages,
         choices=_template_choices(),
         form=Form(),
+        untranslated=untranslated_count(),
     )
 
 
@@ -167,15 +169,20 @@ def _edit(template: MessageTemplate | None):
     # refusal says; otherwise the words in the form.
     if conflict:
         subject, body = template.subject, template.body
+        subject_es, body_es = template.subject_es, template.body_es
     else:
         subject, body = form.subject.data or "", form.body.data or ""
-    preview = services.preview(subject, body, parse_id(form.preview_candidate.data or ""))
+        subject_es, body_es = form.subject_es.data or "", form.body_es.data or ""
+    preview_id = parse_id(form.preview_candidate.data or "")
+    preview = services.preview(subject, body, preview_id)
+    preview_es = services.preview(subject_es, body_es, preview_id) if body_es.strip() else None
     return render_template(
         "messages/template_form.html",
         form=form,
         template=template,
         conflict=conflict,
         preview=preview,
+        preview_es=preview_es,
         placeholders=services.PLACEHOLDERS,
     ), status
 

@@ -10,15 +10,94 @@ from recruit.candidates.models import Candidate, Stage, StageKind
 from recruit.extensions import db
 from recruit.messages import services as messages
 from recruit.pipeline.moves import move_candidate
-from recruit.pipeline.rules import STANDARD_STAGES
+from recruit.pipeline.rules import STANDARD_STAGES, StageKey
 from recruit.stale import check, flush
+
+# What a student in each standard stage reads on their own page, in English and Spanish:
+# where they stand and what happens next, never the office's internal name for it.
+STUDENT_WORDING = {
+    StageKey.INTERESTED: (
+        "We have your details. Our recruitment staff read every submission within about two weeks.",
+        "Tenemos sus datos. Nuestro equipo de reclutamiento lee cada solicitud en un plazo "
+        "de unas dos semanas.",
+    ),
+    StageKey.SCREENING: (
+        "We are reading your details to see which of our openings fit your studies and "
+        "dates. We will write to you either way.",
+        "Estamos revisando sus datos para ver cuáles de nuestras vacantes se ajustan a sus "
+        "estudios y fechas. Le escribiremos en cualquier caso.",
+    ),
+    StageKey.INTERVIEW: (
+        "We would like to meet you. We have written to set up a short conversation; if "
+        "our message has not reached you, look in your spam folder or write to us.",
+        "Nos gustaría conocerle. Le escribimos para acordar una conversación breve; si no "
+        "le llegó nuestro mensaje, revise su carpeta de correo no deseado o escríbanos.",
+    ),
+    StageKey.OFFER: (
+        "We have offered you a place. Our staff will be in touch with the details; please "
+        "tell us whether you accept.",
+        "Le ofrecimos un lugar. Nuestro equipo se comunicará con usted con los detalles; "
+        "por favor, díganos si acepta.",
+    ),
+    StageKey.ONBOARDING: (
+        "Welcome aboard. We are preparing your first day with your agency and will send "
+        "you what you need to know before you start.",
+        "Le damos la bienvenida. Estamos preparando su primer día con la agencia y le "
+        "enviaremos lo que necesita saber antes de comenzar.",
+    ),
+    StageKey.ACTIVE_INTERN: (
+        "You are interning with us. Your supervisor is your first contact, and our "
+        "internship staff are here whenever you need us.",
+        "Está haciendo su pasantía con nosotros. Su supervisor o supervisora es su primer "
+        "contacto, y nuestro equipo de pasantías está a su disposición cuando lo necesite.",
+    ),
+    StageKey.COMPLETED: (
+        "You have completed your internship: thank you for your work. We will tell you "
+        "about jobs that fit you as they open.",
+        "Completó su pasantía: gracias por su trabajo. Le avisaremos de los empleos que se "
+        "ajusten a su perfil a medida que se abran.",
+    ),
+    StageKey.HIRED: (
+        "Congratulations on your job with the state. Your agency's human resources office "
+        "will guide you from here.",
+        "Felicitaciones por su empleo con el estado. La oficina de recursos humanos de su "
+        "agencia le acompañará a partir de ahora.",
+    ),
+    StageKey.NOT_SELECTED: (
+        "We are not able to offer you a place this time. Thank you for applying: you are "
+        "welcome to send us the interest form again for a later term.",
+        "Esta vez no podemos ofrecerle un lugar. Gracias por postularse: con gusto "
+        "recibiremos de nuevo su formulario de interés para un período posterior.",
+    ),
+    StageKey.WITHDRAWN: (
+        "Your application is closed, as you are not available now. If your plans change, "
+        "send us the interest form again and we will gladly consider you.",
+        "Su solicitud está cerrada, ya que por ahora no está disponible. Si sus planes "
+        "cambian, envíenos de nuevo el formulario de interés y con gusto le tendremos en "
+        "cuenta.",
+    ),
+    StageKey.TALENT_POOL: (
+        "We have no opening that fits you right now, but we are keeping your details and "
+        "will write to you first when one does.",
+        "En este momento no tenemos una vacante que se ajuste a su perfil, pero guardamos "
+        "sus datos y le escribiremos primero cuando surja una.",
+    ),
+}
 
 
 def create_standard_stages() -> dict[str, Stage]:
-    """Add the standard stages to an empty pipeline, with their automatic messages on for
-    Interview, Offer, Not selected and Talent pool; returns them by key."""
+    """Add the standard stages to an empty pipeline, with what students in each read and
+    their automatic messages on for Interview, Offer, Not selected and Talent pool;
+    returns them by key."""
     stages = {
-        key: Stage(key=key, name=name, kind=kind, position=index)
+        key: Stage(
+            key=key,
+            name=name,
+            kind=kind,
+            position=index,
+            student_text=STUDENT_WORDING[key][0],
+            student_text_es=STUDENT_WORDING[key][1],
+        )
         for index, (key, name, kind) in enumerate(STANDARD_STAGES, start=1)
     }
     db.session.add_all(stages.values())
@@ -70,6 +149,24 @@ def update_stage(
     except IntegrityError as error:
         raise StageRefused(f"There is already a stage called {name}.") from error
     record("stage.update", user=by_user, target=stage, before=old)
+
+
+def suggested_wording(stage: Stage) -> tuple[str, str] | None:
+    """Recruit's wording, English and Spanish, of what a student in one of the standard
+    stages reads, for an admin whose stage has none yet."""
+    return STUDENT_WORDING.get(stage.key) if stage.key else None
+
+
+def set_student_wording(
+    stage: Stage, english: str, spanish: str, by_user: User, expected_version: int | None
+) -> None:
+    """Reword what a student in this stage reads on their own page; refuses a save made
+    from an older version of the stage."""
+    check(stage, expected_version, "stage")
+    stage.student_text = english.replace("\r\n", "\n").strip()
+    stage.student_text_es = spanish.replace("\r\n", "\n").strip()
+    flush(stage, "stage")
+    record("stage.student_text", user=by_user, target=stage, name=stage.name)
 
 
 def shift_stage(stage: Stage, step: int, by_user: User) -> None:

@@ -81,7 +81,18 @@ class PositionForm(VersionedForm, Form):
         "Openings", default=1, validators=[InputRequired(), NumberRange(min=1, max=500)]
     )
     status = SelectField("Status", choices=enum_choices(PositionStatus))
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    location = StringField(
+        "Location",
+        validators=[Optional(), Length(max=200)],
+        description="Where the intern works: a city, a building, or remote.",
+    )
+    description = TextAreaField(
+        "Description (shown to students on the openings page)",
+        validators=[Optional(), Length(max=5000)],
+    )
+    description_es = TextAreaField(
+        "Description in Spanish", validators=[Optional(), Length(max=5000)]
+    )
 
 
 class PlacementForm(Form):

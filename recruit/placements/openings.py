@@ -1,21 +1,28 @@
 """Open positions as students see them, and the openings each student chose."""
 
-from sqlalchemy import delete, select, true
+from sqlalchemy import Select, delete, func, or_, select, true
 
 from recruit.candidates.models import Candidate
+from recruit.database import parse_id
 from recruit.extensions import db
 from recruit.placements.models import CandidateOpening, Position, PositionStatus
+
+# More ids than this in one form are not a student's choice.
+MOST_CHOSEN_AT_ONCE = 100
+
+
+def open_positions_query() -> Select:
+    """SQL: positions students may choose, soonest start first (the openings page pages it)."""
+    return (
+        select(Position)
+        .where(Position.status == PositionStatus.OPEN)
+        .order_by(Position.starts_on.is_(None), Position.starts_on, Position.title, Position.id)
+    )
 
 
 def open_positions() -> list[Position]:
     """Positions students may choose, soonest start first."""
-    return list(
-        db.session.scalars(
-            select(Position)
-            .where(Position.status == PositionStatus.OPEN)
-            .order_by(Position.starts_on.is_(None), Position.starts_on, Position.title)
-        )
-    )
+    return list(db.session.scalars(open_positions_query()))
 
 
 def opening_choices() -> list[tuple[str, str]]:
@@ -68,8 +75,30 @@ def replace_openings(candidate: Candidate, position_ids: list[int]) -> None:
     add_openings(candidate, list(wanted))
 
 
+def chosen_count(position: Position) -> int:
+    """How many candidates said they are interested in a position."""
+    return db.session.scalar(
+        select(func.count()).where(CandidateOpening.position_id == position.id)
+    )
+
+
+def opening_filter_choices() -> list[tuple[str, str]]:
+    """(id, "title · agency (term)") for staff's "Opening" filter: the open positions and
+    any other that a candidate chose, open ones first."""
+    chosen = select(CandidateOpening.position_id).where(CandidateOpening.position_id == Position.id)
+    rows = db.session.execute(
+        select(Position.id, Position.title, Position.agency, Position.term)
+        .where(or_(Position.status == PositionStatus.OPEN, chosen.exists()))
+        .order_by(Position.status != PositionStatus.OPEN, Position.title, Position.id)
+        .limit(300)
+    )
+    return [(str(row.id), f"{row.title} · {row.agency} ({row.term})") for row in rows]
+
+
 def _open_ids(position_ids: list[int]) -> set[int]:
-    ids = {int(i) for i in position_ids if str(i).isdigit()}
+    # Anything a client sent: ids past what an INTEGER holds, or digits int() refuses
+    # ("²"), are no position.
+    ids = {parse_id(str(i)) for i in list(position_ids)[:MOST_CHOSEN_AT_ONCE]} - {None}
     if not ids:
         return set()
     return set(

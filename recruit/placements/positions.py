@@ -25,7 +25,13 @@ POSITION_FIELDS = (
     "funding_source",
     "openings",
     "status",
+    "location",
     "description",
+    "description_es",
+)
+# Texts kept as typed, trimmed, and never None.
+TEXT_FIELDS = frozenset(
+    {"division", "supervisor_name", "supervisor_email", "location", "description", "description_es"}
 )
 
 
@@ -52,8 +58,8 @@ def save_position(
         check(position, expected_version, "position")
     for name in POSITION_FIELDS:
         value = values[name]
-        if name in ("division", "supervisor_name", "supervisor_email", "description"):
-            value = (value or "").strip()
+        if name in TEXT_FIELDS:
+            value = (value or "").replace("\r\n", "\n").strip()
         setattr(position, name, value)
     flush(position, "position")
     record("position.create" if created else "position.update", user=by_user, target=position)

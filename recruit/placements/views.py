@@ -40,6 +40,7 @@ from recruit.placements.models import (
     Position,
     PositionStatus,
 )
+from recruit.placements.openings import chosen_count
 from recruit.placements.placements import (
     PlacementRefused,
     check_placeable,
@@ -144,6 +145,7 @@ def detail(position_id: int):
     return render_template(
         "placements/position.html",
         position=position,
+        chosen=chosen_count(position),
         placements=placements,
         evaluations=evaluations,
         titles=KIND_TITLES,
