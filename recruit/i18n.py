@@ -1,7 +1,7 @@
 """The languages students read Recruit in: English and Spanish on every public page and
 message, chosen by ?lang=, then a cookie, then the browser; staff pages stay English."""
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale
 
 from recruit.auth.access import view_is_public
@@ -29,8 +29,9 @@ def chosen_language() -> str | None:
 
 
 def select_locale() -> str:
-    """Babel's locale selector: public pages negotiate, staff pages are English."""
-    if not view_is_public():
+    """Babel's locale selector: public pages negotiate; staff pages, the command line and
+    the delivery worker are English unless a message forces the candidate's language."""
+    if not has_request_context() or not view_is_public():
         return DEFAULT_LANGUAGE
     return chosen_language() or request.accept_languages.best_match(
         list(LANGUAGES), default=DEFAULT_LANGUAGE
