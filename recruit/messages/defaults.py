@@ -15,6 +15,8 @@ PLACEHOLDERS = {
     "event": "the event they met us at (their latest)",
     "office_name": "the office's name",
     "office_email": "the office's contact address",
+    "status_link": "a private link to the student's own page, made when the message is sent "
+    "(in the body only)",
 }
 
 # (key, name, subject, body)
@@ -29,9 +31,23 @@ DEFAULT_TEMPLATES = [
         "Our recruitment staff read every submission within about two weeks. If an "
         "opening fits, we will email you to set up a short conversation. If you sent the "
         "form before, we have simply added what is new.\n\n"
+        "See where you stand, or change your details: {status_link}\n\n"
         "Questions, or a detail to correct? Reply to this message or write to "
         "{office_email}.\n\n"
         "Best regards,\nThe {office_name} internship program",
+    ),
+    (
+        "status_link",
+        "Link to the student's own page",
+        "Your link to your application page",
+        "Hello {first_name},\n\n"
+        "Here is your private link to your application with the {office_name}:\n\n"
+        "{status_link}\n\n"
+        "On that page you can see where you stand, correct your details, add your resume, "
+        "choose the openings that interest you, or withdraw. The link is for you alone; it "
+        "stops working after a few weeks, or as soon as you ask for a new one.\n\n"
+        "If you did not ask for this link, you can ignore this message.\n\n"
+        "Best regards,\nThe {office_name} internship program\n{office_email}",
     ),
     (
         "interview",
