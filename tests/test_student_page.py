@@ -572,6 +572,7 @@ def test_withdraw_goes_through_the_pipeline(client, student, token, stages):
         None,
         "own_request",
     )
+    assert change.by_student
 
 
 def test_withdraw_needs_the_box_ticked(client, student, token, stages):
@@ -646,7 +647,75 @@ def test_each_action_is_refused_with_a_replaced_link(client, student, token, pos
     assert student_audit(student) == []
 
 
-# --- resending
+# --- what staff see ------------------------------------------------------------------------
+
+
+def test_hr_sees_the_withdrawal_by_the_student(client, signed_in, student, token):
+    """Does the candidate page's history show the withdrawal as made by the student?"""
+    client.post(f"/apply/status/{token}/withdraw", data={"confirm": "y"})
+    signed_in(Role.HR)
+    page = text(client.get(f"/candidates/{student.id}"))
+    assert "The student, on their own page" in page
+    assert "Withdrew their application" in page
+
+
+def test_staff_move_refused_after_the_withdrawal_names_the_student(
+    client, signed_in, student, token, stages
+):
+    """When HR move a student who has just withdrawn, does the refusal say the student
+    moved them?"""
+    version = student.version
+    client.post(f"/apply/status/{token}/withdraw", data={"confirm": "y"})
+    signed_in(Role.HR)
+    response = client.post(
+        f"/candidates/{student.id}/move",
+        data={"to_stage": stages["interview"].id, "version": str(version)},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 409
+    assert "was moved to Withdrawn by the student" in response.json["message"]
+
+
+def test_hr_sees_the_students_changes(client, signed_in, student, token):
+    """Does the candidate page list the details the student changed themselves?"""
+    client.post(f"/apply/status/{token}/details", data=details())
+    signed_in(Role.HR)
+    page = text(client.get(f"/candidates/{student.id}"))
+    assert "Changed their details (phone, grad term, availability, interests)" in page
+
+
+def test_candidate_page_shows_the_erasure_request(client, signed_in, student, token):
+    """Does the candidate page say when the student asked for erasure?"""
+    client.post(f"/apply/status/{token}/erasure")
+    signed_in(Role.HR)
+    page = text(client.get(f"/candidates/{student.id}"))
+    assert f"Asked for erasure on {utcnow():%b %-d, %Y}" in page
+
+
+def test_erasure_request_is_listed_for_admins(client, signed_in, student, token):
+    """Does the student's erasure request appear on the admins' privacy page?"""
+    client.post(f"/apply/status/{token}/erasure")
+    signed_in(Role.ADMIN)
+    page = text(client.get("/privacy/"))
+    assert "Maya Okafor" in page and f"/privacy/candidates/{student.id}" in page
+
+
+def test_erasing_answers_the_request(client, signed_in, student, token):
+    """Once an admin erases the student, is the request cleared and gone from the list?"""
+    client.post(f"/apply/status/{token}/erasure")
+    signed_in(Role.ADMIN)
+    client.post(
+        f"/privacy/candidates/{student.id}/erase",
+        data={"erase-why": "the student asked", "erase-confirm": "ERASE"},
+    )
+    assert fresh(student).erasure_requested_at is None
+    assert "Maya Okafor" not in text(client.get("/privacy/"))
+
+
+def test_hr_may_not_open_the_erasure_requests(client, signed_in):
+    """Are the erasure requests refused to HR staff?"""
+    signed_in(Role.HR)
+    assert client.get("/privacy/").status_code == 403
 
 
 def test_resending_a_sent_link_message_carries_a_new_link(make_user, student):
