@@ -4,12 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-# After changing what a public page or message says: make catalogs, then translate.
-# Extracts from the top folder, where babel.cfg's paths start; the .po keeps its header
-# (without one Babel takes the whole catalog as fuzzy and will not compile it).
+# After changing what a public page or message says: make catalogs, then translate. The
+# catalogs keep their header: without it pybabel compile takes them for fuzzy and skips them.
 catalogs: $(VENV)/.runtime
-	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -o recruit/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching --ignore-pot-creation-date -i recruit/translations/messages.pot -d recruit/translations
+	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -k _l -k lazy_gettext -o recruit/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date -i recruit/translations/messages.pot -d recruit/translations
 
 .PHONY: catalogs run test lint format bench bench-quick screenshots clean loadtest loadtest-short
 

@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from recruit.placements.views import placements_bp
     from recruit.privacy.views import bp as privacy_bp
     from recruit.reports.views import bp as reports_bp
+    from recruit.students.views import bp as students_bp
     from recruit.universities.follow_up_views import bp as follow_ups_bp
     from recruit.universities.views import bp as universities_bp
     from recruit.universities.views import contacts_bp
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
         stages_bp,
         interest_bp,
         openings_bp,
+        students_bp,
         events_bp,
         calendar_bp,
         universities_bp,

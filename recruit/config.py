@@ -36,6 +36,13 @@ DEFAULTS = {
     # A whole campus may share one address at a fair: generous, yet it stops a flood.
     "INTEREST_FORM_LIMIT": "60 per minute",
     "FEEDBACK_FORM_LIMIT": "30 per minute",
+    # Every form of the students' own pages (asking for a link, and each change made on
+    # the page), per address: generous, since a campus may share one address.
+    "STATUS_FORM_LIMIT": "30 per minute",
+    # How long a link to a student's own page works (a newer link retires it sooner).
+    "STATUS_LINK_DAYS": 30,
+    # What a student's page promises when they ask us to erase their data.
+    "ERASURE_REQUEST_DAYS": 30,
     "MIN_FILL_SECONDS": 3,
     "KIOSK_RESET_SECONDS": 8,
     # Outgoing mail: the worker (`flask deliver`) sends the outbox; with no server set,
@@ -69,6 +76,9 @@ ENVIRONMENT = {
     "RESUME_MAX_BYTES": ("RESUME_MAX_BYTES", int),
     "MIN_FILL_SECONDS": ("MIN_FILL_SECONDS", float),
     "INTEREST_FORM_LIMIT": ("INTEREST_FORM_LIMIT", str),
+    "STATUS_FORM_LIMIT": ("STATUS_FORM_LIMIT", str),
+    "STATUS_LINK_DAYS": ("STATUS_LINK_DAYS", int),
+    "ERASURE_REQUEST_DAYS": ("ERASURE_REQUEST_DAYS", int),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),
     "MAIL_USERNAME": ("MAIL_USERNAME", str),

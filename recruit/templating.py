@@ -26,6 +26,7 @@ NAVIGATION = [
     ("Messages", "message_templates.index", "administer"),
     ("Users", "admin.users", "administer"),
     ("Settings", "admin.settings", "administer"),
+    ("Privacy", "privacy.index", "administer"),
     ("Audit log", "audit.index", "administer"),
 ]
 

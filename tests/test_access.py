@@ -27,6 +27,17 @@ EXPECTED_PUBLIC = {
     "feedback.thanks",
     # The stop-emails link in every message to a student: its signed token is the key.
     "stop_emails.stop",
+    # A student's own page, opened from a private expiring link, and the form that
+    # sends the link to a known address.
+    "students.ask",
+    "students.page",
+    "students.details",
+    "students.resume",
+    "students.openings",
+    "students.stop_emails",
+    "students.withdraw",
+    "students.data",
+    "students.erasure",
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}

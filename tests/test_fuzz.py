@@ -17,6 +17,7 @@ from markupsafe import escape
 
 from recruit.auth.models import Role
 from recruit.candidates.models import Candidate
+from recruit.database import utcnow
 from recruit.extensions import db
 from tests.placement_factories import new_link, new_placement, standard_items
 
@@ -443,6 +444,53 @@ def test_feedback_form_survives_anything(client, make_user, placement, data, tok
     assert_no_server_error(client.get(f"/feedback/{quote(token, safe='')}"))
     assert_no_server_error(client.post(f"/feedback/{quote(token, safe='')}"))
     assert_no_server_error(client.post(f"/feedback/{real_token}", data=data))
+
+
+# --- the student's own page ------------------------------------------------------------
+
+STUDENT_PAGE_FORMS = {
+    "details": ["phone", "grad_term", "grad_year", "interests", "availability", "language"],
+    "resume": ["resume"],
+    "openings": ["openings"],
+    "withdraw": ["confirm"],
+    "stop-emails": [],
+    "data": [],
+    "erasure": [],
+}
+
+
+@pytest.fixture
+def status_token(make_candidate):
+    """A working link to a student's own page."""
+    from recruit.students.services import issue_status_link, status_token
+
+    link = issue_status_link(make_candidate(consent_at=utcnow()))
+    db.session.commit()
+    return status_token(link)
+
+
+@FUZZ_SETTINGS
+@given(
+    action=st.sampled_from(sorted(STUDENT_PAGE_FORMS)),
+    data=fields(sorted({name for names in STUDENT_PAGE_FORMS.values() for name in names})),
+    token=TEXT,
+)
+def test_student_page_survives_anything(client, stages, status_token, action, data, token):
+    """Does the student's page, and each change made on it, answer any link and anything
+    sent without a server error?"""
+    from urllib.parse import quote
+
+    assert_no_server_error(client.get(f"/apply/status/{quote(token, safe='')}"))
+    assert_no_server_error(client.post(f"/apply/status/{quote(token, safe='')}/{action}"))
+    assert_no_server_error(client.post(f"/apply/status/{status_token}/{action}", data=data))
+
+
+@FUZZ_SETTINGS
+@given(data=fields(["email"]))
+def test_status_link_request_survives_anything(client, stages, data):
+    """Does the form that sends a student their link answer anything without a server
+    error?"""
+    assert_no_server_error(client.post("/apply/status", data=data))
 
 
 # --- bytes no keyboard makes -------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Migrations build the schema the models describe, and can be undone."""
 
+import importlib.util
 import os
 import secrets
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -189,3 +191,44 @@ def test_upgrade_records_when_each_existing_stay_began(migration_app):
     assert str(began[904]).startswith("2025-09-05 12:00:00")
     assert [entered_before[n] for n in (901, 902, 903)] == [None, None, None]
     assert str(entered_before[904]).startswith("2025-09-03 12:00:00")
+
+
+def test_upgrade_gives_an_office_the_status_link_message(migration_app):
+    """Does the upgrade to 0008 add the message that carries a student's link to an office
+    that lacks it, and offer the link in its unchanged interest-form confirmation?"""
+    from recruit.messages.defaults import DEFAULT_TEMPLATES
+
+    path = Path(__file__).parent.parent / "migrations/versions/0008_status_link_messages.py"
+    spec = importlib.util.spec_from_file_location("revision_0008", path)
+    revision = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    flask_db(migration_app, "upgrade", "0007")
+    with db.engine.begin() as connection:
+        # 0005 seeds today's defaults; an office migrated before 0008 had the older ones.
+        connection.execute(text("DELETE FROM message_templates WHERE key = 'status_link'"))
+        connection.execute(
+            text("UPDATE message_templates SET body = :body WHERE key = 'interest_received'"),
+            {"body": revision.CONFIRMATION_BEFORE},
+        )
+    flask_db(migration_app, "upgrade")
+
+    bodies = dict(db.session.execute(text("SELECT key, body FROM message_templates")).all())
+    defaults = {key: body for key, _name, _subject, body in DEFAULT_TEMPLATES}
+    assert bodies["status_link"] == defaults["status_link"]
+    assert bodies["interest_received"] == defaults["interest_received"]
+
+
+def test_upgrade_keeps_a_reworded_confirmation(migration_app):
+    """Does the upgrade to 0008 leave an interest-form confirmation an admin reworded?"""
+    flask_db(migration_app, "upgrade", "0007")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE message_templates SET body = 'Thanks, {first_name}.' WHERE key = :key"),
+            {"key": "interest_received"},
+        )
+    flask_db(migration_app, "upgrade")
+
+    body = db.session.scalar(
+        text("SELECT body FROM message_templates WHERE key = 'interest_received'")
+    )
+    assert body == "Thanks, {first_name}."

@@ -25,6 +25,7 @@ ACTION_GROUPS = [
     ("import.", "Imports"),
     ("candidate.merge", "Merges"),
     ("privacy.", "Privacy (exports, erasures, retention)"),
+    ("student.", "Students on their own page"),
     ("user.", "Accounts and roles"),
     ("stage.", "Pipeline stages"),
     ("event.", "Events"),

@@ -277,6 +277,11 @@ class StageChange(db.Model):
     to_stage: Mapped[Stage] = relationship(foreign_keys=[to_stage_id])
     user: Mapped[User | None] = relationship()
 
+    @property
+    def by_student(self) -> bool:
+        """Did the student make this change themselves (withdrawing on their own page)?"""
+        return self.user_id is None and self.reason == "own_request"
+
 
 class Note(db.Model):
     """A staff note on a candidate."""

@@ -46,6 +46,7 @@ from recruit.pipeline.moves import CLOSE_REASON_LABELS, MoveRefused, StaleMove, 
 from recruit.placements.models import Placement
 from recruit.placements.openings import chosen_openings, opening_filter_choices
 from recruit.stale import StaleSave, refuse
+from recruit.students import services as students
 from recruit.templating import label
 from recruit.universities.services import university_choices
 
@@ -294,6 +295,11 @@ def detail(candidate_id: int):
         note_form=NoteForm(formdata=None),
         now=utcnow(),
         reasons=CLOSE_REASON_LABELS,
+        own_page={
+            "actions": students.student_actions(candidate),
+            "last_opened": students.last_opened(candidate),
+            "labels": students.ACTION_LABELS,
+        },
     )
 
 

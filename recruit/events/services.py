@@ -45,7 +45,7 @@ def slugify(text: str) -> str:
 
 
 # Addresses under /apply/ that are pages of their own, not events.
-RESERVED_SLUGS = {"thanks", "openings"}
+RESERVED_SLUGS = {"thanks", "openings", "status"}
 
 
 def unique_slug(wanted: str, exclude_id: int | None = None) -> str:

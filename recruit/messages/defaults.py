@@ -15,6 +15,8 @@ PLACEHOLDERS = {
     "event": "the event they met us at (their latest)",
     "office_name": "the office's name",
     "office_email": "the office's contact address",
+    "status_link": "a private link to the student's own page, made when the message is sent "
+    "(in the body only)",
 }
 
 # (key, name, subject, body)
@@ -29,9 +31,23 @@ DEFAULT_TEMPLATES = [
         "Our recruitment staff read every submission within about two weeks. If an "
         "opening fits, we will email you to set up a short conversation. If you sent the "
         "form before, we have simply added what is new.\n\n"
+        "See where you stand, or change your details: {status_link}\n\n"
         "Questions, or a detail to correct? Reply to this message or write to "
         "{office_email}.\n\n"
         "Best regards,\nThe {office_name} internship program",
+    ),
+    (
+        "status_link",
+        "Link to the student's own page",
+        "Your link to your application page",
+        "Hello {first_name},\n\n"
+        "Here is your private link to your application with the {office_name}:\n\n"
+        "{status_link}\n\n"
+        "On that page you can see where you stand, correct your details, add your resume, "
+        "choose the openings that interest you, or withdraw. The link is for you alone; it "
+        "stops working after a few weeks, or as soon as you ask for a new one.\n\n"
+        "If you did not ask for this link, you can ignore this message.\n\n"
+        "Best regards,\nThe {office_name} internship program\n{office_email}",
     ),
     (
         "interview",
@@ -134,9 +150,22 @@ DEFAULT_TEMPLATES_ES = {
         "semanas. Si alguna vacante se ajusta a su perfil, le escribiremos para acordar una "
         "conversación breve. Si ya nos había enviado el formulario, solo agregamos lo "
         "nuevo.\n\n"
+        "Vea en qué etapa está, o corrija sus datos: {status_link}\n\n"
         "¿Tiene preguntas o algún dato que corregir? Responda a este mensaje o escriba a "
         "{office_email}.\n\n"
         "Saludos cordiales,\nPrograma de pasantías de {office_name}",
+    ),
+    "status_link": (
+        "Su enlace a la página de su solicitud",
+        "Hola, {first_name}:\n\n"
+        "Este es su enlace privado a su solicitud con {office_name}:\n\n"
+        "{status_link}\n\n"
+        "En esa página puede ver en qué etapa está, corregir sus datos, agregar su "
+        "currículum, elegir las vacantes que le interesan o retirar su solicitud. El enlace "
+        "es solo para usted; deja de funcionar después de unas semanas, o en cuanto pida uno "
+        "nuevo.\n\n"
+        "Si usted no pidió este enlace, puede ignorar este mensaje.\n\n"
+        "Saludos cordiales,\nPrograma de pasantías de {office_name}\n{office_email}",
     ),
     "interview": (
         "¿Podemos conversar? Una entrevista con {office_name}",

@@ -1,5 +1,6 @@
 """Links that messages carry, made on the office's public address when the worker sends:
-private evaluation links are derived from a secret, so they are never stored."""
+private links (evaluations, a student's own page) are derived from a secret, so they are
+never stored."""
 
 import base64
 import hashlib
@@ -44,6 +45,17 @@ def reveal(message: OutboxMessage) -> str:
         if request is None or request_state(request, utcnow()) not in ("open", "scheduled"):
             raise LinkGone("The evaluation link was revoked, used or expired before sending.")
         return link_for(evaluation_token(request))
+    if message.link_kind == LinkKind.STATUS:
+        from recruit.students.models import StatusLink
+        from recruit.students.services import link_works, status_url
+
+        link = db.session.get(StatusLink, message.link_ref)
+        if link is None or not link_works(link, utcnow()):
+            raise LinkGone(
+                "The link to the student's page was replaced or expired before sending, "
+                "or their record was erased."
+            )
+        return status_url(link)
     raise LinkGone("This message's link is of a kind Recruit no longer makes.")
 
 

@@ -100,8 +100,31 @@ def candidate_values(
             "stage": candidate.stage.name,
             "reason": str(reason),
             "event": event.name if event is not None else str(_("our recent event")),
+            "status_link": PRIVATE_LINK_MASK,
             **office(),
         }
+
+
+def uses_placeholder(text: str, name: str) -> bool:
+    """Does a template's text use this placeholder?"""
+    return any(match.group(1) == name for match in _PLACEHOLDER.finditer(text or ""))
+
+
+def fill(subject: str, body: str, values: dict[str, str]) -> tuple[str, str]:
+    """A message's subject and body for one candidate. Private links go in the body
+    only: a subject is shown in inbox lists and notifications."""
+    return render(subject, {**values, "status_link": ""}), render(body, values)
+
+
+def status_link_for(candidate: Candidate, body: str) -> dict:
+    """A fresh link to the student's own page for a message whose body asks for one
+    ({status_link}), as queue()'s link_kind and link_ref; nothing otherwise. Issuing it
+    retires the student's older links."""
+    if not uses_placeholder(body, "status_link"):
+        return {}
+    from recruit.students.services import issue_status_link
+
+    return {"link_kind": LinkKind.STATUS, "link_ref": issue_status_link(candidate).id}
 
 
 def template_text(template: MessageTemplate, language: str | None) -> tuple[str, str]:
@@ -316,11 +339,11 @@ def send_template(
     subject, body = template_text(template, candidate.language)
     return queue(
         candidate.email,
-        render(subject, values),
-        render(body, values),
+        *fill(subject, body, values),
         candidate=candidate,
         template_key=template.key or f"template-{template.id}",
         by_user=by_user,
+        **status_link_for(candidate, body),
     )
 
 
@@ -333,13 +356,14 @@ def compose(candidate: Candidate, subject: str, body: str, by_user) -> OutboxMes
     if errors:
         raise MessageRefused(errors[0])
     values = candidate_values(candidate)
+    body = body.replace("\r\n", "\n").strip()
     message = queue(
         candidate.email,
-        render(subject.strip(), values),
-        render(body.replace("\r\n", "\n").strip(), values),
+        *fill(subject.strip(), body, values),
         candidate=candidate,
         template_key="written",
         by_user=by_user,
+        **status_link_for(candidate, body),
     )
     record("message.compose", user=by_user, target=candidate, message=message.id)
     return message
@@ -509,6 +533,12 @@ def resend(message: OutboxMessage, by_user) -> OutboxMessage:
         )
     if message.state == DeliveryState.QUEUED:
         raise MessageRefused("That message is still waiting to go.")
+    link_ref = message.link_ref
+    if message.link_kind == LinkKind.STATUS and message.candidate is not None:
+        from recruit.students.services import issue_status_link
+
+        # The link it carried may have been replaced since: the student gets a new one.
+        link_ref = issue_status_link(message.candidate).id
     if message.state == DeliveryState.SENT:
         again = OutboxMessage(
             to=message.to,
@@ -518,12 +548,13 @@ def resend(message: OutboxMessage, by_user) -> OutboxMessage:
             template_key=message.template_key,
             message_id=new_message_id(),
             link_kind=message.link_kind,
-            link_ref=message.link_ref,
+            link_ref=link_ref,
             created_by_id=by_user.id,
         )
         db.session.add(again)
     else:
         again = message
+        message.link_ref = link_ref
         message.state = DeliveryState.QUEUED
         message.attempts = 0
         message.due_at = utcnow()
@@ -572,12 +603,8 @@ def preview(subject: str, body: str, candidate_id: int | None) -> dict | None:
         )
     if candidate is None or template_errors(subject, body):
         return None
-    values = candidate_values(candidate)
-    return {
-        "candidate": candidate,
-        "subject": render(subject, values),
-        "body": render(body.replace("\r\n", "\n"), values),
-    }
+    subject, body = fill(subject, body.replace("\r\n", "\n"), candidate_values(candidate))
+    return {"candidate": candidate, "subject": subject, "body": body}
 
 
 def follow_up_sample(event: Event, template: MessageTemplate | None) -> dict | None:
@@ -589,12 +616,8 @@ def follow_up_sample(event: Event, template: MessageTemplate | None) -> dict | N
     )
     if candidate is None:
         return None
-    values = candidate_values(candidate, event=event)
-    return {
-        "candidate": candidate,
-        "subject": render(template.subject, values),
-        "body": render(template.body, values),
-    }
+    subject, body = fill(template.subject, template.body, candidate_values(candidate, event=event))
+    return {"candidate": candidate, "subject": subject, "body": body}
 
 
 def retire_template(template: MessageTemplate, by_user) -> None:

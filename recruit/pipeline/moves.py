@@ -48,7 +48,10 @@ def stale_message(candidate: Candidate, last_change: StageChange | None) -> str:
         or candidate.updated_at > last_change.created_at
     ):
         return f"{candidate.full_name} was changed by someone else meanwhile. Nothing was moved."
-    who = last_change.user.name if last_change.user else "the interest form"
+    if last_change.user:
+        who = last_change.user.name
+    else:
+        who = "the student" if last_change.by_student else "the interest form"
     return (
         f"{candidate.full_name} was moved to {last_change.to_stage.name} by {who} "
         f"{time_ago(last_change.created_at)}. Nothing was moved; the board shows where "

@@ -70,11 +70,10 @@ STUDENT_WORDING = {
         "recibiremos de nuevo su formulario de interés para un período posterior.",
     ),
     StageKey.WITHDRAWN: (
-        "Your application is closed, as you are not available now. If your plans change, "
-        "send us the interest form again and we will gladly consider you.",
-        "Su solicitud está cerrada, ya que por ahora no está disponible. Si sus planes "
-        "cambian, envíenos de nuevo el formulario de interés y con gusto le tendremos en "
-        "cuenta.",
+        "Your application is closed. If your plans change, send us the interest form "
+        "again and we will gladly consider you.",
+        "Su solicitud está cerrada. Si sus planes cambian, envíenos de nuevo el formulario "
+        "de interés y con gusto le tendremos en cuenta.",
     ),
     StageKey.TALENT_POOL: (
         "We have no opening that fits you right now, but we are keeping your details and "

@@ -22,6 +22,7 @@ from recruit.extensions import db
 from recruit.messages import services as messages
 from recruit.pipeline import history
 from recruit.placements.models import Evaluation, EvaluationAnswer, Outcome, Placement
+from recruit.students.models import StatusLink
 
 ERASED = "Erased"
 
@@ -55,6 +56,8 @@ def personal_data(candidate: Candidate) -> dict:
                 *candidates.PROFILE_FIELDS,
                 "consent_at",
                 "emails_stopped_at",
+                "language",
+                "erasure_requested_at",
                 "closed_reason",
                 "legal_hold",
                 "created_at",
@@ -178,9 +181,24 @@ def erase(candidate: Candidate, by_user, why: str, action: str = "privacy.erase"
     candidate.availability = ""
     candidate.procurement_areas = []
     candidate.anonymized_at = now
+    # A student's request is answered by this erasure; their page's links die with it.
+    candidate.erasure_requested_at = None
+    db.session.execute(delete(StatusLink).where(StatusLink.candidate_id == candidate.id))
     db.session.expire(candidate, ["notes", "tags", "attachments", "history"])
     record(action, user=by_user, target=candidate, why=why, notes_deleted=notes)
     db.session.flush()
+
+
+def erasure_requests() -> list[Candidate]:
+    """Students who asked from their own page that we erase their data, not yet erased,
+    longest waiting first."""
+    return list(
+        db.session.scalars(
+            select(Candidate)
+            .where(Candidate.erasure_requested_at.is_not(None), Candidate.anonymized_at.is_(None))
+            .order_by(Candidate.erasure_requested_at, Candidate.id)
+        )
+    )
 
 
 def hired_somewhere():

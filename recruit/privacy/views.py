@@ -1,9 +1,19 @@
-"""Admin pages for one student's data: export it, erase it, or hold it for legal reasons."""
+"""Admin pages for students' data: the erasure requests students made, and for one student,
+export their data, erase it, or hold it for legal reasons."""
 
 import json
 from datetime import date
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
@@ -11,6 +21,7 @@ from wtforms.validators import InputRequired, Length
 from recruit.audit.services import record
 from recruit.auth.access import requires
 from recruit.candidates.models import Candidate
+from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.forms import Form
 from recruit.privacy import services
@@ -41,6 +52,17 @@ def _page(candidate: Candidate, export_form=None, erase_form=None, status=200):
         export_form=export_form or ReasonForm(formdata=None, prefix="export"),
         erase_form=erase_form or EraseForm(formdata=None, prefix="erase"),
     ), status
+
+
+@bp.get("/")
+def index():
+    """Erasure requests students made from their own page, longest waiting first."""
+    return render_template(
+        "privacy/index.html",
+        requests=services.erasure_requests(),
+        days=current_app.config["ERASURE_REQUEST_DAYS"],
+        now=utcnow(),
+    )
 
 
 @bp.get("/candidates/<int:candidate_id>")

@@ -1,0 +1,342 @@
+"""The student's own page at /apply/status/<token>, and the form that sends its link: where
+they stand, and changing their details, resume and openings, stopping emails,
+withdrawing, downloading their data or asking for erasure, without writing to anyone."""
+
+import json
+import logging
+import re
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from recruit.auth.access import public
+from recruit.candidates.forms import checked_resume
+from recruit.candidates.models import Candidate, Term
+from recruit.database import utcnow
+from recruit.extensions import csrf, db, limiter
+from recruit.i18n import current_language
+from recruit.interest.forms import graduation_years
+from recruit.messages.services import office
+from recruit.placements.openings import chosen_openings, open_positions
+from recruit.students import services
+from recruit.students.forms import (
+    ActionForm,
+    AskForm,
+    DetailsForm,
+    OpeningsForm,
+    ResumeForm,
+    WithdrawForm,
+)
+from recruit.students.models import StatusLink
+
+bp = Blueprint("students", __name__, url_prefix="/apply/status")
+
+PRIVATE_LINK = re.compile(r"/apply/status/[A-Za-z0-9_-]{8,}")
+# Access logs name every path requested: the development server's and gunicorn's.
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+STALE_NOTE = _l("This page was open for a while, so nothing was changed. Please try again.")
+
+
+class HideStatusLinks(logging.Filter):
+    """Replace the token of a student's page in a log line, so logs never hold one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/apply/status/" in message:
+            record.msg, record.args = PRIVATE_LINK.sub("/apply/status/[link]", message), ()
+        return True
+
+
+@bp.record_once
+def _hide_links_in_access_logs(_state) -> None:
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, HideStatusLinks) for f in logger.filters):
+            logger.addFilter(HideStatusLinks())
+
+
+@bp.after_request
+def keep_the_link_private(response):
+    """The token is in the address: never send it on as a referrer, never cache the page."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _limit() -> str:
+    return current_app.config["STATUS_FORM_LIMIT"]
+
+
+# One allowance per address for every form of these pages: the link form and each action.
+form_limit = limiter.shared_limit(_limit, scope="student-page", methods=["POST"])
+
+
+def unavailable():
+    """One answer for a wrong, expired, replaced or revoked link or an erased record, so
+    none can be told apart."""
+    return render_template("students/unavailable.html"), 404
+
+
+def _stale_note(form) -> str | None:
+    """The note for a form whose CSRF token was missing or too old (its values are kept)."""
+    if form.meta.csrf and form.csrf_token.errors:
+        form.csrf_token.errors = []
+        return str(STALE_NOTE)
+    return None
+
+
+# --- asking for a link -----------------------------------------------------------------------
+
+
+@bp.route("", methods=["GET", "POST"])
+@public
+@csrf.exempt  # checked by the form itself, so an expired token re-renders instead of failing
+@form_limit
+def ask():
+    """A student types their email and, if we know them, gets a new link by email."""
+    form = AskForm()
+    note = None
+    if request.method == "POST":
+        if form.validate():
+            services.send_link_on_request(form.email.data)
+            db.session.commit()
+            # The same answer whether or not we know the address.
+            return redirect(url_for("students.ask", sent="1"), 303)
+        note = _stale_note(form)
+    return render_template(
+        "students/ask.html",
+        form=form,
+        note=note,
+        sent=request.method == "GET" and request.args.get("sent") == "1",
+        contact=office(),
+    ), (400 if request.method == "POST" else 200)
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+@bp.get("/<token>")
+@public
+def page(token: str):
+    """The student's own page: where they stand, and what they can change."""
+    # Note the visit before reading anything: on SQLite a write after a read in the same
+    # transaction fails at once when another request wrote meanwhile.
+    db.session.rollback()
+    services.mark_used(token)
+    db.session.commit()
+    link = services.open_link(token)
+    if link is None:
+        return unavailable()
+    return _page(link)
+
+
+def _details_form(candidate: Candidate) -> DetailsForm:
+    form = DetailsForm(
+        formdata=None,
+        phone=candidate.phone,
+        grad_term=candidate.grad_term.value if candidate.grad_term else "",
+        grad_year=str(candidate.grad_year or ""),
+        interests=[ci.interest.value for ci in candidate.interests],
+        availability=candidate.availability,
+        language=candidate.language,
+    )
+    form.grad_year.choices = graduation_years()
+    return form
+
+
+def _openings_form(candidate: Candidate, positions, formdata=True) -> OpeningsForm:
+    form = OpeningsForm() if formdata else OpeningsForm(formdata=None)
+    form.openings.choices = [(p.id, f"{p.title} · {p.agency}") for p in positions]
+    if not formdata:
+        form.openings.data = [p.id for p in chosen_openings(candidate)]
+    return form
+
+
+def _page(link: StatusLink, status: int = 200, note: str | None = None, **forms):
+    """The page, with any form the student just sent shown with its errors and values."""
+    candidate = link.candidate
+    positions = open_positions()
+    empty = ActionForm(formdata=None)
+    return render_template(
+        "students/page.html",
+        token=services.status_token(link),
+        link=link,
+        candidate=candidate,
+        standing=services.where_they_stand(candidate.stage, current_language()),
+        may_withdraw=services.can_withdraw(candidate),
+        chosen=chosen_openings(candidate),
+        positions=positions,
+        resume=services.current_resume(candidate),
+        contact=office(),
+        erasure_days=current_app.config["ERASURE_REQUEST_DAYS"],
+        note=note,
+        details_form=forms.get("details") or _details_form(candidate),
+        resume_form=forms.get("resume") or ResumeForm(formdata=None),
+        openings_form=forms.get("openings") or _openings_form(candidate, positions, False),
+        withdraw_form=forms.get("withdraw") or WithdrawForm(formdata=None),
+        action_form=empty,
+    ), status
+
+
+def _done(token: str, message: str):
+    flash(message, "success")
+    return redirect(url_for("students.page", token=token), 303)
+
+
+# --- what a student does there -------------------------------------------------------------
+
+
+@bp.post("/<token>/details")
+@public
+@csrf.exempt  # each form checks its own token, so a stale page re-renders with the values
+@form_limit
+def details(token: str):
+    """Save the details a student may change: phone, graduation, interests, start, language."""
+    link = services.open_link(token)
+    if link is None:
+        return unavailable()
+    form = DetailsForm()
+    form.grad_year.choices = graduation_years()
+    if not form.validate():
+        return _page(link, 400, _stale_note(form), details=form)
+    services.update_details(
+        link.candidate,
+        {
+            "phone": form.phone.data or "",
+            "grad_term": Term(form.grad_term.data),
+            "grad_year": int(form.grad_year.data),
+            "availability": form.availability.data,
+            "language": form.language.data,
+        },
+        form.interests.data,
+    )
+    db.session.commit()
+    return _done(token, _("Your details are saved."))
+
+
+@bp.post("/<token>/resume")
+@public
+@csrf.exempt
+@form_limit
+def resume(token: str):
+    """Send a resume, replacing the one we have."""
+    link = services.open_link(token)
+    if link is None:
+        return unavailable()
+    form = ResumeForm()
+    if form.validate():
+        data, ok = checked_resume(form.resume)
+        if ok and data is None:
+            form.resume.errors = [_("Choose a PDF file to send.")]
+        elif ok:
+            services.replace_resume(link.candidate, form.resume.data.filename, data)
+            db.session.commit()
+            return _done(token, _("We have your new resume."))
+    return _page(link, 400, _stale_note(form), resume=form)
+
+
+@bp.post("/<token>/openings")
+@public
+@csrf.exempt
+@form_limit
+def openings(token: str):
+    """Choose the open positions that interest the student."""
+    link = services.open_link(token)
+    if link is None:
+        return unavailable()
+    form = _openings_form(link.candidate, open_positions())
+    if not form.validate():
+        return _page(link, 400, _stale_note(form), openings=form)
+    services.choose_openings(link.candidate, form.openings.data or [])
+    db.session.commit()
+    return _done(token, _("Your choice of openings is saved."))
+
+
+@bp.post("/<token>/stop-emails")
+@public
+@csrf.exempt
+@form_limit
+def stop_emails(token: str):
+    """Stop emails from the office."""
+    link = services.open_link(token)
+    if link is None:
+        return unavailable()
+    form = ActionForm()
+    if not form.validate():
+        return _page(link, 400, _stale_note(form))
+    services.stop_emails(link.candidate)
+    db.session.commit()
+    return _done(token, _("We will not email you again."))
+
+
+@bp.post("/<token>/withdraw")
+@public
+@csrf.exempt
+@form_limit
+def withdraw(token: str):
+    """Withdraw the application, once the student ticked the box to confirm."""
+    link = services.open_link(token)
+    if link is None:
+        return unavailable()
+    form = WithdrawForm()
+    if not form.validate():
+        return _page(link, 400, _stale_note(form), withdraw=form)
+    try:
+        services.withdraw(link.candidate)
+    except services.StudentRefused as refusal:
+        db.session.rollback()
+        link = services.open_link(token)
+        if link is None:
+            return unavailable()
+        return _page(link, 409, str(refusal))
+    db.session.commit()
+    return _done(token, _("You have withdrawn your application."))
+
+
+@bp.post("/<token>/data")
+@public
+@csrf.exempt
+@form_limit
+def data(token: str):
+    """Download everything we hold on the student, as a JSON file."""
+    link = services.open_link(token)
+    if link is None:
+        return unavailable()
+    form = ActionForm()
+    if not form.validate():
+        return _page(link, 400, _stale_note(form))
+    content = services.download_data(link.candidate)
+    db.session.commit()
+    filename = f"my-application-{utcnow().date().isoformat()}.json"
+    return Response(
+        json.dumps(content, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.post("/<token>/erasure")
+@public
+@csrf.exempt
+@form_limit
+def erasure(token: str):
+    """Ask the office to erase the student's data; an admin acts on it."""
+    link = services.open_link(token)
+    if link is None:
+        return unavailable()
+    form = ActionForm()
+    if not form.validate():
+        return _page(link, 400, _stale_note(form))
+    services.request_erasure(link.candidate)
+    db.session.commit()
+    return _done(token, _("We received your request to erase your data."))
