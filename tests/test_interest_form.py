@@ -215,6 +215,27 @@ def test_thanks_page_says_what_happens_next(client, stages):
     assert 'http-equiv="refresh"' not in text
 
 
+def test_thanks_page_offers_a_new_link_to_the_students_page(client, stages):
+    """Does the thank-you page say a private link is on its way, and where to get another?"""
+    page = client.get("/apply/thanks").get_data(as_text=True)
+    assert "a private link to your own page" in page
+    assert 'href="/apply/status"' in page
+
+
+def test_public_pages_link_openings_and_the_students_page(client, stages):
+    """Can a student find the openings and their own page from the form?"""
+    page = client.get("/apply").get_data(as_text=True)
+    assert 'href="/apply/openings"' in page
+    assert 'href="/apply/status"' in page
+
+
+def test_kiosk_keeps_students_on_the_form(client, stages):
+    """At a kiosk, does the form leave out the links that would take a student away?"""
+    page = client.get("/apply?kiosk=1").get_data(as_text=True)
+    assert 'href="/apply/openings"' not in page
+    assert 'href="/apply/status"' not in page
+
+
 def test_new_student_enters_first_stage_with_history(client, stages, university):
     """Is a new student placed in the first stage, with a stage change made by nobody?"""
     client.post("/apply", data=form_data(university))
