@@ -735,3 +735,15 @@ def test_resending_a_sent_link_message_carries_a_new_link(make_user, student):
     old, new = (db.session.get(StatusLink, ref) for ref in (message.link_ref, again.link_ref))
     assert old.id != new.id
     assert old.revoked_at is not None and new.revoked_at is None
+
+
+def test_link_opens_the_page_in_the_students_language(client, student):
+    """Does a Spanish student's link open their page in Spanish, even in an English browser?"""
+    student.language = "es"
+    link = students.issue_status_link(student)
+    db.session.commit()
+    address = students.status_url(link)
+    assert address.endswith("?lang=es")
+    path = address.removeprefix("http://127.0.0.1:5000")
+    page = text(client.get(path, headers={"Accept-Language": "en-US"}))
+    assert '<html lang="es">' in page

@@ -9,6 +9,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script from the Makefile, not as part of a package
@@ -18,12 +19,20 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from recruit import create_app  # noqa: E402
-from recruit.candidates.models import Candidate, CandidateEvent, Note, StageChange  # noqa: E402
+from recruit.candidates.models import (  # noqa: E402
+    Candidate,
+    CandidateEvent,
+    Note,
+    Stage,
+    StageChange,
+)
 from recruit.cli import DEMO_ADMIN_EMAIL  # noqa: E402
 from recruit.demo import seed_demo  # noqa: E402
 from recruit.events.models import Event, EventKind, EventStatus  # noqa: E402
 from recruit.extensions import db  # noqa: E402
+from recruit.pipeline.rules import StageKey  # noqa: E402
 from recruit.placements.models import Evaluation, Placement  # noqa: E402
+from recruit.students.services import issue_status_link, status_url  # noqa: E402
 from tests.browser.harness import keep_on_machine, launch_chromium, serve  # noqa: E402
 
 OUTPUT = ROOT / "static" / "img" / "screenshots"
@@ -52,6 +61,7 @@ SHOTS = [
     Shot("reports.png", "/reports/?term=summer-" + str(date.today().year), TALL),
     Shot("messages.png", "/admin/messages/", TALL),  # the templates and each stage's message
     Shot("outbox.png", "/outbox/", DESKTOP),
+    Shot("openings-es-phone.png", "/apply/openings?lang=es", PHONE, signed_in=False),
 ]
 
 
@@ -105,7 +115,27 @@ def demo_shots() -> list[Shot]:
     )
     if placement:
         shots.append(Shot("placement.png", f"/placements/{placement}", TALL))
-    wanted = {"candidates.png", "candidate.png", "apply-phone.png", "event.png", "placement.png"}
+    # A student who reads Spanish, still in the running, on their own page.
+    student = db.session.scalar(
+        select(Candidate)
+        .join(Stage, Stage.id == Candidate.stage_id)
+        .where(Candidate.language == "es", Stage.key == StageKey.INTERVIEW)
+        .order_by(Candidate.id)
+        .limit(1)
+    )
+    if student:
+        link = issue_status_link(student)
+        path = urlsplit(status_url(link)).path
+        db.session.commit()
+        shots.append(Shot("student-page-es-phone.png", path, PHONE, False, True))
+    wanted = {
+        "candidates.png",
+        "candidate.png",
+        "apply-phone.png",
+        "event.png",
+        "placement.png",
+        "student-page-es-phone.png",
+    }
     for missing in sorted(wanted - {shot.file for shot in shots}):
         print(f"skipped {missing}: the demo has no record to show in it")
     return shots
