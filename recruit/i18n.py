@@ -71,15 +71,16 @@ def remember_choice(response):
     return response
 
 
-def language_links() -> list[dict]:
-    """The switch on public pages: this page in each language, the current one marked."""
+def language_links(path: str = "") -> list[dict]:
+    """The switch on public pages: this page in each language, the current one marked.
+    A page drawn in answer to a form sent to another address names its own path."""
     args = request.args.to_dict()
     current = current_language()
     links = []
     for code, label in LANGUAGES.items():
-        # Query only: the browser keeps the path, so a private link's token is not repeated
-        # in the page and every dead link's page stays the same.
-        url = "?" + _query({**args, "lang": code})
+        # Query only by default: the browser keeps the path, so a private link's token is
+        # not repeated in the page and every dead link's page stays the same.
+        url = path + "?" + _query({**args, "lang": code})
         links.append({"code": code, "label": label, "url": url, "current": code == current})
     return links
 

@@ -21,6 +21,7 @@ from recruit.messages.models import DeliveryState, MessageTemplate, OutboxMessag
 from recruit.pipeline.moves import CLOSE_REASON_LABELS
 from tests.placement_factories import new_link, new_placement, standard_items
 from tests.query_counting import queries_for
+from tests.test_i18n import compiled_catalog  # noqa: F401 (Spanish messages need it)
 from tests.test_interest_form import form_data
 
 SIGN_OFF = (
@@ -400,6 +401,28 @@ def test_not_selected_message_gives_the_reason_in_student_words(client, signed_i
     assert str(STUDENT_REASONS["skills_mismatch"]) in message.body
     assert "skills_mismatch" not in message.body
     assert CLOSE_REASON_LABELS["skills_mismatch"] not in message.body
+
+
+def test_spanish_reader_gets_one_language_per_message(client, signed_in, make_candidate, stages):
+    """Does a student who reads Spanish get the Spanish message, reason and footer, and,
+    when a template has no Spanish, the English message wholly in English?"""
+    signed_in(Role.HR)
+    ana, luis = (
+        make_candidate(first_name=name, consent_at=utcnow(), language="es")
+        for name in ("Ana", "Luis")
+    )
+    page_move(client, ana, stages["not_selected"], send_message=True, reason="no_response")
+    (spanish,) = outbox(ana.id)
+    assert "no logramos comunicarnos con usted" in spanish.body
+    assert "Para dejar de recibir nuestros correos:" in spanish.body
+
+    template = stages["not_selected"].message_template
+    template.subject_es = template.body_es = ""
+    db.session.commit()
+    page_move(client, luis, stages["not_selected"], send_message=True, reason="no_response")
+    (english,) = outbox(luis.id)
+    assert str(STUDENT_REASONS["no_response"]) in english.body
+    assert "Stop emails from us:" in english.body
 
 
 def test_bulk_move_of_three_queues_three(client, signed_in, make_candidate, stages):

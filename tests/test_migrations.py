@@ -130,6 +130,28 @@ def test_downgrade_to_base_and_upgrade_again(migration_app):
     assert schema_differences() == []
 
 
+def test_downgrade_withdraws_messages_carrying_a_students_page_link(migration_app):
+    """Does undoing the students' page withdraw queued messages that carry its link,
+    rather than fail on them?"""
+    flask_db(migration_app, "upgrade")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                'INSERT INTO outbox_messages (id, "to", subject, body, created_at, '
+                "message_id, state, due_at, attempts, last_error, link_kind, link_ref) "
+                "VALUES (1, 'maya@example.edu', 'Your link', '[link]', :at, '<1@recruit>', "
+                "'queued', :at, 0, '', 'status', 1)"
+            ),
+            {"at": "2026-11-30 12:00:00.000000"},
+        )
+    flask_db(migration_app, "downgrade", "0006")
+    with db.engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT state, link_kind, link_ref FROM outbox_messages WHERE id = 1")
+        ).one()
+    assert tuple(row) == ("cancelled", None, None)
+
+
 def test_test_database_matches_the_models(app):
     """Does the database this test run migrated at its start match the models?"""
     assert schema_differences() == []

@@ -30,7 +30,7 @@ from recruit.messages import services as messages
 from recruit.messages.delivery import deliver_due
 from recruit.messages.models import DeliveryState, LinkKind, OutboxMessage
 from recruit.pipeline.stages import STUDENT_WORDING
-from recruit.placements.models import CandidateOpening
+from recruit.placements.models import CandidateOpening, PositionStatus
 from recruit.privacy import services as privacy
 from recruit.students import services as students
 from recruit.students.models import StatusLink
@@ -298,15 +298,25 @@ class TestDelivered:
         assert message.state == DeliveryState.SENT
         assert path.rsplit("/", 1)[1] not in message.body
 
-    def test_link_replaced_before_sending_is_withdrawn(self, client, student, smtp_server):
-        """When a newer link is issued before a message goes, is that message withdrawn?"""
+    def test_message_queued_before_a_newer_link_carries_the_newer(
+        self, client, student, smtp_server
+    ):
+        """When a newer link is issued before a message goes, does the message still go,
+        with the link that works?"""
         client.post("/apply/status", data={"email": STUDENT_EMAIL})
-        new_token(student)
+        newer = new_token(student)
+        assert self.delivered_link(smtp_server) == f"/apply/status/{newer}"
+
+    def test_message_to_an_erased_student_is_withdrawn(self, client, student, smtp_server):
+        """When the student's record is erased before the message goes, is it withdrawn?"""
+        client.post("/apply/status", data={"email": STUDENT_EMAIL})
+        fresh(student).anonymized_at = utcnow()
+        db.session.commit()
         deliver_due()
         assert smtp_server.received == []
         (message,) = outbox()
         assert message.state == DeliveryState.CANCELLED
-        assert "replaced or expired" in message.last_error
+        assert "erased" in message.last_error
 
 
 def test_only_the_hash_is_stored(student, token):
@@ -374,6 +384,19 @@ def test_opening_the_page_is_noted_for_staff(client, student, token, clock):
     """Does opening the page record when the student last opened it?"""
     client.get(f"/apply/status/{token}")
     assert students.last_opened(fresh(student)) == clock.now
+
+
+def test_reloads_are_noted_to_the_quarter_hour(client, student, token, clock):
+    """Does a reload within a quarter hour leave the noted visit alone, and a later visit
+    move it on?"""
+    first = clock.now
+    client.get(f"/apply/status/{token}")
+    clock.advance(minutes=10)
+    client.get(f"/apply/status/{token}")
+    assert students.last_opened(fresh(student)) == first
+    later = clock.advance(minutes=10)
+    client.get(f"/apply/status/{token}")
+    assert students.last_opened(fresh(student)) == later
 
 
 # --- what the page says --------------------------------------------------------------------
@@ -493,6 +516,15 @@ def test_details_with_errors_come_back_with_the_values(client, student, token):
     assert fresh(student).availability == "May, after finals"
 
 
+def test_language_switch_after_a_mistake_leads_to_the_page(client, student, token):
+    """After details with a mistake, does the language switch open the student's page
+    (the address the form went to takes no GET)?"""
+    response = client.post(f"/apply/status/{token}/details", data=details(availability=""))
+    assert response.status_code == 400
+    assert f'href="/apply/status/{token}?lang=es"' in response.get_data(as_text=True)
+    assert client.get(f"/apply/status/{token}?lang=es").status_code == 200
+
+
 @pytest.mark.parametrize(
     "changes",
     [
@@ -523,12 +555,12 @@ def test_resume_is_kept(client, student, token):
 
 
 def test_new_resume_replaces_the_old(client, student, token):
-    """Does a second resume become the current one, the first deleted?"""
+    """Does a second resume become the current one, the first kept for staff?"""
     for name in ("first.pdf", "second.pdf"):
         client.post(f"/apply/status/{token}/resume", data={"resume": (io.BytesIO(PDF), name)})
     db.session.rollback()
     kept = db.session.scalars(select(Attachment).where(Attachment.deleted_at.is_(None))).all()
-    assert [a.original_name for a in kept] == ["second.pdf"]
+    assert sorted(a.original_name for a in kept) == ["first.pdf", "second.pdf"]
     assert students.current_resume(fresh(student)).original_name == "second.pdf"
 
 
@@ -552,6 +584,21 @@ def test_openings_chosen_replace_the_earlier_choice(client, student, token):
     db.session.rollback()
     chosen = db.session.scalars(select(CandidateOpening.position_id)).all()
     assert chosen == [second.id]
+
+
+def test_opening_closed_meanwhile_is_dropped_not_refused(client, student, token):
+    """When a ticked opening closed while the page was open, are the others saved and
+    the student not shown an error?"""
+    still_open, closed_meanwhile = new_position(), new_position()
+    closed_meanwhile.status = PositionStatus.CLOSED
+    db.session.commit()
+    response = client.post(
+        f"/apply/status/{token}/openings",
+        data={"openings": [still_open.id, closed_meanwhile.id]},
+    )
+    assert response.status_code == 303
+    db.session.rollback()
+    assert db.session.scalars(select(CandidateOpening.position_id)).all() == [still_open.id]
 
 
 def test_stop_emails_from_the_page(client, student, token):

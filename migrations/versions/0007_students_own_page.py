@@ -100,6 +100,23 @@ def upgrade():
 
 
 def downgrade():
+    # Messages that carry a student's-page link lose it (the older schema has no such
+    # link): queued ones are withdrawn, as the worker does with a link that no longer works.
+    outbox = sa.table(
+        "outbox_messages",
+        sa.column("state", sa.String),
+        sa.column("link_kind", sa.String),
+        sa.column("link_ref", sa.Integer),
+        sa.column("last_error", sa.String),
+    )
+    op.execute(
+        outbox.update()
+        .where(outbox.c.link_kind == "status", outbox.c.state == "queued")
+        .values(state="cancelled", last_error="The link to the student's page was removed.")
+    )
+    op.execute(
+        outbox.update().where(outbox.c.link_kind == "status").values(link_kind=None, link_ref=None)
+    )
     with _quiet_reflection(), op.batch_alter_table("outbox_messages") as batch_op:
         batch_op.alter_column(
             "link_kind",

@@ -5,6 +5,8 @@ Revision ID: 0008
 Revises: 0007
 """
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -69,6 +71,9 @@ stages = sa.table("stages", sa.column("message_template_id", sa.Integer))
 
 def upgrade():
     connection = op.get_bind()
+    # Stored times are UTC without a zone, as the app writes them (the database's now()
+    # would be in the session's zone on PostgreSQL).
+    now = datetime.now(UTC).replace(tzinfo=None)
     taken = connection.scalar(
         sa.select(sa.func.count())
         .select_from(templates)
@@ -81,8 +86,8 @@ def upgrade():
                 subject_es="",
                 body_es="",
                 retired=False,
-                updated_at=sa.func.now(),
-                created_at=sa.func.now(),
+                updated_at=now,
+                created_at=now,
                 version=1,
             )
         )

@@ -47,13 +47,15 @@ def reveal(message: OutboxMessage) -> str:
         return link_for(evaluation_token(request))
     if message.link_kind == LinkKind.STATUS:
         from recruit.students.models import StatusLink
-        from recruit.students.services import link_works, status_url
+        from recruit.students.services import current_link, status_url
 
-        link = db.session.get(StatusLink, message.link_ref)
-        if link is None or not link_works(link, utcnow()):
+        # A newer link (the student asked for one) retires the one the message was
+        # queued with: carry the newer one rather than withdraw the message.
+        queued = db.session.get(StatusLink, message.link_ref)
+        link = current_link(queued.candidate) if queued is not None else None
+        if link is None:
             raise LinkGone(
-                "The link to the student's page was replaced or expired before sending, "
-                "or their record was erased."
+                "The link to the student's page expired before sending, or their record was erased."
             )
         return status_url(link)
     raise LinkGone("This message's link is of a kind Recruit no longer makes.")

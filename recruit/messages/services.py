@@ -19,6 +19,7 @@ from recruit.database import utcnow
 from recruit.events.models import Event
 from recruit.extensions import db
 from recruit.i18n import in_language
+from recruit.localized import localized
 from recruit.messages.defaults import (
     DEFAULT_TEMPLATES,
     DEFAULT_TEMPLATES_ES,
@@ -84,15 +85,19 @@ def office() -> dict[str, str]:
 
 
 def candidate_values(
-    candidate: Candidate, reason: str | None = None, event: Event | None = None
+    candidate: Candidate,
+    reason: str | None = None,
+    event: Event | None = None,
+    language: str | None = None,
 ) -> dict[str, str]:
-    """What each placeholder says for one candidate, in their language."""
+    """What each placeholder says for one candidate, in the message's language (by
+    default theirs)."""
     if event is None:
         event = candidate.source_event
     reason = (
         STUDENT_REASONS.get(reason or candidate.closed_reason or "") or STUDENT_REASONS["other"]
     )
-    with in_language(candidate.language):
+    with in_language(language or candidate.language):
         return {
             "first_name": candidate.first_name,
             "last_name": candidate.last_name,
@@ -127,12 +132,14 @@ def status_link_for(candidate: Candidate, body: str) -> dict:
     return {"link_kind": LinkKind.STATUS, "link_ref": issue_status_link(candidate).id}
 
 
-def template_text(template: MessageTemplate, language: str | None) -> tuple[str, str]:
-    """A template's subject and body in a language: the Spanish wording when the
-    candidate reads Spanish and an admin has written one, else the English."""
-    if language == "es" and template.subject_es.strip() and template.body_es.strip():
-        return template.subject_es, template.body_es
-    return template.subject, template.body
+def template_text(template: MessageTemplate, language: str | None) -> tuple[str, str, str]:
+    """A template's subject, body and their language: the Spanish wording when the
+    candidate reads Spanish and an admin has written one, else the English. The rest of
+    the message (placeholders, the footer) follows the language chosen here."""
+    # Subject and body change language together (the editor saves both or neither).
+    if localized("", template.body_es, language or "en"):
+        return template.subject_es, template.body_es, "es"
+    return template.subject, template.body, "en"
 
 
 def active_templates() -> list[MessageTemplate]:
@@ -290,12 +297,13 @@ def queue(
     due_at: datetime | None = None,
     link_kind: LinkKind | None = None,
     link_ref: int | None = None,
+    language: str = "en",
 ) -> OutboxMessage:
     """Write one message to the outbox in the caller's transaction; the worker sends it
-    once that commits (and not before due_at)."""
+    once that commits (and not before due_at). The footer is in the message's language."""
     if candidate is not None:
         contact = office()
-        with in_language(candidate.language):
+        with in_language(language):
             stop = _("Stop emails from us:")
         body = (
             f"{body.rstrip()}\n\n--\n{contact['office_name']} · {contact['office_email']}\n"
@@ -335,27 +343,29 @@ def send_template(
     refusal = why_not_message(candidate)
     if refusal:
         raise MessageRefused(f"No message to {candidate.full_name}: {refusal}.")
-    values = candidate_values(candidate, reason, event)
-    subject, body = template_text(template, candidate.language)
+    subject, body, language = template_text(template, candidate.language)
+    values = candidate_values(candidate, reason, event, language)
     return queue(
         candidate.email,
         *fill(subject, body, values),
         candidate=candidate,
         template_key=template.key or f"template-{template.id}",
         by_user=by_user,
+        language=language,
         **status_link_for(candidate, body),
     )
 
 
 def compose(candidate: Candidate, subject: str, body: str, by_user) -> OutboxMessage:
-    """Queue a message staff wrote (perhaps starting from a template) to one candidate."""
+    """Queue a message staff wrote (perhaps starting from a template) to one candidate;
+    staff write in English, so its placeholders and footer are English too."""
     refusal = why_not_message(candidate)
     if refusal:
         raise MessageRefused(f"No message to {candidate.full_name}: {refusal}.")
     errors = template_errors(subject, body)
     if errors:
         raise MessageRefused(errors[0])
-    values = candidate_values(candidate)
+    values = candidate_values(candidate, language="en")
     body = body.replace("\r\n", "\n").strip()
     message = queue(
         candidate.email,
@@ -591,8 +601,9 @@ def preview_choices() -> list[tuple[str, str]]:
     return [(str(row.id), f"{row.first_name} {row.last_name}") for row in rows]
 
 
-def preview(subject: str, body: str, candidate_id: int | None) -> dict | None:
-    """A template filled in for one real candidate (the latest, if none is chosen)."""
+def preview(subject: str, body: str, candidate_id: int | None, language: str = "en") -> dict | None:
+    """A template's wording in one language filled in for one real candidate (the
+    latest, if none is chosen)."""
     candidate = db.session.get(Candidate, candidate_id) if candidate_id else None
     if candidate is None:
         candidate = db.session.scalar(
@@ -603,7 +614,8 @@ def preview(subject: str, body: str, candidate_id: int | None) -> dict | None:
         )
     if candidate is None or template_errors(subject, body):
         return None
-    subject, body = fill(subject, body.replace("\r\n", "\n"), candidate_values(candidate))
+    values = candidate_values(candidate, language=language)
+    subject, body = fill(subject, body.replace("\r\n", "\n"), values)
     return {"candidate": candidate, "subject": subject, "body": body}
 
 
@@ -616,7 +628,9 @@ def follow_up_sample(event: Event, template: MessageTemplate | None) -> dict | N
     )
     if candidate is None:
         return None
-    subject, body = fill(template.subject, template.body, candidate_values(candidate, event=event))
+    subject, body, language = template_text(template, candidate.language)
+    values = candidate_values(candidate, event=event, language=language)
+    subject, body = fill(subject, body, values)
     return {"candidate": candidate, "subject": subject, "body": body}
 
 

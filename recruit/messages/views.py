@@ -175,7 +175,9 @@ def _edit(template: MessageTemplate | None):
         subject_es, body_es = form.subject_es.data or "", form.body_es.data or ""
     preview_id = parse_id(form.preview_candidate.data or "")
     preview = services.preview(subject, body, preview_id)
-    preview_es = services.preview(subject_es, body_es, preview_id) if body_es.strip() else None
+    preview_es = (
+        services.preview(subject_es, body_es, preview_id, "es") if body_es.strip() else None
+    )
     return render_template(
         "messages/template_form.html",
         form=form,

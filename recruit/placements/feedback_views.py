@@ -5,14 +5,12 @@ import re
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from recruit.auth.access import public
 from recruit.extensions import csrf, db, limiter
 from recruit.placements.evaluation_links import LinkUnavailable, open_request, submit_evaluation
 from recruit.placements.forms import evaluation_answers, evaluation_form, evaluation_values
-from recruit.placements.models import EvaluationKind
-from recruit.placements.questionnaires import KIND_FORMS, form_items
+from recruit.placements.questionnaires import KIND_FORMS, KIND_TITLES, form_items
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
@@ -45,15 +43,6 @@ def _limit() -> str:
 
 
 form_limit = limiter.shared_limit(_limit, scope="feedback-form", methods=["POST"])
-
-# KIND_TITLES in the reader's language: the form is a public page; staff pages and the
-# emails that carry the links keep the English titles.
-FORM_TITLES = {
-    EvaluationKind.SUPERVISOR_MIDTERM: _l("Mid-term evaluation"),
-    EvaluationKind.SUPERVISOR_FINAL: _l("Final evaluation"),
-    EvaluationKind.INTERN_SELF: _l("Self-assessment"),
-    EvaluationKind.INTERN_FEEDBACK: _l("Program feedback"),
-}
 
 
 def unavailable():
@@ -101,6 +90,6 @@ def form(token: str):
         form=form,
         items=items,
         placement=evaluation_request.placement,
-        title=FORM_TITLES[evaluation_request.kind],
+        title=KIND_TITLES[evaluation_request.kind],
         note=note,
     ), (400 if request.method == "POST" else 200)

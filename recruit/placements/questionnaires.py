@@ -1,6 +1,7 @@
 """The evaluation and feedback questionnaires: the standard items, the form each kind of
 evaluation asks, rewording an item, and the averages of supervisors' ratings."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from recruit.audit.services import record
@@ -147,11 +148,13 @@ KIND_FORMS = {
     EvaluationKind.INTERN_SELF: ItemForm.INTERN_SELF,
     EvaluationKind.INTERN_FEEDBACK: ItemForm.INTERN_FEEDBACK,
 }
+# In the reader's language: English on staff pages and in messages, the supervisor's or
+# intern's own on the public form.
 KIND_TITLES = {
-    EvaluationKind.SUPERVISOR_MIDTERM: "Mid-term evaluation",
-    EvaluationKind.SUPERVISOR_FINAL: "Final evaluation",
-    EvaluationKind.INTERN_SELF: "Self-assessment",
-    EvaluationKind.INTERN_FEEDBACK: "Program feedback",
+    EvaluationKind.SUPERVISOR_MIDTERM: _l("Mid-term evaluation"),
+    EvaluationKind.SUPERVISOR_FINAL: _l("Final evaluation"),
+    EvaluationKind.INTERN_SELF: _l("Self-assessment"),
+    EvaluationKind.INTERN_FEEDBACK: _l("Program feedback"),
 }
 SUPERVISOR_KINDS = (EvaluationKind.SUPERVISOR_MIDTERM, EvaluationKind.SUPERVISOR_FINAL)
 

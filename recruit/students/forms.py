@@ -48,9 +48,13 @@ class ResumeForm(Form):
 
 
 class OpeningsForm(Form):
-    """The open positions a student is interested in; the view fills the choices."""
+    """The open positions a student is interested in; the view fills the choices. A
+    position that closed while the page was open is dropped when saved, as on the
+    interest form, not refused."""
 
-    openings = MultiCheckboxField(_l("Openings that interest you"), coerce=int)
+    openings = MultiCheckboxField(
+        _l("Openings that interest you"), coerce=int, validate_choice=False
+    )
 
 
 class WithdrawForm(Form):

@@ -26,6 +26,7 @@ from recruit.candidates.models import (
 )
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.localized import localized
 from recruit.messages import services as messages
 from recruit.messages.links import derived_token, public_url
 from recruit.messages.models import OutboxMessage
@@ -93,6 +94,17 @@ def issue_status_link(candidate: Candidate) -> StatusLink:
     return link
 
 
+def current_link(candidate: Candidate) -> StatusLink | None:
+    """The candidate's newest link that still works, if any."""
+    link = db.session.scalar(
+        select(StatusLink)
+        .where(StatusLink.candidate_id == candidate.id)
+        .order_by(StatusLink.id.desc())
+        .limit(1)
+    )
+    return link if link is not None and link_works(link, utcnow()) else None
+
+
 def link_works(link: StatusLink, now: datetime) -> bool:
     """Is this link still the student's way in: not replaced, not expired, not erased?"""
     return (
@@ -123,26 +135,23 @@ def open_link(token: str) -> StatusLink | None:
     return link
 
 
-def candidate_for_token(token: str) -> Candidate | None:
-    """The candidate whose working link this is, or None (see open_link)."""
-    link = open_link(token)
-    return link.candidate if link is not None else None
+# Staff see when a student last opened their page; to the quarter hour is enough, and
+# spares the database a write for every reload.
+VISIT_RESOLUTION = timedelta(minutes=15)
 
 
-def mark_used(token: str) -> None:
-    """Note when the student last opened their page (staff see it), in one statement
-    that reads nothing first; a token that opens nothing changes nothing."""
-    if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
-        return
-    now = utcnow()
+def visit_worth_noting(link: StatusLink) -> bool:
+    """Has the student not opened this page in the last quarter hour?"""
+    return link.last_used_at is None or link.last_used_at < utcnow() - VISIT_RESOLUTION
+
+
+def mark_used(link_id: int) -> None:
+    """Note when the student last opened their page, in one statement that reads nothing
+    first (two tabs opening at once write the same thing)."""
     db.session.execute(
         update(StatusLink)
-        .where(
-            StatusLink.token_hash == token_hash(token),
-            StatusLink.revoked_at.is_(None),
-            StatusLink.expires_at > now,
-        )
-        .values(last_used_at=now)
+        .where(StatusLink.id == link_id)
+        .values(last_used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
 
@@ -188,13 +197,12 @@ KIND_WORDING = {
 def where_they_stand(stage: Stage, language: str) -> str:
     """What a student in this stage reads about where they stand, in the page's language:
     the admin's wording for the stage, else Recruit's own for its key or kind."""
-    if language == "es" and stage.student_text_es.strip():
-        return stage.student_text_es
-    if stage.student_text.strip():
-        return stage.student_text
+    written = localized(stage.student_text, stage.student_text_es, language)
+    if written.strip():
+        return written
     suggested = suggested_wording(stage)
     if suggested is not None:
-        return suggested[1] if language == "es" else suggested[0]
+        return localized(*suggested, language)
     return str(KIND_WORDING[stage.kind])
 
 
@@ -245,22 +253,12 @@ def update_details(candidate: Candidate, values: dict, interests: list[str]) -> 
 
 
 def replace_resume(candidate: Candidate, filename: str, data: bytes) -> Attachment:
-    """Keep a checked PDF as the student's resume; the one it replaces is deleted."""
-    now = utcnow()
-    replaced = db.session.scalars(
-        select(Attachment).where(
-            Attachment.candidate_id == candidate.id,
-            Attachment.kind == "resume",
-            Attachment.deleted_at.is_(None),
-        )
-    ).all()
-    for old in replaced:
-        candidates.resume_path(old).unlink(missing_ok=True)
-        old.deleted_at = now
+    """Keep a checked PDF as the student's current resume. Earlier ones stay on the
+    candidate page for staff (nothing a person sent is deleted without an admin)."""
     attachment = candidates.store_resume(candidate, filename, data, None)
-    candidate.last_activity_at = now
+    candidate.last_activity_at = utcnow()
     db.session.flush()
-    _by_student("resume", candidate, replaced=len(replaced))
+    _by_student("resume", candidate)
     return attachment
 
 

@@ -129,14 +129,18 @@ def ask():
 @public
 def page(token: str):
     """The student's own page: where they stand, and what they can change."""
-    # Note the visit before reading anything: on SQLite a write after a read in the same
-    # transaction fails at once when another request wrote meanwhile.
-    db.session.rollback()
-    services.mark_used(token)
-    db.session.commit()
     link = services.open_link(token)
     if link is None:
-        return unavailable()
+        return unavailable()  # a dead or made-up link writes nothing
+    if services.visit_worth_noting(link):
+        # In a transaction of its own: on SQLite a write after a read in the same one
+        # fails at once when another request wrote meanwhile.
+        db.session.rollback()
+        services.mark_used(link.id)
+        db.session.commit()
+        link = services.open_link(token)
+        if link is None:
+            return unavailable()
     return _page(link)
 
 
@@ -170,6 +174,8 @@ def _page(link: StatusLink, status: int = 200, note: str | None = None, **forms)
     return render_template(
         "students/page.html",
         token=services.status_token(link),
+        # Sent forms answer at their own address, which takes no GET: switch to the page.
+        switch_path=url_for("students.page", token=services.status_token(link)),
         link=link,
         candidate=candidate,
         standing=services.where_they_stand(candidate.stage, current_language()),
