@@ -35,14 +35,22 @@ def student_page() -> bool:
     return view_is_public() and request.blueprint not in STAFF_BLUEPRINTS
 
 
+def _locale(language: str) -> str:
+    # A US state office: dates, numbers and pay as written in the United States, in either
+    # language ("$19.75", not "19,75 US$"). Catalogs are per language (es), which the
+    # regional locale falls back to.
+    return f"{language}_US"
+
+
 def select_locale() -> str:
     """Babel's locale selector: public pages negotiate, staff pages are English."""
     # Outside a request (the delivery worker, seed-demo) a lazy text is read before any
     # in_language() chose: English, not a RuntimeError.
     if not has_request_context() or not student_page():
-        return DEFAULT_LANGUAGE
-    return chosen_language() or request.accept_languages.best_match(
-        list(LANGUAGES), default=DEFAULT_LANGUAGE
+        return _locale(DEFAULT_LANGUAGE)
+    return _locale(
+        chosen_language()
+        or request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
     )
 
 
@@ -53,7 +61,7 @@ def current_language() -> str:
 
 def in_language(code: str | None):
     """Render a message in a candidate's language, whatever page sends it."""
-    return force_locale(language_or_default(code))
+    return force_locale(_locale(language_or_default(code)))
 
 
 def remember_choice(response):

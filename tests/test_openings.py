@@ -107,10 +107,11 @@ def test_spanish_page_falls_back_to_the_english_description(client, app):
 
 
 def test_spanish_page_writes_dates_and_pay_the_spanish_way(client, app):
-    """On the Spanish page, are the pay and dates written as Spanish readers write them?"""
+    """On the Spanish page, are dates in Spanish and the pay in dollars as written in the
+    United States?"""
     new_position(pay_hourly=Decimal("18.50"), starts_on=date(2031, 6, 2), ends_on=date(2031, 8, 15))
     text = page_text(client.get("/apply/openings?lang=es"))
-    assert "18,50" in text
+    assert "$18.50 por hora" in text
     assert "2 jun 2031" in text
 
 
