@@ -65,8 +65,9 @@ def status_token(link: StatusLink) -> str:
 
 
 def status_url(link: StatusLink) -> str:
-    """A link's address on the office's public base URL."""
-    return public_url("students.page", token=status_token(link))
+    """A link's address on the office's public base URL, opening the page in the
+    student's language: the phone's mail app that opens it may never have seen Recruit."""
+    return public_url("students.page", token=status_token(link), lang=link.candidate.language)
 
 
 def issue_status_link(candidate: Candidate) -> StatusLink:
