@@ -2,6 +2,7 @@
 supervisors receive, retries and failures, and workers that never block the app or send a
 message twice."""
 
+import re
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -163,6 +164,20 @@ def test_list_unsubscribe_is_the_stop_link(confirmation):
     # A long header is folded after its colon; unfolded, the value may start with a space.
     assert received["List-Unsubscribe"].strip() == f"<{stop_link_in(body(received))}>"
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_spanish_students_links_open_in_spanish(app, client, stages, university, smtp_server):
+    """Do the links in a Spanish student's confirmation open their page and the stop page
+    in Spanish, in a browser that never chose a language (a phone's mail app)?"""
+    client.post("/apply?lang=es", data=interest_form(university))
+    deliver_due()
+    (received,) = smtp_server.received
+    paths = re.findall(r"http://127\.0\.0\.1:5000(/apply/(?:status|stop)/\S+)", body(received))
+    assert len(paths) == 2
+    for path in paths:
+        page = app.test_client().get(path)
+        assert page.status_code == 200
+        assert '<html lang="es">' in page.get_data(as_text=True), path
 
 
 def test_delivered_message_is_marked_sent(confirmation):

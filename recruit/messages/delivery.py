@@ -15,6 +15,7 @@ from email.utils import formatdate
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from recruit.admin.models import get_setting
 from recruit.database import utcnow
@@ -95,7 +96,13 @@ def deliver_due(limit: int = 20) -> Round:
     ids = claim(limit)
     if not ids:
         return result
-    messages = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))))
+    messages = list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .options(selectinload(OutboxMessage.candidate))  # their language, for links
+            .where(OutboxMessage.id.in_(ids))
+        )
+    )
     envelopes = {}
     withdrawn = []
     for message in messages:
@@ -180,7 +187,7 @@ def envelope(message: OutboxMessage) -> EmailMessage:
     # Replies reach the office's people, not the sending robot's address.
     email["Reply-To"] = get_setting("office_email")
     if message.candidate_id is not None:
-        stop = links.stop_link(message.candidate_id)
+        stop = links.stop_link(message.candidate_id, message.candidate.language)
         body = body.replace(STOP_LINK_MASK, stop)
         # One click from the mail client's own button (RFC 8058).
         email["List-Unsubscribe"] = f"<{stop}>"

@@ -61,8 +61,8 @@ def reveal(message: OutboxMessage) -> str:
     raise LinkGone("This message's link is of a kind Recruit no longer makes.")
 
 
-def stop_link(candidate_id: int) -> str:
-    """The one-click stop-emails link for a candidate."""
+def stop_link(candidate_id: int, language: str | None = None) -> str:
+    """The one-click stop-emails link for a candidate, its page in their language."""
     from recruit.messages.services import stop_token
 
-    return public_url("stop_emails.stop", token=stop_token(candidate_id))
+    return public_url("stop_emails.stop", token=stop_token(candidate_id), lang=language)
