@@ -125,7 +125,8 @@ def demo_shots() -> list[Shot]:
     )
     if student:
         link = issue_status_link(student)
-        path = urlsplit(status_url(link)).path
+        address = urlsplit(status_url(link))  # opens in the student's language
+        path = f"{address.path}?{address.query}"
         db.session.commit()
         shots.append(Shot("student-page-es-phone.png", path, PHONE, False, True))
     wanted = {
