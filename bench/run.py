@@ -60,6 +60,7 @@ from recruit.extensions import db
 from recruit.messages import services as messages
 from recruit.messages.models import DeliveryState, OutboxMessage
 from recruit.placements.models import Evaluation, Outcome, Placement
+from recruit.students.services import issue_status_link, status_token
 from recruit.universities.models import University
 
 HERE = Path(__file__).resolve().parent
@@ -76,6 +77,8 @@ PAGES = [
     ("candidate", "candidate page", "≤ 15 ms"),
     ("events_board", "events board", ""),
     ("reports", "reports", "≤ 200 ms at 100k"),
+    ("student_page", "a student's own page", "≤ 15 ms"),
+    ("openings", "openings (public)", "≤ 15 ms"),
 ]
 
 
@@ -177,6 +180,8 @@ def prepare(size: int, folder: Path) -> dict:
             .limit(1)
         ) or db.session.scalar(select(Placement.candidate_id).order_by(Placement.id))
         university_id = db.session.scalar(select(University.id).order_by(University.id))
+        student_link = issue_status_link(db.session.get(Candidate, candidate_id))
+        db.session.commit()
         urls = {
             "board": "/candidates/board",
             "board_university": f"/candidates/board?university={university_id}",
@@ -184,6 +189,8 @@ def prepare(size: int, folder: Path) -> dict:
             "candidate": f"/candidates/{candidate_id}",
             "events_board": "/events/board",
             "reports": "/reports/",
+            "student_page": f"/apply/status/{status_token(student_link)}",
+            "openings": "/apply/openings",
         }
         movable = movable_candidates(size)
         stage_ids = db.session.scalars(select(Stage.id).where(Stage.key.in_(MOVES))).all()
