@@ -24,7 +24,8 @@ from recruit.candidates.models import (
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.pipeline.moves import move_candidate
-from recruit.placements.models import Placement, Position
+from recruit.placements.models import CandidateOpening, Placement, Position
+from tests.placement_factories import new_position
 
 
 def profile(**changes) -> dict:
@@ -555,6 +556,36 @@ def test_merge_moves_everything_to_the_kept_record(
     assert [link.event.name for link in keep.event_links] == ["Spring Career Fair"]
     assert [a.original_name for a in keep.attachments] == ["cv.pdf"]
     assert db.session.scalars(select(Placement.candidate_id)).all() == [keep_id]
+
+
+def test_merge_keeps_the_openings_either_record_chose(
+    client, signed_in, make_candidate, make_event, make_user, stages
+):
+    """Does a merge keep every opening either record chose, each once?"""
+    signed_in(Role.HR)
+    keep, duplicate = make_duplicate_pair(make_candidate, make_event, make_user, stages)
+    both, only_duplicate = new_position(), new_position()
+    for candidate_id, position in (
+        (keep.id, both),
+        (duplicate.id, both),
+        (duplicate.id, only_duplicate),
+    ):
+        db.session.add(CandidateOpening(candidate_id=candidate_id, position_id=position.id))
+    db.session.commit()
+    keep_id = keep.id
+
+    client.post(
+        f"/candidates/{keep_id}/merge",
+        data={"other_email": "a.okafor@gmail.example", "confirm": "y"},
+    )
+
+    db.session.expire_all()
+    chosen = db.session.execute(
+        select(CandidateOpening.candidate_id, CandidateOpening.position_id).order_by(
+            CandidateOpening.position_id
+        )
+    ).all()
+    assert [tuple(row) for row in chosen] == [(keep_id, both.id), (keep_id, only_duplicate.id)]
 
 
 def test_merge_is_audited(client, signed_in, make_candidate, make_event, make_user, stages):

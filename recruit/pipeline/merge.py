@@ -1,6 +1,6 @@
 """Merging a duplicate record into the one kept, history and search document included."""
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from recruit.audit.services import record
 from recruit.auth.models import User
@@ -18,14 +18,14 @@ from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.pipeline import history, search_index
 from recruit.pipeline.moves import MoveRefused
-from recruit.placements.models import Placement
+from recruit.placements.models import CandidateOpening, Placement
 
 
 def merge_candidates(keep: Candidate, duplicate: Candidate, by_user: User) -> None:
-    """Fold a duplicate record into the one kept: history, notes, tags, events, placements
-    and files move over, blank details are filled, and the duplicate is removed (audited).
-    The merged history's derived fields are rebuilt in time order and the kept record's
-    search document rewritten, notes included."""
+    """Fold a duplicate record into the one kept: history, notes, tags, events, placements,
+    chosen openings and files move over, blank details are filled, and the duplicate is
+    removed (audited). The merged history's derived fields are rebuilt in time order and
+    the kept record's search document rewritten, notes included."""
     if keep.id == duplicate.id:
         raise MoveRefused("A record cannot be merged with itself.")
     keep_id = keep.id
@@ -52,6 +52,18 @@ def merge_candidates(keep: Candidate, duplicate: Candidate, by_user: User) -> No
                     contacted_at=link.contacted_at,
                 )
             )
+    # The openings either record chose; one both chose stays once.
+    db.session.execute(
+        update(CandidateOpening)
+        .where(
+            CandidateOpening.candidate_id == duplicate.id,
+            CandidateOpening.position_id.not_in(
+                select(CandidateOpening.position_id).where(CandidateOpening.candidate_id == keep_id)
+            ),
+        )
+        .values(candidate_id=keep_id)
+        .execution_options(synchronize_session=False)
+    )
     kept_interests = {ci.interest for ci in keep.interests}
     for ci in duplicate.interests:
         if ci.interest not in kept_interests:
