@@ -2,6 +2,7 @@
 they stand, and changing their details, resume and openings, stopping emails,
 withdrawing, downloading their data or asking for erasure, without writing to anyone."""
 
+import functools
 import json
 import logging
 import re
@@ -202,15 +203,27 @@ def _done(token: str, message: str):
 # --- what a student does there -------------------------------------------------------------
 
 
-@bp.post("/<token>/details")
-@public
-@csrf.exempt  # each form checks its own token, so a stale page re-renders with the values
-@form_limit
-def details(token: str):
+def student_action(path: str):
+    """Route a POST the student's page sends to /<token>/<path>: open to all, checking its
+    own form token (so a stale page re-renders with the values), under the shared limit,
+    and called with the link only while it works."""
+
+    def register(view):
+        @functools.wraps(view)
+        def with_link(token: str):
+            link = services.open_link(token)
+            if link is None:
+                return unavailable()
+            return view(link, token)
+
+        return bp.post(f"/<token>/{path}")(public(csrf.exempt(form_limit(with_link))))
+
+    return register
+
+
+@student_action("details")
+def details(link: StatusLink, token: str):
     """Save the details a student may change: phone, graduation, interests, start, language."""
-    link = services.open_link(token)
-    if link is None:
-        return unavailable()
     form = DetailsForm()
     form.grad_year.choices = graduation_years()
     if not form.validate():
@@ -230,15 +243,9 @@ def details(token: str):
     return _done(token, _("Your details are saved."))
 
 
-@bp.post("/<token>/resume")
-@public
-@csrf.exempt
-@form_limit
-def resume(token: str):
-    """Send a resume, replacing the one we have."""
-    link = services.open_link(token)
-    if link is None:
-        return unavailable()
+@student_action("resume")
+def resume(link: StatusLink, token: str):
+    """Send a resume: the newest is the one staff read; earlier ones stay for them."""
     form = ResumeForm()
     if form.validate():
         data, ok = checked_resume(form.resume)
@@ -251,15 +258,9 @@ def resume(token: str):
     return _page(link, 400, _stale_note(form), resume=form)
 
 
-@bp.post("/<token>/openings")
-@public
-@csrf.exempt
-@form_limit
-def openings(token: str):
+@student_action("openings")
+def openings(link: StatusLink, token: str):
     """Choose the open positions that interest the student."""
-    link = services.open_link(token)
-    if link is None:
-        return unavailable()
     form = _openings_form(link.candidate, open_positions())
     if not form.validate():
         return _page(link, 400, _stale_note(form), openings=form)
@@ -268,15 +269,9 @@ def openings(token: str):
     return _done(token, _("Your choice of openings is saved."))
 
 
-@bp.post("/<token>/stop-emails")
-@public
-@csrf.exempt
-@form_limit
-def stop_emails(token: str):
+@student_action("stop-emails")
+def stop_emails(link: StatusLink, token: str):
     """Stop emails from the office."""
-    link = services.open_link(token)
-    if link is None:
-        return unavailable()
     form = ActionForm()
     if not form.validate():
         return _page(link, 400, _stale_note(form))
@@ -285,15 +280,9 @@ def stop_emails(token: str):
     return _done(token, _("We will not email you again."))
 
 
-@bp.post("/<token>/withdraw")
-@public
-@csrf.exempt
-@form_limit
-def withdraw(token: str):
+@student_action("withdraw")
+def withdraw(link: StatusLink, token: str):
     """Withdraw the application, once the student ticked the box to confirm."""
-    link = services.open_link(token)
-    if link is None:
-        return unavailable()
     form = WithdrawForm()
     if not form.validate():
         return _page(link, 400, _stale_note(form), withdraw=form)
@@ -309,15 +298,9 @@ def withdraw(token: str):
     return _done(token, _("You have withdrawn your application."))
 
 
-@bp.post("/<token>/data")
-@public
-@csrf.exempt
-@form_limit
-def data(token: str):
+@student_action("data")
+def data(link: StatusLink, token: str):
     """Download everything we hold on the student, as a JSON file."""
-    link = services.open_link(token)
-    if link is None:
-        return unavailable()
     form = ActionForm()
     if not form.validate():
         return _page(link, 400, _stale_note(form))
@@ -331,15 +314,9 @@ def data(token: str):
     )
 
 
-@bp.post("/<token>/erasure")
-@public
-@csrf.exempt
-@form_limit
-def erasure(token: str):
+@student_action("erasure")
+def erasure(link: StatusLink, token: str):
     """Ask the office to erase the student's data; an admin acts on it."""
-    link = services.open_link(token)
-    if link is None:
-        return unavailable()
     form = ActionForm()
     if not form.validate():
         return _page(link, 400, _stale_note(form))
