@@ -44,6 +44,9 @@ DEFAULTS = {
     # What a student's page promises when they ask us to erase their data.
     "ERASURE_REQUEST_DAYS": 30,
     "MIN_FILL_SECONDS": 3,
+    # How long a shown form may wait to be sent: a phone or kiosk that lost the network
+    # at a fair keeps sign-ups until it is back, and Recruit takes them for this long.
+    "START_TOKEN_DAYS": 3,
     "KIOSK_RESET_SECONDS": 8,
     # Outgoing mail: the worker (`flask deliver`) sends the outbox; with no server set,
     # messages wait there and the outbox page says mail is off.

@@ -14,6 +14,7 @@ from recruit.candidates.models import (
     Tag,
 )
 from recruit.events.models import Event, FairVisit, FollowUp
+from recruit.interest.models import FormReceipt
 from recruit.messages.models import MessageTemplate, OutboxMessage
 from recruit.placements.models import (
     CandidateOpening,
@@ -42,6 +43,7 @@ __all__ = [
     "Event",
     "FairVisit",
     "FollowUp",
+    "FormReceipt",
     "Interaction",
     "MessageTemplate",
     "Note",

@@ -16,6 +16,7 @@ from recruit.auth.models import Role
 from recruit.candidates.models import Candidate
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.interest.receipts import start_token
 from recruit.messages import services as messages
 from recruit.messages.delivery import RETRY_MINUTES, deliver_due
 from recruit.messages.models import DeliveryState, OutboxMessage
@@ -56,7 +57,7 @@ def interest_form(school, **changes) -> dict:
         "procurement_areas": ["Contract management"],
         "consent": "y",
         "website": "",
-        "started": "",
+        "started": start_token(),
         **changes,
     }
 

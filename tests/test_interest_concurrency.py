@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from recruit.candidates.models import Candidate, CandidateEvent, StageChange
 from recruit.extensions import db
+from recruit.interest.receipts import start_token
 
 
 @pytest.fixture
@@ -33,6 +34,7 @@ def form_data(university_id: int, email: str, n: int) -> dict:
         "interests": ["summer_internship" if n % 2 else "full_time"],
         "availability": "June",
         "consent": "y",
+        "started": start_token(),
     }
 
 

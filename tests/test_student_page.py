@@ -26,6 +26,7 @@ from recruit.candidates.models import (
 )
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.interest.receipts import start_token
 from recruit.messages import services as messages
 from recruit.messages.delivery import deliver_due
 from recruit.messages.models import DeliveryState, LinkKind, OutboxMessage
@@ -286,6 +287,7 @@ class TestDelivered:
             "interests": ["summer_internship"],
             "availability": "May",
             "consent": "y",
+            "started": start_token(),
         }
         assert client.post("/apply", data=form).status_code == 303
         assert client.get(self.delivered_link(smtp_server)).status_code == 200

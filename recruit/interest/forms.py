@@ -188,6 +188,8 @@ class InterestForm(Form):
     # Left empty by people; bots that fill every field give themselves away.
     website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=200)])
     started = HiddenField()
+    # The page's own key for this submission (see recruit.interest.receipts).
+    submission = HiddenField()
 
     def validate_grad_year(self, field) -> None:
         if field.data not in {value for value, _ in field.choices if value}:

@@ -1,10 +1,7 @@
 """Taking in an interest form: one candidate per email, never a duplicate, never lost."""
 
-import time
 from collections.abc import Sequence
-
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from datetime import datetime
 
 from recruit.candidates import services as candidates
 from recruit.candidates.models import Source
@@ -15,36 +12,22 @@ from recruit.pipeline import leads
 from recruit.placements.openings import add_openings
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="interest-form-started")
-
-
-def start_token(seconds_ago: float = 0) -> str:
-    """A signed note of when the form was shown, for the minimum fill time."""
-    return _serializer().dumps(int(time.time() - seconds_ago))
-
-
-def seconds_since(token: str | None) -> float | None:
-    """How long ago a start token was issued, or None when it is missing or forged."""
-    try:
-        started = _serializer().loads(token or "")
-    except BadSignature:
-        return None
-    return time.time() - started if isinstance(started, int) else None
-
-
 def submit_interest(
     values: dict,
     interests: list[str],
     event: Event | None,
     resume=None,
     openings: Sequence[int | None] = (),
+    filled_at: datetime | None = None,
 ):
     """Save a submission: a new candidate in the first stage, or, for a known email (any
     case), fill that candidate's blank details and add the new interests, openings and
-    event; queue the student's confirmation in the same transaction."""
+    event; queue the student's confirmation in the same transaction. A send kept on a
+    device while the network was down keeps the time it was filled in (filled_at)."""
+    at = filled_at or utcnow()
     values = {**values, "source": Source.EVENT if event else Source.WEBSITE}
-    values["consent_at"] = utcnow()
+    values["consent_at"] = at
+    values["created_at"] = at
     where = f" at {event.name}" if event else ""
     candidate, created = leads.record_lead(
         values,

@@ -1,6 +1,6 @@
 """The public interest form at /apply, and its fair mode at /apply/<event-slug>."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from recruit.database import parse_id
 from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
 from recruit.i18n import current_language
-from recruit.interest import services
+from recruit.interest import receipts, services
 from recruit.interest.forms import OTHER_UNIVERSITY, InterestForm, graduation_years
 from recruit.localized import in_page_language
 from recruit.messages.services import office
@@ -61,7 +61,10 @@ def apply_at_event(slug: str):
 
 def _form(event: Event | None):
     kiosk = request.args.get("kiosk") == "1"
-    form = InterestForm()
+    queued = receipts.is_queued()
+    # A send kept on a device may arrive days after its page's CSRF token stopped working;
+    # its header stands for the token (see receipts.QUEUED_HEADER).
+    form = InterestForm(meta={"csrf": False}) if queued else InterestForm()
     form.university.choices = [
         ("", _("Choose your university")),
         *university_choices(),
@@ -76,40 +79,26 @@ def _form(event: Event | None):
         db.session.rollback()
     note = None
     if request.method == "GET":
-        form.started.data = services.start_token()
+        form.started.data = receipts.start_token()
+        form.submission.data = receipts.new_key()
         if event is not None and event.university_id:
             form.university.data = str(event.university_id)
         _tick_opening(form, request.args.get("opening", ""))
     elif form.website.data:
         # Only bots fill the hidden field: thank them and keep nothing.
-        return _thanks_redirect(event, kiosk)
+        return _done(event, kiosk, queued)
     elif form.validate():
-        elapsed = services.seconds_since(form.started.data)
-        minimum = current_app.config["MIN_FILL_SECONDS"]
-        if minimum > 0 and (elapsed is None or elapsed < minimum):
-            note = _("Please check your details, then press Send again.")
-            # A student whose phone filled the form in a flash has now been asked to check
-            # it: the next send goes through. A missing or forged token starts the clock.
-            form.started.data = services.start_token(0 if elapsed is None else minimum)
-        else:
-            data, ok = checked_resume(form.resume)
-            resume = (form.resume.data.filename, data) if data is not None else None
-            if ok:
-                services.submit_interest(
-                    _values(form),
-                    form.interests.data,
-                    event,
-                    resume,
-                    openings=[parse_id(i) for i in form.openings.data or []],
-                )
-                db.session.commit()
-                return _thanks_redirect(event, kiosk)
+        saved, note = _save(form, event)
+        if saved:
+            return _done(event, kiosk, queued)
     if form.meta.csrf and form.csrf_token.errors:
         # A phone left on the form for hours, or a lost session: keep everything, say so
         # briefly, and show any other field's error as usual. The re-render carries a
         # fresh token, so the next send goes through.
         note = _("This page was open for a while. Your answers are still here: press Send again.")
         form.csrf_token.errors = []
+    if queued:
+        return jsonify(saved=False, note=note, errors=form.errors), 422
     return render_template(
         "interest/form.html",
         form=form,
@@ -118,6 +107,49 @@ def _form(event: Event | None):
         note=note,
         privacy_notice=in_page_language(get_setting("privacy_notice"), spanish_privacy_notice()),
     ), (400 if request.method == "POST" else 200)
+
+
+def _save(form: InterestForm, event: Event | None) -> tuple[bool, str | None]:
+    """Save a checked form once. (False, note) says why the student must press Send
+    again; (False, None) leaves the reason on a field. The database is read only after
+    the checks that need none, since on SQLite the first read takes the write lock."""
+    start = receipts.read_start(form.started.data)
+    minimum = current_app.config["MIN_FILL_SECONDS"]
+    if start is not None and minimum > 0 and start.seconds_ago < minimum:
+        # Keep the same token: a moment later the same press goes through.
+        return False, _("Please check your details, then press Send again.")
+    data, ok = checked_resume(form.resume)
+    if not ok:
+        return False, None
+    key = receipts.submission_key(form.submission.data)
+    if receipts.already_received(key):
+        # A double tap, a retry, or a queued send whose answer was lost: it is saved.
+        return True, None
+    if start is None or receipts.start_used(start):
+        # No token, a forged or expired one, or one that already saved a submission (a
+        # bot replaying a page, or a student back on a page they sent): a fresh page's
+        # token, and a second press saves it.
+        form.started.data = receipts.start_token()
+        return False, _(
+            "This page was open for a while. Your answers are still here: press Send again."
+        )
+    if not receipts.claim(key, start):
+        # The same submission is being saved by another request at this very moment.
+        db.session.rollback()
+        return True, None
+    resume = (form.resume.data.filename, data) if data is not None else None
+    candidate, _created = services.submit_interest(
+        _values(form),
+        form.interests.data,
+        event,
+        resume,
+        openings=[parse_id(i) for i in form.openings.data or []],
+        filled_at=receipts.filled_at(start.shown_at),
+    )
+    receipts.keep_candidate(key, candidate.id)
+    receipts.prune()
+    db.session.commit()
+    return True, None
 
 
 def _tick_opening(form: InterestForm, asked: str) -> None:
@@ -145,6 +177,13 @@ def _values(form: InterestForm) -> dict:
         "procurement_areas": list(form.procurement_areas.data or []),
         "language": current_language(),
     }
+
+
+def _done(event: Event | None, kiosk: bool, queued: bool):
+    """The answer to a saved (or already saved) submission."""
+    if queued:
+        return jsonify(saved=True)
+    return _thanks_redirect(event, kiosk)
 
 
 def _thanks_redirect(event: Event | None, kiosk: bool):

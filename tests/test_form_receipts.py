@@ -1,0 +1,192 @@
+"""Sign-ups that arrive twice or late: a double tap, a retry after a lost answer, a send
+kept on a phone or kiosk while the fair's network was down, and a replayed page."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from recruit.candidates.models import Candidate
+from recruit.database import utcnow
+from recruit.extensions import db
+from recruit.interest import receipts
+from recruit.interest.models import FormReceipt
+from tests.test_interest_concurrency import send_at_once
+from tests.test_interest_form import form_data, input_value, page_text
+
+KEY = "k3y-0f-th1s-s1gn-up-000001"
+
+
+@pytest.fixture
+def config_overrides():
+    # As in production: every POST needs its CSRF token, unless it says it was queued.
+    return {"MIN_FILL_SECONDS": 0, "WTF_CSRF_ENABLED": True, "SQLITE_BUSY_TIMEOUT_MS": 30_000}
+
+
+@pytest.fixture
+def university(make_university):
+    return make_university(name="Capital State University")
+
+
+def count(model) -> int:
+    db.session.rollback()  # see what other requests committed
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def page_form(client, university, url="/apply", **changes) -> dict:
+    """A student's answers on a page freshly shown, with its CSRF token and start token."""
+    page = client.get(url)
+    shown = {
+        "csrf_token": input_value(page, "csrf_token"),
+        "started": input_value(page, "started"),
+        "submission": KEY,
+    }
+    return form_data(university, **{**shown, **changes})
+
+
+def queued(filled_at: float | None = None) -> dict:
+    """The header a send kept on a device carries, with when it was filled in."""
+    at = time.time() if filled_at is None else filled_at
+    return {receipts.QUEUED_HEADER: str(round(at * 1000))}
+
+
+def test_page_carries_a_key_and_a_start_token(client, stages):
+    """Does the form give a page without JavaScript its own key and a start token?"""
+    page = client.get("/apply")
+    assert receipts.submission_key(input_value(page, "submission")) is not None
+    assert receipts.read_start(input_value(page, "started")) is not None
+
+
+def test_double_tap_makes_one_candidate(client, stages, university):
+    """Does a second send of the same page (same key) thank the student and save nothing?"""
+    data = page_form(client, university)
+    assert client.post("/apply", data=data).status_code == 303
+    assert client.post("/apply", data=data).status_code == 303
+    assert count(Candidate) == 1
+    assert count(FormReceipt) == 1
+
+
+def test_same_key_sent_at_once_makes_one_candidate(app, stages, university):
+    """Do ten copies of one send arriving together (a retry storm) save one candidate?"""
+    data = form_data(university, submission=KEY, started=receipts.start_token())
+    db.session.commit()
+    app.config["WTF_CSRF_ENABLED"] = False
+    statuses = send_at_once(app, "/apply", [data] * 10)
+    assert statuses == [303] * 10
+    assert count(Candidate) == 1
+    assert count(FormReceipt) == 1
+
+
+def test_replayed_start_token_saves_nothing_more(client, stages, university):
+    """Does a page's start token, once it saved a student, refuse a second submission (a
+    bot replaying one page with new keys), keeping the answers and offering a fresh one?"""
+    data = page_form(client, university)
+    assert client.post("/apply", data=data).status_code == 303
+    replay = {**data, "submission": "another-key-000000000001", "email": "bot@spam.example"}
+    response = client.post("/apply", data=replay)
+    assert response.status_code == 400
+    assert "press Send again" in page_text(response)
+    assert input_value(response, "started") != data["started"]
+    assert count(Candidate) == 1
+
+
+def test_expired_start_token_is_refused(client, stages, university, monkeypatch):
+    """Is a page shown longer ago than a queued send may wait asked to send again?"""
+    data = page_form(client, university)
+    later = time.time() + 3 * 86400 + 60
+    monkeypatch.setattr(receipts.time, "time", lambda: later)
+    response = client.post("/apply", data=data)
+    assert response.status_code == 400
+    assert count(Candidate) == 0
+
+
+class TestQueuedSends:
+    """A send kept on the device arrives later, perhaps after its CSRF token expired."""
+
+    def test_accepted_without_csrf_token_as_json(self, client, stages, university):
+        """Is a queued send (its header, no CSRF token) saved and answered in JSON?"""
+        data = page_form(client, university, csrf_token=None)
+        response = client.post("/apply", data=data, headers=queued())
+        assert response.status_code == 200
+        assert response.json == {"saved": True}
+        assert count(Candidate) == 1
+
+    def test_without_the_header_csrf_still_applies(self, client, stages, university):
+        """Is the same send without the queued header refused for its missing token?"""
+        data = page_form(client, university, csrf_token=None)
+        assert client.post("/apply", data=data).status_code == 400
+        assert count(Candidate) == 0
+
+    def test_keeps_the_time_it_was_filled_in(self, client, stages, university, monkeypatch):
+        """Does a sign-up queued at the fair and sent two days later keep the fair's time?"""
+        data = page_form(client, university, csrf_token=None)
+        real = time.time()
+        filled = real + 60
+        later = filled + 2 * 86400
+        frozen_now = utcnow() + timedelta(seconds=later - real)
+        monkeypatch.setattr(receipts.time, "time", lambda: later)
+        monkeypatch.setattr(receipts, "utcnow", lambda: frozen_now)
+        assert client.post("/apply", data=data, headers=queued(filled)).status_code == 200
+        candidate = db.session.scalar(select(Candidate))
+        expected = frozen_now - timedelta(days=2)
+        assert abs((candidate.created_at - expected).total_seconds()) < 2
+        assert abs((candidate.consent_at - expected).total_seconds()) < 2
+
+    def test_a_clock_in_the_future_is_not_believed(self, client, stages, university):
+        """Is a device's claim to have filled the form tomorrow kept to now?"""
+        data = page_form(client, university, csrf_token=None)
+        before = utcnow()
+        headers = queued(time.time() + 86400)
+        assert client.post("/apply", data=data, headers=headers).status_code == 200
+        candidate = db.session.scalar(select(Candidate))
+        assert before - timedelta(seconds=1) <= candidate.created_at <= utcnow()
+
+    def test_a_clock_in_the_past_stops_at_the_page(self, client, stages, university):
+        """Is a claim older than the page the form was on kept to when it was shown?"""
+        data = page_form(client, university, csrf_token=None)
+        shown = receipts.read_start(data["started"]).shown_at
+        headers = queued(time.time() - 30 * 86400)
+        assert client.post("/apply", data=data, headers=headers).status_code == 200
+        candidate = db.session.scalar(select(Candidate))
+        age = (utcnow() - candidate.created_at).total_seconds()
+        assert age <= time.time() - shown + 2
+
+    def test_resent_after_a_lost_answer_is_one_candidate(self, client, stages, university):
+        """Does a queued send whose answer was lost, sent again, save nothing twice?"""
+        data = page_form(client, university, csrf_token=None)
+        for _ in range(3):
+            assert client.post("/apply", data=data, headers=queued()).json == {"saved": True}
+        assert count(Candidate) == 1
+
+    def test_a_mistake_is_answered_with_the_fields(self, client, stages, university):
+        """Is a queued send with a bad answer refused in JSON naming the field?"""
+        data = page_form(client, university, csrf_token=None, email="not an email")
+        response = client.post("/apply", data=data, headers=queued())
+        assert response.status_code == 422
+        assert response.json["saved"] is False
+        assert "email" in response.json["errors"]
+        assert count(Candidate) == 0
+
+    def test_at_an_event_it_is_that_event_s_lead(self, client, stages, university, make_event):
+        """Is a queued send from a fair's kiosk form saved as that fair's lead?"""
+        event = make_event()
+        url = f"/apply/{event.slug}?kiosk=1"
+        data = page_form(client, university, url=url, csrf_token=None)
+        assert client.post(url, data=data, headers=queued()).status_code == 200
+        assert db.session.scalar(select(Candidate)).source_event_id == event.id
+
+
+def test_old_receipts_are_pruned(client, stages, university):
+    """Are receipts older than any queued send could be forgotten at the next sign-up?"""
+    db.session.add(FormReceipt(key="old-receipt-0000000001", received_at=utcnow() - timedelta(7)))
+    db.session.commit()
+    assert client.post("/apply", data=page_form(client, university)).status_code == 303
+    keys = set(db.session.scalars(select(FormReceipt.key)))
+    assert keys == {KEY}
+
+
+@pytest.mark.parametrize("raw", ["", "short", "x" * 65, "with space in it 123", "ünïcode-key-1234"])
+def test_only_well_formed_keys_are_kept(raw):
+    """Are keys too short, too long or with odd characters ignored (a fresh one used)?"""
+    assert receipts.submission_key(raw) is None
