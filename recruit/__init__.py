@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from recruit.events.views import bp as events_bp
     from recruit.events.views import calendar_bp
     from recruit.interest.views import bp as interest_bp
+    from recruit.interest.views import offline_bp
     from recruit.main.views import bp as main_bp
     from recruit.messages.views import (
         candidate_messages_bp,
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
         candidates_bp,
         stages_bp,
         interest_bp,
+        offline_bp,
         openings_bp,
         students_bp,
         events_bp,

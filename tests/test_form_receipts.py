@@ -190,3 +190,32 @@ def test_old_receipts_are_pruned(client, stages, university):
 def test_only_well_formed_keys_are_kept(raw):
     """Are keys too short, too long or with odd characters ignored (a fresh one used)?"""
     assert receipts.submission_key(raw) is None
+
+
+def test_service_worker_is_served_from_the_root(client):
+    """Is the worker served from /sw.js (so it may control /apply), as script, never stale?"""
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] in ("no-cache", "no-store")
+    assert b'importScripts("/static/js/send-queue.js")' in response.data
+
+
+def test_a_kiosk_can_stock_start_tokens(client):
+    """Does a kiosk get fresh, distinct, valid start tokens, never cached?"""
+    response = client.get("/apply/start-tokens")
+    assert response.headers["Cache-Control"] == "no-store"
+    tokens = response.json["tokens"]
+    assert len(set(tokens)) == len(tokens) >= 10
+    assert all(receipts.read_start(token) is not None for token in tokens)
+
+
+def test_saved_on_this_device_page(client, stages, make_event):
+    """Does the page a device shows after keeping a sign-up say so, with a place for the
+    count, and the kiosk's way to the next student?"""
+    event = make_event()
+    text = page_text(client.get(f"/apply/thanks?event={event.slug}&kiosk=1&queued=1"))
+    assert "saved on this device" in text
+    assert "data-queued" in client.get("/apply/thanks?queued=1").get_data(as_text=True)
+    assert "Next student" in text
+    assert "saved on this device" not in page_text(client.get("/apply/thanks"))

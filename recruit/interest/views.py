@@ -1,6 +1,15 @@
 """The public interest form at /apply, and its fair mode at /apply/<event-slug>."""
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -20,6 +29,12 @@ from recruit.placements.openings import opening_choices
 from recruit.universities.services import university_choices
 
 bp = Blueprint("interest", __name__, url_prefix="/apply")
+# The service worker that keeps sign-ups on the device while the network is down. It is
+# served from the root because a worker may only control pages under its own path.
+offline_bp = Blueprint("offline", __name__)
+
+# How many start tokens a kiosk keeps for students who sign up while it is offline.
+START_TOKEN_STOCK = 20
 
 
 def _limit() -> str:
@@ -195,6 +210,26 @@ def _thanks_redirect(event: Event | None, kiosk: bool):
     return redirect(url_for("interest.thanks", **args), 303)
 
 
+@bp.get("/start-tokens")
+@public
+@limiter.limit(_limit)
+def start_tokens():
+    """Fresh start tokens for a kiosk to keep: each student who signs up while the network
+    is down needs one of their own, since a token saves one submission."""
+    response = jsonify(tokens=[receipts.start_token() for _ in range(START_TOKEN_STOCK)])
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@offline_bp.get("/sw.js")
+@public
+def service_worker():
+    """The form's service worker (static/js/sw.js), checked for updates on every load."""
+    return send_from_directory(
+        current_app.static_folder, "js/sw.js", mimetype="text/javascript", max_age=0
+    )
+
+
 @bp.get("/thanks")
 @public
 def thanks():
@@ -202,11 +237,18 @@ def thanks():
     slug = request.args.get("event", "")[:80]
     event = _open_event(slug) if slug else None
     kiosk = request.args.get("kiosk") == "1"
+    # The page a device shows when it kept a sign-up because the network was down.
+    queued = request.args.get("queued") == "1"
     again = (
         url_for("interest.apply_at_event", slug=event.slug, kiosk="1" if kiosk else None)
         if event
         else url_for("interest.apply", kiosk="1" if kiosk else None)
     )
     return render_template(
-        "interest/thanks.html", event=event, kiosk=kiosk, again=again, contact=office()
+        "interest/thanks.html",
+        event=event,
+        kiosk=kiosk,
+        queued=queued,
+        again=again,
+        contact=office(),
     )

@@ -10,6 +10,10 @@ from playwright.sync_api import sync_playwright
 from tests.browser.harness import CHROMIUM, keep_on_machine, launch_chromium, serve
 from tests.conftest import PASSWORD
 
+# Let tests see and cut a service worker's own requests: context.set_offline() alone does
+# not reach them (microsoft/playwright#2311). Read when Playwright starts its driver.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
+
 HERE = Path(__file__).resolve().parent
 SERIOUS = ("serious", "critical")
 DESKTOP = {"width": 1280, "height": 800}
