@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -143,7 +144,9 @@ def seed(url: str, instance: Path, board_candidates: int) -> dict:
         university_id, user_id = university.id, user.id
         client = app.test_client()
         for n in range(board_candidates):
-            answer = client.post("/apply", data=form_data(university_id, f"board{n}@load.example"))
+            page = client.get("/apply").get_data(as_text=True)
+            data = form_data(university_id, f"board{n}@load.example", page)
+            answer = client.post("/apply", data=data)
             if answer.status_code != 303:
                 raise RuntimeError(f"seeding a board card failed with {answer.status_code}")
         db.session.rollback()
@@ -229,9 +232,18 @@ class Server:
 # --- the clients --------------------------------------------------------------------
 
 
-def form_data(university_id: int, email: str) -> dict:
-    """A complete, valid interest form."""
+HIDDEN = re.compile(r'name="(started|submission)" type="hidden" value="([^"]*)"')
+
+
+def page_fields(page: str) -> dict:
+    """The start token and submission key of a form page a student opened."""
+    return dict(HIDDEN.findall(page))
+
+
+def form_data(university_id: int, email: str, page: str) -> dict:
+    """A complete, valid interest form, filled in on the page given."""
     return {
+        **page_fields(page),
         "first_name": "Student",
         "last_name": "Load",
         "email": email,
@@ -272,7 +284,10 @@ def student(base_url: str, seed_data: dict, record: Record, stop: threading.Even
                 with record.lock:
                     record.emails.append(email)
             try:
-                answer = client.post("/apply", data=form_data(seed_data["university_id"], email))
+                # Each student opens the form, then sends it, as on a phone.
+                page = client.get("/apply").text
+                data = form_data(seed_data["university_id"], email, page)
+                answer = client.post("/apply", data=data)
                 outcome = str(answer.status_code)
             except httpx.HTTPError as error:
                 outcome = outcome_of(error)

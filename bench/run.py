@@ -57,6 +57,7 @@ from recruit import create_app
 from recruit.candidates.models import Candidate, CandidateEvent, Note, Stage
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.interest.receipts import QUEUED_HEADER, start_token
 from recruit.messages import services as messages
 from recruit.messages.models import DeliveryState, OutboxMessage
 from recruit.placements.models import Evaluation, Outcome, Placement
@@ -368,8 +369,9 @@ def letters(number: int) -> str:
             return word.capitalize()
 
 
-def interest_form(number: int, universities: list[int], size: int) -> dict:
-    """One student's interest form, with an email no one has used."""
+def interest_form(number: int, universities: list[int], size: int, started: str) -> dict:
+    """One student's interest form, with an email no one has used, the start token of the
+    page it was filled on and that page's own submission key."""
     return {
         "first_name": "Maya",
         "last_name": f"Okafor {letters(number)}",
@@ -383,7 +385,8 @@ def interest_form(number: int, universities: list[int], size: int) -> dict:
         "interests": ["summer_internship"],
         "availability": "From June",
         "consent": "y",
-        "started": "",
+        "started": started,
+        "submission": f"bench-{size}-{number:09d}",
         "website": "",
     }
 
@@ -422,14 +425,24 @@ async def measure_pages(base_url: str, urls: dict, settings: Settings, clock: Cl
 
 
 async def measure_interest(
-    base_url: str, prepared: dict, size: int, settings: Settings, first: int = 0
+    base_url: str,
+    prepared: dict,
+    size: int,
+    settings: Settings,
+    first: int = 0,
+    queued: bool = False,
 ):
     """The public form's POST throughput with many students sending at once; each is a
-    new student (numbered from `first`), so each queues a confirmation."""
+    new student (numbered from `first`), so each queues a confirmation. With `queued`,
+    each is a send a device kept while the network was down (its header, no CSRF token,
+    a JSON answer), as a kiosk sends them when the network is back."""
     universities = prepared["universities"]
+    headers = {QUEUED_HEADER: str(round(time.time() * 1000) - 3_600_000)} if queued else {}
 
     async def send(http, _worker, index) -> httpx.Response:
-        return await http.post("/apply", data=interest_form(first + index, universities, size))
+        with prepared["app"].app_context():  # start tokens are signed with the app's key
+            data = interest_form(first + index, universities, size, start_token())
+        return await http.post("/apply", data=data, headers=headers)
 
     async with loopback_client(base_url, settings.interest_clients) as client:
         return await run_load(
@@ -557,6 +570,10 @@ def run_size(size: int, folder: Path, settings: Settings, clock: Clock, last: bo
             )
             after = outbox_counts(prepared["app"])
             result["confirmations"] = after["confirmations"] - before["confirmations"]
+            say("  interest form sends kept on a device while offline, sent at once ...")
+            result["interest_queued"] = asyncio.run(
+                measure_interest(server.base_url, prepared, size, settings, 2_000_000, True)
+            )
             say("  stage moves ...")
             result["moves"] = asyncio.run(measure_moves(server.base_url, prepared, settings))
             if clock.left() > settings.interest_seconds + 60:
@@ -677,6 +694,18 @@ def table(sizes: list[int], runs: dict, base: dict) -> str:
                 f"{ms(insert)} (insert)",
                 ratio(interest.median_ms(), insert.median_ms()),
                 "",
+            ]
+        )
+    if "interest_queued" in largest:
+        kept = largest["interest_queued"]
+        rows.append(
+            [
+                f"interest POST kept offline, then sent, {kept.clients} clients: per s (errors)",
+                *blank,
+                f"{kept.per_second():.0f} ({kept.errors({200})})",
+                f"{insert.per_second():.0f} ({insert.errors({201})}) (insert)",
+                ratio(kept.per_second(), insert.per_second()),
+                "≥ 0.50x insert, 0 errors",
             ]
         )
     if "interest_delivering" in largest:
@@ -811,6 +840,8 @@ def as_json(settings: Settings, sizes: list[int], runs: dict, base: dict, meta: 
                 **run["interest"].as_dict({303}),
                 "confirmations_queued": run["confirmations"],
             }
+        if "interest_queued" in run:
+            entry["interest_queued"] = run["interest_queued"].as_dict({200})
         if "interest_delivering" in run:
             delivering = run["interest_delivering"]
             entry["interest_delivering"] = {
