@@ -5,13 +5,17 @@ import time
 from datetime import timedelta
 
 import pytest
+from flask import g
 from sqlalchemy import func, select
 
+from recruit.auth.models import Role
 from recruit.candidates.models import Candidate
 from recruit.database import utcnow
+from recruit.events.models import EventStatus
 from recruit.extensions import db
 from recruit.interest import receipts
 from recruit.interest.models import FormReceipt
+from tests.conftest import PASSWORD
 from tests.test_interest_concurrency import send_at_once
 from tests.test_interest_form import form_data, input_value, page_text
 
@@ -219,3 +223,84 @@ def test_saved_on_this_device_page(client, stages, make_event):
     assert "data-queued" in client.get("/apply/thanks?queued=1").get_data(as_text=True)
     assert "Next student" in text
     assert "saved on this device" not in page_text(client.get("/apply/thanks"))
+
+
+class TestQuickAddAtTheBooth:
+    """Staff at the booth have the fair's network too: a lead typed in offline is kept on
+    the device and sent later, once."""
+
+    @pytest.fixture
+    def event(self, client, make_user, make_event):
+        user = make_user(role=Role.OUTREACH)
+        token = input_value(client.get("/login"), "csrf_token")
+        signed = client.post(
+            "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+        )
+        assert signed.status_code == 302
+        # The test's app context outlives requests, and Flask-WTF keeps the token it made
+        # in g: forget the one made for the session that sign-in replaced.
+        g.pop("csrf_token", None)
+        return make_event(status=EventStatus.ATTENDED)
+
+    def lead(self, event, client, **changes) -> dict:
+        page = client.get(f"/events/{event.id}")
+        key = input_value(page, "submission")
+        assert receipts.submission_key(key) is not None
+        return {
+            "first_name": "Mei",
+            "last_name": "Chen",
+            "email": "mei@u.example",
+            "submission": key,
+            **changes,
+        }
+
+    def test_a_kept_lead_is_added_once_in_json(self, client, stages, event):
+        """Is a lead sent from the device's queue added, answered in JSON, and added only
+        once when sent again?"""
+        data = self.lead(event, client)
+        url = f"/events/{event.id}/leads"
+        first = client.post(url, data=data, headers=queued())
+        assert first.status_code == 200
+        assert first.json == {"saved": True, "message": "Mei Chen added."}
+        again = client.post(url, data=data, headers=queued())
+        assert again.json["saved"] is True
+        assert count(Candidate) == 1
+        assert db.session.scalar(select(Candidate)).source_event_id == event.id
+
+    def test_a_kept_lead_keeps_when_it_was_typed_in(self, client, stages, event):
+        """Does a lead typed in an hour ago, offline, keep that time?"""
+        data = self.lead(event, client)
+        headers = queued(time.time() - 3600)
+        assert client.post(f"/events/{event.id}/leads", data=data, headers=headers).json["saved"]
+        age = utcnow() - db.session.scalar(select(Candidate)).created_at
+        assert timedelta(minutes=59) < age < timedelta(minutes=61)
+
+    def test_a_kept_lead_with_a_mistake_names_the_field(self, client, stages, event):
+        data = self.lead(event, client, email="not an email")
+        response = client.post(f"/events/{event.id}/leads", data=data, headers=queued())
+        assert response.status_code == 422
+        assert "email" in response.json["errors"]
+        assert count(Candidate) == 0
+
+    def test_without_the_header_csrf_is_checked(self, client, stages, event):
+        """Is a plain post without the page's CSRF token still refused?"""
+        response = client.post(f"/events/{event.id}/leads", data=self.lead(event, client))
+        assert response.status_code == 400
+        assert count(Candidate) == 0
+
+    def test_the_plain_form_still_adds_a_lead(self, client, stages, event):
+        """Does the form without JavaScript (CSRF token, no header) add the lead once?"""
+        page = client.get(f"/events/{event.id}")
+        data = self.lead(event, client, csrf_token=input_value(page, "csrf_token"))
+        for _ in range(2):  # a double click
+            assert client.post(f"/events/{event.id}/leads", data=data).status_code == 302
+        assert count(Candidate) == 1
+
+    def test_signed_out_staff_cannot_send_kept_leads(self, client, stages, event):
+        """Is a kept lead sent after the staff member signed out refused, not added?"""
+        data = self.lead(event, client)
+        page = client.get(f"/events/{event.id}")
+        client.post("/logout", data={"csrf_token": input_value(page, "csrf_token")})
+        response = client.post(f"/events/{event.id}/leads", data=data, headers=queued())
+        assert response.status_code in (302, 401, 403)
+        assert count(Candidate) == 0

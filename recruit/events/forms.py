@@ -6,6 +6,7 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -111,3 +112,5 @@ class QuickLeadForm(Form):
     email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
     university_id = SelectField("University", coerce=str, default="")
     note = StringField("Note", validators=[Optional(), Length(max=1000)])
+    # The page's own key for this lead (see recruit.interest.receipts).
+    submission = HiddenField()

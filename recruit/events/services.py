@@ -3,7 +3,7 @@ QR codes and the calendar feed."""
 
 import hashlib
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import segno
 from flask import current_app, url_for
@@ -193,9 +193,14 @@ def log_visit(event: Event, by_user: User, values: dict, follow_up: dict | None)
     return visit
 
 
-def add_booth_lead(event: Event, values: dict, note: str, by_user: User):
-    """A lead typed in at the booth: a candidate with the event as source, deduplicated."""
+def add_booth_lead(
+    event: Event, values: dict, note: str, by_user: User, met_at: datetime | None = None
+):
+    """A lead typed in at the booth: a candidate with the event as source, deduplicated.
+    A lead kept on the device while the booth was offline keeps when it was typed in."""
     values = {**values, "source": Source.EVENT}
+    if met_at is not None:
+        values["created_at"] = met_at
     return leads.record_lead(values, [], event.id, "quick_add", by_user, note=note)
 
 

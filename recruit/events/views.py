@@ -6,6 +6,7 @@ from flask import (
     Response,
     abort,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -25,7 +26,8 @@ from recruit.database import parse_id, utcnow
 from recruit.events import calendar, imports, services
 from recruit.events.forms import EventForm, FairVisitForm, QuickLeadForm
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, event_staff
-from recruit.extensions import db
+from recruit.extensions import csrf, db
+from recruit.interest import receipts
 from recruit.pagination import paginate
 from recruit.stale import StaleSave, refuse
 from recruit.templating import label
@@ -196,7 +198,7 @@ def _render_detail(event_id: int, visit_form=None, lead_form=None, status: int =
         visit_form.follow_up_assignee.data = str(current_user.id)
     visit_form.follow_up_assignee.choices = _staff_choices()
     if lead_form is None:
-        lead_form = QuickLeadForm(formdata=None)
+        lead_form = QuickLeadForm(formdata=None, submission=receipts.new_key())
         lead_form.university_id.data = str(event.university_id or "")
     lead_form.university_id.choices = _university_choices("Not listed")
     bulk = BulkForm(formdata=None)
@@ -247,26 +249,46 @@ def log_visit(event_id: int):
 
 @bp.post("/<int:event_id>/leads")
 @requires("manage_events")
+@csrf.exempt  # checked below, unless the lead was kept on the device while offline
 def add_lead(event_id: int):
-    """Quick-add a lead met at the booth."""
+    """Quick-add a lead met at the booth. The page's script sends it and, when the booth's
+    network is down, keeps it on the device and sends it later (static/js/offline.js);
+    such a send answers in JSON, and its page's key saves it once."""
+    queued = receipts.is_queued()
+    if not queued:
+        csrf.protect()
     event = db.get_or_404(Event, event_id)
-    form = QuickLeadForm()
+    form = QuickLeadForm(meta={"csrf": False}) if queued else QuickLeadForm()
     form.university_id.choices = _university_choices("Not listed")
-    if form.validate():
-        values = {
-            "first_name": form.first_name.data.strip(),
-            "last_name": form.last_name.data.strip(),
-            "email": form.email.data.strip(),
-            "university_id": int(form.university_id.data) if form.university_id.data else None,
-        }
-        candidate, created = services.add_booth_lead(
-            event, values, form.note.data or "", current_user
-        )
-        db.session.commit()
-        verb = "added" if created else "was already known; the event and note are added"
-        flash(f"{candidate.full_name} {verb}.", "success")
-        return redirect(url_for("events.detail", event_id=event.id) + "#quick-add")
-    return _render_detail(event.id, lead_form=form, status=400)
+    if not form.validate():
+        if queued:
+            return jsonify(saved=False, errors=form.errors), 422
+        return _render_detail(event.id, lead_form=form, status=400)
+    key = receipts.submission_key(form.submission.data)
+    if not receipts.claim(key):
+        # Sent again after its answer was lost: it is already on the event.
+        db.session.rollback()
+        return _lead_saved(event, "This lead was already added.", queued)
+    values = {
+        "first_name": form.first_name.data.strip(),
+        "last_name": form.last_name.data.strip(),
+        "email": form.email.data.strip(),
+        "university_id": int(form.university_id.data) if form.university_id.data else None,
+    }
+    candidate, created = services.add_booth_lead(
+        event, values, form.note.data or "", current_user, receipts.filled_at()
+    )
+    receipts.keep_candidate(key, candidate.id)
+    db.session.commit()
+    verb = "added" if created else "was already known; the event and note are added"
+    return _lead_saved(event, f"{candidate.full_name} {verb}.", queued)
+
+
+def _lead_saved(event: Event, message: str, queued: bool):
+    if queued:
+        return jsonify(saved=True, message=message)
+    flash(message, "success")
+    return redirect(url_for("events.detail", event_id=event.id) + "#quick-add")
 
 
 @bp.get("/<int:event_id>/sign")
