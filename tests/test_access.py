@@ -18,6 +18,8 @@ EXPECTED_PUBLIC = {
     "interest.apply",
     "interest.apply_at_event",
     "interest.thanks",
+    "interest.start_tokens",
+    "offline.service_worker",
     # The positions open now, each linking to the form with it ticked.
     "openings.index",
     # The staff calendar feed: calendar apps cannot sign in, so a secret in its URL stands in.
