@@ -1,6 +1,7 @@
 """Events: planning and editing, the list and board, moves, fair visits, booth leads and
 what each role may do."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from recruit.auth.models import Role
 from recruit.candidates.models import Candidate, CandidateEvent, Note, Source, Tag
 from recruit.database import utcnow
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, FollowUp
+from recruit.events.services import qr_svg
 from recruit.extensions import db
 from tests.query_counting import queries_for
 
@@ -572,3 +574,30 @@ def test_event_pages_query_count_does_not_grow(
     _many_events(57, make_event, make_university, make_user)
     many = queries_for(client, path)
     assert few == many
+
+
+# --- the QR code ---------------------------------------------------------------------------
+
+
+def test_qr_code_scales_as_a_whole():
+    """Does the QR code's SVG carry a square viewBox and no fixed width or height, so CSS
+    scales it instead of cropping it?"""
+    svg = qr_svg("https://jobs.procurement.example.gov/apply/capital-career-fair")
+    opening = re.match(r"<svg ([^>]*)>", svg).group(1)
+    attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', opening))
+    assert "width" not in attributes and "height" not in attributes
+    _, _, width, height = attributes["viewBox"].split()
+    assert width == height
+    assert attributes["role"] == "img"
+    assert (
+        "<title>QR code for https://jobs.procurement.example.gov/apply/capital-career-fair<" in svg
+    )
+
+
+def test_qr_code_keeps_a_white_quiet_zone():
+    """Is the QR code drawn on white with four modules of it around the code?"""
+    svg = qr_svg("https://jobs.procurement.example.gov/apply/capital-career-fair")
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    assert f'<path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>' in svg
+    # The first dark module is the top-left finder pattern, four modules in.
+    assert re.search(r'<path stroke="#000" d="M4 4\.5h7', svg)

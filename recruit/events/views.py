@@ -279,7 +279,7 @@ def sign(event_id: int):
         "events/sign.html",
         event=event,
         signup_url=url,
-        qr=services.qr_svg(url, scale=12),
+        qr=services.qr_svg(url),
         privacy_notice=get_setting("privacy_notice"),
     )
 
