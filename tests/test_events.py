@@ -576,7 +576,7 @@ def test_event_pages_query_count_does_not_grow(
     assert few == many
 
 
-# --- the QR code ---------------------------------------------------------------------------
+# --- the QR code and kiosk mode --------------------------------------------------------------
 
 
 def test_qr_code_scales_as_a_whole():
@@ -601,3 +601,23 @@ def test_qr_code_keeps_a_white_quiet_zone():
     assert f'<path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>' in svg
     # The first dark module is the top-left finder pattern, four modules in.
     assert re.search(r'<path stroke="#000" d="M4 4\.5h7', svg)
+
+
+def test_event_page_offers_kiosk_mode(app, client, signed_in, make_event):
+    """Does the event page link to the kiosk form and say what it is for?"""
+    signed_in(Role.HR)
+    event = make_event()
+    page = text(client.get(f"/events/{event.id}"))
+    kiosk = f"{app.config['PUBLIC_BASE_URL']}/apply/{event.slug}?kiosk=1"
+    assert f'<a class="button" href="{kiosk}">Open kiosk mode</a>' in page
+    assert "For a tablet at the booth: the form comes back empty for each student." in page
+
+
+def test_booth_sign_explains_kiosk_mode(app, client, signed_in, make_event):
+    """Does the booth sign tell staff how to use kiosk mode, with its link?"""
+    signed_in(Role.OUTREACH)
+    event = make_event()
+    page = text(client.get(f"/events/{event.id}/sign"))
+    kiosk = f"{app.config['PUBLIC_BASE_URL']}/apply/{event.slug}?kiosk=1"
+    assert f'<a href="{kiosk}">open kiosk mode</a>' in page
+    assert "the form then comes back empty for the next student" in page

@@ -199,10 +199,11 @@ def add_booth_lead(event: Event, values: dict, note: str, by_user: User):
     return leads.record_lead(values, [], event.id, "quick_add", by_user, note=note)
 
 
-def signup_url(event: Event) -> str:
-    """The event's public form address, on the office's public base URL (proxy-safe)."""
+def signup_url(event: Event, kiosk: bool = False) -> str:
+    """The event's public form address, on the office's public base URL (proxy-safe);
+    with kiosk, the booth tablet's form, which comes back empty for each student."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for("interest.apply_at_event", slug=event.slug)
+    return base + url_for("interest.apply_at_event", slug=event.slug, kiosk="1" if kiosk else None)
 
 
 # Error correction M: up to 15% of the code may be unreadable (a crease, a glare spot), and a

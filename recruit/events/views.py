@@ -206,6 +206,7 @@ def _render_detail(event_id: int, visit_form=None, lead_form=None, status: int =
         "events/detail.html",
         event=event,
         signup_url=url,
+        kiosk_url=services.signup_url(event, kiosk=True),
         qr=services.qr_svg(url),
         leads=paginate(services.leads_query(event), request.args),
         visit_form=visit_form,
@@ -279,6 +280,7 @@ def sign(event_id: int):
         "events/sign.html",
         event=event,
         signup_url=url,
+        kiosk_url=services.signup_url(event, kiosk=True),
         qr=services.qr_svg(url),
         privacy_notice=get_setting("privacy_notice"),
     )

@@ -136,6 +136,18 @@ def test_printed_booth_sign_is_one_page(page, live_server, fair, outreach, sign_
     assert (round(width), round(height)) == (612, 792)  # 8.5 x 11 inches in points
 
 
+def test_printed_booth_sign_leaves_out_the_kiosk_help(page, live_server, fair, outreach, sign_in):
+    """Does the printed sign leave out the kiosk help that staff see on screen?"""
+    sign_in(page, live_server, outreach)
+    pdf = print_sign(page, live_server, fair.id)
+    expect(page.get_by_role("link", name="open kiosk mode")).to_be_visible()
+
+    printed = pdf[0].get_textpage().get_text_range()
+
+    assert "Scan to sign up" in printed
+    assert "kiosk" not in printed.lower()
+
+
 def test_printed_booth_sign_scans_from_two_metres(page, live_server, fair, outreach, sign_in):
     """Printed and seen at 100 dpi, does the sign's QR code read as the address, 15 to 18 cm
     wide with its quiet zone white all round?"""
@@ -161,11 +173,11 @@ def test_printed_booth_sign_scans_from_two_metres(page, live_server, fair, outre
 def test_booth_sign_with_a_long_address_is_accessible(
     page, live_server, fair, outreach, sign_in, axe_check
 ):
-    """Does axe-core find no serious or critical problems on the booth sign with a long
-    address?"""
+    """Does axe-core find no serious or critical problems on the booth sign, kiosk help
+    included?"""
     sign_in(page, live_server, outreach)
     page.goto(f"{live_server}/events/{fair.id}/sign")
-    expect(page.get_by_role("img", name=f"QR code for {SIGNUP_URL}")).to_be_visible()
+    expect(page.get_by_role("link", name="open kiosk mode")).to_be_visible()
 
     violations, report = axe_check(page)
 
