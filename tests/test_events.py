@@ -576,7 +576,7 @@ def test_event_pages_query_count_does_not_grow(
     assert few == many
 
 
-# --- the QR code and kiosk mode --------------------------------------------------------------
+# --- the QR code, kiosk mode and the booth -----------------------------------------------
 
 
 def test_qr_code_scales_as_a_whole():
@@ -621,3 +621,31 @@ def test_booth_sign_explains_kiosk_mode(app, client, signed_in, make_event):
     kiosk = f"{app.config['PUBLIC_BASE_URL']}/apply/{event.slug}?kiosk=1"
     assert f'<a href="{kiosk}">open kiosk mode</a>' in page
     assert "the form then comes back empty for the next student" in page
+
+
+def test_quick_add_confirms_in_the_quick_add_form(client, signed_in, stages, make_event):
+    """After a quick-add, is the confirmation shown in the quick-add form, not at the top?"""
+    signed_in(Role.OUTREACH)
+    event = make_event(status=EventStatus.ATTENDED)
+    response = client.post(
+        f"/events/{event.id}/leads",
+        data={"first_name": "Mei", "last_name": "Chen", "email": "mei@u.example"},
+    )
+    assert response.headers["Location"].endswith(f"/events/{event.id}#quick-add")
+    page = text(client.get(response.headers["Location"]))
+    start = page.index('id="quick-add"')
+    quick_add = page[start : page.index("</section>", start)]
+    assert page.count("Mei Chen added.") == 1
+    assert re.search(
+        r'role="status">\s*<p class="flash flash--success">Mei Chen added\.', quick_add
+    )
+
+
+def test_other_messages_still_show_at_the_top(client, signed_in, make_event):
+    """Does a message from elsewhere, such as a saved edit, still show at the top of the
+    event page?"""
+    signed_in(Role.OUTREACH)
+    event = make_event(name="Capital Career Fair")
+    client.post(f"/events/{event.id}/edit", data=event_form(version=str(event.version)))
+    page = text(client.get(f"/events/{event.id}"))
+    assert page.index("Capital Career Fair is saved.") < page.index('class="page-head"')

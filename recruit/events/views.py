@@ -265,7 +265,8 @@ def add_lead(event_id: int):
         )
         db.session.commit()
         verb = "added" if created else "was already known; the event and note are added"
-        flash(f"{candidate.full_name} {verb}.", "success")
+        # Shown in the quick-add form itself, where the staff member is looking.
+        flash(f"{candidate.full_name} {verb}.", "quick-add")
         return redirect(url_for("events.detail", event_id=event.id) + "#quick-add")
     return _render_detail(event.id, lead_form=form, status=400)
 
