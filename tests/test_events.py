@@ -1,6 +1,7 @@
 """Events: planning and editing, the list and board, moves, fair visits, booth leads and
 what each role may do."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from recruit.auth.models import Role
 from recruit.candidates.models import Candidate, CandidateEvent, Note, Source, Tag
 from recruit.database import utcnow
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, FollowUp
+from recruit.events.services import qr_svg
 from recruit.extensions import db
 from tests.query_counting import queries_for
 
@@ -572,3 +574,78 @@ def test_event_pages_query_count_does_not_grow(
     _many_events(57, make_event, make_university, make_user)
     many = queries_for(client, path)
     assert few == many
+
+
+# --- the QR code, kiosk mode and the booth -----------------------------------------------
+
+
+def test_qr_code_scales_as_a_whole():
+    """Does the QR code's SVG carry a square viewBox and no fixed width or height, so CSS
+    scales it instead of cropping it?"""
+    svg = qr_svg("https://jobs.procurement.example.gov/apply/capital-career-fair")
+    opening = re.match(r"<svg ([^>]*)>", svg).group(1)
+    attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', opening))
+    assert "width" not in attributes and "height" not in attributes
+    _, _, width, height = attributes["viewBox"].split()
+    assert width == height
+    assert attributes["role"] == "img"
+    assert (
+        "<title>QR code for https://jobs.procurement.example.gov/apply/capital-career-fair<" in svg
+    )
+
+
+def test_qr_code_keeps_a_white_quiet_zone():
+    """Is the QR code drawn on white with four modules of it around the code?"""
+    svg = qr_svg("https://jobs.procurement.example.gov/apply/capital-career-fair")
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    assert f'<path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>' in svg
+    # The first dark module is the top-left finder pattern, four modules in.
+    assert re.search(r'<path stroke="#000" d="M4 4\.5h7', svg)
+
+
+def test_event_page_offers_kiosk_mode(app, client, signed_in, make_event):
+    """Does the event page link to the kiosk form and say what it is for?"""
+    signed_in(Role.HR)
+    event = make_event()
+    page = text(client.get(f"/events/{event.id}"))
+    kiosk = f"{app.config['PUBLIC_BASE_URL']}/apply/{event.slug}?kiosk=1"
+    assert f'<a class="button" href="{kiosk}">Open kiosk mode</a>' in page
+    assert "For a tablet at the booth: the form comes back empty for each student." in page
+
+
+def test_booth_sign_explains_kiosk_mode(app, client, signed_in, make_event):
+    """Does the booth sign tell staff how to use kiosk mode, with its link?"""
+    signed_in(Role.OUTREACH)
+    event = make_event()
+    page = text(client.get(f"/events/{event.id}/sign"))
+    kiosk = f"{app.config['PUBLIC_BASE_URL']}/apply/{event.slug}?kiosk=1"
+    assert f'<a href="{kiosk}">open kiosk mode</a>' in page
+    assert "the form then comes back empty for the next student" in page
+
+
+def test_quick_add_confirms_in_the_quick_add_form(client, signed_in, stages, make_event):
+    """After a quick-add, is the confirmation shown in the quick-add form, not at the top?"""
+    signed_in(Role.OUTREACH)
+    event = make_event(status=EventStatus.ATTENDED)
+    response = client.post(
+        f"/events/{event.id}/leads",
+        data={"first_name": "Mei", "last_name": "Chen", "email": "mei@u.example"},
+    )
+    assert response.headers["Location"].endswith(f"/events/{event.id}#quick-add")
+    page = text(client.get(response.headers["Location"]))
+    start = page.index('id="quick-add"')
+    quick_add = page[start : page.index("</section>", start)]
+    assert page.count("Mei Chen added.") == 1
+    assert re.search(
+        r'role="status">\s*<p class="flash flash--success">Mei Chen added\.', quick_add
+    )
+
+
+def test_other_messages_still_show_at_the_top(client, signed_in, make_event):
+    """Does a message from elsewhere, such as a saved edit, still show at the top of the
+    event page?"""
+    signed_in(Role.OUTREACH)
+    event = make_event(name="Capital Career Fair")
+    client.post(f"/events/{event.id}/edit", data=event_form(version=str(event.version)))
+    page = text(client.get(f"/events/{event.id}"))
+    assert page.index("Capital Career Fair is saved.") < page.index('class="page-head"')

@@ -204,16 +204,35 @@ def add_booth_lead(
     return leads.record_lead(values, [], event.id, "quick_add", by_user, note=note)
 
 
-def signup_url(event: Event) -> str:
-    """The event's public form address, on the office's public base URL (proxy-safe)."""
+def signup_url(event: Event, kiosk: bool = False) -> str:
+    """The event's public form address, on the office's public base URL (proxy-safe);
+    with kiosk, the booth tablet's form, which comes back empty for each student."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for("interest.apply_at_event", slug=event.slug)
+    return base + url_for("interest.apply_at_event", slug=event.slug, kiosk="1" if kiosk else None)
 
 
-def qr_svg(url: str, scale: int = 6) -> Markup:
-    """An inline SVG QR code for a URL, with a title for screen readers."""
-    code = segno.make(url, error="m")
-    svg = code.svg_inline(scale=scale, title=f"QR code for {url}", svgclass="qr", lineclass="")
+# Error correction M: up to 15% of the code may be unreadable (a crease, a glare spot), and a
+# 120-character address still fits version 7, 45 modules across. Level Q would need version 9,
+# 53 modules, so each module would be 13% smaller at the same size; distance is what a booth
+# sign fights most (students scan it from 2 m), so the bigger modules win.
+QR_ERROR = "m"
+# The quiet zone the QR standard asks for, in modules: scanners find the code by it.
+QR_BORDER = 4
+
+
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code for a URL that scales as a whole (a viewBox, no fixed size),
+    quiet zone included, with a title naming the address for screen readers."""
+    code = segno.make(url, error=QR_ERROR, micro=False)
+    svg = code.svg_inline(
+        border=QR_BORDER,
+        omitsize=True,
+        dark="#000",
+        light="#fff",  # the quiet zone stays white on any background
+        title=f"QR code for {url}",
+        svgclass="qr",
+        lineclass="",
+    )
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704 (segno's own markup)
 
 

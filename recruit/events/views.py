@@ -209,6 +209,7 @@ def _render_detail(event_id: int, visit_form=None, lead_form=None, status: int =
         "events/detail.html",
         event=event,
         signup_url=url,
+        kiosk_url=services.signup_url(event, kiosk=True),
         qr=services.qr_svg(url),
         leads=paginate(services.leads_query(event), request.args),
         visit_form=visit_form,
@@ -288,7 +289,8 @@ def add_lead(event_id: int):
 def _lead_saved(event: Event, message: str, queued: bool):
     if queued:
         return jsonify(saved=True, message=message)
-    flash(message, "success")
+    # Shown in the quick-add form itself, where the staff member is looking.
+    flash(message, "quick-add")
     return redirect(url_for("events.detail", event_id=event.id) + "#quick-add")
 
 
@@ -302,7 +304,8 @@ def sign(event_id: int):
         "events/sign.html",
         event=event,
         signup_url=url,
-        qr=services.qr_svg(url, scale=12),
+        kiosk_url=services.signup_url(event, kiosk=True),
+        qr=services.qr_svg(url),
         privacy_notice=get_setting("privacy_notice"),
     )
 

@@ -114,3 +114,40 @@ def test_event_pages_log_no_console_errors(
     open_import_preview(page, live_server, event_id)
 
     assert console_errors == []
+
+
+def test_on_a_phone_the_booth_comes_before_the_leads(
+    new_page, live_server, outreach_user, make_event, sign_in
+):
+    """On a phone, do the QR code and quick-add come first, before the leads and visits?"""
+    event_id = make_event(name="Capital Spring Fair", status=EventStatus.ATTENDED).id
+    phone = new_page(**PHONE)
+    sign_in(phone, live_server, outreach_user)
+    phone.goto(f"{live_server}/events/{event_id}")
+
+    tops = [
+        phone.get_by_role("heading", name=name, exact=True).bounding_box()["y"]
+        for name in ("Sign-up link", "Quick-add a lead", "Leads (0)", "Fair visit log")
+    ]
+
+    assert tops == sorted(tops)
+
+
+def test_quick_add_on_a_phone_confirms_where_staff_are_looking(
+    new_page, live_server, outreach_user, stages, make_event, sign_in
+):
+    """After a quick-add on a phone, is the confirmation in the quick-add form, on screen?"""
+    event_id = make_event(name="Capital Spring Fair", status=EventStatus.ATTENDED).id
+    phone = new_page(**PHONE)
+    sign_in(phone, live_server, outreach_user)
+    phone.goto(f"{live_server}/events/{event_id}")
+    quick_add = phone.locator("#quick-add")
+    quick_add.get_by_label("First name").fill("Mei")
+    quick_add.get_by_label("Last name").fill("Chen")
+    quick_add.get_by_label("Email").fill("mei.chen@u.example")
+
+    quick_add.get_by_role("button", name="Add lead").click()
+
+    confirmation = phone.locator("#quick-add").get_by_role("status")
+    expect(confirmation).to_have_text("Mei Chen added.")
+    expect(confirmation).to_be_in_viewport()
