@@ -203,19 +203,22 @@
   // --- the staff's quick-add at a booth --------------------------------------------------
 
   function say(message) {
-    const status = quickAdd.querySelector("[data-queue-said]");
+    const status = (quickAdd.closest("section") || document).querySelector("[data-queue-said]");
     if (status) {
       status.textContent = message;
       status.hidden = false;
     }
+    return status;
   }
 
-  function readyForNext() {
+  // An empty form for the next lead, its first field focused, and what was said on screen.
+  function readyForNext(status) {
     const keep = quickAdd.elements.university_id ? quickAdd.elements.university_id.value : null;
     quickAdd.reset();
     if (keep !== null) quickAdd.elements.university_id.value = keep;
     freshKey(quickAdd);
-    quickAdd.elements.first_name.focus();
+    quickAdd.elements.first_name.focus({ preventScroll: true });
+    (status || quickAdd).scrollIntoView({ block: "nearest" });
   }
 
   async function quickAddSubmit(event) {
@@ -241,15 +244,13 @@
         body: await packed.arrayBuffer(),
         filledAt: filledAt,
       });
-      say(quickAdd.dataset.keptMessage.replace("{name}", name));
-      readyForNext();
+      readyForNext(say(quickAdd.dataset.keptMessage.replace("{name}", name)));
       await showQueue();
       return;
     }
     const answer = await answerOf(response);
     if (answer && answer.saved) {
-      say(answer.message);
-      readyForNext();
+      readyForNext(say(answer.message));
     } else {
       // The server wants something corrected, or a sign-in: the plain form shows why.
       quickAdd.removeEventListener("submit", quickAddSubmit);

@@ -7,8 +7,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from recruit.auth.models import Role
 from recruit.candidates.models import Candidate
 from recruit.database import utcnow
+from recruit.events.models import EventStatus
 from recruit.extensions import db
 from recruit.interest.models import FormReceipt
 from tests.browser.test_interest_form import fill_in_the_form
@@ -150,3 +152,44 @@ def test_a_send_whose_answer_was_lost_is_sent_again_and_saved_once(
     expect(phone.locator("[data-queued]")).to_have_text("0")
     assert [c.full_name for c in candidates()] == ["Chen Wei"]
     assert db.session.scalar(select(func.count()).select_from(FormReceipt)) == 1
+
+
+def test_booth_staff_quick_add_offline_is_added_when_the_network_returns(
+    new_page, live_server, stages, make_event, make_user, sign_in
+):
+    """Staff at the booth quick-add two leads while the hall's network is down: is each
+    kept with a message where they are looking, the form ready for the next, and are both
+    on the event once the network is back?"""
+    staff = make_user(role=Role.OUTREACH)
+    event = make_event(name="Capital Spring Fair", status=EventStatus.ATTENDED)
+    event_id = event.id
+    phone = new_page(**PHONE)
+    network = Network(phone.context)
+    sign_in(phone, live_server, staff)
+    phone.goto(f"{live_server}/events/{event_id}")
+    quick_add = phone.locator("#quick-add")
+
+    network.cut()
+    for first, last in [("Mei", "Chen"), ("Omar", "Haddad")]:
+        quick_add.get_by_label("First name").fill(first)
+        quick_add.get_by_label("Last name").fill(last)
+        quick_add.get_by_label("Email").fill(f"{first.lower()}@u.example")
+        quick_add.get_by_role("button", name="Add lead").click()
+        expect(quick_add.get_by_role("status")).to_contain_text(f"No network: {first} {last}")
+        expect(quick_add.get_by_label("First name")).to_have_value("")
+        expect(quick_add.get_by_label("First name")).to_be_focused()
+    expect(quick_add.locator("[data-queued]")).to_have_text("2")
+    assert candidates() == []
+
+    network.restore()
+    expect(quick_add.locator("[data-queued]")).to_have_text("0")
+    saved = candidates()
+    assert [c.full_name for c in saved] == ["Mei Chen", "Omar Haddad"]
+    assert {c.source_event_id for c in saved} == {event_id}
+
+    quick_add.get_by_label("First name").fill("Ana")
+    quick_add.get_by_label("Last name").fill("Ruiz")
+    quick_add.get_by_label("Email").fill("ana@u.example")
+    quick_add.get_by_role("button", name="Add lead").click()
+    expect(quick_add.get_by_role("status")).to_have_text("Ana Ruiz added.")
+    assert len(candidates()) == 3
