@@ -189,8 +189,14 @@ def save_candidate(
     elif not consent:
         values["consent_at"] = None
     update_candidate(candidate, values, interests, tags, by_user)
-    flush(candidate, "candidate", last_change=_last_move)
+    flush_candidate(candidate)
     return candidate
+
+
+def flush_candidate(candidate: Candidate) -> None:
+    """Write a candidate's pending changes; a save that lost the race since the check is
+    refused as stale (StaleSave), saying who moved or saved it meanwhile."""
+    flush(candidate, "candidate", last_change=_last_move)
 
 
 def parse_tags(text: str) -> list[str]:
@@ -264,15 +270,32 @@ def check_resume(upload) -> bytes:
     return data
 
 
-def store_resume(candidate: Candidate, filename: str, data: bytes, by_user) -> Attachment:
-    """Keep a checked PDF under a random name in the instance folder."""
+def upload_folder() -> Path:
+    """The folder candidates' files are kept in, created when first needed."""
     folder = Path(current_app.config["UPLOAD_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_upload(data: bytes) -> str:
+    """Keep a checked PDF's bytes under a new random name in the upload folder; returns
+    the name."""
     stored_name = secrets.token_hex(16) + ".pdf"
-    (folder / stored_name).write_bytes(data)
+    (upload_folder() / stored_name).write_bytes(data)
+    return stored_name
+
+
+def upload_name(filename: str | None) -> str:
+    """The name a file is shown and downloaded under: its own, without any folder."""
+    return (Path(filename or "resume.pdf").name or "resume.pdf")[:255]
+
+
+def store_resume(candidate: Candidate, filename: str, data: bytes, by_user) -> Attachment:
+    """Keep a checked PDF under a random name in the instance folder."""
+    stored_name = write_upload(data)
     attachment = Attachment(
         candidate=candidate,
-        original_name=(Path(filename or "resume.pdf").name or "resume.pdf")[:255],
+        original_name=upload_name(filename),
         stored_name=stored_name,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),

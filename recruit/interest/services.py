@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from recruit.candidates import proposals
 from recruit.candidates import services as candidates
 from recruit.candidates.models import Source
 from recruit.database import utcnow
@@ -41,8 +42,9 @@ def submit_interest(
     openings: Sequence[int | None] = (),
 ):
     """Save a submission: a new candidate in the first stage, or, for a known email (any
-    case), fill that candidate's blank details and add the new interests, openings and
-    event; queue the student's confirmation in the same transaction."""
+    case), a proposed update HR accepts or dismisses (the record itself only notes the
+    event and that the form came again); queue the student's confirmation in the same
+    transaction. Returns (candidate, created)."""
     values = {**values, "source": Source.EVENT if event else Source.WEBSITE}
     values["consent_at"] = utcnow()
     where = f" at {event.name}" if event else ""
@@ -53,11 +55,16 @@ def submit_interest(
         "form",
         None,
         returning_note=f"Sent the interest form again{where}.",
+        trusted=False,
     )
-    if resume is not None:
-        filename, data = resume
-        candidates.store_resume(candidate, filename, data, None)
-    if openings:
-        add_openings(candidate, [i for i in openings if i is not None])
+    chosen = [i for i in openings if i is not None]
+    if not created:
+        proposals.propose_update(candidate, values, interests, chosen, event, resume)
+    else:
+        if resume is not None:
+            filename, data = resume
+            candidates.store_resume(candidate, filename, data, None)
+        if chosen:
+            add_openings(candidate, chosen)
     messages.confirm_interest(candidate, event)
     return candidate, created
