@@ -1,5 +1,6 @@
 """Updates the public form sends for an email already on record: kept apart as a proposal,
-shown to HR beside the record, accepted or dismissed detail by detail."""
+shown to HR beside the record, accepted or dismissed detail by detail; and the caps on
+what the public form may store."""
 
 import io
 import json
@@ -7,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from recruit.audit.models import AuditEntry
@@ -25,12 +27,15 @@ from recruit.candidates.models import (
     ProposedUpdate,
     Term,
 )
+from recruit.candidates.services import RESUME_NOT_KEPT
 from recruit.events.services import add_booth_lead
 from recruit.extensions import db
+from recruit.interest import services as interest
 from recruit.placements.models import CandidateOpening
 from recruit.privacy import services as privacy
 from tests.placement_factories import new_position
 from tests.query_counting import page_queries
+from tests.test_i18n import compiled_catalog  # noqa: F401 (the Spanish message needs it)
 
 GRAD_YEAR = date.today().year + 1
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -476,6 +481,81 @@ def test_export_holds_proposals(client, known, university, stages):
     (sent,) = data["proposed_updates"]
     assert sent["phone"] == "555-0100"
     assert sent["file"]["name"] == "Maya CV.pdf"
+
+
+# --- what the public form may store ----------------------------------------------------------
+
+
+class TestUploadCaps:
+    @pytest.fixture
+    def config_overrides(self):
+        return {"MIN_FILL_SECONDS": 0, "PUBLIC_UPLOAD_BYTES_PER_HOUR": len(PDF) * 2}
+
+    def test_uploads_past_the_hourly_cap_are_not_stored(self, client, university, stages):
+        """Past the hour's allowance, is the form saved without its file?"""
+        for n in range(3):
+            send_form(client, university, email=f"student{n}@capital.example.edu")
+        names = db.session.scalars(select(Candidate.email).order_by(Candidate.id)).all()
+        assert len(names) == 3
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 2
+
+    def test_proposal_files_count_toward_the_cap(self, app, known, university, stages):
+        """Do proposals' files count with attachments, and is the refusal returned?"""
+        values = {
+            "first_name": "Maya",
+            "last_name": "Okafor",
+            "email": EMAIL,
+            "phone": "555-0100",
+        }
+        for _ in range(2):
+            *_, refusal = interest.submit_interest(values, [], None, ("cv.pdf", PDF))
+            assert refusal == ""
+        candidate, created, refusal = interest.submit_interest(values, [], None, ("cv.pdf", PDF))
+        assert (candidate.id, created) == (known.id, False)
+        assert "PUBLIC_UPLOAD_BYTES_PER_HOUR" in refusal
+        files = db.session.scalars(select(ProposedUpdate.file_stored_name)).all()
+        assert sorted(f is None for f in files) == [False, False, True]
+
+    def test_the_allowance_comes_back_after_an_hour(self, app, clock, university, stages):
+        """Does an upload an hour after the cap was reached get stored again?"""
+        assert interest.submit_interest(_new("a"), [], None, ("cv.pdf", PDF))[2] == ""
+        assert interest.submit_interest(_new("b"), [], None, ("cv.pdf", PDF))[2] == ""
+        assert interest.submit_interest(_new("c"), [], None, ("cv.pdf", PDF))[2] != ""
+        clock.advance(minutes=61)
+        assert interest.submit_interest(_new("d"), [], None, ("cv.pdf", PDF))[2] == ""
+
+
+def _new(name: str) -> dict:
+    return {"first_name": "Ana", "last_name": name.upper(), "email": f"{name}@capital.edu"}
+
+
+class TestDiskFloor:
+    @pytest.fixture
+    def config_overrides(self):
+        return {"MIN_FILL_SECONDS": 0, "UPLOAD_MIN_FREE_BYTES": 2**62}
+
+    def test_no_file_is_stored_when_the_disk_is_nearly_full(self, client, university, stages):
+        """With less free space than the floor, is the form saved and its file not?"""
+        send_form(client, university)
+        assert db.session.scalars(select(Candidate.phone)).all() == ["555-0100"]
+        assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+    def test_the_refusal_says_why(self, app, stages):
+        """Does submit_interest return why the file was not stored?"""
+        _, created, refusal = interest.submit_interest(_new("a"), [], None, ("cv.pdf", PDF))
+        assert created
+        assert "free" in refusal
+
+    def test_a_form_without_a_file_is_not_refused(self, app, stages):
+        """Does a form with no file say nothing about files?"""
+        assert interest.submit_interest(_new("a"), [], None)[2] == ""
+
+
+def test_the_students_message_is_translated(app):
+    """Does the message for a student whose file was not kept read in Spanish too?"""
+    with force_locale("es"):
+        spanish = str(RESUME_NOT_KEPT)
+    assert spanish != str(RESUME_NOT_KEPT)
 
 
 # --- the candidate page's cost ---------------------------------------------------------------

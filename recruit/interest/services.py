@@ -44,7 +44,12 @@ def submit_interest(
     """Save a submission: a new candidate in the first stage, or, for a known email (any
     case), a proposed update HR accepts or dismisses (the record itself only notes the
     event and that the form came again); queue the student's confirmation in the same
-    transaction. Returns (candidate, created)."""
+    transaction.
+
+    Returns (candidate, created, upload_refusal). upload_refusal is "" when the resume was
+    stored or none was sent; else why it was not (disk nearly full, or the hour's public
+    uploads used up), and the rest of the form is saved all the same: show the student
+    candidates.services.RESUME_NOT_KEPT."""
     values = {**values, "source": Source.EVENT if event else Source.WEBSITE}
     values["consent_at"] = utcnow()
     where = f" at {event.name}" if event else ""
@@ -57,6 +62,10 @@ def submit_interest(
         returning_note=f"Sent the interest form again{where}.",
         trusted=False,
     )
+    upload_refusal = ""
+    if resume is not None:
+        allowed, upload_refusal = candidates.public_upload_allowed(len(resume[1]))
+        resume = resume if allowed else None
     chosen = [i for i in openings if i is not None]
     if not created:
         proposals.propose_update(candidate, values, interests, chosen, event, resume)
@@ -67,4 +76,4 @@ def submit_interest(
         if chosen:
             add_openings(candidate, chosen)
     messages.confirm_interest(candidate, event)
-    return candidate, created
+    return candidate, created, upload_refusal
