@@ -591,3 +591,39 @@ def test_candidate_page_costs_the_same_with_many_proposals(
     eight, page = page_queries(client, f"/candidates/{known.id}")
     assert page.count("Dismissed by") == 8
     assert one == eight
+
+
+# --- finding candidates with updates waiting ------------------------------------------------
+
+
+def test_hr_finds_candidates_with_updates_waiting(
+    client, signed_in, known, university, make_candidate
+):
+    """Does the list's "Sent updates to review" filter show just the candidates with a
+    proposal waiting, and the home page count them?"""
+    make_candidate(first_name="Without", last_name="Updates")
+    send_form(client, university)
+    signed_in(Role.HR)
+    listed = client.get("/candidates/?updates=1&status=all").get_data(as_text=True)
+    assert f'href="/candidates/{known.id}"' in listed
+    assert "Without Updates" not in listed
+    home = client.get("/").get_data(as_text=True)
+    assert "Updates to review" in home
+    assert "/candidates/?updates=1" in home
+
+
+def test_settled_updates_leave_the_filter(client, signed_in, known, university):
+    """Once its proposal is settled, does the candidate leave the filter?"""
+    send_form(client, university)
+    signed_in(Role.HR)
+    client.post(f"/candidates/{known.id}/proposals/{the_proposal().id}/dismiss-rest")
+    assert proposals.pending_count() == 0
+    listed = client.get("/candidates/?updates=1&status=all").get_data(as_text=True)
+    assert f'href="/candidates/{known.id}"' not in listed
+
+
+def test_outreach_home_page_has_no_updates_panel(client, signed_in, known, university):
+    """Is the count of updates to review left off the home page of staff who cannot act?"""
+    send_form(client, university)
+    signed_in(Role.OUTREACH)
+    assert "Updates to review" not in client.get("/").get_data(as_text=True)
