@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from recruit.admin.views import bp as admin_bp
     from recruit.audit.views import bp as audit_bp
     from recruit.auth.views import bp as auth_bp
+    from recruit.candidates.proposal_views import bp as proposals_bp
     from recruit.candidates.stage_views import bp as stages_bp
     from recruit.candidates.views import bp as candidates_bp
     from recruit.events.views import bp as events_bp
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         main_bp,
         admin_bp,
         candidates_bp,
+        proposals_bp,
         stages_bp,
         interest_bp,
         offline_bp,

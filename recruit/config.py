@@ -12,6 +12,11 @@ DEFAULTS = {
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "RESUME_MAX_BYTES": 5 * 1024 * 1024,
+    # Files the public form may store in any hour, all students together (anyone may send
+    # it): past this, forms are still saved, without their file.
+    "PUBLIC_UPLOAD_BYTES_PER_HOUR": 200 * 1024 * 1024,
+    # The public form stores no file when the upload folder's disk has less free space.
+    "UPLOAD_MIN_FREE_BYTES": 500 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
@@ -77,6 +82,8 @@ ENVIRONMENT = {
     "PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
     "SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
     "RESUME_MAX_BYTES": ("RESUME_MAX_BYTES", int),
+    "PUBLIC_UPLOAD_BYTES_PER_HOUR": ("PUBLIC_UPLOAD_BYTES_PER_HOUR", int),
+    "UPLOAD_MIN_FREE_BYTES": ("UPLOAD_MIN_FREE_BYTES", int),
     "MIN_FILL_SECONDS": ("MIN_FILL_SECONDS", float),
     "INTEREST_FORM_LIMIT": ("INTEREST_FORM_LIMIT", str),
     "STATUS_FORM_LIMIT": ("STATUS_FORM_LIMIT", str),

@@ -18,7 +18,11 @@ from recruit.database import parse_id
 from recruit.extensions import db
 
 # Audited actions about a record that do not change it, so never "who saved meanwhile".
-READS = frozenset({"candidate.resume_download", "privacy.export", "message.compose"})
+# The public form sent again for a known email leaves the record as it is (what it
+# carried waits as a proposed update).
+READS = frozenset(
+    {"candidate.resume_download", "privacy.export", "message.compose", "candidate.form_again"}
+)
 
 
 class VersionedForm:

@@ -14,7 +14,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from recruit.candidates.models import Candidate
+from recruit.candidates.models import Candidate, ProposedUpdate
 from recruit.extensions import db
 from recruit.i18n import COOKIE
 from recruit.messages.services import stop_token
@@ -188,14 +188,14 @@ def test_spanish_submission_records_spanish(client, stages, university):
     assert db.session.scalars(select(Candidate)).one().language == "es"
 
 
-def test_returning_student_takes_the_language_of_the_latest_form(
-    client, stages, university, make_candidate
-):
-    """Does a student who wrote in Spanish, then sends the form in English, read English?"""
+def test_returning_students_new_language_waits_for_hr(client, stages, university, make_candidate):
+    """Does a student who wrote in Spanish, then sends the form in English, keep Spanish
+    until HR accepts English from the proposed update (anyone may type a known email)?"""
     make_candidate(email="maya.okafor@capital.example.edu", language="es")
     client.post("/apply", data=form_data(university))
     db.session.rollback()
-    assert db.session.scalars(select(Candidate)).one().language == "en"
+    assert db.session.scalars(select(Candidate)).one().language == "es"
+    assert db.session.scalars(select(ProposedUpdate)).one().language == "en"
 
 
 # --- every public text is translatable ---------------------------------------------------

@@ -20,6 +20,7 @@ from recruit.candidates.models import (
     CandidateEvent,
     CandidateInterest,
     Interest,
+    ProposedUpdate,
     Source,
     StageChange,
 )
@@ -464,26 +465,41 @@ def test_returning_student_sees_the_same_thanks(returning, client, make_universi
     assert response.get_data() == fresh.get_data()
 
 
-def test_returning_student_fills_only_blanks(returning, university):
-    """Does a second submission fill blank details and leave given ones alone?"""
+def test_returning_student_changes_nothing_directly(returning):
+    """Does a second submission leave the record's details as they were, blanks included
+    (anyone may type a known email into the public form)?"""
     candidate = only_candidate()
-    assert candidate.phone == "555-0100"
-    assert candidate.major == "Supply Chain Management"
-    assert candidate.university_id == university.id
-    assert candidate.grad_year == int(GRAD_YEAR)
+    assert candidate.phone == ""
+    assert candidate.major == ""
+    assert candidate.university_id is None
+    assert candidate.grad_year is None
+    assert candidate.consent_at is None
     assert candidate.first_name == "Maya"
     assert candidate.email == "maya.okafor@capital.example.edu"
     assert candidate.availability == "Summer only"
 
 
-def test_returning_student_adds_interest_and_event(returning):
-    """Does a second submission add the new interest and count the student as a lead?"""
+def test_returning_student_leaves_a_proposal_for_hr(returning, university):
+    """Is what the second submission carried kept as a proposed update for HR?"""
+    _, event = returning
+    proposal = db.session.scalars(select(ProposedUpdate)).one()
+    assert proposal.candidate_id == only_candidate().id
+    assert (proposal.first_name, proposal.phone, proposal.major) == (
+        "Mayah",
+        "555-0100",
+        "Supply Chain Management",
+    )
+    assert (proposal.university_id, proposal.grad_year) == (university.id, int(GRAD_YEAR))
+    assert proposal.interests == ["semester_internship"]
+    assert proposal.event_id == event.id
+
+
+def test_returning_student_is_counted_at_the_event(returning):
+    """Does a second submission count the student as the event's lead, and leave their
+    interests for HR to accept?"""
     _, event = returning
     candidate = only_candidate()
-    assert {ci.interest for ci in candidate.interests} == {
-        Interest.SUMMER_INTERNSHIP,
-        Interest.SEMESTER_INTERNSHIP,
-    }
+    assert {ci.interest for ci in candidate.interests} == {Interest.SUMMER_INTERNSHIP}
     link = db.session.scalars(select(CandidateEvent)).one()
     assert (link.candidate_id, link.event_id) == (candidate.id, event.id)
 

@@ -1,6 +1,7 @@
 """Migrations build the schema the models describe, and can be undone."""
 
 import importlib.util
+import json
 import os
 import secrets
 from pathlib import Path
@@ -254,3 +255,51 @@ def test_upgrade_keeps_a_reworded_confirmation(migration_app):
         text("SELECT body FROM message_templates WHERE key = 'interest_received'")
     )
     assert body == "Thanks, {first_name}."
+
+
+def test_downgrade_from_0009_audits_each_proposed_update_it_drops(migration_app):
+    """Does undoing 0009 leave an audit entry for each proposed update it drops, naming
+    its file for an admin to remove, rather than losing them silently?"""
+    flask_db(migration_app, "upgrade")
+    at = "2026-11-30 12:00:00.000000"
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO stages (id, name, position, kind, retired, created_at) "
+                "VALUES (901, 'Migrated', 901, 'active', false, :at)"
+            ),
+            {"at": at},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO candidates (id, first_name, last_name, email, phone,"
+                " university_other, major, availability, procurement_areas, source, stage_id,"
+                " stage_entered_at, legal_hold, last_activity_at, created_at, updated_at,"
+                " version) VALUES (900, 'Ana', 'Migrated', 'ana@university.example', '', '',"
+                " '', '', '[]', 'website', 901, :at, false, :at, :at, :at, 1)"
+            ),
+            {"at": at},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO proposed_updates (id, candidate_id, first_name, last_name, phone,"
+                " university_other, major, availability, procurement_areas, interests,"
+                " opening_ids, language, file_name, file_stored_name, file_size, created_at)"
+                " VALUES (7, 900, 'Ana', 'Migrated', '555-0100', '', '', '', '[]', '[]', '[]',"
+                " 'en', 'cv.pdf', :stored, 10, :at)"
+            ),
+            {"at": at, "stored": "b" * 32 + ".pdf"},
+        )
+    flask_db(migration_app, "downgrade", "0008")
+
+    assert "proposed_updates" not in table_names()
+    with db.engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT action, target_type, target_id, detail FROM audit_entries"
+                " WHERE action = 'candidate.proposal_dropped'"
+            )
+        ).one()
+    detail = row[3] if isinstance(row[3], dict) else json.loads(row[3])
+    assert tuple(row[:3]) == ("candidate.proposal_dropped", "Candidate", 900)
+    assert detail["proposal_id"] == 7 and detail["file"] == "b" * 32 + ".pdf"

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from recruit.auth.models import Role
-from recruit.candidates.models import Candidate
+from recruit.candidates.models import Candidate, ProposedUpdate
 from recruit.events.services import unique_slug
 from recruit.extensions import db
 from recruit.placements.models import CandidateOpening, Position, PositionStatus
@@ -213,13 +213,16 @@ def test_garbage_opening_ids_are_ignored(client, stages, make_university, garbag
     assert chosen_ids(the_candidate().id) == set()
 
 
-def test_sending_the_form_again_adds_openings(client, stages, make_university):
-    """When a student sends the form again with another opening, are both kept?"""
+def test_sending_the_form_again_proposes_the_new_opening(client, stages, make_university):
+    """When a student sends the form again with another opening, is the first kept and
+    the second proposed for HR to accept (anyone may type a known email)?"""
     first, second = new_position(), new_position()
     school = make_university()
     client.post("/apply", data=form_data(school, openings=[str(first.id)]))
     client.post("/apply", data=form_data(school, openings=[str(second.id)]))
-    assert chosen_ids(the_candidate().id) == {first.id, second.id}
+    assert chosen_ids(the_candidate().id) == {first.id}
+    proposal = db.session.scalars(select(ProposedUpdate)).one()
+    assert proposal.opening_ids == [second.id]
 
 
 # --- HR sees what students chose ------------------------------------------------------------

@@ -30,6 +30,7 @@ ROWS = {
         "export_candidates",
         "merge_candidates",
     },
+    "Accept or dismiss the updates the public form sent for a known email": {"review_updates"},
     "Plan and edit events, move them on the events board, log visits, add and import leads; "
     "edit universities and contacts": {"manage_events", "manage_universities"},
     "Positions, placements, evaluation links, outcomes": {"manage_placements"},
@@ -224,5 +225,6 @@ def test_the_sweep_opens_the_pages_it_built_ids_for(app, make_user, records):
         for endpoint, url in get_routes(app, records)
         if client.get(url).status_code == 404
     ]
-    # Only routes with ids this test does not build (a resume file) may be missing.
-    assert {endpoint for endpoint, _ in not_found} <= {"candidates.resume"}
+    # Only routes with ids this test does not build (a resume file, a proposed update's
+    # file) may be missing.
+    assert {endpoint for endpoint, _ in not_found} <= {"candidates.resume", "proposals.file"}

@@ -24,6 +24,7 @@ ACTION_GROUPS = [
     ("candidate.export", "Exports"),
     ("import.", "Imports"),
     ("candidate.merge", "Merges"),
+    ("proposal.", "Updates sent through the public form"),
     ("privacy.", "Privacy (exports, erasures, retention)"),
     ("student.", "Students on their own page"),
     ("user.", "Accounts and roles"),

@@ -19,6 +19,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "move_candidates": HR_STAFF,
     "export_candidates": HR_STAFF,
     "merge_candidates": HR_STAFF,
+    # Accept or dismiss the updates the public form sent for a known email
+    "review_updates": HR_STAFF,
     # Plan and edit events, move them on the events board, log visits, add and import
     # leads; edit universities and contacts
     "manage_events": OUTREACH_STAFF,

@@ -317,3 +317,71 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     candidate: Mapped[Candidate] = relationship(back_populates="attachments")
+
+
+class ProposedUpdate(db.Model):
+    """What the public form sent for an email already on record. Anyone may type anyone's
+    email into that form, so none of it reaches the candidate until HR or an admin accepts
+    it, detail by detail; blank details are no proposal (the phone is optional on the form).
+    The email itself is not kept: it only said whose record this is."""
+
+    __tablename__ = "proposed_updates"
+    __table_args__ = (
+        # A candidate's open proposals for their page, and the list filter's exists().
+        Index("ix_proposed_updates_candidate_closed", "candidate_id", "closed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    university_id: Mapped[int | None] = mapped_column(ForeignKey("universities.id"))
+    university_other: Mapped[str] = mapped_column(String(200), default="")
+    major: Mapped[str] = mapped_column(String(120), default="")
+    class_standing: Mapped[ClassStanding | None] = mapped_column(enum_type(ClassStanding))
+    grad_term: Mapped[Term | None] = mapped_column(enum_type(Term))
+    grad_year: Mapped[int | None]
+    availability: Mapped[str] = mapped_column(String(200), default="")
+    procurement_areas: Mapped[list] = mapped_column(JSON, default=list)
+    # Interest values and position ids, as the form sent them.
+    interests: Mapped[list] = mapped_column(JSON, default=list)
+    opening_ids: Mapped[list] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    # When the form's consent box was ticked (the form requires it).
+    consent_at: Mapped[datetime | None]
+    # The uploaded resume, kept under a random name beside the candidates' files until it
+    # is accepted (it becomes an attachment) or dismissed (deleted); the name stays.
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    file_size: Mapped[int | None]
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Set once nothing in it is left to decide.
+    closed_at: Mapped[datetime | None]
+
+    candidate: Mapped[Candidate] = relationship()
+    event: Mapped[Event | None] = relationship()
+    university: Mapped[University | None] = relationship()
+    decisions: Mapped[list["ProposalDecision"]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalDecision.field"
+    )
+
+
+class ProposalDecision(db.Model):
+    """HR's answer to one detail of a proposed update. One per detail: the key refuses a
+    second answer, so two people deciding the same detail at once cannot both win."""
+
+    __tablename__ = "proposal_decisions"
+
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposed_updates.id", ondelete="CASCADE"), primary_key=True
+    )
+    field: Mapped[str] = mapped_column(String(40), primary_key=True)
+    accepted: Mapped[bool]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposal: Mapped[ProposedUpdate] = relationship(back_populates="decisions")
+    user: Mapped[User | None] = relationship()

@@ -18,6 +18,7 @@ from recruit.candidates.models import (
     Term,
     candidate_tags,
 )
+from recruit.candidates.proposals import pending_clause
 from recruit.extensions import db
 from recruit.pagination import Page, paginate
 from recruit.pipeline.rules import closed_clause, on_board_clause
@@ -59,6 +60,8 @@ class CandidateFilters:
     tag: str = ""
     rating: int | None = None
     resume: bool = False
+    # Only candidates with an update from the public form waiting for HR.
+    updates: bool = False
     status: str = "open"
     sort: str = ""
     direction: str = "asc"
@@ -81,6 +84,7 @@ class CandidateFilters:
             tag=args.get("tag", "").strip()[:40],
             rating=rating if rating and rating <= 5 else None,
             resume=args.get("resume") == "1",
+            updates=args.get("updates") == "1",
             status=args.get("status") if args.get("status") in STATUSES else "open",
             sort=args.get("sort") if args.get("sort") in SORTS else "",
             direction="desc" if args.get("direction") == "desc" else "asc",
@@ -99,6 +103,7 @@ class CandidateFilters:
             "tag": self.tag,
             "rating": self.rating,
             "resume": "1" if self.resume else "",
+            "updates": "1" if self.updates else "",
             "status": "" if self.status == "open" else self.status,
             "sort": self.sort,
             "direction": "" if self.direction == "asc" else self.direction,
@@ -185,6 +190,8 @@ def conditions(filters: CandidateFilters) -> list:
             .where(Attachment.candidate_id == Candidate.id, Attachment.deleted_at.is_(None))
             .exists()
         )
+    if filters.updates:
+        where.append(pending_clause())
     return where
 
 

@@ -3,8 +3,10 @@
 Stages, moves, history, merging and leads are the pipeline's (recruit.pipeline)."""
 
 import hashlib
+import logging
 import secrets
-from datetime import datetime
+import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -21,6 +23,7 @@ from recruit.candidates.models import (
     CandidateInterest,
     Interest,
     Note,
+    ProposedUpdate,
     Stage,
     Tag,
 )
@@ -29,6 +32,8 @@ from recruit.extensions import db
 from recruit.pipeline.moves import last_stage_change, new_candidate, record_entry
 from recruit.pipeline.rules import on_board_clause
 from recruit.stale import check, flush
+
+log = logging.getLogger(__name__)
 
 
 def stage_choices(include_closed: bool = True) -> list[tuple[str, str]]:
@@ -189,8 +194,14 @@ def save_candidate(
     elif not consent:
         values["consent_at"] = None
     update_candidate(candidate, values, interests, tags, by_user)
-    flush(candidate, "candidate", last_change=_last_move)
+    flush_candidate(candidate)
     return candidate
+
+
+def flush_candidate(candidate: Candidate) -> None:
+    """Write a candidate's pending changes; a save that lost the race since the check is
+    refused as stale (StaleSave), saying who moved or saved it meanwhile."""
+    flush(candidate, "candidate", last_change=_last_move)
 
 
 def parse_tags(text: str) -> list[str]:
@@ -264,15 +275,32 @@ def check_resume(upload) -> bytes:
     return data
 
 
-def store_resume(candidate: Candidate, filename: str, data: bytes, by_user) -> Attachment:
-    """Keep a checked PDF under a random name in the instance folder."""
+def upload_folder() -> Path:
+    """The folder candidates' files are kept in, created when first needed."""
     folder = Path(current_app.config["UPLOAD_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_upload(data: bytes) -> str:
+    """Keep a checked PDF's bytes under a new random name in the upload folder; returns
+    the name."""
     stored_name = secrets.token_hex(16) + ".pdf"
-    (folder / stored_name).write_bytes(data)
+    (upload_folder() / stored_name).write_bytes(data)
+    return stored_name
+
+
+def upload_name(filename: str | None) -> str:
+    """The name a file is shown and downloaded under: its own, without any folder."""
+    return (Path(filename or "resume.pdf").name or "resume.pdf")[:255]
+
+
+def store_resume(candidate: Candidate, filename: str, data: bytes, by_user) -> Attachment:
+    """Keep a checked PDF under a random name in the instance folder."""
+    stored_name = write_upload(data)
     attachment = Attachment(
         candidate=candidate,
-        original_name=(Path(filename or "resume.pdf").name or "resume.pdf")[:255],
+        original_name=upload_name(filename),
         stored_name=stored_name,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
@@ -285,3 +313,42 @@ def store_resume(candidate: Candidate, filename: str, data: bytes, by_user) -> A
 def resume_path(attachment: Attachment) -> Path:
     """Where an attachment's file lives."""
     return Path(current_app.config["UPLOAD_FOLDER"]) / attachment.stored_name
+
+
+# --- what the public form may store ---------------------------------------------------
+
+# What a student reads when their form was saved without its file (UPLOAD_MIN_FREE_BYTES,
+# PUBLIC_UPLOAD_BYTES_PER_HOUR); the rest of what they sent is kept either way.
+RESUME_NOT_KEPT = _l(
+    "We have your form, but we could not keep your resume just now. Please send it to us "
+    "again later."
+)
+
+
+def public_upload_bytes_last_hour() -> int:
+    """Bytes of files stored from anonymous uploads in the last hour: resumes attached
+    without a staff member, and files of proposed updates still held."""
+    since = utcnow() - timedelta(hours=1)
+    attached = select(func.coalesce(func.sum(Attachment.size), 0)).where(
+        Attachment.uploaded_by_id.is_(None), Attachment.created_at >= since
+    )
+    proposed = select(func.coalesce(func.sum(ProposedUpdate.file_size), 0)).where(
+        ProposedUpdate.file_stored_name.is_not(None), ProposedUpdate.created_at >= since
+    )
+    return int(db.session.scalar(select(attached.scalar_subquery() + proposed.scalar_subquery())))
+
+
+def public_upload_allowed(size: int) -> tuple[bool, str]:
+    """May a file of this many bytes from a public form be stored now? (True, "") or
+    (False, why, in English for the log). The student reads RESUME_NOT_KEPT either way."""
+    config = current_app.config
+    free = shutil.disk_usage(upload_folder()).free
+    floor = config["UPLOAD_MIN_FREE_BYTES"]
+    if free - size < floor:
+        reason = f"the upload folder's disk would have less than {floor} bytes free"
+    elif public_upload_bytes_last_hour() + size > config["PUBLIC_UPLOAD_BYTES_PER_HOUR"]:
+        reason = "public uploads reached PUBLIC_UPLOAD_BYTES_PER_HOUR"
+    else:
+        return True, ""
+    log.warning("A public upload of %d bytes was not stored: %s", size, reason)
+    return False, reason

@@ -18,8 +18,9 @@ from sqlalchemy.orm import selectinload
 
 from recruit.audit.services import record
 from recruit.auth.access import requires, safe_next_url
+from recruit.auth.policy import can
 from recruit.board import move_answer
-from recruit.candidates import queries, search, services
+from recruit.candidates import proposals, queries, search, services
 from recruit.candidates.forms import (
     BulkForm,
     CandidateForm,
@@ -45,7 +46,7 @@ from recruit.pipeline.merge import merge_candidates
 from recruit.pipeline.moves import CLOSE_REASON_LABELS, MoveRefused, StaleMove, move_candidate
 from recruit.placements.models import Placement
 from recruit.placements.openings import chosen_openings, opening_filter_choices
-from recruit.stale import StaleSave, refuse
+from recruit.stale import Conflict, StaleSave, refuse
 from recruit.students import services as students
 from recruit.templating import label
 from recruit.universities.services import university_choices
@@ -259,6 +260,12 @@ def board_column(stage_id: int):
 @requires("view_pipeline")
 def detail(candidate_id: int):
     """Everything about one candidate, with the stage history as a timeline."""
+    return candidate_page(candidate_id)
+
+
+def candidate_page(candidate_id: int, update_conflict: Conflict | None = None, status=200):
+    """The candidate's page; with a conflict when accepting a proposed update was refused
+    because someone saved the candidate since the page was drawn."""
     candidate = db.session.scalar(
         select(Candidate)
         .where(Candidate.id == candidate_id)
@@ -284,11 +291,19 @@ def detail(candidate_id: int):
     move = MoveForm(formdata=None, version=candidate.version)
     move.to_stage.choices = services.stage_choices()
     move.to_stage.data = str(candidate.stage_id)
+    openings = chosen_openings(candidate)
+    reviews = (
+        proposals.reviews_for(candidate, {position.id for position in openings})
+        if can(current_user, "review_updates")
+        else None
+    )
     return render_template(
         "candidates/detail.html",
         candidate=candidate,
         placements=placements,
-        openings=chosen_openings(candidate),
+        openings=openings,
+        reviews=reviews,
+        update_conflict=update_conflict,
         move=move,
         message_refusal=messages.why_not_message(candidate),
         stage_message_hint=messages.stage_messages_hint(),
@@ -300,7 +315,7 @@ def detail(candidate_id: int):
             "last_opened": students.last_opened(candidate),
             "labels": students.ACTION_LABELS,
         },
-    )
+    ), status
 
 
 def _event_choices() -> list[tuple[str, str]]:

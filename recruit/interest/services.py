@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
+from recruit.candidates import proposals
 from recruit.candidates import services as candidates
 from recruit.candidates.models import Source
 from recruit.database import utcnow
@@ -21,9 +22,15 @@ def submit_interest(
     filled_at: datetime | None = None,
 ):
     """Save a submission: a new candidate in the first stage, or, for a known email (any
-    case), fill that candidate's blank details and add the new interests, openings and
-    event; queue the student's confirmation in the same transaction. A send kept on a
-    device while the network was down keeps the time it was filled in (filled_at)."""
+    case), a proposed update HR accepts or dismisses (the record itself only notes the
+    event and that the form came again); queue the student's confirmation in the same
+    transaction. A send kept on a device while the network was down keeps the time it was
+    filled in (filled_at).
+
+    Returns (candidate, created, upload_refusal). upload_refusal is "" when the resume was
+    stored or none was sent; else why it was not (disk nearly full, or the hour's public
+    uploads used up), and the rest of the form is saved all the same: show the student
+    candidates.services.RESUME_NOT_KEPT."""
     at = filled_at or utcnow()
     values = {**values, "source": Source.EVENT if event else Source.WEBSITE}
     values["consent_at"] = at
@@ -36,11 +43,20 @@ def submit_interest(
         "form",
         None,
         returning_note=f"Sent the interest form again{where}.",
+        trusted=False,
     )
+    upload_refusal = ""
     if resume is not None:
-        filename, data = resume
-        candidates.store_resume(candidate, filename, data, None)
-    if openings:
-        add_openings(candidate, [i for i in openings if i is not None])
+        allowed, upload_refusal = candidates.public_upload_allowed(len(resume[1]))
+        resume = resume if allowed else None
+    chosen = [i for i in openings if i is not None]
+    if not created:
+        proposals.propose_update(candidate, values, interests, chosen, event, resume)
+    else:
+        if resume is not None:
+            filename, data = resume
+            candidates.store_resume(candidate, filename, data, None)
+        if chosen:
+            add_openings(candidate, chosen)
     messages.confirm_interest(candidate, event)
-    return candidate, created
+    return candidate, created, upload_refusal

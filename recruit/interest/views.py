@@ -17,6 +17,7 @@ from recruit.admin.models import get_setting
 from recruit.admin.services import spanish_privacy_notice
 from recruit.auth.access import public
 from recruit.candidates.forms import checked_resume
+from recruit.candidates.services import RESUME_NOT_KEPT
 from recruit.database import parse_id
 from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
@@ -105,7 +106,7 @@ def _form(event: Event | None):
     elif form.validate():
         saved, note = _save(form, event)
         if saved:
-            return _done(event, kiosk, queued)
+            return _done(event, kiosk, queued, resume_kept=note is None)
     if form.meta.csrf and form.csrf_token.errors:
         # A phone left on the form for hours, or a lost session: keep everything, say so
         # briefly, and show any other field's error as usual. The re-render carries a
@@ -126,8 +127,9 @@ def _form(event: Event | None):
 
 def _save(form: InterestForm, event: Event | None) -> tuple[bool, str | None]:
     """Save a checked form once. (False, note) says why the student must press Send
-    again; (False, None) leaves the reason on a field. The database is read only after
-    the checks that need none, since on SQLite the first read takes the write lock."""
+    again; (False, None) leaves the reason on a field; (True, note) is saved, all but the
+    resume, which there was no room to keep. The database is read only after the checks
+    that need none, since on SQLite the first read takes the write lock."""
     start = receipts.read_start(form.started.data)
     minimum = current_app.config["MIN_FILL_SECONDS"]
     if start is not None and minimum > 0 and start.seconds_ago < minimum:
@@ -153,7 +155,7 @@ def _save(form: InterestForm, event: Event | None) -> tuple[bool, str | None]:
         db.session.rollback()
         return True, None
     resume = (form.resume.data.filename, data) if data is not None else None
-    candidate, _created = services.submit_interest(
+    candidate, _created, upload_refusal = services.submit_interest(
         _values(form),
         form.interests.data,
         event,
@@ -164,7 +166,7 @@ def _save(form: InterestForm, event: Event | None) -> tuple[bool, str | None]:
     receipts.keep_candidate(key, candidate.id)
     receipts.prune()
     db.session.commit()
-    return True, None
+    return True, (str(RESUME_NOT_KEPT) if upload_refusal else None)
 
 
 def _tick_opening(form: InterestForm, asked: str) -> None:
@@ -194,19 +196,21 @@ def _values(form: InterestForm) -> dict:
     }
 
 
-def _done(event: Event | None, kiosk: bool, queued: bool):
+def _done(event: Event | None, kiosk: bool, queued: bool, resume_kept: bool = True):
     """The answer to a saved (or already saved) submission."""
     if queued:
-        return jsonify(saved=True)
-    return _thanks_redirect(event, kiosk)
+        return jsonify(saved=True) if resume_kept else jsonify(saved=True, note=RESUME_NOT_KEPT)
+    return _thanks_redirect(event, kiosk, resume_kept)
 
 
-def _thanks_redirect(event: Event | None, kiosk: bool):
+def _thanks_redirect(event: Event | None, kiosk: bool, resume_kept: bool = True):
     args = {}
     if event is not None:
         args["event"] = event.slug
     if kiosk:
         args["kiosk"] = "1"
+    if not resume_kept:
+        args["resume"] = "not-kept"
     return redirect(url_for("interest.thanks", **args), 303)
 
 
@@ -239,6 +243,7 @@ def thanks():
     kiosk = request.args.get("kiosk") == "1"
     # The page a device shows when it kept a sign-up because the network was down.
     queued = request.args.get("queued") == "1"
+    resume_not_kept = request.args.get("resume") == "not-kept"
     again = (
         url_for("interest.apply_at_event", slug=event.slug, kiosk="1" if kiosk else None)
         if event
@@ -249,6 +254,7 @@ def thanks():
         event=event,
         kiosk=kiosk,
         queued=queued,
+        resume_not_kept=RESUME_NOT_KEPT if resume_not_kept else None,
         again=again,
         contact=office(),
     )

@@ -8,6 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from recruit.auth.access import public
+from recruit.auth.policy import can
+from recruit.candidates.proposals import pending_count
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.main import services
@@ -28,6 +30,7 @@ def dashboard():
         follow_up_days=FOLLOW_UP_DAYS,
         new_leads=services.new_leads_since(utcnow() - timedelta(days=7)),
         awaiting_evaluations=services.placements_awaiting_evaluations(today),
+        updates_to_review=pending_count() if can(current_user, "review_updates") else None,
         evaluation_days=DUE_SOON_DAYS,
         today=today,
     )

@@ -272,13 +272,15 @@ def reachable() -> ColumnElement[bool]:
     )
 
 
-def why_not_message(candidate: Candidate) -> str | None:
-    """Why Recruit must not write to this candidate, or None when it may."""
+def why_not_message(candidate: Candidate, *, agreed_in_form: bool = False) -> str | None:
+    """Why Recruit must not write to this candidate, or None when it may. agreed_in_form:
+    the message answers a form in which the student agreed to be contacted, which a known
+    student's record does not show until HR accepts it (a proposed update)."""
     if candidate.anonymized_at is not None:
         return "their record was erased"
     if candidate.emails_stopped_at is not None:
         return "they asked us to stop emailing them"
-    if candidate.consent_at is None:
+    if candidate.consent_at is None and not agreed_in_form:
         return "they have not agreed to be contacted"
     return None
 
@@ -338,9 +340,11 @@ def send_template(
     by_user=None,
     reason: str | None = None,
     event: Event | None = None,
+    agreed_in_form: bool = False,
 ) -> OutboxMessage:
-    """Queue a template for one candidate; MessageRefused when they must not be written to."""
-    refusal = why_not_message(candidate)
+    """Queue a template for one candidate; MessageRefused when they must not be written to
+    (see why_not_message for agreed_in_form)."""
+    refusal = why_not_message(candidate, agreed_in_form=agreed_in_form)
     if refusal:
         raise MessageRefused(f"No message to {candidate.full_name}: {refusal}.")
     subject, body, language = template_text(template, candidate.language)
@@ -397,9 +401,11 @@ def greet_stage_entry(
 
 
 def confirm_interest(candidate: Candidate, event: Event | None) -> OutboxMessage | None:
-    """Queue "we received your form", at most once an hour per student."""
+    """Queue "we received your form", at most once an hour per student. The form carried
+    the student's agreement to be contacted, so it is answered even when a known record
+    does not show that agreement yet."""
     template = template_by_key("interest_received")
-    if template is None or why_not_message(candidate):
+    if template is None or why_not_message(candidate, agreed_in_form=True):
         return None
     recent = db.session.scalar(
         select(OutboxMessage.id)
@@ -412,7 +418,7 @@ def confirm_interest(candidate: Candidate, event: Event | None) -> OutboxMessage
     )
     if recent is not None:
         return None
-    return send_template(candidate, template, event=event)
+    return send_template(candidate, template, event=event, agreed_in_form=True)
 
 
 # --- an event's leads -------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Leads from the interest form, booths and imports: a new candidate, or a returning one
-whose blanks the new submission fills, keeping the stage they stand in."""
+whose blanks the new submission fills (staff's ways in) or whose record is left as it is
+(the public form's), keeping the stage they stand in."""
 
 from recruit.audit.services import record
 from recruit.auth.models import User
@@ -28,11 +29,16 @@ def record_lead(
     by_user: User | None,
     note: str = "",
     returning_note: str = "",
+    trusted: bool = True,
 ) -> tuple[Candidate, bool]:
     """Add a lead, or for a known email (any case) fill its blanks and add the new
     interests and event, keeping its stage. The unique email index decides, so two
     submissions at once never make two records. Every way in (the interest form, a booth,
-    an import) comes through here. Returns (candidate, created)."""
+    an import) comes through here. Returns (candidate, created).
+
+    Not trusted (the public form, where anyone may type anyone's email), a known
+    candidate's record is left as it is: only the event's lead and the returning note are
+    recorded, and the caller keeps what was sent as a proposed update for HR."""
     if event_id is not None:
         values = {**values, "source_event_id": event_id}
     author = getattr(by_user, "id", None)
@@ -41,7 +47,10 @@ def record_lead(
         created = True
     except DuplicateCandidate as duplicate:
         candidate = duplicate.existing
-        _fill_returning(candidate, values, interests, event_id, via)
+        if trusted:
+            _fill_returning(candidate, values, interests, event_id, via)
+        else:
+            _note_attendance(candidate, event_id, via)
         created = False
         if returning_note:
             db.session.add(Note(candidate=candidate, body=returning_note, user_id=author))
@@ -77,3 +86,18 @@ def _fill_returning(candidate: Candidate, values: dict, interests, event_id, via
         candidate.language = values["language"]
     candidate.last_activity_at = utcnow()
     record("candidate.lead_again", target=candidate, via=via)
+
+
+def _note_attendance(candidate: Candidate, event_id, via: str) -> None:
+    # Recorded directly, unlike the details the form carried: the event's lead and the
+    # caller's note ("Sent the interest form again at ...") change nothing the student
+    # told us and attach nothing in their name. They say only that this email was sent
+    # through the form there, which is true whoever sent it, and HR needs that to know
+    # the person came by and to weigh the proposal. The lock serializes two submissions
+    # for one email on PostgreSQL, as _fill_returning's does. last_activity_at stays:
+    # whoever knows an email must not lengthen how long the retention schedule keeps
+    # that person's record.
+    db.session.refresh(candidate, with_for_update=True)
+    if event_id is not None:
+        link_event(candidate, event_id, via=via)
+    record("candidate.form_again", target=candidate, via=via)

@@ -13,6 +13,7 @@ from recruit.candidates.models import (
     StageChange,
     candidate_tags,
 )
+from recruit.candidates.proposals import move_proposals
 from recruit.candidates.services import PROFILE_FIELDS
 from recruit.database import utcnow
 from recruit.extensions import db
@@ -23,9 +24,9 @@ from recruit.placements.models import CandidateOpening, Placement
 
 def merge_candidates(keep: Candidate, duplicate: Candidate, by_user: User) -> None:
     """Fold a duplicate record into the one kept: history, notes, tags, events, placements,
-    chosen openings and files move over, blank details are filled, and the duplicate is
-    removed (audited). The merged history's derived fields are rebuilt in time order and
-    the kept record's search document rewritten, notes included."""
+    chosen openings, files and proposed updates move over, blank details are filled, and
+    the duplicate is removed (audited). The merged history's derived fields are rebuilt in
+    time order and the kept record's search document rewritten, notes included."""
     if keep.id == duplicate.id:
         raise MoveRefused("A record cannot be merged with itself.")
     keep_id = keep.id
@@ -40,6 +41,8 @@ def merge_candidates(keep: Candidate, duplicate: Candidate, by_user: User) -> No
             .values(candidate_id=keep_id)
             .execution_options(synchronize_session=False)
         )
+    # Proposals still waiting are weighed against the kept record from now on.
+    proposals_moved = move_proposals(duplicate.id, keep_id)
     kept_events = {link.event_id for link in keep.event_links}
     for link in list(duplicate.event_links):
         if link.event_id not in kept_events:
@@ -76,6 +79,7 @@ def merge_candidates(keep: Candidate, duplicate: Candidate, by_user: User) -> No
         target=keep,
         removed_id=duplicate.id,
         removed=snapshot,
+        proposals_moved=proposals_moved,
     )
     db.session.execute(candidate_tags.delete().where(candidate_tags.c.candidate_id == duplicate.id))
     db.session.flush()

@@ -17,6 +17,7 @@ from recruit.candidates.models import (
     StageKind,
     candidate_tags,
 )
+from recruit.candidates.proposals import erase_proposals, proposals_data
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.messages import services as messages
@@ -118,6 +119,7 @@ def personal_data(candidate: Candidate) -> dict:
             }
             for p in placements
         ],
+        "proposed_updates": proposals_data(candidate),
         "messages": [
             {
                 "at": _iso(m.created_at),
@@ -140,8 +142,9 @@ def export_personal_data(candidate: Candidate, by_user, why: str) -> dict:
 
 
 def erase(candidate: Candidate, by_user, why: str, action: str = "privacy.erase") -> None:
-    """Replace a candidate's personal details, delete their files, notes and free text,
-    and keep the anonymous facts (stage history, events, placements) for reports."""
+    """Replace a candidate's personal details, delete their files, notes, free text and
+    the updates proposed for them through the public form, and keep the anonymous facts
+    (stage history, events, placements) for reports."""
     now = utcnow()
     for attachment in candidate.attachments:
         if attachment.deleted_at is None:
@@ -173,6 +176,7 @@ def erase(candidate: Candidate, by_user, why: str, action: str = "privacy.erase"
         .values(value="")
     )
     messages.erase_messages(candidate.id, candidate.email)
+    proposals_deleted = erase_proposals(candidate.id, by_user)
     candidate.first_name = ERASED
     candidate.last_name = f"#{candidate.id}"
     candidate.email = f"erased-{candidate.id}@erased.invalid"
@@ -185,7 +189,14 @@ def erase(candidate: Candidate, by_user, why: str, action: str = "privacy.erase"
     candidate.erasure_requested_at = None
     db.session.execute(delete(StatusLink).where(StatusLink.candidate_id == candidate.id))
     db.session.expire(candidate, ["notes", "tags", "attachments", "history"])
-    record(action, user=by_user, target=candidate, why=why, notes_deleted=notes)
+    record(
+        action,
+        user=by_user,
+        target=candidate,
+        why=why,
+        notes_deleted=notes,
+        proposals_deleted=proposals_deleted,
+    )
     db.session.flush()
 
 
