@@ -1,6 +1,7 @@
 """Sign-ups that arrive twice or late: a double tap, a retry after a lost answer, a send
 kept on a phone or kiosk while the fair's network was down, and a replayed page."""
 
+import io
 import time
 from datetime import timedelta
 
@@ -304,3 +305,18 @@ class TestQuickAddAtTheBooth:
         response = client.post(f"/events/{event.id}/leads", data=data, headers=queued())
         assert response.status_code in (302, 401, 403)
         assert count(Candidate) == 0
+
+
+@pytest.mark.parametrize(
+    "config_overrides", [{"MIN_FILL_SECONDS": 0, "UPLOAD_MIN_FREE_BYTES": 2**62}]
+)
+def test_a_resume_there_is_no_room_for_is_said_on_the_thanks_page(client, stages, university):
+    """With the disk nearly full, is the student saved and told plainly that the resume was
+    not kept (in their language), rather than shown an error?"""
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    data = form_data(university, resume=(io.BytesIO(pdf), "cv.pdf"))
+    response = client.post("/apply", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    assert "resume=not-kept" in response.location
+    assert "could not keep your resume" in page_text(client.get(response.location))
+    assert count(Candidate) == 1

@@ -31,6 +31,7 @@ from recruit.candidates.services import RESUME_NOT_KEPT
 from recruit.events.services import add_booth_lead
 from recruit.extensions import db
 from recruit.interest import services as interest
+from recruit.interest.receipts import start_token
 from recruit.placements.models import CandidateOpening
 from recruit.privacy import services as privacy
 from tests.placement_factories import new_position
@@ -84,7 +85,7 @@ def form_data(school, /, **changes):
         "procurement_areas": ["Contract management"],
         "consent": "y",
         "website": "",
-        "started": "",
+        "started": start_token(),
     }
     data.update(changes)
     return data
