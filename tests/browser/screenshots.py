@@ -107,6 +107,9 @@ def demo_shots() -> list[Shot]:
     ) or db.session.scalar(select(Event.id).order_by(Event.starts_on.desc()).limit(1))
     if event:
         shots.append(Shot("event.png", f"/events/{event}", DESKTOP))
+        # At the booth: the QR code and quick-add first, on the phone staff carry.
+        shots.append(Shot("event-phone.png", f"/events/{event}", PHONE))
+        shots.append(Shot("booth-sign.png", f"/events/{event}/sign", TALL))
     placement = db.session.scalar(
         select(Placement.id)
         .join(Evaluation, Evaluation.placement_id == Placement.id)
@@ -134,6 +137,8 @@ def demo_shots() -> list[Shot]:
         "candidate.png",
         "apply-phone.png",
         "event.png",
+        "event-phone.png",
+        "booth-sign.png",
         "placement.png",
         "student-page-es-phone.png",
     }
