@@ -70,7 +70,10 @@ def parse_id(value) -> int | None:
     text = value if isinstance(value, str) else ""
     if not (text.isascii() and text.isdigit()):
         return None
-    number = int(text)
+    digits = text.lstrip("0") or "0"
+    if len(digits) > 10:
+        return None  # past any INTEGER (and Python reads no number of over 4,300 digits)
+    number = int(digits)
     return number if number < 2**31 else None
 
 

@@ -17,7 +17,7 @@ from markupsafe import escape
 
 from recruit.auth.models import Role
 from recruit.candidates.models import Candidate
-from recruit.database import utcnow
+from recruit.database import parse_id, utcnow
 from recruit.extensions import db
 from tests.placement_factories import new_link, new_placement, standard_items
 
@@ -510,3 +510,13 @@ def test_undecodable_input_is_answered_calmly(staff, stages, candidate_id, raw, 
         assert_no_server_error(staff.post(path, **form))
     for path in ("/candidates/", "/candidates/board", "/universities/", "/reports/"):
         assert_no_server_error(staff.get(path, query_string=f"{name}={raw.decode()}"))
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [("9" * 5000, None), ("1" + "0" * 10, None), ("0" * 4301, 0), ("0" * 20 + "7", 7)],
+)
+def test_ids_of_thousands_of_digits_are_read_without_error(text, read):
+    """Is an id of thousands of digits (past what Python reads) refused, not a 500, while
+    leading zeros on a small id still read as that id?"""
+    assert parse_id(text) == read
