@@ -88,6 +88,27 @@ def input_value(response, name: str) -> str | None:
     return unescape(value.group(1)) if value else ""
 
 
+def field_tag(response, name: str) -> str:
+    """The opening tag of the input or select a field is drawn with."""
+    html = response.get_data(as_text=True)
+    return re.search(rf'<(?:input|select)[^>]*\bname="{name}"[^>]*>', html).group(0)
+
+
+def attribute(tag: str, name: str) -> str | None:
+    """An attribute's value in an opening tag, '' when it stands alone, None when absent."""
+    match = re.search(rf'\s{name}(?:="([^"]*)")?[\s>]', tag)
+    if match is None:
+        return None
+    return unescape(match.group(1) or "")
+
+
+def error_summary(response) -> str:
+    """The error summary's text, tags removed and spaces folded."""
+    html = response.get_data(as_text=True)
+    match = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", match.group(0))).split()) if match else ""
+
+
 def selected_value(response, name: str) -> str | None:
     """The option selected in a select."""
     html = response.get_data(as_text=True)
@@ -190,6 +211,44 @@ def test_form_asks_nothing_more_personal(client, stages):
         assert not re.search(rf"\b{word}\b", text), word
 
 
+def test_phone_fills_the_students_details_and_shows_the_right_keyboards(client, stages):
+    """Does each personal field name its autofill kind, with the email and phone keyboards?"""
+    response = client.get("/apply")
+    expected = {
+        "first_name": ("text", "given-name"),
+        "last_name": ("text", "family-name"),
+        "email": ("email", "email"),
+        "phone": ("tel", "tel"),
+    }
+    for name, (kind, autofill) in expected.items():
+        tag = field_tag(response, name)
+        assert (attribute(tag, "type"), attribute(tag, "autocomplete")) == (kind, autofill), name
+
+
+def test_university_is_not_autofilled_as_an_employer(client, stages):
+    """Does nothing about the university claim the autofill kind meant for an employer?"""
+    response = client.get("/apply")
+    for name in ("university", "university_other", "major"):
+        assert attribute(field_tag(response, name), "autocomplete") in (None, "off"), name
+    assert "organization" not in response.get_data(as_text=True)
+
+
+def test_other_university_field_is_there_without_javascript(client, stages):
+    """Is the 'if not listed' field in the page, not hidden, and marked for the script?"""
+    response = client.get("/apply")
+    tag = field_tag(response, "university_other")
+    assert attribute(tag, "hidden") is None
+    assert attribute(tag, "data-shown-for") == "university=other"
+    assert '<option value="other">Other / not listed</option>' in response.get_data(as_text=True)
+
+
+def test_form_page_loads_its_script_deferred(client, stages):
+    """Does the form load static/js/form.js deferred (no inline script: the CSP forbids it)?"""
+    html = client.get("/apply").get_data(as_text=True)
+    assert '<script src="/static/js/form.js" defer></script>' in html
+    assert "<script>" not in html
+
+
 def test_privacy_notice_is_the_one_admins_set(client, stages):
     """Does the form show the privacy notice an admin wrote on the settings page?"""
     set_setting("privacy_notice", "We keep your details for 18 months. Ask to delete them.")
@@ -227,6 +286,26 @@ def test_public_pages_link_openings_and_the_students_page(client, stages):
     page = client.get("/apply").get_data(as_text=True)
     assert 'href="/apply/openings"' in page
     assert 'href="/apply/status"' in page
+
+
+def test_kiosk_form_neither_offers_nor_keeps_answers(client, stages):
+    """At a kiosk, do the form and each of its typed fields say autocomplete="off", so no
+    browser offers or restores one student's answers to the next?"""
+    response = client.get("/apply?kiosk=1")
+    html = response.get_data(as_text=True)
+    form_tag = re.search(r'<form method="post"[^>]*>', html).group(0)
+    assert attribute(form_tag, "autocomplete") == "off"
+    for name in ("first_name", "last_name", "email", "phone", "university", "university_other"):
+        assert attribute(field_tag(response, name), "autocomplete") == "off", name
+    for name in ("major", "class_standing", "grad_term", "grad_year", "availability"):
+        assert attribute(field_tag(response, name), "autocomplete") == "off", name
+
+
+def test_form_elsewhere_keeps_autofill(client, stages):
+    """Away from a kiosk, does the form itself leave autocomplete on?"""
+    html = client.get("/apply").get_data(as_text=True)
+    form_tag = re.search(r'<form method="post"[^>]*>', html).group(0)
+    assert attribute(form_tag, "autocomplete") is None
 
 
 def test_kiosk_keeps_students_on_the_form(client, stages):
@@ -382,9 +461,21 @@ def test_consent_missing_is_refused(client, stages, university):
     data = form_data(university, consent=None)
     response = client.post("/apply", data=data)
     assert response.status_code == 400
-    assert field_error(response, "consent") == "Tick this box so that we may contact you."
+    wanted = "Tick the box to agree that we may keep your details and contact you."
+    assert field_error(response, "consent") == wanted
     assert_kept(response, data)
     assert count(Candidate) == 0
+
+
+def test_consent_reads_well_in_the_error_summary(client, stages, university):
+    """Does the summary name the unticked box 'Consent', not with its whole sentence?"""
+    response = client.post("/apply", data=form_data(university, consent=None))
+    summary = error_summary(response)
+    assert (
+        "Consent: Tick the box to agree that we may keep your details and contact you." in summary
+    )
+    assert "I agree" not in summary
+    assert '<a href="#consent">' in response.get_data(as_text=True)
 
 
 def test_other_university_needs_a_name(client, stages, university):
@@ -411,7 +502,7 @@ def test_errors_are_announced_to_screen_readers(client, stages, university):
     """Does an error summary alert screen readers and tie each error to its field?"""
     response = client.post("/apply", data=form_data(university, email="nope"))
     html = response.get_data(as_text=True)
-    assert 'class="error-summary" role="alert"' in html
+    assert 'class="error-summary" role="alert" tabindex="-1"' in html
     assert '<a href="#email">' in html
     email_input = re.search(r'<input[^>]*\bname="email"[^>]*>', html).group(0)
     assert 'aria-invalid="true"' in email_input
@@ -580,7 +671,8 @@ class TestCsrf:
         response = client.post("/apply", data=data)
         assert response.status_code == 400
         text = page_text(response)
-        assert "Your answers are still here" in text
+        assert "Your answers are still here" in error_summary(response)
+        assert "Your answers have not been sent yet" in error_summary(response)
         assert "CSRF" not in text
         assert "Something in that request" not in text
         assert_kept(response, data)

@@ -62,6 +62,8 @@ def apply_at_event(slug: str):
 def _form(event: Event | None):
     kiosk = request.args.get("kiosk") == "1"
     form = InterestForm()
+    if kiosk:
+        form.forget_between_students()
     form.university.choices = [
         ("", _("Choose your university")),
         *university_choices(),

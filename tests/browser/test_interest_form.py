@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from recruit.auth.models import Role
 
 PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 820, "height": 1180}
 
 
 @pytest.fixture
@@ -74,8 +75,54 @@ def test_empty_form_says_what_is_missing(phone, live_server, fair):
 
     summary = phone.get_by_role("alert")
     expect(summary).to_contain_text("Enter your first name.")
-    expect(summary).to_contain_text("Tick this box so that we may contact you.")
+    expect(summary).to_contain_text(
+        "Consent: Tick the box to agree that we may keep your details and contact you."
+    )
     expect(phone.get_by_label("First name")).to_have_attribute("aria-invalid", "true")
+
+
+def test_failed_send_focuses_the_error_summary(phone, live_server, fair):
+    """After a refused send, is the focus on the error summary, so it is read out first?"""
+    phone.goto(f"{live_server}/apply/{fair.slug}")
+    phone.get_by_label("First name").fill("Ana")
+
+    phone.get_by_role("button", name="Send").click()
+
+    expect(phone.get_by_role("alert")).to_be_focused()
+    expect(phone.get_by_label("First name")).to_have_value("Ana")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
+def test_university_name_is_asked_only_for_other(new_page, live_server, fair, viewport):
+    """Does 'University name (if not listed)' appear only once 'Other / not listed' is
+    chosen, and go away (from screen readers too) when a listed university is chosen?"""
+    page = new_page(viewport=viewport, is_mobile=True, has_touch=True)
+    page.goto(f"{live_server}/apply/{fair.slug}")
+    university = page.get_by_label("University", exact=True)
+    other = page.get_by_label("University name (if not listed)")
+    expect(other).to_be_hidden()
+    expect(page.locator(".field", has=other)).to_have_attribute("hidden", "")
+
+    university.select_option(label="Other / not listed")
+    expect(other).to_be_visible()
+    other.fill("Lakeside Community College")
+
+    university.select_option(label="Riverside State University")
+    expect(other).to_be_hidden()
+
+
+def test_other_university_is_kept_when_the_form_comes_back(phone, live_server, fair):
+    """When a send with 'Other' comes back with an error, is the typed name still shown?"""
+    phone.goto(f"{live_server}/apply/{fair.slug}")
+    phone.get_by_label("University", exact=True).select_option(label="Other / not listed")
+    phone.get_by_label("University name (if not listed)").fill("Lakeside Community College")
+
+    phone.get_by_role("button", name="Send").click()
+
+    expect(phone.get_by_role("alert")).to_be_focused()
+    expect(phone.get_by_label("University name (if not listed)")).to_have_value(
+        "Lakeside Community College"
+    )
 
 
 FIRST_LINE_MIDDLE = """label => {
