@@ -21,7 +21,8 @@ def _serializer() -> URLSafeSerializer:
 
 def start_token(seconds_ago: float = 0) -> str:
     """A signed note of when the form was shown, for the minimum fill time."""
-    return _serializer().dumps(int(time.time() - seconds_ago))
+    # Tenths of a second: whole seconds would let a minimum of 1.5 s pass a send at 0.6 s.
+    return _serializer().dumps(round(time.time() - seconds_ago, 1))
 
 
 def seconds_since(token: str | None) -> float | None:
@@ -30,7 +31,9 @@ def seconds_since(token: str | None) -> float | None:
         started = _serializer().loads(token or "")
     except BadSignature:
         return None
-    return time.time() - started if isinstance(started, int) else None
+    if isinstance(started, bool) or not isinstance(started, int | float):
+        return None
+    return time.time() - started
 
 
 def submit_interest(

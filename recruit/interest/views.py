@@ -88,8 +88,15 @@ def _form(event: Event | None):
     elif form.validate():
         elapsed = services.seconds_since(form.started.data)
         minimum = current_app.config["MIN_FILL_SECONDS"]
+        # The minimum is below what any person needs (see config.py), so this is meant for
+        # bots; should a person ever meet it, every answer is kept and the note, in the
+        # error summary that takes the focus, says plainly why the form was held back.
         if minimum > 0 and (elapsed is None or elapsed < minimum):
-            note = _("Please check your details, then press Send again.")
+            note = _(
+                "That was quicker than anyone can fill in this form, so we held it back to "
+                "be sure a person sent it. Your answers are still here: check them, then "
+                "press Send again."
+            )
             # A student whose phone filled the form in a flash has now been asked to check
             # it: the next send goes through. A missing or forged token starts the clock.
             form.started.data = services.start_token(0 if elapsed is None else minimum)

@@ -125,6 +125,37 @@ def test_other_university_is_kept_when_the_form_comes_back(phone, live_server, f
     )
 
 
+class TestSentSooner:
+    """A send quicker than the minimum fill time, as only a bot's would be."""
+
+    @pytest.fixture
+    def config_overrides(self):
+        """A minimum no test meets, to see what a held-back send looks like."""
+        return {"WTF_CSRF_ENABLED": True, "MIN_FILL_SECONDS": 3600}
+
+    def test_held_back_send_says_why_and_goes_through_next_time(
+        self, phone, live_server, fair, stages, axe_check
+    ):
+        """Does a held-back send come back with the reason in the focused error summary,
+        every answer kept and no serious axe-core problem, and does Send then go through?"""
+        phone.goto(f"{live_server}/apply/{fair.slug}")
+        fill_in_the_form(phone, "Ines", "Moreau")
+
+        phone.get_by_role("button", name="Send").click()
+
+        summary = phone.get_by_role("alert")
+        expect(summary).to_be_focused()
+        expect(summary).to_contain_text("quicker than anyone can fill in this form")
+        expect(phone.get_by_label("First name")).to_have_value("Ines")
+        expect(phone.get_by_label("I agree")).to_be_checked()
+        violations, report = axe_check(phone)
+        assert violations == [], report
+        phone.get_by_role("button", name="Send").click()
+        expect(phone.get_by_role("heading", level=1)).to_have_text(
+            "Thank you, we have your details"
+        )
+
+
 FIRST_LINE_MIDDLE = """label => {
     const range = document.createRange();
     range.selectNodeContents(label);
