@@ -47,6 +47,7 @@ DEFAULTS = {
     # types a major, picks four choices and ticks two boxes in 1.5 s, even with autofill
     # doing the name and email; 3 s could catch a quick student. 0 turns the check off.
     "MIN_FILL_SECONDS": 1.5,
+    # How long a fair's kiosk counts down on the thank-you page before an empty form.
     "KIOSK_RESET_SECONDS": 8,
     # Outgoing mail: the worker (`flask deliver`) sends the outbox; with no server set,
     # messages wait there and the outbox page says mail is off.
@@ -78,6 +79,7 @@ ENVIRONMENT = {
     "SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
     "RESUME_MAX_BYTES": ("RESUME_MAX_BYTES", int),
     "MIN_FILL_SECONDS": ("MIN_FILL_SECONDS", float),
+    "KIOSK_RESET_SECONDS": ("KIOSK_RESET_SECONDS", int),
     "INTEREST_FORM_LIMIT": ("INTEREST_FORM_LIMIT", str),
     "STATUS_FORM_LIMIT": ("STATUS_FORM_LIMIT", str),
     "STATUS_LINK_DAYS": ("STATUS_LINK_DAYS", int),

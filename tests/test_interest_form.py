@@ -835,30 +835,97 @@ def test_cancelled_event_saves_nothing(client, stages, university, make_event):
 # --- kiosk ----------------------------------------------------------------------------
 
 
-def test_kiosk_thanks_returns_to_an_empty_form(client, stages, university, make_event):
-    """In kiosk mode, does the thanks page refresh back to the event's empty kiosk form?"""
-    event = make_event()
-    response = client.post(f"/apply/{event.slug}?kiosk=1", data=form_data(university))
+def kiosk_thanks(client, event, data):
+    """Send the form at the event's kiosk; return the thank-you page it leads to."""
+    response = client.post(f"/apply/{event.slug}?kiosk=1", data=data)
     assert response.status_code == 303
-    thanks = client.get(response.headers["Location"])
+    return client.get(response.headers["Location"])
+
+
+def next_student_link(thanks) -> str:
+    """Where the thank-you page's 'Next student' button leads."""
     html = thanks.get_data(as_text=True)
-    refresh = re.search(r'<meta http-equiv="refresh" content="(\d+);url=([^"]+)">', html)
-    assert refresh is not None
-    assert unescape(refresh.group(2)) == f"/apply/{event.slug}?kiosk=1"
+    return unescape(re.search(r'<a [^>]*href="([^"]*)"[^>]*>Next student</a>', html).group(1))
+
+
+def test_kiosk_thanks_has_no_meta_refresh(client, stages, university, make_event):
+    """Does the kiosk's thank-you page leave out the meta refresh no one can pause?"""
+    thanks = kiosk_thanks(client, make_event(), form_data(university))
+    assert "http-equiv" not in thanks.get_data(as_text=True)
+
+
+def test_kiosk_thanks_counts_down_with_its_script(client, stages, university, make_event):
+    """Does the kiosk's thank-you page carry the countdown's length and load kiosk.js?"""
+    html = kiosk_thanks(client, make_event(), form_data(university)).get_data(as_text=True)
+    assert 'data-kiosk-next data-seconds="8"' in html
+    assert '<script src="/static/js/kiosk.js" defer></script>' in html
+    assert "<script>" not in html
+    assert "This screen returns to an empty form for the next student in 8 seconds." in html
+
+
+def test_kiosk_countdown_follows_the_setting(app, client, stages, university, make_event):
+    """With KIOSK_RESET_SECONDS at 75, does the page count from 1:15?"""
+    app.config["KIOSK_RESET_SECONDS"] = 75
+    text = page_text(kiosk_thanks(client, make_event(), form_data(university)))
+    assert 'data-seconds="75"' in text
+    assert "Next student in 1:15" in re.sub(r"<[^>]+>", "", text)
+
+
+def test_kiosk_countdown_is_announced_politely(client, stages, university, make_event):
+    """Is the countdown's status line a polite status region, and the ticking time outside
+    it, so screen readers are not told every second?"""
+    html = kiosk_thanks(client, make_event(), form_data(university)).get_data(as_text=True)
+    status = re.search(r"<p [^>]*role=\"status\"[^>]*>.*?</p>", html, re.S).group(0)
+    assert "data-kiosk-time" not in status
+    assert "aria-live" not in html  # role=status is polite; nothing else speaks up
+
+
+def test_kiosk_pause_button_waits_for_its_script(client, stages, university, make_event):
+    """Without JavaScript, are the countdown and the Pause button hidden (they would do
+    nothing), and does the page say to press Next student?"""
+    html = kiosk_thanks(client, make_event(), form_data(university)).get_data(as_text=True)
+    assert re.search(r"<button [^>]*data-kiosk-pause[^>]*\shidden>Pause</button>", html)
+    assert re.search(r"<p [^>]*data-kiosk-timer hidden>", html)
+    assert "When you are done, press Next student" in unescape(html)
+
+
+def test_next_student_link_opens_the_empty_kiosk_form(client, stages, university, make_event):
+    """Does 'Next student' lead to the event's kiosk form and nowhere else?"""
+    event = make_event()
+    thanks = kiosk_thanks(client, event, form_data(university))
+    assert next_student_link(thanks) == f"/apply/{event.slug}?kiosk=1"
+
+
+def test_thanks_away_from_a_kiosk_has_no_countdown(client, stages):
+    """Away from a kiosk, is the thank-you page free of the countdown and its script?"""
+    html = client.get("/apply/thanks").get_data(as_text=True)
+    assert "kiosk.js" not in html
+    assert "data-kiosk-next" not in html
 
 
 def test_next_kiosk_student_sees_nothing_of_the_last(client, stages, university, make_event):
     """Does the next student at the kiosk get a form without the previous student's answers?"""
     event = make_event()
     data = form_data(university, first_name="Priyanka", email="priyanka@capital.edu")
-    thanks = client.post(f"/apply/{event.slug}?kiosk=1", data=data, follow_redirects=True)
-    refresh = re.search(r'url=([^"]+)"', thanks.get_data(as_text=True)).group(1)
-    page = client.get(unescape(refresh))
+    page = client.get(next_student_link(kiosk_thanks(client, event, data)))
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Priyanka" not in html and "priyanka@capital.edu" not in html
     assert input_value(page, "first_name") in ("", None)
-    assert page.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", ["/apply?kiosk=1", "/apply/thanks?kiosk=1"])
+def test_kiosk_pages_are_never_stored(client, stages, path):
+    """Do the kiosk's form and thank-you page tell the browser to keep no copy (so Back,
+    the back/forward cache and the disk cache never show a student's page again)?"""
+    assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_kiosk_form_sent_with_an_error_is_never_stored(client, stages, university):
+    """Is a kiosk form that comes back with a student's answers also never stored?"""
+    response = client.post("/apply?kiosk=1", data=form_data(university, email="nope"))
+    assert response.status_code == 400
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 # --- resumes --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // Enhances the interest form, which works without JavaScript: a field that only some
-// students need stays out of the way until it applies, and after a refused send the
-// error summary takes the focus, so a screen reader reads it and a phone scrolls to it.
+// students need stays out of the way until it applies, after a refused send the error
+// summary takes the focus (a screen reader reads it, a phone scrolls to it), and a
+// kiosk's form never comes back from the browser's memory with someone's answers.
 (function () {
   "use strict";
 
@@ -20,4 +21,12 @@
 
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
+
+  // At a kiosk, a page that Back or Forward brings back from the browser's memory may
+  // still hold an earlier student's answers or chosen file: load it afresh, empty.
+  if (document.querySelector("form[data-kiosk]")) {
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) window.location.replace(window.location.href);
+    });
+  }
 })();
