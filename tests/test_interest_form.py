@@ -26,6 +26,7 @@ from recruit.candidates.models import (
 from recruit.config import DEFAULTS
 from recruit.events.models import EventStatus
 from recruit.extensions import db
+from recruit.i18n import COOKIE
 from recruit.interest import services
 
 GRAD_YEAR = str(date.today().year + 1)
@@ -843,9 +844,9 @@ def kiosk_thanks(client, event, data):
 
 
 def next_student_link(thanks) -> str:
-    """Where the thank-you page's 'Next student' button leads."""
+    """Where the thank-you page's 'Next student' button leads (in either language)."""
     html = thanks.get_data(as_text=True)
-    return unescape(re.search(r'<a [^>]*href="([^"]*)"[^>]*>Next student</a>', html).group(1))
+    return unescape(re.search(r'<a [^>]*href="([^"]*)"[^>]*\sdata-kiosk-again>', html).group(1))
 
 
 def test_kiosk_thanks_has_no_meta_refresh(client, stages, university, make_event):
@@ -926,6 +927,55 @@ def test_kiosk_form_sent_with_an_error_is_never_stored(client, stages, universit
     response = client.post("/apply?kiosk=1", data=form_data(university, email="nope"))
     assert response.status_code == 400
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def html_language(response) -> str:
+    return re.search(r'<html lang="([^"]*)"', response.get_data(as_text=True)).group(1)
+
+
+def test_kiosk_language_switch_sets_no_cookie(client, stages, make_event):
+    """At a kiosk, does tapping Español show the form in Spanish without keeping a cookie
+    the next student would inherit?"""
+    response = client.get(f"/apply/{make_event().slug}?kiosk=1&lang=es")
+    assert html_language(response) == "es"
+    assert "Set-Cookie" not in response.headers
+    assert client.get_cookie(COOKIE) is None
+
+
+def test_kiosk_student_is_thanked_in_their_language(client, stages, university, make_event):
+    """Does a student who sent the kiosk's form in Spanish get the thank-you in Spanish,
+    still without a cookie?"""
+    event = make_event()
+    sent = client.post(f"/apply/{event.slug}?kiosk=1&lang=es", data=form_data(university))
+    assert sent.headers["Location"] == f"/apply/thanks?event={event.slug}&kiosk=1&lang=es"
+    thanks = client.get(sent.headers["Location"])
+    assert html_language(thanks) == "es"
+    assert client.get_cookie(COOKIE) is None
+
+
+def test_next_kiosk_student_starts_in_the_kiosks_language(client, stages, university, make_event):
+    """After a student in Spanish, does 'Next student' open the form in the tablet's own
+    language (English here, Spanish on a tablet set to Spanish)?"""
+    event = make_event()
+    sent = client.post(f"/apply/{event.slug}?kiosk=1&lang=es", data=form_data(university))
+    again = next_student_link(client.get(sent.headers["Location"]))
+    assert "lang" not in again
+    assert html_language(client.get(again)) == "en"
+    assert html_language(client.get(again, headers={"Accept-Language": "es-MX"})) == "es"
+
+
+def test_kiosk_reads_no_language_cookie(client, stages, make_event):
+    """Does a language cookie left on the kiosk's tablet choose nothing for its students?"""
+    event = make_event()
+    client.set_cookie(COOKIE, "es")
+    assert html_language(client.get(f"/apply/{event.slug}?kiosk=1")) == "en"
+    assert html_language(client.get(f"/apply/{event.slug}")) == "es"
+
+
+def test_thanks_follows_the_forms_language_away_from_a_kiosk(client, stages, university):
+    """Does the form sent with ?lang=es lead to the thank-you page with ?lang=es?"""
+    sent = client.post("/apply?lang=es", data=form_data(university))
+    assert sent.headers["Location"] == "/apply/thanks?lang=es"
 
 
 # --- resumes --------------------------------------------------------------------------

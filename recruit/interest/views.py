@@ -11,7 +11,7 @@ from recruit.candidates.forms import checked_resume
 from recruit.database import parse_id
 from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
-from recruit.i18n import current_language
+from recruit.i18n import LANGUAGES, current_language
 from recruit.interest import services
 from recruit.interest.forms import OTHER_UNIVERSITY, InterestForm, graduation_years
 from recruit.localized import in_page_language
@@ -162,6 +162,9 @@ def _thanks_redirect(event: Event | None, kiosk: bool):
         args["event"] = event.slug
     if kiosk:
         args["kiosk"] = "1"
+    if request.args.get("lang") in LANGUAGES:
+        # The thank-you page in the form's language (a kiosk keeps no language cookie).
+        args["lang"] = request.args["lang"]
     return redirect(url_for("interest.thanks", **args), 303)
 
 
