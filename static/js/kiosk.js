@@ -61,8 +61,10 @@
       box.classList.add("is-paused");
       pause.textContent = pause.getAttribute("data-resume");
       say(status.getAttribute("data-paused"));
+      status.classList.remove("visually-hidden"); // "Paused" is for everyone to see
     } else {
       box.classList.remove("is-paused");
+      status.classList.add("visually-hidden");
       pause.textContent = pauseLabel;
       say(status.getAttribute("data-resumed"));
       run();
@@ -75,7 +77,7 @@
   });
 
   // The visible countdown takes the place of the sentence written for pages without
-  // JavaScript; the status line, now for screen readers only, announces it once.
+  // JavaScript; the status line, shown again only while paused, announces it once.
   status.classList.add("visually-hidden");
   say(status.getAttribute("data-running"));
   timer.hidden = false;

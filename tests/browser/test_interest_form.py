@@ -280,6 +280,7 @@ def test_kiosk_countdown_can_be_paused_and_resumed(kiosk, live_server, fair, sta
     expect(kiosk.get_by_role("status")).to_have_text(
         "Paused. Press Resume, or Next student when you are done."
     )
+    expect(kiosk.get_by_text("Paused.")).to_be_visible()
     kiosk.get_by_role("button", name="Resume").click()
     kiosk.clock.run_for(5000)
     expect(kiosk.get_by_role("heading", level=1)).to_have_text(THANKS)
