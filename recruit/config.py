@@ -48,10 +48,14 @@ DEFAULTS = {
     "STATUS_LINK_DAYS": 30,
     # What a student's page promises when they ask us to erase their data.
     "ERASURE_REQUEST_DAYS": 30,
-    "MIN_FILL_SECONDS": 3,
+    # A send sooner than this after the form was shown is held back as a bot's. No person
+    # types a major, picks four choices and ticks two boxes in 1.5 s, even with autofill
+    # doing the name and email; 3 s could catch a quick student. 0 turns the check off.
+    "MIN_FILL_SECONDS": 1.5,
     # How long a shown form may wait to be sent: a phone or kiosk that lost the network
     # at a fair keeps sign-ups until it is back, and Recruit takes them for this long.
     "START_TOKEN_DAYS": 3,
+    # How long a fair's kiosk counts down on the thank-you page before an empty form.
     "KIOSK_RESET_SECONDS": 8,
     # Outgoing mail: the worker (`flask deliver`) sends the outbox; with no server set,
     # messages wait there and the outbox page says mail is off.
@@ -85,6 +89,7 @@ ENVIRONMENT = {
     "PUBLIC_UPLOAD_BYTES_PER_HOUR": ("PUBLIC_UPLOAD_BYTES_PER_HOUR", int),
     "UPLOAD_MIN_FREE_BYTES": ("UPLOAD_MIN_FREE_BYTES", int),
     "MIN_FILL_SECONDS": ("MIN_FILL_SECONDS", float),
+    "KIOSK_RESET_SECONDS": ("KIOSK_RESET_SECONDS", int),
     "INTEREST_FORM_LIMIT": ("INTEREST_FORM_LIMIT", str),
     "STATUS_FORM_LIMIT": ("STATUS_FORM_LIMIT", str),
     "STATUS_LINK_DAYS": ("STATUS_LINK_DAYS", int),

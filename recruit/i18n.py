@@ -1,5 +1,6 @@
 """The languages students read Recruit in: English and Spanish on every public page and
-message, chosen by ?lang=, then a cookie, then the browser; staff pages stay English."""
+message, chosen by ?lang=, then a cookie (not on a shared kiosk), then the browser; staff
+pages stay English."""
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, refresh
@@ -23,11 +24,19 @@ def language_or_default(code: str | None) -> str:
 
 
 def chosen_language() -> str | None:
-    """The language a student picked with the switch (?lang=) or earlier (cookie), if any."""
-    for value in (request.args.get("lang"), request.cookies.get(COOKIE)):
+    """The language a student picked with the switch (?lang=) or earlier (cookie), if any.
+    A kiosk reads no cookie: one left on its tablet (by anyone, or by a student before
+    kiosks stopped keeping one) would choose for every student after."""
+    cookie = None if shared_kiosk() else request.cookies.get(COOKIE)
+    for value in (request.args.get("lang"), cookie):
         if value and value in LANGUAGES:
             return value
     return None
+
+
+def shared_kiosk() -> bool:
+    """Is this page on a fair's kiosk (?kiosk=1), a tablet students take turns at?"""
+    return request.args.get("kiosk") == "1"
 
 
 def student_page() -> bool:
@@ -65,7 +74,14 @@ def in_language(code: str | None):
 
 
 def remember_choice(response):
-    """after_request: keep the switch's choice in a cookie, so every public page follows."""
+    """after_request: keep the switch's choice in a cookie, so every public page follows.
+
+    Not at a kiosk: the next student would inherit it. There the choice travels in the
+    address (?lang=) through the student's own form and thank-you page, and "Next student"
+    leaves it behind, so each student starts in the tablet's own language.
+    """
+    if shared_kiosk():
+        return response
     asked = request.args.get("lang")
     if asked in LANGUAGES and request.cookies.get(COOKIE) != asked:
         response.set_cookie(

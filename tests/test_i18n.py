@@ -171,6 +171,18 @@ def test_spanish_form_shows_spanish_errors_and_keeps_the_values(client, stages, 
     assert input_value(response, "email") == "maya@"
 
 
+def test_consent_reads_well_in_the_spanish_error_summary(client, stages, university):
+    """Does the Spanish summary name the unticked box 'Consentimiento', not its sentence?"""
+    response = client.post("/apply?lang=es", data=form_data(university, consent=None))
+    summary = re.search(r'<div class="error-summary".*?</div>', text_of(response), re.S).group(0)
+    entry = " ".join(re.sub(r"<[^>]+>", " ", summary).split())
+    assert (
+        "Consentimiento: Marque la casilla para aceptar que guardemos sus datos y nos "
+        "comuniquemos con usted." in entry
+    )
+    assert "Acepto" not in entry
+
+
 def test_wtforms_own_messages_come_out_in_spanish(client, stages, university):
     """Are WTForms' built-in messages (a too-long name, a choice not offered) Spanish too?"""
     data = form_data(university, last_name="Okafor" * 20, class_standing="wizard")

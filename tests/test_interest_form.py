@@ -24,8 +24,10 @@ from recruit.candidates.models import (
     Source,
     StageChange,
 )
+from recruit.config import DEFAULTS
 from recruit.events.models import EventStatus
 from recruit.extensions import db
+from recruit.i18n import COOKIE
 from recruit.interest import receipts
 
 GRAD_YEAR = str(date.today().year + 1)
@@ -88,6 +90,27 @@ def input_value(response, name: str) -> str | None:
         return None
     value = re.search(r'\bvalue="([^"]*)"', match.group(0))
     return unescape(value.group(1)) if value else ""
+
+
+def field_tag(response, name: str) -> str:
+    """The opening tag of the input or select a field is drawn with."""
+    html = response.get_data(as_text=True)
+    return re.search(rf'<(?:input|select)[^>]*\bname="{name}"[^>]*>', html).group(0)
+
+
+def attribute(tag: str, name: str) -> str | None:
+    """An attribute's value in an opening tag, '' when it stands alone, None when absent."""
+    match = re.search(rf'\s{name}(?:="([^"]*)")?[\s>]', tag)
+    if match is None:
+        return None
+    return unescape(match.group(1) or "")
+
+
+def error_summary(response) -> str:
+    """The error summary's text, tags removed and spaces folded."""
+    html = response.get_data(as_text=True)
+    match = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", match.group(0))).split()) if match else ""
 
 
 def selected_value(response, name: str) -> str | None:
@@ -193,6 +216,44 @@ def test_form_asks_nothing_more_personal(client, stages):
         assert not re.search(rf"\b{word}\b", text), word
 
 
+def test_phone_fills_the_students_details_and_shows_the_right_keyboards(client, stages):
+    """Does each personal field name its autofill kind, with the email and phone keyboards?"""
+    response = client.get("/apply")
+    expected = {
+        "first_name": ("text", "given-name"),
+        "last_name": ("text", "family-name"),
+        "email": ("email", "email"),
+        "phone": ("tel", "tel"),
+    }
+    for name, (kind, autofill) in expected.items():
+        tag = field_tag(response, name)
+        assert (attribute(tag, "type"), attribute(tag, "autocomplete")) == (kind, autofill), name
+
+
+def test_university_is_not_autofilled_as_an_employer(client, stages):
+    """Does nothing about the university claim the autofill kind meant for an employer?"""
+    response = client.get("/apply")
+    for name in ("university", "university_other", "major"):
+        assert attribute(field_tag(response, name), "autocomplete") in (None, "off"), name
+    assert "organization" not in response.get_data(as_text=True)
+
+
+def test_other_university_field_is_there_without_javascript(client, stages):
+    """Is the 'if not listed' field in the page, not hidden, and marked for the script?"""
+    response = client.get("/apply")
+    tag = field_tag(response, "university_other")
+    assert attribute(tag, "hidden") is None
+    assert attribute(tag, "data-shown-for") == "university=other"
+    assert '<option value="other">Other / not listed</option>' in response.get_data(as_text=True)
+
+
+def test_form_page_loads_its_script_deferred(client, stages):
+    """Does the form load static/js/form.js deferred (no inline script: the CSP forbids it)?"""
+    html = client.get("/apply").get_data(as_text=True)
+    assert '<script src="/static/js/form.js" defer></script>' in html
+    assert "<script>" not in html
+
+
 def test_privacy_notice_is_the_one_admins_set(client, stages):
     """Does the form show the privacy notice an admin wrote on the settings page?"""
     set_setting("privacy_notice", "We keep your details for 18 months. Ask to delete them.")
@@ -230,6 +291,26 @@ def test_public_pages_link_openings_and_the_students_page(client, stages):
     page = client.get("/apply").get_data(as_text=True)
     assert 'href="/apply/openings"' in page
     assert 'href="/apply/status"' in page
+
+
+def test_kiosk_form_neither_offers_nor_keeps_answers(client, stages):
+    """At a kiosk, do the form and each of its typed fields say autocomplete="off", so no
+    browser offers or restores one student's answers to the next?"""
+    response = client.get("/apply?kiosk=1")
+    html = response.get_data(as_text=True)
+    form_tag = re.search(r'<form method="post"[^>]*>', html).group(0)
+    assert attribute(form_tag, "autocomplete") == "off"
+    for name in ("first_name", "last_name", "email", "phone", "university", "university_other"):
+        assert attribute(field_tag(response, name), "autocomplete") == "off", name
+    for name in ("major", "class_standing", "grad_term", "grad_year", "availability"):
+        assert attribute(field_tag(response, name), "autocomplete") == "off", name
+
+
+def test_form_elsewhere_keeps_autofill(client, stages):
+    """Away from a kiosk, does the form itself leave autocomplete on?"""
+    html = client.get("/apply").get_data(as_text=True)
+    form_tag = re.search(r'<form method="post"[^>]*>', html).group(0)
+    assert attribute(form_tag, "autocomplete") is None
 
 
 def test_kiosk_keeps_students_on_the_form(client, stages):
@@ -385,9 +466,21 @@ def test_consent_missing_is_refused(client, stages, university):
     data = form_data(university, consent=None)
     response = client.post("/apply", data=data)
     assert response.status_code == 400
-    assert field_error(response, "consent") == "Tick this box so that we may contact you."
+    wanted = "Tick the box to agree that we may keep your details and contact you."
+    assert field_error(response, "consent") == wanted
     assert_kept(response, data)
     assert count(Candidate) == 0
+
+
+def test_consent_reads_well_in_the_error_summary(client, stages, university):
+    """Does the summary name the unticked box 'Consent', not with its whole sentence?"""
+    response = client.post("/apply", data=form_data(university, consent=None))
+    summary = error_summary(response)
+    assert (
+        "Consent: Tick the box to agree that we may keep your details and contact you." in summary
+    )
+    assert "I agree" not in summary
+    assert '<a href="#consent">' in response.get_data(as_text=True)
 
 
 def test_other_university_needs_a_name(client, stages, university):
@@ -414,7 +507,7 @@ def test_errors_are_announced_to_screen_readers(client, stages, university):
     """Does an error summary alert screen readers and tie each error to its field?"""
     response = client.post("/apply", data=form_data(university, email="nope"))
     html = response.get_data(as_text=True)
-    assert 'class="error-summary" role="alert"' in html
+    assert 'class="error-summary" role="alert" tabindex="-1"' in html
     assert '<a href="#email">' in html
     email_input = re.search(r'<input[^>]*\bname="email"[^>]*>', html).group(0)
     assert 'aria-invalid="true"' in email_input
@@ -522,55 +615,68 @@ def test_honeypot_gets_thanks_and_saves_nothing(client, stages, university):
     assert count(Candidate) == 0
 
 
+def token_from(seconds_ago: float) -> str:
+    """A start token for a form shown this many seconds ago."""
+    real = time.time()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(receipts.time, "time", lambda: real - seconds_ago)
+        return receipts.start_token()
+
+
+def test_minimum_fill_time_is_quicker_than_any_person():
+    """Is the default minimum above zero (bots are held back) yet well below the seconds
+    a person needs for the selects and boxes, autofill or not?"""
+    assert 0 < DEFAULTS["MIN_FILL_SECONDS"] <= 2
+
+
 class TestMinimumFillTime:
-    """The form refuses a send quicker than a person could fill it, until a moment later."""
+    """The form holds back a send quicker than any person, keeping every answer, until a
+    moment later."""
 
     @pytest.fixture
     def config_overrides(self):
-        return {"MIN_FILL_SECONDS": 3}
+        return {"MIN_FILL_SECONDS": DEFAULTS["MIN_FILL_SECONDS"]}
 
-    @pytest.fixture
-    def clock(self, monkeypatch):
-        """Move the server's clock: clock(seconds) is now plus that many seconds."""
-        real = time.time()
-
-        def move(seconds: float) -> None:
-            monkeypatch.setattr(receipts.time, "time", lambda: real + seconds)
-
-        return move
-
-    def test_too_fast_asks_to_send_again(self, client, stages, university, clock):
-        """Is a send one second after the form opened re-shown, values kept, nothing saved?"""
-        clock(0)
-        data = form_data(university)
-        clock(1)
+    def test_too_fast_is_held_back_with_every_answer_kept(self, client, stages, university):
+        """Is a send half a second after the form opened re-shown, answers kept, nothing
+        saved?"""
+        data = form_data(university, started=token_from(0.5))
         response = client.post("/apply", data=data)
         assert response.status_code == 400
-        assert "press Send again" in page_text(response)
         assert_kept(response, data)
         assert count(Candidate) == 0
 
-    def test_the_same_press_passes_a_moment_later(self, client, stages, university, clock):
-        """Does the page keep its token, so that the student's next press goes through?"""
-        clock(0)
-        data = form_data(university)
-        clock(1)
+    def test_too_fast_says_why_in_the_error_summary(self, client, stages, university):
+        """Does the error summary say plainly why the form was held back, with no field
+        marked wrong?"""
+        response = client.post("/apply", data=form_data(university, started=token_from(0.5)))
+        summary = error_summary(response)
+        assert summary.startswith("Your answers have not been sent yet")
+        assert "quicker than anyone can fill in this form" in summary
+        assert "press Send again" in summary
+        assert 'aria-invalid="true"' not in response.get_data(as_text=True)
+        assert 'class="flash' not in response.get_data(as_text=True)
+
+    def test_the_same_press_passes_a_moment_later(self, client, stages, university, monkeypatch):
+        """Does the page keep its token (never a back-dated one, which a bot would reuse), so
+        that the student's next press, a moment later, goes through?"""
+        data = form_data(university, started=token_from(0.5))
         first = client.post("/apply", data=data)
         assert input_value(first, "started") == data["started"]
-        clock(4)
-        second = client.post("/apply", data={**data, "started": input_value(first, "started")})
+        later = time.time() + 2
+        monkeypatch.setattr(receipts.time, "time", lambda: later)
+        second = client.post("/apply", data=data)
         assert second.status_code == 303
         assert count(Candidate) == 1
 
-    def test_form_filled_at_a_human_pace_passes(self, client, stages, university, clock):
-        """Is a send ten seconds after the form opened accepted at once?"""
-        clock(0)
-        data = form_data(university)
-        clock(10)
-        assert client.post("/apply", data=data).status_code == 303
+    def test_form_filled_in_two_seconds_passes(self, client, stages, university):
+        """Is a send two seconds after the form opened (autofill and quick thumbs) accepted?"""
+        response = client.post("/apply", data=form_data(university, started=token_from(2)))
+        assert response.status_code == 303
+        assert count(Candidate) == 1
 
     def test_forged_token_is_not_trusted(self, client, stages, university):
-        """Is a send with a made-up start token asked to send again?"""
+        """Is a send with a made-up start token held back?"""
         response = client.post("/apply", data=form_data(university, started="1700000000"))
         assert response.status_code == 400
         assert count(Candidate) == 0
@@ -579,6 +685,25 @@ class TestMinimumFillTime:
         """Does the form carry a signed note of when it was shown?"""
         token = input_value(client.get("/apply"), "started")
         assert receipts.read_start(token) is not None
+
+
+class TestLongerMinimum:
+    """An office may ask for a longer minimum with RECRUIT_MIN_FILL_SECONDS."""
+
+    @pytest.fixture
+    def config_overrides(self):
+        return {"MIN_FILL_SECONDS": 5}
+
+    def test_send_under_the_set_minimum_is_held_back(self, client, stages, university):
+        """With a minimum of 5 s, is a send after 3 s held back?"""
+        response = client.post("/apply", data=form_data(university, started=token_from(3)))
+        assert response.status_code == 400
+        assert count(Candidate) == 0
+
+    def test_send_over_the_set_minimum_passes(self, client, stages, university):
+        """With a minimum of 5 s, is a send after 6 s accepted?"""
+        response = client.post("/apply", data=form_data(university, started=token_from(6)))
+        assert response.status_code == 303
 
 
 def test_zero_minimum_fill_time_turns_the_check_off(client, stages, university):
@@ -603,7 +728,8 @@ class TestCsrf:
         response = client.post("/apply", data=data)
         assert response.status_code == 400
         text = page_text(response)
-        assert "Your answers are still here" in text
+        assert "Your answers are still here" in error_summary(response)
+        assert "Your answers have not been sent yet" in error_summary(response)
         assert "CSRF" not in text
         assert "Something in that request" not in text
         assert_kept(response, data)
@@ -728,30 +854,146 @@ def test_cancelled_event_saves_nothing(client, stages, university, make_event):
 # --- kiosk ----------------------------------------------------------------------------
 
 
-def test_kiosk_thanks_returns_to_an_empty_form(client, stages, university, make_event):
-    """In kiosk mode, does the thanks page refresh back to the event's empty kiosk form?"""
-    event = make_event()
-    response = client.post(f"/apply/{event.slug}?kiosk=1", data=form_data(university))
+def kiosk_thanks(client, event, data):
+    """Send the form at the event's kiosk; return the thank-you page it leads to."""
+    response = client.post(f"/apply/{event.slug}?kiosk=1", data=data)
     assert response.status_code == 303
-    thanks = client.get(response.headers["Location"])
+    return client.get(response.headers["Location"])
+
+
+def next_student_link(thanks) -> str:
+    """Where the thank-you page's 'Next student' button leads (in either language)."""
     html = thanks.get_data(as_text=True)
-    refresh = re.search(r'<meta http-equiv="refresh" content="(\d+);url=([^"]+)">', html)
-    assert refresh is not None
-    assert unescape(refresh.group(2)) == f"/apply/{event.slug}?kiosk=1"
+    return unescape(re.search(r'<a [^>]*href="([^"]*)"[^>]*\sdata-kiosk-again>', html).group(1))
+
+
+def test_kiosk_thanks_has_no_meta_refresh(client, stages, university, make_event):
+    """Does the kiosk's thank-you page leave out the meta refresh no one can pause?"""
+    thanks = kiosk_thanks(client, make_event(), form_data(university))
+    assert "http-equiv" not in thanks.get_data(as_text=True)
+
+
+def test_kiosk_thanks_counts_down_with_its_script(client, stages, university, make_event):
+    """Does the kiosk's thank-you page carry the countdown's length and load kiosk.js?"""
+    html = kiosk_thanks(client, make_event(), form_data(university)).get_data(as_text=True)
+    assert 'data-kiosk-next data-seconds="8"' in html
+    assert '<script src="/static/js/kiosk.js" defer></script>' in html
+    assert "<script>" not in html
+    assert "This screen returns to an empty form for the next student in 8 seconds." in html
+
+
+def test_kiosk_countdown_follows_the_setting(app, client, stages, university, make_event):
+    """With KIOSK_RESET_SECONDS at 75, does the page count from 1:15?"""
+    app.config["KIOSK_RESET_SECONDS"] = 75
+    text = page_text(kiosk_thanks(client, make_event(), form_data(university)))
+    assert 'data-seconds="75"' in text
+    assert "Next student in 1:15" in re.sub(r"<[^>]+>", "", text)
+
+
+def test_kiosk_countdown_is_announced_politely(client, stages, university, make_event):
+    """Is the countdown's status line a polite status region, and the ticking time outside
+    it, so screen readers are not told every second?"""
+    html = kiosk_thanks(client, make_event(), form_data(university)).get_data(as_text=True)
+    status = re.search(r"<p [^>]*role=\"status\"[^>]*>.*?</p>", html, re.S).group(0)
+    assert "data-kiosk-time" not in status
+    assert "aria-live" not in html  # role=status is polite; nothing else speaks up
+
+
+def test_kiosk_pause_button_waits_for_its_script(client, stages, university, make_event):
+    """Without JavaScript, are the countdown and the Pause button hidden (they would do
+    nothing), and does the page say to press Next student?"""
+    html = kiosk_thanks(client, make_event(), form_data(university)).get_data(as_text=True)
+    assert re.search(r"<button [^>]*data-kiosk-pause[^>]*\shidden>Pause</button>", html)
+    assert re.search(r"<p [^>]*data-kiosk-timer hidden>", html)
+    assert "When you are done, press Next student" in unescape(html)
+
+
+def test_next_student_link_opens_the_empty_kiosk_form(client, stages, university, make_event):
+    """Does 'Next student' lead to the event's kiosk form and nowhere else?"""
+    event = make_event()
+    thanks = kiosk_thanks(client, event, form_data(university))
+    assert next_student_link(thanks) == f"/apply/{event.slug}?kiosk=1"
+
+
+def test_thanks_away_from_a_kiosk_has_no_countdown(client, stages):
+    """Away from a kiosk, is the thank-you page free of the countdown and its script?"""
+    html = client.get("/apply/thanks").get_data(as_text=True)
+    assert "kiosk.js" not in html
+    assert "data-kiosk-next" not in html
 
 
 def test_next_kiosk_student_sees_nothing_of_the_last(client, stages, university, make_event):
     """Does the next student at the kiosk get a form without the previous student's answers?"""
     event = make_event()
     data = form_data(university, first_name="Priyanka", email="priyanka@capital.edu")
-    thanks = client.post(f"/apply/{event.slug}?kiosk=1", data=data, follow_redirects=True)
-    refresh = re.search(r'url=([^"]+)"', thanks.get_data(as_text=True)).group(1)
-    page = client.get(unescape(refresh))
+    page = client.get(next_student_link(kiosk_thanks(client, event, data)))
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Priyanka" not in html and "priyanka@capital.edu" not in html
     assert input_value(page, "first_name") in ("", None)
-    assert page.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", ["/apply?kiosk=1", "/apply/thanks?kiosk=1"])
+def test_kiosk_pages_are_never_stored(client, stages, path):
+    """Do the kiosk's form and thank-you page tell the browser to keep no copy (so Back,
+    the back/forward cache and the disk cache never show a student's page again)?"""
+    assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_kiosk_form_sent_with_an_error_is_never_stored(client, stages, university):
+    """Is a kiosk form that comes back with a student's answers also never stored?"""
+    response = client.post("/apply?kiosk=1", data=form_data(university, email="nope"))
+    assert response.status_code == 400
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def html_language(response) -> str:
+    return re.search(r'<html lang="([^"]*)"', response.get_data(as_text=True)).group(1)
+
+
+def test_kiosk_language_switch_sets_no_cookie(client, stages, make_event):
+    """At a kiosk, does tapping Español show the form in Spanish without keeping a cookie
+    the next student would inherit?"""
+    response = client.get(f"/apply/{make_event().slug}?kiosk=1&lang=es")
+    assert html_language(response) == "es"
+    assert "Set-Cookie" not in response.headers
+    assert client.get_cookie(COOKIE) is None
+
+
+def test_kiosk_student_is_thanked_in_their_language(client, stages, university, make_event):
+    """Does a student who sent the kiosk's form in Spanish get the thank-you in Spanish,
+    still without a cookie?"""
+    event = make_event()
+    sent = client.post(f"/apply/{event.slug}?kiosk=1&lang=es", data=form_data(university))
+    assert sent.headers["Location"] == f"/apply/thanks?event={event.slug}&kiosk=1&lang=es"
+    thanks = client.get(sent.headers["Location"])
+    assert html_language(thanks) == "es"
+    assert client.get_cookie(COOKIE) is None
+
+
+def test_next_kiosk_student_starts_in_the_kiosks_language(client, stages, university, make_event):
+    """After a student in Spanish, does 'Next student' open the form in the tablet's own
+    language (English here, Spanish on a tablet set to Spanish)?"""
+    event = make_event()
+    sent = client.post(f"/apply/{event.slug}?kiosk=1&lang=es", data=form_data(university))
+    again = next_student_link(client.get(sent.headers["Location"]))
+    assert "lang" not in again
+    assert html_language(client.get(again)) == "en"
+    assert html_language(client.get(again, headers={"Accept-Language": "es-MX"})) == "es"
+
+
+def test_kiosk_reads_no_language_cookie(client, stages, make_event):
+    """Does a language cookie left on the kiosk's tablet choose nothing for its students?"""
+    event = make_event()
+    client.set_cookie(COOKIE, "es")
+    assert html_language(client.get(f"/apply/{event.slug}?kiosk=1")) == "en"
+    assert html_language(client.get(f"/apply/{event.slug}")) == "es"
+
+
+def test_thanks_follows_the_forms_language_away_from_a_kiosk(client, stages, university):
+    """Does the form sent with ?lang=es lead to the thank-you page with ?lang=es?"""
+    sent = client.post("/apply?lang=es", data=form_data(university))
+    assert sent.headers["Location"] == "/apply/thanks?lang=es"
 
 
 # --- resumes --------------------------------------------------------------------------

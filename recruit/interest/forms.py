@@ -5,7 +5,14 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TelField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -96,16 +103,22 @@ class InterestForm(Form):
     # Text fields are stripped, then DataRequired: a name of spaces alone counts as missing
     # (InputRequired looks at the raw input and would let it through empty).
 
+    # autocomplete names the HTML autofill field, so a phone fills a student's own details
+    # in one tap. Nothing in the HTML list means "university" ("organization" is an
+    # employer), so the university, major and the rest keep the browser's own suggestions.
     first_name = StringField(
         _l("First name"),
         filters=[strip],
         validators=[DataRequired(_l("Enter your first name.")), Length(max=100), valid_name],
+        render_kw={"autocomplete": "given-name"},
     )
     last_name = StringField(
         _l("Last name"),
         filters=[strip],
         validators=[DataRequired(_l("Enter your last name.")), Length(max=100), valid_name],
+        render_kw={"autocomplete": "family-name"},
     )
+    # type=email and type=tel bring up the phone keyboards for them: no inputmode needed.
     email = EmailField(
         _l("Email"),
         filters=[strip],
@@ -116,9 +129,13 @@ class InterestForm(Form):
                 _l("Enter an email address like name@university.edu."), check_deliverability=False
             ),
         ],
+        render_kw={"autocomplete": "email"},
     )
-    phone = StringField(
-        _l("Phone (optional)"), filters=[strip], validators=[Optional(), Length(max=40)]
+    phone = TelField(
+        _l("Phone (optional)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=40)],
+        render_kw={"autocomplete": "tel"},
     )
     university = SelectField(
         _l("University"),
@@ -131,6 +148,9 @@ class InterestForm(Form):
         # No Optional(): it would stop the chain on a blank value before
         # validate_university_other could ask for the name.
         validators=[Length(max=200)],
+        # form.js hides the field until "Other / not listed" is chosen; without
+        # JavaScript it is always there.
+        render_kw={"data-shown-for": f"university={OTHER_UNIVERSITY}"},
     )
     major = StringField(
         _l("Major"),
@@ -183,13 +203,26 @@ class InterestForm(Form):
             "I agree that the office may keep these details and contact me about internships "
             "and jobs."
         ),
-        validators=[InputRequired(_l("Tick this box so that we may contact you."))],
+        validators=[
+            InputRequired(
+                _l("Tick the box to agree that we may keep your details and contact you.")
+            )
+        ],
     )
     # Left empty by people; bots that fill every field give themselves away.
     website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=200)])
     started = HiddenField()
     # The page's own key for this submission (see recruit.interest.receipts).
     submission = HiddenField()
+
+    # What the error summary calls a field whose label is too long to lead its entry.
+    summary_names = {"consent": _l("Consent")}
+
+    def forget_between_students(self) -> None:
+        """At a fair's kiosk: no field offers or keeps what an earlier student typed."""
+        for field in self:
+            if isinstance(field, StringField | SelectField) and not isinstance(field, HiddenField):
+                field.render_kw = {**(field.render_kw or {}), "autocomplete": "off"}
 
     def validate_grad_year(self, field) -> None:
         if field.data not in {value for value, _ in field.choices if value}:

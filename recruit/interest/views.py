@@ -21,7 +21,7 @@ from recruit.candidates.services import RESUME_NOT_KEPT
 from recruit.database import parse_id
 from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
-from recruit.i18n import current_language
+from recruit.i18n import LANGUAGES, current_language
 from recruit.interest import receipts, services
 from recruit.interest.forms import OTHER_UNIVERSITY, InterestForm, graduation_years
 from recruit.localized import in_page_language
@@ -81,6 +81,8 @@ def _form(event: Event | None):
     # A send kept on a device may arrive days after its page's CSRF token stopped working;
     # its header stands for the token (see receipts.QUEUED_HEADER).
     form = InterestForm(meta={"csrf": False}) if queued else InterestForm()
+    if kiosk:
+        form.forget_between_students()
     form.university.choices = [
         ("", _("Choose your university")),
         *university_choices(),
@@ -133,8 +135,15 @@ def _save(form: InterestForm, event: Event | None) -> tuple[bool, str | None]:
     start = receipts.read_start(form.started.data)
     minimum = current_app.config["MIN_FILL_SECONDS"]
     if start is not None and minimum > 0 and start.seconds_ago < minimum:
-        # Keep the same token: a moment later the same press goes through.
-        return False, _("Please check your details, then press Send again.")
+        # The minimum is below what any person needs (see config.py), so this is meant
+        # for bots; should a person ever meet it, every answer is kept and the note, in the
+        # error summary that takes the focus, says plainly why. The token stays: a moment
+        # later the same press goes through.
+        return False, _(
+            "That was quicker than anyone can fill in this form, so we held it back to "
+            "be sure a person sent it. Your answers are still here: check them, then "
+            "press Send again."
+        )
     data, ok = checked_resume(form.resume)
     if not ok:
         return False, None
@@ -211,6 +220,9 @@ def _thanks_redirect(event: Event | None, kiosk: bool, resume_kept: bool = True)
         args["kiosk"] = "1"
     if not resume_kept:
         args["resume"] = "not-kept"
+    if request.args.get("lang") in LANGUAGES:
+        # The thank-you page in the form's language (a kiosk keeps no language cookie).
+        args["lang"] = request.args["lang"]
     return redirect(url_for("interest.thanks", **args), 303)
 
 
