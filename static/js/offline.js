@@ -149,9 +149,13 @@
     if (!window.caches || !navigator.onLine) return;
     const cache = await caches.open(Queue.CACHE);
     const pages = [location.href.split("#")[0], Queue.savedPageFor(location.href)];
-    // The styles, scripts and icon these pages load, read from this page.
+    // The styles, scripts and icon these pages load, read from this page, and those only
+    // the saved page loads (named on the form).
     document.querySelectorAll("link[rel~=stylesheet], link[rel~=icon], script[src]").forEach(function (element) {
       pages.push(element.href || element.src);
+    });
+    (form.dataset.offlineAssets || "").split(" ").filter(Boolean).forEach(function (path) {
+      pages.push(new URL(path, location.href).href);
     });
     for (const page of pages) {
       if (!(await cache.match(page))) await cache.add(page);

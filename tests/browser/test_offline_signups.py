@@ -110,6 +110,8 @@ def test_two_kiosk_students_offline_are_both_kept_in_order(new_page, live_server
         expect(tablet.get_by_role("heading", level=1)).to_have_text(
             "Thank you, your details are saved on this device"
         )
+        # The kiosk's countdown works offline too (its script was kept with the pages).
+        expect(tablet.locator("[data-kiosk-timer]")).to_be_visible()
         tablet.get_by_role("link", name="Next student").click()
     expect(tablet.locator("[data-queued]")).to_have_text("2")
     assert candidates() == []
