@@ -89,10 +89,11 @@
     tokenCount: function () {
       return inStore("tokens", "readonly", function (store) { return done(store.count()); });
     },
-    // The oldest kept token, removed from the stock, or undefined when none is left.
+    // The newest kept token, removed from the stock, or undefined when none is left: a
+    // token expires some days after it was made, so the freshest goes first.
     takeToken: function () {
       return inStore("tokens", "readwrite", function (store) {
-        return done(store.openCursor()).then(function (cursor) {
+        return done(store.openCursor(null, "prev")).then(function (cursor) {
           if (!cursor) return undefined;
           cursor.delete();
           return cursor.value;
