@@ -303,3 +303,31 @@ def test_downgrade_from_0009_audits_each_proposed_update_it_drops(migration_app)
     detail = row[3] if isinstance(row[3], dict) else json.loads(row[3])
     assert tuple(row[:3]) == ("candidate.proposal_dropped", "Candidate", 900)
     assert detail["proposal_id"] == 7 and detail["file"] == "b" * 32 + ".pdf"
+
+
+def test_upgrade_to_0011_rewords_an_untouched_confirmation_both_ways(migration_app):
+    """Does 0011 give an unchanged confirmation (English and Spanish) the words that say a
+    form sent again waits for staff, and does its downgrade give the old words back?"""
+    from recruit.messages.defaults import DEFAULT_TEMPLATES, DEFAULT_TEMPLATES_ES
+
+    path = Path(__file__).parent.parent / "migrations/versions/0011_confirmation_wording.py"
+    spec = importlib.util.spec_from_file_location("revision_0011", path)
+    revision = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    old = {column: revision._body(column, before) for column, before, _after in revision.SENTENCES}
+    flask_db(migration_app, "upgrade", "0010")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE message_templates SET body = :body, body_es = :body_es WHERE key = :key"),
+            {**old, "key": "interest_received"},
+        )
+    flask_db(migration_app, "upgrade")
+
+    read = text("SELECT body, body_es FROM message_templates WHERE key = 'interest_received'")
+    body, body_es = db.session.execute(read).one()
+    defaults = {key: body for key, _name, _subject, body in DEFAULT_TEMPLATES}
+    assert body == defaults["interest_received"]
+    assert body_es == DEFAULT_TEMPLATES_ES["interest_received"][1]
+    db.session.rollback()
+    flask_db(migration_app, "downgrade", "0010")
+    assert tuple(db.session.execute(read).one()) == (old["body"], old["body_es"])
