@@ -649,3 +649,19 @@ def test_other_messages_still_show_at_the_top(client, signed_in, make_event):
     client.post(f"/events/{event.id}/edit", data=event_form(version=str(event.version)))
     page = text(client.get(f"/events/{event.id}"))
     assert page.index("Capital Career Fair is saved.") < page.index('class="page-head"')
+
+
+def test_visit_logged_confirms_in_the_visit_log(client, signed_in, make_event):
+    """After logging a visit, is the confirmation in the visit log the page jumps to, and
+    only there?"""
+    signed_in(Role.OUTREACH)
+    event = make_event(status=EventStatus.ATTENDED)
+    response = client.post(
+        f"/events/{event.id}/visits", data={"staff_present": "Ana", "students_talked_to": "12"}
+    )
+    assert response.headers["Location"].endswith(f"/events/{event.id}#visits")
+    page = text(client.get(response.headers["Location"]))
+    start = page.index('id="visits"')
+    visits = page[start : page.index("</section>", start)]
+    assert page.count("Visit logged.") == 1
+    assert re.search(r'role="status">\s*<p class="flash flash--success">Visit logged\.', visits)

@@ -244,7 +244,7 @@ def log_visit(event_id: int):
             follow_up,
         )
         db.session.commit()
-        flash("Visit logged.", "success")
+        flash("Visit logged.", "visit")  # shown in the visit log, where the page goes
         return redirect(url_for("events.detail", event_id=event.id) + "#visits")
     return _render_detail(event.id, visit_form=form, status=400)
 
