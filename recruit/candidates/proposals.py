@@ -26,8 +26,8 @@ from recruit.candidates.models import (
 from recruit.database import utcnow
 from recruit.events.models import Event
 from recruit.extensions import db
-from recruit.placements.models import CandidateOpening, Position, PositionStatus
-from recruit.placements.openings import MOST_CHOSEN_AT_ONCE, add_openings
+from recruit.placements import openings
+from recruit.placements.models import Position, PositionStatus
 from recruit.templating import label
 
 # Every detail a proposal may carry, in the order the candidate page lists them.
@@ -76,29 +76,6 @@ def _enum_or_none(enum_class, value):
     return enum_class(value) if value else None
 
 
-def _open_position_ids(ids) -> list[int]:
-    wanted = {i for i in list(ids)[:MOST_CHOSEN_AT_ONCE] if isinstance(i, int)}
-    if not wanted:
-        return []
-    return sorted(
-        db.session.scalars(
-            select(Position.id).where(
-                Position.id.in_(wanted), Position.status == PositionStatus.OPEN
-            )
-        )
-    )
-
-
-def _chosen_ids(candidate: Candidate) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(CandidateOpening.position_id).where(
-                CandidateOpening.candidate_id == candidate.id
-            )
-        )
-    )
-
-
 def propose_update(
     candidate: Candidate,
     values: dict,
@@ -125,7 +102,7 @@ def propose_update(
         availability=values.get("availability") or "",
         procurement_areas=list(values.get("procurement_areas") or []),
         interests=sorted({Interest(i).value for i in interests}),
-        opening_ids=_open_position_ids(opening_ids),
+        opening_ids=sorted(openings.open_ids(opening_ids)),
         language=values.get("language") or "en",
         consent_at=values.get("consent_at"),
         created_at=utcnow(),
@@ -136,7 +113,7 @@ def propose_update(
         proposal.file_size = len(data)
         proposal.file_sha256 = hashlib.sha256(data).hexdigest()
         proposal.file_stored_name = services.write_upload(data)
-    fields = differences(proposal, candidate, _chosen_ids(candidate))
+    fields = differences(proposal, candidate, openings.chosen_ids(candidate))
     if not fields:
         return None
     db.session.add(proposal)
@@ -376,7 +353,7 @@ def _check_open(proposal: ProposedUpdate, field: str, candidate: Candidate, chos
 
 
 def _close_if_settled(proposal: ProposedUpdate, candidate: Candidate) -> None:
-    if not undecided(proposal, candidate, _chosen_ids(candidate)):
+    if not undecided(proposal, candidate, openings.chosen_ids(candidate)):
         proposal.closed_at = utcnow()
 
 
@@ -434,14 +411,14 @@ def accept(proposal: ProposedUpdate, field: str, by_user: User) -> None:
     saves staff's edits (stale saves refused there), the resume as an attachment, openings
     as the student's choices. The caller checks the version the page showed."""
     candidate = proposal.candidate
-    chosen = _chosen_ids(candidate)
+    chosen = openings.chosen_ids(candidate)
     _check_open(proposal, field, candidate, chosen)
     _decide(proposal, field, True, by_user)
     if field == "resume":
         _attach_file(proposal, candidate)
         candidate.last_activity_at = utcnow()
     elif field == "openings":
-        add_openings(candidate, proposal.opening_ids)
+        openings.add_openings(candidate, proposal.opening_ids)
         candidate.last_activity_at = utcnow()
     else:
         interests = [ci.interest.value for ci in candidate.interests]
@@ -470,7 +447,7 @@ def dismiss(proposal: ProposedUpdate, field: str, by_user: User) -> None:
     """Leave the record as it is for one detail of a proposal; a dismissed resume is
     deleted from the disk."""
     candidate = proposal.candidate
-    _check_open(proposal, field, candidate, _chosen_ids(candidate))
+    _check_open(proposal, field, candidate, openings.chosen_ids(candidate))
     _decide(proposal, field, False, by_user)
     if field == "resume":
         _delete_file(proposal, by_user, why="dismissed")
@@ -491,7 +468,7 @@ def dismiss_rest(proposal: ProposedUpdate, by_user: User) -> list[str]:
     if proposal.closed_at is not None:
         raise DecisionRefused("This update was settled meanwhile.")
     candidate = proposal.candidate
-    fields = undecided(proposal, candidate, _chosen_ids(candidate))
+    fields = undecided(proposal, candidate, openings.chosen_ids(candidate))
     for field in fields:
         _decide(proposal, field, False, by_user)
     _delete_file(proposal, by_user, why="dismissed")

@@ -175,7 +175,7 @@ def _save(form: InterestForm, event: Event | None) -> tuple[bool, str | None]:
     receipts.keep_candidate(key, candidate.id)
     receipts.prune()
     db.session.commit()
-    return True, (str(RESUME_NOT_KEPT) if upload_refusal else None)
+    return True, (RESUME_NOT_KEPT if upload_refusal else None)
 
 
 def _tick_opening(form: InterestForm, asked: str) -> None:
@@ -208,7 +208,9 @@ def _values(form: InterestForm) -> dict:
 def _done(event: Event | None, kiosk: bool, queued: bool, resume_kept: bool = True):
     """The answer to a saved (or already saved) submission."""
     if queued:
-        return jsonify(saved=True) if resume_kept else jsonify(saved=True, note=RESUME_NOT_KEPT)
+        # The student who sent it has walked on: the device only needs to know it is saved,
+        # and whether its resume could not be kept.
+        return jsonify(saved=True) if resume_kept else jsonify(saved=True, resume_kept=False)
     return _thanks_redirect(event, kiosk, resume_kept)
 
 

@@ -45,15 +45,7 @@ def chosen_openings(candidate: Candidate) -> list[Position]:
 def add_openings(candidate: Candidate, position_ids: list[int]) -> list[int]:
     """Add open positions to what a candidate chose (a form sent again adds, never
     removes); ids of positions that are not open are ignored. Returns the ids added."""
-    wanted = _open_ids(position_ids)
-    have = set(
-        db.session.scalars(
-            select(CandidateOpening.position_id).where(
-                CandidateOpening.candidate_id == candidate.id
-            )
-        )
-    )
-    added = sorted(wanted - have)
+    added = sorted(open_ids(position_ids) - chosen_ids(candidate))
     for position_id in added:
         db.session.add(CandidateOpening(candidate_id=candidate.id, position_id=position_id))
     db.session.flush()
@@ -63,12 +55,12 @@ def add_openings(candidate: Candidate, position_ids: list[int]) -> list[int]:
 def replace_openings(candidate: Candidate, position_ids: list[int]) -> None:
     """Set the open positions a candidate chose (their own page); choices of positions
     that have since closed stay, since the student can no longer see them to untick."""
-    wanted = _open_ids(position_ids)
-    open_ids = select(Position.id).where(Position.status == PositionStatus.OPEN)
+    wanted = open_ids(position_ids)
+    open_now = select(Position.id).where(Position.status == PositionStatus.OPEN)
     db.session.execute(
         delete(CandidateOpening).where(
             CandidateOpening.candidate_id == candidate.id,
-            CandidateOpening.position_id.in_(open_ids),
+            CandidateOpening.position_id.in_(open_now),
             CandidateOpening.position_id.not_in(wanted) if wanted else true(),
         )
     )
@@ -95,9 +87,21 @@ def opening_filter_choices() -> list[tuple[str, str]]:
     return [(str(row.id), f"{row.title} · {row.agency} ({row.term})") for row in rows]
 
 
-def _open_ids(position_ids: list[int]) -> set[int]:
-    # Anything a client sent: ids past what an INTEGER holds, or digits int() refuses
-    # ("²"), are no position.
+def chosen_ids(candidate: Candidate) -> set[int]:
+    """The ids of the positions a candidate chose."""
+    return set(
+        db.session.scalars(
+            select(CandidateOpening.position_id).where(
+                CandidateOpening.candidate_id == candidate.id
+            )
+        )
+    )
+
+
+def open_ids(position_ids) -> set[int]:
+    """Those of the ids given that are open positions (at most MOST_CHOSEN_AT_ONCE read).
+    Anything a client sent is read with care: ids past what an INTEGER holds, or digits
+    int() refuses ("²"), are no position."""
     ids = {parse_id(str(i)) for i in list(position_ids)[:MOST_CHOSEN_AT_ONCE]} - {None}
     if not ids:
         return set()
