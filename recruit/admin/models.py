@@ -13,6 +13,8 @@ SETTING_DEFAULTS = {
     "office_name": "State Procurement Office",
     "office_email": "internships@procurement.state.example",
     "retention_months": 24,
+    # Every time Recruit shows is in this zone (times are stored in UTC).
+    "time_zone": "America/Chicago",
     "privacy_notice": (
         "We keep what you enter here, and your resume if you add one, to consider you for "
         "internships and jobs with the state and to contact you about them. Only our "
