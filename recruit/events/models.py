@@ -1,7 +1,7 @@
 """Outreach events (career fairs, class talks, conferences) and what staff log at them."""
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text
@@ -55,6 +55,9 @@ class Event(db.Model):
     university_id: Mapped[int | None] = mapped_column(ForeignKey("universities.id"), index=True)
     starts_on: Mapped[date] = mapped_column(index=True)
     ends_on: Mapped[date | None]
+    # Optional hours, on the office's wall clock like the dates: a fair from 10 to 3.
+    starts_at_time: Mapped[time | None]
+    ends_at_time: Mapped[time | None]
     location: Mapped[str] = mapped_column(String(200), default="")
     virtual_url: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[EventStatus] = mapped_column(enum_type(EventStatus), default=EventStatus.PLANNED)
