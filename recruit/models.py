@@ -17,6 +17,14 @@ from recruit.candidates.models import (
 )
 from recruit.events.models import Event, FairVisit, FollowUp
 from recruit.interest.models import FormReceipt
+from recruit.interviews.models import (
+    Interview,
+    Interviewer,
+    InterviewKit,
+    InterviewSlot,
+    KitQuestion,
+    Scorecard,
+)
 from recruit.messages.models import MessageTemplate, OutboxMessage
 from recruit.placements.models import (
     CandidateOpening,
@@ -47,6 +55,11 @@ __all__ = [
     "FollowUp",
     "FormReceipt",
     "Interaction",
+    "Interview",
+    "InterviewKit",
+    "InterviewSlot",
+    "Interviewer",
+    "KitQuestion",
     "MessageTemplate",
     "Note",
     "OutboxMessage",
@@ -54,6 +67,7 @@ __all__ = [
     "Position",
     "ProposalDecision",
     "ProposedUpdate",
+    "Scorecard",
     "Setting",
     "Stage",
     "StageChange",

@@ -53,6 +53,10 @@ class LinkKind(enum.StrEnum):
 
     EVALUATION = "evaluation"
     STATUS = "status"
+    # The candidate's link to pick, move or cancel an interview; an outside
+    # interviewer's link to their scorecard.
+    INTERVIEW = "interview"
+    SCORECARD = "scorecard"
 
 
 class OutboxMessage(db.Model):
@@ -91,6 +95,9 @@ class OutboxMessage(db.Model):
     link_kind: Mapped[LinkKind | None] = mapped_column(enum_type(LinkKind))
     link_ref: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # An iCalendar invitation (or cancellation) sent as an attachment; it holds no
+    # private link.
+    calendar: Mapped[str | None] = mapped_column(Text)
 
     candidate = relationship("Candidate")
     created_by = relationship("User")
