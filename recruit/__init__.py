@@ -98,6 +98,8 @@ def _register_blueprints(app: Flask) -> None:
     from recruit.events.views import calendar_bp
     from recruit.interest.views import bp as interest_bp
     from recruit.interest.views import offline_bp
+    from recruit.interviews.views import bp as interviews_bp
+    from recruit.interviews.views import link_bp as interview_link_bp
     from recruit.main.views import bp as main_bp
     from recruit.messages.views import (
         candidate_messages_bp,
@@ -130,6 +132,8 @@ def _register_blueprints(app: Flask) -> None:
         offline_bp,
         openings_bp,
         students_bp,
+        interviews_bp,
+        interview_link_bp,
         events_bp,
         calendar_bp,
         universities_bp,

@@ -70,6 +70,9 @@ DEFAULTS = {
     "MAIL_CLAIM_SECONDS": 300,
     "MAIL_POLL_SECONDS": 5,
     "EVALUATION_LINK_DAYS": 14,
+    # A candidate can move or cancel an interview from their link until this many hours
+    # before it starts (after that, they write to the office).
+    "INTERVIEW_CHANGE_HOURS": 24,
     # Server-Timing header on every answer (how long Recruit took): for `make bench`
     # and for finding a slow page; off by default, since it tells anyone the timing.
     "SERVER_TIMING": False,
@@ -93,6 +96,7 @@ ENVIRONMENT = {
     "INTEREST_FORM_LIMIT": ("INTEREST_FORM_LIMIT", str),
     "STATUS_FORM_LIMIT": ("STATUS_FORM_LIMIT", str),
     "STATUS_LINK_DAYS": ("STATUS_LINK_DAYS", int),
+    "INTERVIEW_CHANGE_HOURS": ("INTERVIEW_CHANGE_HOURS", int),
     "ERASURE_REQUEST_DAYS": ("ERASURE_REQUEST_DAYS", int),
     "MAIL_SERVER": ("MAIL_SERVER", str),
     "MAIL_PORT": ("MAIL_PORT", int),

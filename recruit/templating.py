@@ -16,6 +16,7 @@ NAVIGATION = [
     ("Home", "main.dashboard", "view_pipeline"),
     ("Board", "candidates.board", "view_pipeline"),
     ("Candidates", "candidates.index", "view_pipeline"),
+    ("Interviews", "interviews.index", "view_pipeline"),
     ("Events", "events.board", "view_pipeline"),
     ("Universities", "universities.index", "view_pipeline"),
     ("Follow-ups", "follow_ups.index", "follow_up_leads"),

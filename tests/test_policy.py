@@ -34,6 +34,9 @@ ROWS = {
     "Plan and edit events, move them on the events board, log visits, add and import leads; "
     "edit universities and contacts": {"manage_events", "manage_universities"},
     "Positions, placements, evaluation links, outcomes": {"manage_placements"},
+    "Schedule, move and cancel interviews; offer times for the candidate to pick": {
+        "schedule_interviews"
+    },
     "Write to a candidate; untick a stage's message when moving": {"message_candidates"},
     "Follow up with an event's leads; see the outbox and send a message again": {
         "follow_up_leads",

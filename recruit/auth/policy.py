@@ -27,6 +27,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "manage_universities": OUTREACH_STAFF,
     # Positions, placements, evaluation links, outcomes
     "manage_placements": HR_STAFF,
+    # Schedule, move and cancel interviews
+    "schedule_interviews": HR_STAFF,
     # Write to a candidate; untick a stage's message when moving
     "message_candidates": HR_STAFF,
     # Follow up with an event's leads; see the outbox and send a message again

@@ -41,6 +41,7 @@ from recruit.database import parse_id, utcnow
 from recruit.events.models import Event
 from recruit.exports import csv_response
 from recruit.extensions import db
+from recruit.interviews import services as interviews
 from recruit.messages import services as messages
 from recruit.pipeline.merge import merge_candidates
 from recruit.pipeline.moves import CLOSE_REASON_LABELS, MoveRefused, StaleMove, move_candidate
@@ -302,6 +303,7 @@ def candidate_page(candidate_id: int, update_conflict: Conflict | None = None, s
         candidate=candidate,
         placements=placements,
         openings=openings,
+        interviews=interviews.for_candidate(candidate),
         reviews=reviews,
         update_conflict=update_conflict,
         move=move,

@@ -21,6 +21,12 @@ class InterviewKind(enum.StrEnum):
     PANEL = "panel"
     AGENCY = "agency_interview"
 
+    @property
+    def label(self) -> str:
+        return {"phone_screen": "Phone screen", "panel": "Panel interview"}.get(
+            self.value, "Agency interview"
+        )
+
 
 class InterviewState(enum.StrEnum):
     """Offered (times sent, none chosen yet), scheduled, or cancelled."""

@@ -193,6 +193,16 @@ def envelope(message: OutboxMessage) -> EmailMessage:
         email["List-Unsubscribe"] = f"<{stop}>"
         email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(body)
+    if message.calendar:
+        # An invitation calendars show with Accept and Decline (or a cancellation).
+        method = "CANCEL" if "METHOD:CANCEL" in message.calendar else "REQUEST"
+        email.add_attachment(
+            message.calendar.encode(),
+            maintype="text",
+            subtype="calendar",
+            filename="cancel.ics" if method == "CANCEL" else "invite.ics",
+            params={"method": method, "charset": "utf-8"},
+        )
     return email
 
 

@@ -58,6 +58,23 @@ def reveal(message: OutboxMessage) -> str:
                 "The link to the student's page expired before sending, or their record was erased."
             )
         return status_url(link)
+    if message.link_kind == LinkKind.INTERVIEW:
+        from recruit.interviews import services as interviews
+        from recruit.interviews.models import Interview, InterviewState
+
+        interview = db.session.get(Interview, message.link_ref)
+        token = interviews.candidate_token(interview) if interview is not None else ""
+        if interviews.open_link(token) is None or interview.state == InterviewState.CANCELLED:
+            raise LinkGone("The interview was cancelled, or the candidate's record erased.")
+        return public_url("interview_link.page", token=token, lang=interview.candidate.language)
+    if message.link_kind == LinkKind.SCORECARD:
+        from recruit.interviews import services as interviews
+        from recruit.interviews.models import Interviewer, InterviewState
+
+        person = db.session.get(Interviewer, message.link_ref)
+        if person is None or person.interview.state == InterviewState.CANCELLED:
+            raise LinkGone("The interview was cancelled before sending.")
+        return public_url("scorecards.outside", token=interviews.outside_token(person))
     raise LinkGone("This message's link is of a kind Recruit no longer makes.")
 
 

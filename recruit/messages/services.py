@@ -300,6 +300,7 @@ def queue(
     link_kind: LinkKind | None = None,
     link_ref: int | None = None,
     language: str = "en",
+    calendar: str | None = None,
 ) -> OutboxMessage:
     """Write one message to the outbox in the caller's transaction; the worker sends it
     once that commits (and not before due_at). The footer is in the message's language."""
@@ -322,6 +323,7 @@ def queue(
         link_kind=link_kind,
         link_ref=link_ref,
         created_by_id=getattr(by_user, "id", None),
+        calendar=calendar,
     )
     db.session.add(message)
     db.session.flush()
@@ -566,6 +568,7 @@ def resend(message: OutboxMessage, by_user) -> OutboxMessage:
             link_kind=message.link_kind,
             link_ref=link_ref,
             created_by_id=by_user.id,
+            calendar=message.calendar,
         )
         db.session.add(again)
     else:

@@ -42,7 +42,8 @@ from recruit.students.models import StatusLink
 
 bp = Blueprint("students", __name__, url_prefix="/apply/status")
 
-PRIVATE_LINK = re.compile(r"/apply/status/[A-Za-z0-9_-]{8,}")
+# A student's own page and their interview page both carry a private token.
+PRIVATE_LINK = re.compile(r"/apply/(status|interview)/[A-Za-z0-9_-]{8,}")
 # Access logs name every path requested: the development server's and gunicorn's.
 ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
 STALE_NOTE = _l("This page was open for a while, so nothing was changed. Please try again.")
@@ -53,8 +54,8 @@ class HideStatusLinks(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "/apply/status/" in message:
-            record.msg, record.args = PRIVATE_LINK.sub("/apply/status/[link]", message), ()
+        if "/apply/" in message:
+            record.msg, record.args = PRIVATE_LINK.sub(r"/apply/\1/[link]", message), ()
         return True
 
 

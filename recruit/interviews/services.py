@@ -1,0 +1,406 @@
+"""Scheduling interviews: booking a time or offering several for the candidate to pick,
+refusing times that clash, moving and cancelling; every change sends invitations."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select, text
+from sqlalchemy.orm import selectinload
+
+from recruit.audit.services import record
+from recruit.auth.models import User
+from recruit.candidates.models import Candidate, Stage
+from recruit.database import utcnow
+from recruit.extensions import db
+from recruit.interviews import invitations
+from recruit.interviews.models import (
+    Interview,
+    Interviewer,
+    InterviewKind,
+    InterviewSlot,
+    InterviewState,
+)
+from recruit.messages.links import derived_token
+from recruit.pipeline import moves
+from recruit.pipeline.rules import StageKey
+from recruit.placements.models import Position
+from recruit.templating import format_date
+from recruit.timezones import local
+
+# An arbitrary constant that names "the interview calendars" as a PostgreSQL advisory lock.
+_CALENDAR_LOCK = 7_413_006
+
+
+class InterviewRefused(Exception):
+    """A booking, move or cancellation that cannot be made, with the reasons to show."""
+
+    def __init__(self, *reasons: str):
+        self.reasons = list(reasons)
+        super().__init__(" ".join(reasons))
+
+
+class SlotGone(InterviewRefused):
+    """The time a candidate picked was taken, or passed, while they chose."""
+
+
+@dataclass
+class Plan:
+    """What HR fills in to schedule: one time books it, several are offered."""
+
+    kind: InterviewKind
+    starts: list[datetime]
+    duration_minutes: int = 30
+    position: Position | None = None
+    location: str = ""
+    video_url: str = ""
+    note_for_candidate: str = ""
+    staff: list[User] = field(default_factory=list)
+    # (name, email) of people outside the office, such as an agency supervisor
+    outside: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def candidate_token(interview: Interview) -> str:
+    """The candidate's private link token for this interview (made, never stored)."""
+    return derived_token("interview", interview.id, interview.link_nonce)
+
+
+def outside_token(interviewer: Interviewer) -> str:
+    """An outside interviewer's private scorecard token (made, never stored)."""
+    return derived_token("scorecard", interviewer.id, interviewer.link_nonce)
+
+
+def lock_calendars() -> None:
+    """Let one booking at a time check for clashes and write: on PostgreSQL a transaction
+    lock (released at commit), on SQLite the write lock every POST takes up front."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CALENDAR_LOCK})
+
+
+def change_cutoff() -> timedelta:
+    """How long before an interview the candidate can still move or cancel it."""
+    return timedelta(hours=current_app.config["INTERVIEW_CHANGE_HOURS"])
+
+
+# --- clashes ------------------------------------------------------------------------------
+
+
+def describe(interview: Interview) -> str:
+    """'Panel interview with Ana Garcia, Dec 3, 2026, 10:00 AM CST', for messages."""
+    return (
+        f"{interview.kind.label} with "
+        f"{interview.candidate.full_name}, {format_date(interview.starts_at, with_time=True)}"
+    )
+
+
+def clashes(
+    starts_at: datetime,
+    ends_at: datetime,
+    candidate_id: int,
+    emails: list[str],
+    names: dict[str, str],
+    exclude_id: int | None = None,
+) -> list[str]:
+    """Why this time cannot be booked: each scheduled interview of the same candidate or
+    interviewer that overlaps it, named."""
+    query = (
+        select(Interview)
+        .where(
+            Interview.state == InterviewState.SCHEDULED,
+            Interview.starts_at < ends_at,
+            Interview.ends_at > starts_at,
+            or_(
+                Interview.candidate_id == candidate_id,
+                Interview.id.in_(
+                    select(Interviewer.interview_id).where(Interviewer.email.in_(emails))
+                ),
+            ),
+        )
+        .options(selectinload(Interview.interviewers), selectinload(Interview.candidate))
+        .order_by(Interview.starts_at)
+    )
+    if exclude_id is not None:
+        query = query.where(Interview.id != exclude_id)
+    reasons = []
+    for other in db.session.scalars(query):
+        if other.candidate_id == candidate_id:
+            reasons.append(
+                f"{other.candidate.full_name} already has an interview then: {describe(other)}."
+            )
+        busy = sorted({p.email for p in other.interviewers} & set(emails))
+        for email in busy:
+            reasons.append(
+                f"{names.get(email, email)} is already interviewing then: {describe(other)}."
+            )
+    return reasons
+
+
+def _refuse_past(starts: list[datetime]) -> None:
+    now = utcnow()
+    past = [start for start in starts if start <= now]
+    if past:
+        raise InterviewRefused(
+            f"{format_date(past[0], with_time=True)} has already passed. Choose a later time."
+        )
+
+
+def _people(plan: Plan) -> tuple[list[str], dict[str, str]]:
+    names = {user.email.lower(): user.name for user in plan.staff}
+    for name, email in plan.outside:
+        names.setdefault(email.lower(), name)
+    return list(names), names
+
+
+# --- booking ------------------------------------------------------------------------------
+
+
+def schedule(
+    candidate: Candidate, plan: Plan, by_user: User, move_to_interview: bool = True
+) -> Interview:
+    """Book an interview at one time, or offer several for the candidate to pick; refuses
+    past times and clashes. Sends the invitations (or the offer) through the outbox and,
+    unless unticked, moves a Screening candidate to Interview."""
+    if not plan.starts:
+        raise InterviewRefused("Give at least one date and time.")
+    _refuse_past(plan.starts)
+    lock_calendars()
+    emails, names = _people(plan)
+    length = timedelta(minutes=plan.duration_minutes)
+    for start in plan.starts:
+        reasons = clashes(start, start + length, candidate.id, emails, names)
+        if reasons:
+            raise InterviewRefused(*reasons)
+    offered = len(plan.starts) > 1
+    first = min(plan.starts)
+    interview = Interview(
+        candidate=candidate,
+        position=plan.position,
+        kind=plan.kind,
+        state=InterviewState.OFFERED if offered else InterviewState.SCHEDULED,
+        starts_at=None if offered else first,
+        ends_at=None if offered else first + length,
+        duration_minutes=plan.duration_minutes,
+        location=plan.location.strip(),
+        video_url=plan.video_url.strip(),
+        note_for_candidate=plan.note_for_candidate.strip(),
+        uid=f"interview-{secrets.token_hex(12)}@{_host()}",
+        link_nonce=secrets.token_hex(16),
+        token_hash=secrets.token_hex(32),  # replaced below, once the row has its id
+        created_by_id=by_user.id,
+    )
+    if offered:
+        interview.slots = [
+            InterviewSlot(starts_at=start, ends_at=start + length) for start in sorted(plan.starts)
+        ]
+    interview.interviewers = [
+        Interviewer(user_id=user.id, name=user.name, email=user.email.lower())
+        for user in plan.staff
+    ] + [
+        Interviewer(
+            name=name.strip(), email=email.strip().lower(), link_nonce=secrets.token_hex(16)
+        )
+        for name, email in plan.outside
+        if email.strip().lower() not in {user.email.lower() for user in plan.staff}
+    ]
+    db.session.add(interview)
+    db.session.flush()
+    interview.token_hash = _hash(candidate_token(interview))
+    for person in interview.interviewers:
+        if person.user_id is None:
+            person.token_hash = _hash(outside_token(person))
+    record(
+        "interview.offer" if offered else "interview.schedule",
+        user=by_user,
+        target=candidate,
+        interview=interview.id,
+        times=len(plan.starts),
+    )
+    if move_to_interview and _in_stage(candidate, StageKey.SCREENING):
+        interview_stage = _stage(StageKey.INTERVIEW)
+        if interview_stage is not None:
+            # The invitation says what the stage's own message ("send us times") would.
+            moves.move_candidate(
+                candidate,
+                interview_stage,
+                by_user,
+                None,
+                comment="Interview scheduled",
+                notify=False,
+            )
+    db.session.flush()
+    if offered:
+        invitations.offer_times(interview, by_user)
+    else:
+        invitations.invite_everyone(interview, by_user)
+    return interview
+
+
+def _host() -> str:
+    base = current_app.config["PUBLIC_BASE_URL"]
+    return base.split("//")[-1].split("/")[0] or "recruit"
+
+
+def _stage(key: StageKey) -> Stage | None:
+    return db.session.scalar(select(Stage).where(Stage.key == key, Stage.retired.is_(False)))
+
+
+def _in_stage(candidate: Candidate, key: StageKey) -> bool:
+    return candidate.stage is not None and candidate.stage.key == key
+
+
+# --- the candidate's choice ----------------------------------------------------------------
+
+
+def open_slots(interview: Interview) -> list[InterviewSlot]:
+    """The offered times a candidate can still pick: not passed, not the one they hold,
+    and not taken since by another interview of the same interviewers or candidate."""
+    now = utcnow()
+    emails = [person.email for person in interview.interviewers]
+    names = {person.email: person.name for person in interview.interviewers}
+    free = []
+    for slot in interview.slots:
+        if slot.starts_at <= now + timedelta(hours=1):
+            continue
+        if interview.state == InterviewState.SCHEDULED and slot.starts_at == interview.starts_at:
+            continue
+        if not clashes(
+            slot.starts_at, slot.ends_at, interview.candidate_id, emails, names, interview.id
+        ):
+            free.append(slot)
+    return free
+
+
+def can_change(interview: Interview) -> bool:
+    """Can the candidate still pick, move or cancel from their link?"""
+    if interview.state == InterviewState.OFFERED:
+        return True
+    if interview.state == InterviewState.SCHEDULED:
+        return interview.starts_at - change_cutoff() > utcnow()
+    return False
+
+
+def choose_slot(interview: Interview, slot_id: int | None) -> Interview:
+    """The candidate picks (or moves to) one of the offered times; a time taken or passed
+    meanwhile is refused with SlotGone, the page then shows what is left."""
+    lock_calendars()
+    db.session.refresh(interview)
+    if not can_change(interview):
+        raise InterviewRefused("This interview can no longer be changed from this page.")
+    slot = next((s for s in open_slots(interview) if s.id == slot_id), None)
+    if slot is None:
+        raise SlotGone("That time has just been taken or has passed. Please choose another.")
+    moving = interview.state == InterviewState.SCHEDULED
+    interview.starts_at, interview.ends_at = slot.starts_at, slot.ends_at
+    interview.state = InterviewState.SCHEDULED
+    if moving:
+        interview.sequence += 1
+    record(
+        "interview.moved_by_candidate" if moving else "interview.chosen_by_candidate",
+        target=interview.candidate,
+        interview=interview.id,
+    )
+    db.session.flush()
+    invitations.invite_everyone(interview, None)
+    return interview
+
+
+# --- changes by staff -------------------------------------------------------------------
+
+
+def reschedule(interview: Interview, starts_at: datetime, by_user: User) -> Interview:
+    """Move a booked interview to another time; everyone gets the updated invitation."""
+    if interview.state == InterviewState.CANCELLED:
+        raise InterviewRefused("This interview was cancelled; schedule a new one.")
+    _refuse_past([starts_at])
+    lock_calendars()
+    ends_at = starts_at + timedelta(minutes=interview.duration_minutes)
+    emails = [person.email for person in interview.interviewers]
+    names = {person.email: person.name for person in interview.interviewers}
+    reasons = clashes(starts_at, ends_at, interview.candidate_id, emails, names, interview.id)
+    if reasons:
+        raise InterviewRefused(*reasons)
+    interview.starts_at, interview.ends_at = starts_at, ends_at
+    if interview.state == InterviewState.SCHEDULED:
+        interview.sequence += 1
+    interview.state = InterviewState.SCHEDULED
+    record("interview.reschedule", user=by_user, target=interview.candidate, interview=interview.id)
+    db.session.flush()
+    invitations.invite_everyone(interview, by_user)
+    return interview
+
+
+def cancel(interview: Interview, by_user: User | None, by_candidate: bool = False) -> Interview:
+    """Cancel an interview; everyone invited gets the calendar's cancellation."""
+    if interview.state == InterviewState.CANCELLED:
+        raise InterviewRefused("This interview is already cancelled.")
+    if by_candidate and not can_change(interview):
+        raise InterviewRefused("This interview can no longer be cancelled from this page.")
+    was_booked = interview.state == InterviewState.SCHEDULED
+    interview.state = InterviewState.CANCELLED
+    interview.cancelled_at = utcnow()
+    interview.cancelled_by_candidate = by_candidate
+    interview.sequence += 1
+    record(
+        "interview.cancelled_by_candidate" if by_candidate else "interview.cancel",
+        user=by_user,
+        target=interview.candidate,
+        interview=interview.id,
+    )
+    db.session.flush()
+    invitations.cancel_everyone(interview, by_user, was_booked)
+    return interview
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def open_link(token: str) -> Interview | None:
+    """The interview a candidate's link opens, or None for a wrong, erased or dead one (a
+    link lives until a week after the interview, or after its last offered time)."""
+    if not token or len(token) > 100:
+        return None
+    interview = db.session.scalar(
+        select(Interview)
+        .where(Interview.token_hash == _hash(token))
+        .options(selectinload(Interview.slots), selectinload(Interview.interviewers))
+    )
+    if interview is None or interview.candidate.anonymized_at is not None:
+        return None
+    last = interview.ends_at or max((s.ends_at for s in interview.slots), default=None)
+    if last is None or last + timedelta(days=7) < utcnow():
+        return None
+    return interview
+
+
+def for_candidate(candidate: Candidate) -> list[Interview]:
+    """A candidate's interviews, upcoming first then past, with their panels."""
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .where(Interview.candidate_id == candidate.id)
+            .options(
+                selectinload(Interview.interviewers),
+                selectinload(Interview.slots),
+                selectinload(Interview.position),
+            )
+            .order_by(Interview.created_at.desc(), Interview.id.desc())
+        )
+    )
+
+
+def when(interview: Interview) -> str:
+    """When it is, in the office's zone: 'Dec 3, 2026, 10:00 AM CST' (or the offered times)."""
+    if interview.starts_at is not None:
+        return format_date(interview.starts_at, with_time=True)
+    return "; ".join(format_date(s.starts_at, with_time=True) for s in interview.slots)
+
+
+def local_start(interview: Interview) -> datetime | None:
+    """The start on the office's clock, for forms that edit it."""
+    return local(interview.starts_at) if interview.starts_at else None

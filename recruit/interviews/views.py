@@ -1,0 +1,439 @@
+"""Interview pages: the list (today, this week, mine), one interview, scheduling from a
+candidate's page, moving and cancelling; and the candidate's own page for their
+interview at /apply/interview/<token>, where they pick, move or cancel."""
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from recruit.auth.access import public, requires
+from recruit.auth.models import User
+from recruit.candidates.models import Candidate
+from recruit.database import utcnow
+from recruit.extensions import csrf, db, limiter
+from recruit.i18n import current_language
+from recruit.interviews import services
+from recruit.interviews.forms import (
+    CancelForm,
+    CandidateCancelForm,
+    ChooseForm,
+    InterviewFilters,
+    RescheduleForm,
+    ScheduleForm,
+    utc_time,
+)
+from recruit.interviews.invitations import when_for_candidate
+from recruit.interviews.models import Interview, Interviewer, InterviewKind, InterviewState
+from recruit.messages.services import office, why_not_message
+from recruit.pagination import paginate
+from recruit.placements.models import Position, PositionStatus
+from recruit.stale import StaleSave, check
+from recruit.timezones import day_bounds, local, local_today
+
+bp = Blueprint("interviews", __name__, url_prefix="/interviews")
+
+
+def get_interview(interview_id: int) -> Interview:
+    """An interview with its candidate and panel, or 404."""
+    interview = db.session.scalar(
+        select(Interview)
+        .where(Interview.id == interview_id)
+        .options(
+            selectinload(Interview.interviewers),
+            selectinload(Interview.slots),
+            selectinload(Interview.candidate),
+            selectinload(Interview.position),
+        )
+    )
+    if interview is None:
+        abort(404)
+    return interview
+
+
+# --- the list ------------------------------------------------------------------------------
+
+
+def interviews_query(filters: InterviewFilters, user: User):
+    """The interviews the list's filters ask for, soonest first (past ones latest first)."""
+    when = filters.when.data or "upcoming"
+    query = select(Interview).options(
+        selectinload(Interview.candidate),
+        selectinload(Interview.interviewers),
+        selectinload(Interview.slots),
+        selectinload(Interview.position),
+    )
+    now = utcnow()
+    if when == "offered":
+        query = query.where(Interview.state == InterviewState.OFFERED).order_by(
+            Interview.created_at.desc()
+        )
+    elif when == "past":
+        query = query.where(
+            Interview.state == InterviewState.SCHEDULED, Interview.starts_at < now
+        ).order_by(Interview.starts_at.desc())
+    else:
+        query = query.where(Interview.state == InterviewState.SCHEDULED)
+        if when == "today":
+            start, end = day_bounds(local_today())
+        elif when == "week":
+            today = local_today()
+            start, end = day_bounds(today - timedelta(days=today.weekday()), days=7)
+        else:
+            start, end = now - timedelta(hours=2), None
+        query = query.where(Interview.ends_at > start)
+        if end is not None:
+            query = query.where(Interview.starts_at < end)
+        query = query.order_by(Interview.starts_at)
+    if filters.kind.data:
+        query = query.where(Interview.kind == InterviewKind(filters.kind.data))
+    if filters.mine.data:
+        query = query.where(
+            or_(
+                Interview.created_by_id == user.id,
+                Interview.id.in_(
+                    select(Interviewer.interview_id).where(Interviewer.user_id == user.id)
+                ),
+            )
+        )
+    return query.order_by(Interview.id)
+
+
+@bp.get("/")
+@requires("view_pipeline")
+def index():
+    """Upcoming interviews (today, this week, waiting for the candidate, past), filtered."""
+    filters = InterviewFilters(request.args)
+    if not filters.validate():
+        filters = InterviewFilters()
+    page = paginate(interviews_query(filters, current_user), request.args)
+    return render_template(
+        "interviews/index.html", page=page, filters=filters, zone=local(utcnow()).tzname()
+    )
+
+
+@bp.get("/<int:interview_id>")
+@requires("view_pipeline")
+def detail(interview_id: int):
+    """One interview: when, where, the panel, the offered times, and the scorecards."""
+    interview = get_interview(interview_id)
+    return _detail_page(interview)
+
+
+def _detail_page(interview: Interview, status: int = 200, **forms):
+    reschedule = forms.get("reschedule") or RescheduleForm(formdata=None)
+    reschedule.load_version(interview)
+    start = services.local_start(interview)
+    if start is not None and "reschedule" not in forms:
+        reschedule.time.form.day.data, reschedule.time.form.at.data = start.date(), start.time()
+    cancel = CancelForm(formdata=None)
+    cancel.load_version(interview)
+    return render_template(
+        "interviews/detail.html",
+        interview=interview,
+        when=services.when(interview),
+        open_slots=services.open_slots(interview)
+        if interview.state != InterviewState.CANCELLED
+        else [],
+        reschedule=reschedule,
+        cancel=cancel,
+        refusal=forms.get("refusal"),
+        not_written=why_not_message(interview.candidate),
+    ), status
+
+
+def _refresh(interview: Interview) -> Interview:
+    db.session.rollback()
+    return get_interview(interview.id)
+
+
+@bp.post("/<int:interview_id>/reschedule")
+@requires("schedule_interviews")
+def reschedule(interview_id: int):
+    """Move a booked interview to another time; everyone gets the updated invitation."""
+    interview = get_interview(interview_id)
+    form = RescheduleForm()
+    if not form.validate():
+        return _detail_page(interview, 400, reschedule=form)
+    try:
+        starts_at = utc_time(form.time.form)
+        if starts_at is None:
+            raise ValueError("Give the new date and time.")
+    except ValueError as error:
+        form.time.form.at.errors = [str(error)]
+        return _detail_page(interview, 400, reschedule=form)
+    try:
+        check(interview, form.loaded_version, "interview")
+        services.reschedule(interview, starts_at, current_user)
+    except StaleSave:
+        interview = _refresh(interview)
+        return _detail_page(
+            interview,
+            409,
+            reschedule=form,
+            refusal=[
+                "Someone changed this interview since you opened the page: it is shown "
+                "as it is now. Nothing was moved."
+            ],
+        )
+    except services.InterviewRefused as refusal:
+        interview = _refresh(interview)
+        return _detail_page(interview, 409, reschedule=form, refusal=refusal.reasons)
+    db.session.commit()
+    flash(f"Moved to {services.when(interview)}. Everyone invited gets the new time.", "success")
+    return redirect(url_for("interviews.detail", interview_id=interview.id), 303)
+
+
+@bp.post("/<int:interview_id>/cancel")
+@requires("schedule_interviews")
+def cancel(interview_id: int):
+    """Cancel an interview; the candidate and the panel get the cancellation."""
+    interview = get_interview(interview_id)
+    form = CancelForm()
+    if not form.validate():
+        return _detail_page(interview, 400)
+    try:
+        check(interview, form.loaded_version, "interview")
+        services.cancel(interview, current_user)
+    except StaleSave:
+        interview = _refresh(interview)
+        return _detail_page(
+            interview,
+            409,
+            refusal=[
+                "Someone changed this interview since you opened the page: it is shown "
+                "as it is now. Nothing was cancelled."
+            ],
+        )
+    except services.InterviewRefused as refusal:
+        interview = _refresh(interview)
+        return _detail_page(interview, 409, refusal=refusal.reasons)
+    db.session.commit()
+    flash("Interview cancelled. The candidate and the panel are told.", "success")
+    return redirect(url_for("interviews.detail", interview_id=interview.id), 303)
+
+
+# --- scheduling from a candidate's page ----------------------------------------------------
+
+
+def _schedule_choices(form: ScheduleForm, candidate: Candidate) -> None:
+    staff = db.session.scalars(
+        select(User).where(User.active.is_(True)).order_by(User.name)
+    ).all()
+    form.staff.choices = [(user.id, f"{user.name} ({user.role.label})") for user in staff]
+    positions = db.session.scalars(
+        select(Position).where(Position.status == PositionStatus.OPEN).order_by(Position.title)
+    ).all()
+    form.position.choices = [("", "No particular position")] + [
+        (str(p.id), f"{p.title} · {p.agency}") for p in positions
+    ]
+
+
+@bp.route("/new/<int:candidate_id>", methods=["GET", "POST"])
+@requires("schedule_interviews")
+def schedule(candidate_id: int):
+    """Schedule an interview: one time books it; several are offered to the candidate."""
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None or candidate.anonymized_at is not None:
+        abort(404)
+    form = ScheduleForm()
+    _schedule_choices(form, candidate)
+    if request.method == "GET":
+        form.staff.data = [current_user.id]
+    refusal = None
+    if form.validate_on_submit():
+        plan = services.Plan(
+            kind=InterviewKind(form.kind.data),
+            starts=form.starts(),
+            duration_minutes=form.duration.data,
+            position=db.session.get(Position, int(form.position.data))
+            if form.position.data
+            else None,
+            location=form.location.data or "",
+            video_url=form.video_url.data or "",
+            note_for_candidate=form.note_for_candidate.data or "",
+            staff=list(db.session.scalars(select(User).where(User.id.in_(form.staff.data or [])))),
+            outside=form.outside_people(),
+        )
+        try:
+            interview = services.schedule(
+                candidate, plan, current_user, move_to_interview=form.move_to_interview.data
+            )
+        except services.InterviewRefused as error:
+            db.session.rollback()
+            refusal = error.reasons
+        else:
+            db.session.commit()
+            offered = interview.state == InterviewState.OFFERED
+            not_written = why_not_message(candidate)
+            if not_written:
+                flash(
+                    f"Saved, but {candidate.full_name} was not emailed: {not_written}. "
+                    "Tell them another way.",
+                    "warning",
+                )
+            elif offered:
+                flash(
+                    f"{len(plan.starts)} times offered. {candidate.first_name} gets a link to "
+                    "choose one; everyone is invited once they do.",
+                    "success",
+                )
+            else:
+                flash(
+                    f"Interview booked for {services.when(interview)}. Invitations are on "
+                    "their way.",
+                    "success",
+                )
+            return redirect(url_for("interviews.detail", interview_id=interview.id), 303)
+    return render_template(
+        "interviews/schedule.html",
+        form=form,
+        candidate=candidate,
+        refusal=refusal,
+        zone=local(utcnow()).tzname(),
+        in_screening=candidate.stage.key == "screening",
+    ), (409 if refusal else 400 if form.errors else 200)
+
+
+# --- the candidate's page ------------------------------------------------------------------
+
+link_bp = Blueprint("interview_link", __name__, url_prefix="/apply/interview")
+
+
+@link_bp.after_request
+def keep_the_link_private(response):
+    """The token is in the address: never send it on as a referrer, never cache the page."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _limit() -> str:
+    return current_app.config["STATUS_FORM_LIMIT"]
+
+
+form_limit = limiter.shared_limit(_limit, scope="student-page", methods=["POST"])
+
+
+def _unavailable():
+    return render_template("students/unavailable.html"), 404
+
+
+def _stale_note(form) -> str | None:
+    """The note for a form whose CSRF token was missing or too old (nothing was changed)."""
+    if form.meta.csrf and form.csrf_token.errors:
+        return _("This page was open for a while, so nothing was changed. Please try again.")
+    return None
+
+
+def _candidate_page(interview: Interview, token: str, status: int = 200, note=None, **forms):
+    language = current_language()
+    choose = forms.get("choose") or ChooseForm(formdata=None)
+    slots = services.open_slots(interview) if services.can_change(interview) else []
+    choose.slot.choices = [
+        (slot.id, when_for_candidate(slot.starts_at, language)) for slot in slots
+    ]
+    cutoff = (
+        when_for_candidate(interview.starts_at - services.change_cutoff(), language)
+        if interview.starts_at
+        else None
+    )
+    return render_template(
+        "interviews/candidate.html",
+        interview=interview,
+        token=token,
+        when=when_for_candidate(interview.starts_at, language) if interview.starts_at else None,
+        slots=slots,
+        choose=choose,
+        cancel=forms.get("cancel") or CandidateCancelForm(formdata=None),
+        may_change=services.can_change(interview),
+        cutoff=cutoff,
+        note=note,
+        contact=office(),
+    ), status
+
+
+@link_bp.get("/<token>")
+@public
+def page(token: str):
+    """The candidate's interview: when and where, or the times to pick from."""
+    interview = services.open_link(token)
+    if interview is None:
+        return _unavailable()
+    return _candidate_page(interview, token)
+
+
+@link_bp.post("/<token>/choose")
+@public
+@csrf.exempt  # checked by the form, so a page left open re-renders instead of failing
+@form_limit
+def choose(token: str):
+    """The candidate picks a time (or moves to another of those offered)."""
+    interview = services.open_link(token)
+    if interview is None:
+        return _unavailable()
+    form = ChooseForm()
+    form.slot.choices = [(slot.id, "") for slot in interview.slots]
+    if not form.validate():
+        return _candidate_page(
+            interview, token, 400, _stale_note(form) or _("Choose one of the times.")
+        )
+    try:
+        services.choose_slot(interview, form.slot.data)
+    except services.InterviewRefused as refusal:
+        db.session.rollback()
+        interview = services.open_link(token)
+        if interview is None:
+            return _unavailable()
+        gone = isinstance(refusal, services.SlotGone)
+        note = (
+            _("That time has just been taken, or has passed. Please choose one of these.")
+            if gone
+            else _("This interview can no longer be changed here. Please write to us.")
+        )
+        return _candidate_page(interview, token, 409, note)
+    db.session.commit()
+    flash(_("Your interview is booked. We have sent you a calendar invitation."), "success")
+    return redirect(url_for("interview_link.page", token=token), 303)
+
+
+@link_bp.post("/<token>/cancel")
+@public
+@csrf.exempt
+@form_limit
+def cancel_by_candidate(token: str):
+    """The candidate cancels, once they ticked the box to confirm."""
+    interview = services.open_link(token)
+    if interview is None:
+        return _unavailable()
+    form = CandidateCancelForm()
+    if not form.validate():
+        return _candidate_page(interview, token, 400, _stale_note(form), cancel=form)
+    try:
+        services.cancel(interview, None, by_candidate=True)
+    except services.InterviewRefused:
+        db.session.rollback()
+        interview = services.open_link(token)
+        if interview is None:
+            return _unavailable()
+        return _candidate_page(
+            interview,
+            token,
+            409,
+            _("This interview can no longer be changed here. Please write to us."),
+        )
+    db.session.commit()
+    flash(_("Your interview is cancelled."), "success")
+    return redirect(url_for("interview_link.page", token=token), 303)

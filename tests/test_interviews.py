@@ -1,0 +1,273 @@
+"""Interviews: HR books one or offers times, clashes and past times are refused, the
+candidate picks, moves or cancels from their link, and invitations carry a calendar entry."""
+
+import re
+from datetime import datetime
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from recruit.auth.models import Role
+from recruit.extensions import db
+from recruit.interviews import services
+from recruit.interviews.models import Interview, InterviewState
+from recruit.messages.delivery import envelope
+from recruit.messages.models import OutboxMessage
+
+# The clock stands at 2030-03-13 10:00 UTC (tests/conftest.py); Chicago is on CDT then.
+TOMORROW_10_LOCAL = ("2030-03-14", "10:00")
+
+
+def schedule_data(staff_ids, times, **extra):
+    """The schedule form as HR fills it: rows of (date, time)."""
+    data = {"kind": "panel", "duration": "30", "location": "Room 210, Capitol Annex"}
+    for n, (day, at) in enumerate(times):
+        data[f"times-{n}-day"], data[f"times-{n}-at"] = day, at
+    data["staff"] = [str(i) for i in staff_ids]
+    data["move_to_interview"] = "y"
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def hr(signed_in, clock):
+    return signed_in(Role.HR)
+
+
+def outbox(to=None):
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if to:
+        query = query.where(OutboxMessage.to == to)
+    return db.session.scalars(query).all()
+
+
+def test_hr_books_a_panel_and_everyone_gets_an_invitation(client, hr, make_candidate, make_user):
+    """HR books a panel at one time: the candidate moves to Interview, and the candidate
+    and each interviewer get an invitation whose calendar entry starts then, in Chicago."""
+    candidate = make_candidate(stage="screening", consent_at=datetime(2030, 1, 1))
+    colleague = make_user(role=Role.OUTREACH, name="Lee Park")
+    response = client.post(
+        f"/interviews/new/{candidate.id}",
+        data=schedule_data(
+            [hr.id, colleague.id],
+            [TOMORROW_10_LOCAL],
+            outside="Maria Lopez <Maria.Lopez@agency.state.example>",
+        ),
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    interview = db.session.scalar(select(Interview))
+    assert interview.state == InterviewState.SCHEDULED
+    assert interview.starts_at == datetime(2030, 3, 14, 15, 0)  # 10:00 CDT
+    db.session.refresh(candidate)
+    assert candidate.stage.key == "interview"
+    sent = {m.to: m for m in outbox()}
+    assert set(sent) == {
+        candidate.email,
+        hr.email,
+        colleague.email,
+        "maria.lopez@agency.state.example",
+    }
+    entry = Calendar.from_ical(sent[candidate.email].calendar)
+    assert entry["method"] == "REQUEST"
+    event = next(iter(entry.walk("VEVENT")))
+    assert str(event["dtstart"].dt) == "2030-03-14 10:00:00-05:00"
+    assert str(event["dtstart"].dt.tzinfo) == "America/Chicago"
+    assert event["uid"] == interview.uid and event["sequence"] == 0
+
+
+def test_a_time_that_clashes_with_the_interviewers_other_interview_is_refused(
+    client, hr, make_candidate
+):
+    """Booking an interviewer who is already interviewing someone then is refused, and
+    the message names the other interview."""
+    first = make_candidate(first_name="Ana", last_name="Garcia", stage="screening")
+    second = make_candidate(first_name="Ben", stage="screening")
+    client.post(f"/interviews/new/{first.id}", data=schedule_data([hr.id], [TOMORROW_10_LOCAL]))
+    response = client.post(
+        f"/interviews/new/{second.id}", data=schedule_data([hr.id], [("2030-03-14", "10:15")])
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "already interviewing then" in page and "Ana Garcia" in page
+    assert 'value="10:15"' in page  # what HR typed is kept
+    assert db.session.scalar(select(db.func.count()).select_from(Interview)) == 1
+
+
+def test_a_time_in_the_past_is_refused(client, hr, make_candidate):
+    """A time that has passed is refused, not booked."""
+    candidate = make_candidate(stage="screening")
+    response = client.post(
+        f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [("2030-03-12", "09:00")])
+    )
+    assert response.status_code == 409
+    assert "already passed" in response.get_data(as_text=True)
+
+
+def test_a_time_the_clocks_skip_is_refused_with_a_field_error(client, hr, make_candidate):
+    """2:30 AM on the night clocks spring forward does not exist: the row says so."""
+    candidate = make_candidate(stage="screening")
+    response = client.post(
+        f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [("2031-03-09", "02:30")])
+    )
+    assert response.status_code == 400
+    assert "the clocks skip that hour" in response.get_data(as_text=True)
+
+
+def test_outreach_cannot_schedule(client, signed_in, make_candidate):
+    """Outreach coordinators see interviews but do not schedule them."""
+    signed_in(Role.OUTREACH)
+    candidate = make_candidate()
+    assert client.get(f"/interviews/new/{candidate.id}").status_code == 403
+
+
+def _offer(client, hr, candidate, times):
+    response = client.post(f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], times))
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return db.session.scalar(
+        select(Interview)
+        .where(Interview.candidate_id == candidate.id)
+        .order_by(Interview.id.desc())
+    )
+
+
+def test_the_candidate_picks_an_offered_time_and_it_is_gone_for_the_next(
+    client, app, hr, make_candidate
+):
+    """Two candidates are offered the same times with the same interviewer; the first to
+    choose 10:00 gets it, and the second sees only the times still open."""
+    times = [TOMORROW_10_LOCAL, ("2030-03-14", "11:00"), ("2030-03-15", "09:00")]
+    ana = make_candidate(stage="screening", consent_at=datetime(2030, 1, 1))
+    ben = make_candidate(stage="screening", consent_at=datetime(2030, 1, 1))
+    offer_a, offer_b = _offer(client, hr, ana, times), _offer(client, hr, ben, times)
+    assert offer_a.state == InterviewState.OFFERED and len(offer_a.slots) == 3
+    token_a, token_b = services.candidate_token(offer_a), services.candidate_token(offer_b)
+    student = app.test_client()
+    page = student.get(f"/apply/interview/{token_a}").get_data(as_text=True)
+    assert "10:00" in page and "CDT" in page
+    response = student.post(
+        f"/apply/interview/{token_a}/choose", data={"slot": offer_a.slots[0].id}
+    )
+    assert response.status_code == 303
+    db.session.refresh(offer_a)
+    assert offer_a.state == InterviewState.SCHEDULED
+    # Ben's page left open still offered 10:00: choosing it now is refused, kindly.
+    response = student.post(
+        f"/apply/interview/{token_b}/choose", data={"slot": offer_b.slots[0].id}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "just been taken" in page
+    assert "11:00" in page and "Thursday, March 14, 2030, 10:00" not in page
+
+
+def test_the_candidate_cancels_from_their_link_and_everyone_gets_the_cancellation(
+    client, app, hr, make_candidate
+):
+    """The candidate ticks the box and cancels; the panel's calendars get METHOD:CANCEL
+    with the same UID and a higher SEQUENCE."""
+    candidate = make_candidate(stage="screening", consent_at=datetime(2030, 1, 1))
+    interview = _offer(client, hr, candidate, [TOMORROW_10_LOCAL, ("2030-03-16", "10:00")])
+    token = services.candidate_token(interview)
+    student = app.test_client()
+    student.post(f"/apply/interview/{token}/choose", data={"slot": interview.slots[1].id})
+    refused = student.post(f"/apply/interview/{token}/cancel", data={})
+    assert refused.status_code == 400 and "Tick the box" in refused.get_data(as_text=True)
+    assert (
+        student.post(f"/apply/interview/{token}/cancel", data={"confirm": "y"}).status_code == 303
+    )
+    db.session.refresh(interview)
+    assert interview.state == InterviewState.CANCELLED and interview.cancelled_by_candidate
+    cancellation = outbox(hr.email)[-1]
+    entry = Calendar.from_ical(cancellation.calendar)
+    event = next(iter(entry.walk("VEVENT")))
+    assert entry["method"] == "CANCEL" and event["uid"] == interview.uid
+    assert event["sequence"] == 1
+
+
+def test_the_candidate_cannot_change_it_within_a_day(client, app, clock, hr, make_candidate):
+    """Less than INTERVIEW_CHANGE_HOURS before, the page says to write to the office."""
+    candidate = make_candidate(stage="screening")
+    client.post(f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [TOMORROW_10_LOCAL]))
+    interview = db.session.scalar(select(Interview))
+    clock.advance(hours=20)
+    token = services.candidate_token(interview)
+    student = app.test_client()
+    page = student.get(f"/apply/interview/{token}").get_data(as_text=True)
+    assert "To change it now, write to us" in page
+    response = student.post(f"/apply/interview/{token}/cancel", data={"confirm": "y"})
+    assert response.status_code == 409
+
+
+def test_garbage_links_get_the_polite_page(app, clock):
+    """A made-up or overlong token gets the same polite page as any dead link."""
+    student = app.test_client()
+    for token in ("x" * 43, "nope", "a" * 500):
+        response = student.get(f"/apply/interview/{token}")
+        assert response.status_code == 404
+        assert "This link no longer works" in response.get_data(as_text=True)
+    assert student.post("/apply/interview/nope/choose", data={"slot": "1"}).status_code == 404
+
+
+def test_the_invitation_email_carries_the_link_and_the_calendar(client, hr, make_candidate):
+    """The candidate's email carries their private link (made at sending) and an
+    invite.ics attachment with method=REQUEST."""
+    candidate = make_candidate(stage="screening", consent_at=datetime(2030, 1, 1), language="es")
+    client.post(f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [TOMORROW_10_LOCAL]))
+    message = outbox(candidate.email)[0]
+    email = envelope(message)
+    body = email.get_body(("plain",)).get_content()
+    assert re.search(r"https?://\S+/apply/interview/[A-Za-z0-9_-]{20,}\?lang=es", body)
+    assert "jueves" in body  # the date in the candidate's language
+    attachment = next(email.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_param("method") == "REQUEST"
+
+
+def test_staff_move_the_interview_and_the_sequence_goes_up(client, hr, make_candidate):
+    """HR moves a booked interview: the same UID, SEQUENCE 1, the new time."""
+    candidate = make_candidate(stage="screening")
+    client.post(f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [TOMORROW_10_LOCAL]))
+    interview = db.session.scalar(select(Interview))
+    response = client.post(
+        f"/interviews/{interview.id}/reschedule",
+        data={"time-day": "2030-03-20", "time-at": "14:30", "version": str(interview.version)},
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    db.session.refresh(interview)
+    assert interview.sequence == 1
+    assert interview.starts_at == datetime(2030, 3, 20, 19, 30)
+    event = next(iter(Calendar.from_ical(outbox(hr.email)[-1].calendar).walk("VEVENT")))
+    assert event["sequence"] == 1 and event["dtstart"].dt.hour == 14
+
+
+def test_a_stale_move_is_refused(client, hr, make_candidate):
+    """A move made from a page older than the interview's last change is refused."""
+    candidate = make_candidate(stage="screening")
+    client.post(f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [TOMORROW_10_LOCAL]))
+    interview = db.session.scalar(select(Interview))
+    old = interview.version
+    client.post(
+        f"/interviews/{interview.id}/reschedule",
+        data={"time-day": "2030-03-20", "time-at": "14:30", "version": str(old)},
+    )
+    response = client.post(
+        f"/interviews/{interview.id}/reschedule",
+        data={"time-day": "2030-03-21", "time-at": "09:00", "version": str(old)},
+    )
+    assert response.status_code == 409
+    db.session.refresh(interview)
+    assert interview.starts_at == datetime(2030, 3, 20, 19, 30)
+
+
+def test_the_list_shows_today_in_the_office_zone(client, hr, make_candidate, clock):
+    """'Today' is the office's day: at 10:00 UTC (5 AM in Chicago) an interview at 8 PM
+    Chicago time (01:00 UTC tomorrow) is today's."""
+    candidate = make_candidate(first_name="Rosa", stage="screening")
+    client.post(
+        f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [("2030-03-13", "20:00")])
+    )
+    page = client.get("/interviews/?when=today").get_data(as_text=True)
+    assert "Rosa" in page and "8:00 PM CDT" in page
+    tomorrow = client.get("/interviews/?when=week&kind=phone_screen").get_data(as_text=True)
+    assert "Rosa" not in tomorrow
