@@ -229,9 +229,7 @@ def cancel(interview_id: int):
 
 
 def _schedule_choices(form: ScheduleForm, candidate: Candidate) -> None:
-    staff = db.session.scalars(
-        select(User).where(User.active.is_(True)).order_by(User.name)
-    ).all()
+    staff = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)).all()
     form.staff.choices = [(user.id, f"{user.name} ({user.role.label})") for user in staff]
     positions = db.session.scalars(
         select(Position).where(Position.status == PositionStatus.OPEN).order_by(Position.title)
