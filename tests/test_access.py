@@ -40,6 +40,10 @@ EXPECTED_PUBLIC = {
     "students.withdraw",
     "students.data",
     "students.erasure",
+    # A candidate's interview: picking, moving or cancelling it from a private link.
+    "interview_link.page",
+    "interview_link.choose",
+    "interview_link.cancel_by_candidate",
 }
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}

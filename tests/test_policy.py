@@ -1,5 +1,6 @@
 """The access policy: README's Roles table is what each role may do, and every page obeys it."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,10 @@ from flask_login import AnonymousUserMixin
 from recruit.auth.access import requires
 from recruit.auth.models import Role, User
 from recruit.auth.policy import POLICY, can
+from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.interviews import services as interviews
+from recruit.interviews.models import InterviewKind
 from recruit.messages.services import ensure_default_templates
 from recruit.placements.models import ItemForm
 from recruit.placements.questionnaires import create_standard_evaluation_items
@@ -160,8 +164,19 @@ def records(app, make_user, make_candidate, make_event, make_university, stages)
     placement = new_placement(candidate, position)
     item = create_standard_evaluation_items()[ItemForm.SUPERVISOR][0]
     template = next(iter(ensure_default_templates().values()))
+    interviewer = make_user(role=Role.HR)
+    interview = interviews.schedule(
+        candidate,
+        interviews.Plan(
+            kind=InterviewKind.PANEL,
+            starts=[utcnow().replace(microsecond=0) + timedelta(days=3)],
+            staff=[interviewer],
+        ),
+        interviewer,
+    )
     db.session.commit()
     return {
+        "interview_id": interview.id,
         "candidate_id": candidate.id,
         "event_id": make_event().id,
         "university_id": university.id,

@@ -298,6 +298,11 @@ def cancel_everyone(interview: Interview, by_user: User | None, was_booked: bool
         _send_to_panel(interview, "CANCEL", by_user)
 
 
+def cancel_panel(interview: Interview, by_user: User | None) -> None:
+    """Queue the calendar cancellation to the panel only (the candidate's record is gone)."""
+    _send_to_panel(interview, "CANCEL", by_user)
+
+
 def _send_to_panel(interview: Interview, method: str, by_user: User | None) -> None:
     """The panel's copies (in English: they are staff and agency partners)."""
     with in_language("en"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, text
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.orm import selectinload
 
 from recruit.audit.services import record
@@ -24,6 +24,7 @@ from recruit.interviews.models import (
     InterviewState,
 )
 from recruit.messages.links import derived_token
+from recruit.messages.models import OutboxMessage
 from recruit.pipeline import moves
 from recruit.pipeline.rules import StageKey
 from recruit.placements.models import Position
@@ -404,3 +405,65 @@ def when(interview: Interview) -> str:
 def local_start(interview: Interview) -> datetime | None:
     """The start on the office's clock, for forms that edit it."""
     return local(interview.starts_at) if interview.starts_at else None
+
+
+# --- erasure --------------------------------------------------------------------------------
+
+
+def erase_interviews(candidate: Candidate) -> int:
+    """Forget what a candidate's interviews said about them (erasure): the note to them and
+    what the panel's messages said are blanked, and interviews still to come are cancelled
+    so they leave the panel's calendars. Times, kinds and ratings stay for the reports.
+    Call once the candidate's name is erased: the cancellation names the record only."""
+    interviews = for_candidate(candidate)
+    uids = [interview.uid for interview in interviews]
+    if uids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(or_(*(OutboxMessage.calendar.contains(uid) for uid in uids)))
+            .values(subject="(erased)", body="", calendar=None)
+            .execution_options(synchronize_session=False)
+        )
+    now = utcnow()
+    cancelled = 0
+    for interview in interviews:
+        interview.note_for_candidate = ""
+        upcoming = interview.state == InterviewState.OFFERED or (
+            interview.state == InterviewState.SCHEDULED and interview.ends_at > now
+        )
+        if upcoming:
+            was_booked = interview.state == InterviewState.SCHEDULED
+            interview.state = InterviewState.CANCELLED
+            interview.cancelled_at = now
+            interview.sequence += 1
+            cancelled += 1
+            if was_booked:
+                invitations.cancel_panel(interview, None)
+        # The candidate's link dies with the record.
+        interview.link_nonce = secrets.token_hex(16)
+    db.session.flush()
+    return cancelled
+
+
+def interviews_data(candidate: Candidate) -> list[dict]:
+    """A candidate's interviews as their data export lists them (scorecards are the
+    office's judgement; their recommendations are listed, as evaluations' ratings are)."""
+    return [
+        {
+            "kind": interview.kind.value,
+            "state": interview.state.value,
+            "starts_at": interview.starts_at.isoformat() + "Z" if interview.starts_at else None,
+            "minutes": interview.duration_minutes,
+            "position": interview.position.title if interview.position else None,
+            "location": interview.location,
+            "video_url": interview.video_url,
+            "note_for_candidate": interview.note_for_candidate,
+            "interviewers": [person.name for person in interview.interviewers],
+            "recommendations": [
+                person.scorecard.recommendation.value
+                for person in interview.interviewers
+                if person.scorecard is not None
+            ],
+        }
+        for interview in for_candidate(candidate)
+    ]

@@ -17,6 +17,7 @@ from recruit.candidates.proposals import move_proposals
 from recruit.candidates.services import PROFILE_FIELDS
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.interviews.models import Interview
 from recruit.pipeline import history, search_index
 from recruit.pipeline.moves import MoveRefused
 from recruit.placements.models import CandidateOpening, Placement
@@ -24,7 +25,7 @@ from recruit.placements.models import CandidateOpening, Placement
 
 def merge_candidates(keep: Candidate, duplicate: Candidate, by_user: User) -> None:
     """Fold a duplicate record into the one kept: history, notes, tags, events, placements,
-    chosen openings, files and proposed updates move over, blank details are filled, and
+    chosen openings, interviews, files and proposed updates move over, blank details are filled, and
     the duplicate is removed (audited). The merged history's derived fields are rebuilt in
     time order and the kept record's search document rewritten, notes included."""
     if keep.id == duplicate.id:
@@ -34,7 +35,7 @@ def merge_candidates(keep: Candidate, duplicate: Candidate, by_user: User) -> No
     for name in PROFILE_FIELDS:
         if getattr(keep, name) in (None, "", []) and name != "email":
             setattr(keep, name, getattr(duplicate, name))
-    for model in (StageChange, Note, Attachment, Placement):
+    for model in (StageChange, Note, Attachment, Placement, Interview):
         db.session.execute(
             update(model)
             .where(model.candidate_id == duplicate.id)

@@ -20,6 +20,7 @@ from recruit.candidates.models import (
 from recruit.candidates.proposals import erase_proposals, proposals_data
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.interviews.services import erase_interviews, interviews_data
 from recruit.messages import services as messages
 from recruit.pipeline import history
 from recruit.placements.models import Evaluation, EvaluationAnswer, Outcome, Placement
@@ -120,6 +121,7 @@ def personal_data(candidate: Candidate) -> dict:
             for p in placements
         ],
         "proposed_updates": proposals_data(candidate),
+        "interviews": interviews_data(candidate),
         "messages": [
             {
                 "at": _iso(m.created_at),
@@ -188,6 +190,7 @@ def erase(candidate: Candidate, by_user, why: str, action: str = "privacy.erase"
     # A student's request is answered by this erasure; their page's links die with it.
     candidate.erasure_requested_at = None
     db.session.execute(delete(StatusLink).where(StatusLink.candidate_id == candidate.id))
+    interviews_cancelled = erase_interviews(candidate)
     db.session.expire(candidate, ["notes", "tags", "attachments", "history"])
     record(
         action,
@@ -196,6 +199,7 @@ def erase(candidate: Candidate, by_user, why: str, action: str = "privacy.erase"
         why=why,
         notes_deleted=notes,
         proposals_deleted=proposals_deleted,
+        interviews_cancelled=interviews_cancelled,
     )
     db.session.flush()
 
