@@ -271,3 +271,14 @@ def test_the_list_shows_today_in_the_office_zone(client, hr, make_candidate, clo
     assert "Rosa" in page and "8:00 PM CDT" in page
     tomorrow = client.get("/interviews/?when=week&kind=phone_screen").get_data(as_text=True)
     assert "Rosa" not in tomorrow
+
+
+def test_a_spanish_reader_picks_a_time_in_spanish(client, app, hr, make_candidate):
+    """A student who wrote in Spanish opens the link from their message and reads the
+    offered times in Spanish, in the office's zone."""
+    candidate = make_candidate(stage="screening", language="es")
+    interview = _offer(client, hr, candidate, [TOMORROW_10_LOCAL, ("2030-03-15", "09:00")])
+    token = services.candidate_token(interview)
+    page = app.test_client().get(f"/apply/interview/{token}?lang=es").get_data(as_text=True)
+    assert "Elija la hora que le convenga" in page
+    assert "jueves, 14 de marzo de 2030, 10:00" in page and "CDT" in page
