@@ -282,3 +282,39 @@ def test_a_spanish_reader_picks_a_time_in_spanish(client, app, hr, make_candidat
     page = app.test_client().get(f"/apply/interview/{token}?lang=es").get_data(as_text=True)
     assert "Elija la hora que le convenga" in page
     assert "jueves, 14 de marzo de 2030, 10:00" in page and "CDT" in page
+
+
+def test_the_same_person_twice_on_a_panel_is_invited_once(client, hr, make_candidate):
+    """An outside interviewer typed twice (or a colleague typed as outside too) sits on
+    the panel once and gets one invitation."""
+    candidate = make_candidate(stage="screening")
+    response = client.post(
+        f"/interviews/new/{candidate.id}",
+        data=schedule_data(
+            [hr.id],
+            [TOMORROW_10_LOCAL],
+            outside=f"Maria Lopez <maria@agency.example>\nM. Lopez, MARIA@agency.example\n"
+            f"Me again <{hr.email.upper()}>",
+        ),
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    interview = db.session.scalar(select(Interview))
+    assert sorted(p.email for p in interview.interviewers) == sorted(
+        [hr.email.lower(), "maria@agency.example"]
+    )
+    assert len(outbox("maria@agency.example")) == 1
+
+
+def test_an_outside_interviewer_written_wrongly_is_refused_with_the_line(
+    client, hr, make_candidate
+):
+    """A line without an email is refused, naming it; the other fields keep their values."""
+    candidate = make_candidate(stage="screening")
+    response = client.post(
+        f"/interviews/new/{candidate.id}",
+        data=schedule_data([hr.id], [TOMORROW_10_LOCAL], outside="Maria from the agency"),
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "“Maria from the agency” is not" in page
+    assert "Room 210, Capitol Annex" in page

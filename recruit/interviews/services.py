@@ -152,9 +152,7 @@ def _refuse_past(starts: list[datetime]) -> None:
 
 
 def _people(plan: Plan) -> tuple[list[str], dict[str, str]]:
-    names = {user.email.lower(): user.name for user in plan.staff}
-    for name, email in plan.outside:
-        names.setdefault(email.lower(), name)
+    names = {person.email: person.name for person in _panel(plan)}
     return list(names), names
 
 
@@ -199,16 +197,7 @@ def schedule(
         interview.slots = [
             InterviewSlot(starts_at=start, ends_at=start + length) for start in sorted(plan.starts)
         ]
-    interview.interviewers = [
-        Interviewer(user_id=user.id, name=user.name, email=user.email.lower())
-        for user in plan.staff
-    ] + [
-        Interviewer(
-            name=name.strip(), email=email.strip().lower(), link_nonce=secrets.token_hex(16)
-        )
-        for name, email in plan.outside
-        if email.strip().lower() not in {user.email.lower() for user in plan.staff}
-    ]
+    interview.interviewers = _panel(plan)
     db.session.add(interview)
     db.session.flush()
     interview.token_hash = _hash(candidate_token(interview))
@@ -240,6 +229,23 @@ def schedule(
     else:
         invitations.invite_everyone(interview, by_user)
     return interview
+
+
+def _panel(plan: Plan) -> list[Interviewer]:
+    """The plan's interviewers, each person once (by email): staff accounts first, then
+    people from outside, who get a nonce for their scorecard link."""
+    panel: dict[str, Interviewer] = {}
+    for user in plan.staff:
+        panel.setdefault(
+            user.email.lower(),
+            Interviewer(user_id=user.id, name=user.name, email=user.email.lower()),
+        )
+    for name, email in plan.outside:
+        email = email.strip().lower()
+        panel.setdefault(
+            email, Interviewer(name=name.strip(), email=email, link_nonce=secrets.token_hex(16))
+        )
+    return list(panel.values())
 
 
 def _host() -> str:
