@@ -166,7 +166,7 @@ def test_hr_rewords_removes_reorders_and_adds_kit_questions(client, signed_in):
     data[f"questions-{len(rest) + 1}-order"] = "0"  # rejected: orders start at 1
     response = client.post("/interview-kits/", data=data)
     assert response.status_code == 400
-    assert "Give a number from 1 to 999." in response.text
+    assert f"Question {len(rest) + 2}, order: Give a number from 1 to 999." in response.text
     data[f"questions-{len(rest) + 1}-order"] = "1"
     data["new_text"] = "Which spreadsheet functions do you use to compare bids?"
     data["new_competency"] = "technology"
@@ -494,3 +494,32 @@ def test_erasure_blanks_the_words_and_keeps_the_ratings(make_user, make_intervie
     assert erased.ratings[0]["question"]
     kept = db.session.get(Interview, other.id).interviewers[0].scorecard
     assert kept.ratings[0]["evidence"] == "Someone else's words."
+
+
+def test_the_scorecards_partial_renders_for_each_reader(app, make_user, make_interview, seat):
+    """Included as the interview and candidate pages include it, does the partial show HR
+    the averages and tally, and a panel member who has not sent theirs only a way to?"""
+    from flask import render_template_string
+    from flask_login import login_user
+
+    interview = make_interview()
+    waiting = make_user()
+    seat(interview, waiting)
+    submit(seat(interview, make_user(name="Ann")), 2, evidence="Knew the small purchase limit.")
+    submit(seat(interview, name="Cy Agency"), 3, Recommendation.STRONG_YES)
+    page = (
+        '{% from "interviews/_scorecards.html" import scorecards %}'
+        "{{ scorecards(interview, summary) }}"
+    )
+    for reader, shown, hidden in (
+        (make_user(role=Role.HR), ["2.5", "Knew the small purchase limit.", "Strong yes"], []),
+        (waiting, ["Fill your scorecard"], ["Knew the small purchase limit.", "2.5"]),
+    ):
+        with app.test_request_context():
+            login_user(reader)
+            html = render_template_string(
+                page, interview=interview, summary=panel_summary(interview, reader)
+            )
+        assert "Scorecards (2 of 3 in)" in html
+        assert all(text in html for text in shown)
+        assert not any(text in html for text in hidden)
