@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from recruit.events.views import calendar_bp
     from recruit.interest.views import bp as interest_bp
     from recruit.interest.views import offline_bp
+    from recruit.interviews.scorecard_views import bp as scorecards_bp
     from recruit.interviews.views import bp as interviews_bp
     from recruit.interviews.views import link_bp as interview_link_bp
     from recruit.main.views import bp as main_bp
@@ -151,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
         follow_up_bp,
         stop_bp,
         evaluation_items_bp,
+        scorecards_bp,
     ):
         app.register_blueprint(blueprint)
 

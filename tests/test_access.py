@@ -27,6 +27,9 @@ EXPECTED_PUBLIC = {
     # Supervisors' and interns' evaluation forms, opened from a private expiring link.
     "feedback.form",
     "feedback.thanks",
+    # An outside interviewer's scorecard (an agency supervisor), opened from the private
+    # link their invitation carries.
+    "scorecards.outside",
     # The stop-emails link in every message to a student: its signed token is the key.
     "stop_emails.stop",
     # A student's own page, opened from a private expiring link, and the form that

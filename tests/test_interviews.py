@@ -318,3 +318,24 @@ def test_an_outside_interviewer_written_wrongly_is_refused_with_the_line(
     assert response.status_code == 400
     assert "“Maria from the agency” is not" in page
     assert "Room 210, Capitol Annex" in page
+
+
+def test_the_outside_interviewer_gets_a_working_scorecard_link(
+    client, app, clock, hr, make_candidate
+):
+    """An agency supervisor on the panel gets the invitation with a private link to their
+    scorecard, made when the message goes out; it opens once the interview has begun."""
+    candidate = make_candidate(stage="screening")
+    client.post(
+        f"/interviews/new/{candidate.id}",
+        data=schedule_data(
+            [hr.id], [TOMORROW_10_LOCAL], outside="Maria Lopez <maria@agency.example>"
+        ),
+    )
+    body = envelope(outbox("maria@agency.example")[0]).get_body(("plain",)).get_content()
+    link = re.search(r"https?://[^/\s]+(/scorecard/[A-Za-z0-9_-]{20,})", body)
+    assert link, body
+    clock.now = datetime(2030, 3, 14, 15, 10)  # ten minutes into the interview
+    page = app.test_client().get(link[1])
+    assert page.status_code == 200
+    assert "Maria Lopez" in page.get_data(as_text=True)

@@ -42,6 +42,7 @@ from recruit.events.models import Event
 from recruit.exports import csv_response
 from recruit.extensions import db
 from recruit.interviews import services as interviews
+from recruit.interviews.scorecards import scorecards_for_candidate
 from recruit.messages import services as messages
 from recruit.pipeline.merge import merge_candidates
 from recruit.pipeline.moves import CLOSE_REASON_LABELS, MoveRefused, StaleMove, move_candidate
@@ -304,6 +305,7 @@ def candidate_page(candidate_id: int, update_conflict: Conflict | None = None, s
         placements=placements,
         openings=openings,
         interviews=interviews.for_candidate(candidate),
+        interview_scorecards=scorecards_for_candidate(candidate, current_user),
         reviews=reviews,
         update_conflict=update_conflict,
         move=move,

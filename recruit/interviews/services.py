@@ -15,7 +15,7 @@ from recruit.auth.models import User
 from recruit.candidates.models import Candidate, Stage
 from recruit.database import utcnow
 from recruit.extensions import db
-from recruit.interviews import invitations
+from recruit.interviews import invitations, scorecards
 from recruit.interviews.models import (
     Interview,
     Interviewer,
@@ -70,11 +70,6 @@ def _hash(token: str) -> str:
 def candidate_token(interview: Interview) -> str:
     """The candidate's private link token for this interview (made, never stored)."""
     return derived_token("interview", interview.id, interview.link_nonce)
-
-
-def outside_token(interviewer: Interviewer) -> str:
-    """An outside interviewer's private scorecard token (made, never stored)."""
-    return derived_token("scorecard", interviewer.id, interviewer.link_nonce)
 
 
 def lock_calendars() -> None:
@@ -203,7 +198,7 @@ def schedule(
     interview.token_hash = _hash(candidate_token(interview))
     for person in interview.interviewers:
         if person.user_id is None:
-            person.token_hash = _hash(outside_token(person))
+            person.token_hash = scorecards.token_hash(scorecards.scorecard_token(person))
     record(
         "interview.offer" if offered else "interview.schedule",
         user=by_user,

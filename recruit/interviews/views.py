@@ -25,7 +25,7 @@ from recruit.candidates.models import Candidate
 from recruit.database import utcnow
 from recruit.extensions import csrf, db, limiter
 from recruit.i18n import current_language
-from recruit.interviews import services
+from recruit.interviews import scorecards, services
 from recruit.interviews.forms import (
     CancelForm,
     CandidateCancelForm,
@@ -52,7 +52,7 @@ def get_interview(interview_id: int) -> Interview:
         select(Interview)
         .where(Interview.id == interview_id)
         .options(
-            selectinload(Interview.interviewers),
+            selectinload(Interview.interviewers).selectinload(Interviewer.scorecard),
             selectinload(Interview.slots),
             selectinload(Interview.candidate),
             selectinload(Interview.position),
@@ -151,6 +151,7 @@ def _detail_page(interview: Interview, status: int = 200, **forms):
         cancel=cancel,
         refusal=forms.get("refusal"),
         not_written=why_not_message(interview.candidate),
+        summary=scorecards.panel_summary(interview, current_user),
     ), status
 
 

@@ -68,13 +68,9 @@ def reveal(message: OutboxMessage) -> str:
             raise LinkGone("The interview was cancelled, or the candidate's record erased.")
         return public_url("interview_link.page", token=token, lang=interview.candidate.language)
     if message.link_kind == LinkKind.SCORECARD:
-        from recruit.interviews import services as interviews
-        from recruit.interviews.models import Interviewer, InterviewState
+        from recruit.interviews.scorecards import reveal_scorecard_link
 
-        person = db.session.get(Interviewer, message.link_ref)
-        if person is None or person.interview.state == InterviewState.CANCELLED:
-            raise LinkGone("The interview was cancelled before sending.")
-        return public_url("scorecards.outside", token=interviews.outside_token(person))
+        return reveal_scorecard_link(message.link_ref)
     raise LinkGone("This message's link is of a kind Recruit no longer makes.")
 
 

@@ -20,6 +20,7 @@ from recruit.candidates.models import (
 from recruit.candidates.proposals import erase_proposals, proposals_data
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.interviews.scorecards import erase_scorecards
 from recruit.interviews.services import erase_interviews, interviews_data
 from recruit.messages import services as messages
 from recruit.pipeline import history
@@ -191,6 +192,7 @@ def erase(candidate: Candidate, by_user, why: str, action: str = "privacy.erase"
     candidate.erasure_requested_at = None
     db.session.execute(delete(StatusLink).where(StatusLink.candidate_id == candidate.id))
     interviews_cancelled = erase_interviews(candidate)
+    erase_scorecards(candidate.id)
     db.session.expire(candidate, ["notes", "tags", "attachments", "history"])
     record(
         action,
