@@ -1,5 +1,5 @@
-"""Interviews in the reports: days from interest to a first interview, and the
-interview-to-offer rate, by position."""
+"""Interviews beyond their own pages: the reports' interest-to-interview and
+interview-to-offer figures, and the dashboard's interviews today."""
 
 import csv
 import io
@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from recruit.auth.models import Role
+from recruit.auth.models import Role, User
 from recruit.candidates.models import Candidate, StageChange
 from recruit.extensions import db
 from recruit.interviews.models import (
@@ -242,4 +242,55 @@ def test_the_reports_page_costs_the_same_with_more_interviews(
     many = queries_for(client, url)
 
     record_property("queries", f"{few} with 2 interviews, {many} with 40")
+    assert few == many
+
+
+# --- the dashboard ------------------------------------------------------------------------
+
+
+def test_the_dashboard_lists_only_my_interviews_today(
+    client, clock, signed_in, make_user, make_student, make_interview
+):
+    """At 11 PM in Chicago I see my 11:30 PM interview (already tomorrow in UTC), but not
+    my 12:30 AM one, a colleague's tonight, or one of mine that was cancelled."""
+    clock.now = at("2030-03-14 04:00")  # 11:00 PM CDT on Mar 13
+    me = signed_in(Role.OUTREACH)
+    colleague = make_user(Role.HR)
+    rosa = make_student("2030-03-01", first_name="Rosa")
+    tomas = make_student("2030-03-01", first_name="Tomas")
+    lena = make_student("2030-03-01", first_name="Lena")
+    omar = make_student("2030-03-01", first_name="Omar")
+    make_interview(rosa, "2030-03-14 04:30", panel=[me, colleague])
+    make_interview(tomas, "2030-03-14 05:30", panel=[me])
+    make_interview(lena, "2030-03-14 04:15", panel=[colleague])
+    make_interview(omar, "2030-03-14 04:45", panel=[me], state=InterviewState.CANCELLED)
+
+    html = client.get("/").get_data(as_text=True)
+
+    assert "11:30 PM CDT" in html and "Rosa" in html and "Room 210, Capitol Annex" in html
+    assert "Tomas" not in html and "Lena" not in html and "Omar" not in html
+    assert 'href="/interviews/?when=today">All interviews</a>' in html
+
+
+def test_the_dashboard_says_when_i_have_no_interviews_today(client, clock, signed_in):
+    """With nothing booked, the dashboard says so plainly."""
+    signed_in(Role.HR)
+
+    assert "No interviews for you today." in client.get("/").get_data(as_text=True)
+
+
+def test_the_dashboard_costs_the_same_with_more_interviews_today(
+    client, clock, signed_in, make_student, make_interview, record_property
+):
+    """Does the dashboard send as many queries with 10 of my interviews today as with 1?"""
+    me_id = signed_in(Role.HR).id  # counting queries ends the session: keep the id
+    few = None
+    for n in range(10):
+        me = db.session.get(User, me_id)
+        make_interview(make_student("2030-03-01"), f"2030-03-13 {12 + n}:00", panel=[me])
+        if n == 0:
+            few = queries_for(client, "/")
+    many = queries_for(client, "/")
+
+    record_property("queries", f"{few} with 1 interview today, {many} with 10")
     assert few == many
