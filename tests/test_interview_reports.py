@@ -1,5 +1,5 @@
 """Interviews beyond their own pages: the reports' interest-to-interview and
-interview-to-offer figures, and the dashboard's interviews today."""
+interview-to-offer figures, the dashboard's interviews today, and the calendar feed."""
 
 import csv
 import io
@@ -8,10 +8,12 @@ import secrets
 from datetime import datetime, timedelta
 
 import pytest
+from icalendar import Calendar
 
 from recruit.auth.models import Role, User
 from recruit.candidates.models import Candidate, StageChange
 from recruit.extensions import db
+from recruit.interviews.feed import interview_entries
 from recruit.interviews.models import (
     Interview,
     Interviewer,
@@ -294,3 +296,53 @@ def test_the_dashboard_costs_the_same_with_more_interviews_today(
 
     record_property("queries", f"{few} with 1 interview today, {many} with 10")
     assert few == many
+
+
+# --- the calendar feed --------------------------------------------------------------------
+
+
+def test_my_feed_carries_my_interviews_as_timed_entries(
+    app, clock, make_user, make_student, make_interview
+):
+    """My feed has my upcoming interview at its time in Chicago, with the invitation's UID
+    and sequence, a link to its page, and parses as iCalendar."""
+    me, colleague = make_user(Role.HR), make_user(Role.HR)
+    ana = make_student(
+        "2030-03-01",
+        first_name="Ana",
+    )
+    mine = make_interview(ana, "2030-03-14 15:00", panel=[me])
+    mine.sequence = 2
+    db.session.commit()
+    make_interview(make_student("2030-03-01"), "2030-03-14 16:00", panel=[colleague])
+
+    cal = Calendar()
+    cal.add("prodid", "-//State Procurement Office//Recruit//EN")
+    cal.add("version", "2.0")
+    for entry in interview_entries(me):
+        cal.add_component(entry)
+    cal.add_missing_timezones()
+    (event,) = Calendar.from_ical(cal.to_ical()).walk("VEVENT")
+
+    assert event["uid"] == mine.uid and event["sequence"] == 2
+    assert str(event["dtstart"].dt) == "2030-03-14 10:00:00-05:00"
+    assert str(event["dtstart"].dt.tzinfo) == "America/Chicago"
+    assert event["summary"] == f"Panel interview: {ana.full_name}"
+    assert event["location"] == "Room 210, Capitol Annex"
+    assert event["url"].endswith(f"/interviews/{mine.id}")
+    assert event["status"] == "CONFIRMED"
+
+
+def test_my_feed_leaves_out_cancelled_and_long_past_interviews(
+    app, clock, make_user, make_student, make_interview
+):
+    """A cancelled interview and one from over a month ago are not in my feed; one from
+    last week still is."""
+    me = make_user(Role.HR)
+    make_interview(
+        make_student("2030-01-01"), "2030-03-20 15:00", panel=[me], state=InterviewState.CANCELLED
+    )
+    make_interview(make_student("2030-01-01"), "2030-02-01 15:00", panel=[me])
+    last_week = make_interview(make_student("2030-01-01"), "2030-03-06 15:00", panel=[me])
+
+    assert [entry["uid"] for entry in interview_entries(me)] == [last_week.uid]
