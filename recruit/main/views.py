@@ -32,6 +32,7 @@ def dashboard():
         awaiting_evaluations=services.placements_awaiting_evaluations(today),
         updates_to_review=pending_count() if can(current_user, "review_updates") else None,
         evaluation_days=DUE_SOON_DAYS,
+        interviews_today=services.interviews_today_for(current_user),
         today=today,
     )
 

@@ -2,6 +2,7 @@
 
 from recruit.reports.evaluation_averages import evaluations
 from recruit.reports.funnel import funnel
+from recruit.reports.interviews import interview_report
 from recruit.reports.periods import Period
 from recruit.reports.rates import rates
 from recruit.reports.stage_times import interest_to_offer, time_in_stage
@@ -81,6 +82,26 @@ def time_in_stage_csv(period: Period, sort: YieldSort):
     return header, body
 
 
+def interviews_csv(period: Period, sort: YieldSort):
+    """Interest to first interview and interview to offer, per position then overall."""
+    header = ["Position", "First interviews", "Median days from interest"]
+    header += ["Average days from interest", "Interviewed", "Reached offer", "Offer rate %"]
+    report = interview_report(period)
+    rows = report.positions + ([report.overall] if report.overall else [])
+    return header, [
+        [
+            row.name,
+            row.first_interviews,
+            _number(row.median_days),
+            _number(row.average_days),
+            row.interviewed,
+            row.offers,
+            _percent(row.offer_rate),
+        ]
+        for row in rows
+    ]
+
+
 def evaluations_csv(period: Period, sort: YieldSort):
     """Evaluation averages per item and form as CSV rows."""
     summary = evaluations(period)
@@ -112,5 +133,6 @@ CSV_TABLES = {
     "universities": universities_csv,
     "rates": rates_csv,
     "time-in-stage": time_in_stage_csv,
+    "interviews": interviews_csv,
     "evaluations": evaluations_csv,
 }

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from recruit.reports.evaluation_averages import EvaluationSummary, evaluations
 from recruit.reports.funnel import FunnelRow, funnel
+from recruit.reports.interviews import InterviewReport, interview_report
 from recruit.reports.periods import Period
 from recruit.reports.rates import Rates, rates
 from recruit.reports.stage_times import InterestToOffer, StageTime, interest_to_offer, time_in_stage
@@ -25,6 +26,7 @@ class Report:
     previous_rates: Rates
     stage_times: list[StageTime]
     interest_to_offer: InterestToOffer
+    interviews: InterviewReport
     evaluations: EvaluationSummary
 
     # Chart rows, (label, [value per series]), for the page's bar charts.
@@ -76,5 +78,6 @@ def build_report(period: Period, sort: YieldSort) -> Report:
         previous_rates=previous_rates,
         stage_times=time_in_stage(period),
         interest_to_offer=interest_to_offer(period),
+        interviews=interview_report(period),
         evaluations=evaluations(period),
     )
