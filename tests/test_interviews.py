@@ -1,6 +1,7 @@
 """Interviews: HR books one or offers times, clashes and past times are refused, the
 candidate picks, moves or cancels from their link, and invitations carry a calendar entry."""
 
+import logging
 import re
 from datetime import datetime
 
@@ -339,3 +340,14 @@ def test_the_outside_interviewer_gets_a_working_scorecard_link(
     page = app.test_client().get(link[1])
     assert page.status_code == 200
     assert "Maria Lopez" in page.get_data(as_text=True)
+
+
+def test_access_log_lines_hide_the_interview_token(app, caplog):
+    """Does gunicorn's access log show a candidate's interview page without its token, and
+    the student's own page and an evaluation link too, in one line?"""
+    token = "A" * 43
+    line = f"/apply/interview/{token} /apply/status/{token}/choose /feedback/{token}"
+    with caplog.at_level(logging.INFO, logger="gunicorn.access"):
+        logging.getLogger("gunicorn.access").info('"GET %s HTTP/1.1" 200', line)
+    assert token not in caplog.text
+    assert "/apply/interview/[link] /apply/status/[link]/choose /feedback/[link]" in caplog.text

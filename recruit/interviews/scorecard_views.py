@@ -1,9 +1,6 @@
 """Interview kit pages for HR, the scorecard staff interviewers fill, and the one outside
 interviewers open from their private link."""
 
-import logging
-import re
-
 from flask import (
     Blueprint,
     abort,
@@ -46,39 +43,23 @@ from recruit.interviews.scorecards import (
     start_position_kit,
     submit_scorecard,
 )
+from recruit.messages.links import hide_in_access_logs, keep_private
 from recruit.placements.models import Position
 from recruit.stale import StaleSave, refuse
 
 bp = Blueprint("scorecards", __name__)
 
-PRIVATE_LINK = re.compile(r"/scorecard/[A-Za-z0-9_-]{8,}")
-ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
-
-
-class HideScorecardLinks(logging.Filter):
-    """Replace the token of an outside interviewer's link in a log line."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "/scorecard/" in message:
-            record.msg, record.args = PRIVATE_LINK.sub("/scorecard/[link]", message), ()
-        return True
-
 
 @bp.record_once
 def _hide_links_in_access_logs(_state) -> None:
-    for name in ACCESS_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, HideScorecardLinks) for f in logger.filters):
-            logger.addFilter(HideScorecardLinks())
+    hide_in_access_logs("/scorecard/")
 
 
 @bp.after_request
 def keep_the_link_private(response):
     """The outside page's token is in its address: never pass it on, never cache it."""
     if request.endpoint == "scorecards.outside":
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
+        return keep_private(response)
     return response
 
 

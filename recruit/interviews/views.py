@@ -37,6 +37,7 @@ from recruit.interviews.forms import (
 )
 from recruit.interviews.invitations import when_for_candidate
 from recruit.interviews.models import Interview, Interviewer, InterviewKind, InterviewState
+from recruit.messages.links import hide_in_access_logs, keep_private
 from recruit.messages.services import office, why_not_message
 from recruit.pagination import paginate
 from recruit.placements.models import Position, PositionStatus
@@ -311,12 +312,15 @@ def schedule(candidate_id: int):
 link_bp = Blueprint("interview_link", __name__, url_prefix="/apply/interview")
 
 
+@link_bp.record_once
+def _hide_links_in_access_logs(_state) -> None:
+    hide_in_access_logs("/apply/interview/")
+
+
 @link_bp.after_request
 def keep_the_link_private(response):
     """The token is in the address: never send it on as a referrer, never cache the page."""
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return keep_private(response)
 
 
 def _limit() -> str:

@@ -5,6 +5,8 @@ never stored."""
 import base64
 import hashlib
 import hmac
+import logging
+import re
 
 from flask import current_app
 
@@ -79,3 +81,41 @@ def stop_link(candidate_id: int, language: str | None = None) -> str:
     from recruit.messages.services import stop_token
 
     return public_url("stop_emails.stop", token=stop_token(candidate_id), lang=language)
+
+
+# --- pages opened by a private link ---------------------------------------------------------
+
+# Access logs name every path requested: the development server's and gunicorn's.
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+_PRIVATE_PATHS: dict[str, re.Pattern] = {}
+
+
+class HidePrivateLinks(logging.Filter):
+    """Replace the token of any private link in a log line, so logs never hold one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        hidden = message
+        for prefix, pattern in _PRIVATE_PATHS.items():
+            if prefix in hidden:
+                hidden = pattern.sub(f"{prefix}[link]", hidden)
+        if hidden != message:
+            record.msg, record.args = hidden, ()
+        return True
+
+
+def hide_in_access_logs(*prefixes: str) -> None:
+    """Mask the token after each of these paths ("/feedback/") in the access logs."""
+    for prefix in prefixes:
+        _PRIVATE_PATHS[prefix] = re.compile(re.escape(prefix) + r"[A-Za-z0-9_-]{8,}")
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, HidePrivateLinks) for f in logger.filters):
+            logger.addFilter(HidePrivateLinks())
+
+
+def keep_private(response):
+    """A page whose address holds a token: never send it on as a referrer, never cache it."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response

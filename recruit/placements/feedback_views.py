@@ -1,40 +1,21 @@
 """The public evaluation form behind a private link, for supervisors and interns."""
 
-import logging
-import re
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from recruit.auth.access import public
 from recruit.extensions import csrf, db, limiter
+from recruit.messages.links import hide_in_access_logs
 from recruit.placements.evaluation_links import LinkUnavailable, open_request, submit_evaluation
 from recruit.placements.forms import evaluation_answers, evaluation_form, evaluation_values
 from recruit.placements.questionnaires import KIND_FORMS, KIND_TITLES, form_items
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
-PRIVATE_LINK = re.compile(r"/feedback/[A-Za-z0-9_-]{8,}")
-# Access logs name every path requested: the development server's and gunicorn's.
-ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
-
-
-class HidePrivateLinks(logging.Filter):
-    """Replace the token of any private link in a log line, so logs never hold one."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "/feedback/" in message:
-            record.msg, record.args = PRIVATE_LINK.sub("/feedback/[link]", message), ()
-        return True
-
 
 @bp.record_once
 def _hide_links_in_access_logs(_state) -> None:
-    for name in ACCESS_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, HidePrivateLinks) for f in logger.filters):
-            logger.addFilter(HidePrivateLinks())
+    hide_in_access_logs("/feedback/")
 
 
 def _limit() -> str:

@@ -4,8 +4,6 @@ withdrawing, downloading their data or asking for erasure, without writing to an
 
 import functools
 import json
-import logging
-import re
 
 from flask import (
     Blueprint,
@@ -27,6 +25,7 @@ from recruit.database import utcnow
 from recruit.extensions import csrf, db, limiter
 from recruit.i18n import current_language
 from recruit.interest.forms import graduation_years
+from recruit.messages.links import hide_in_access_logs, keep_private
 from recruit.messages.services import office
 from recruit.placements.openings import chosen_openings, open_positions
 from recruit.students import services
@@ -42,37 +41,18 @@ from recruit.students.models import StatusLink
 
 bp = Blueprint("students", __name__, url_prefix="/apply/status")
 
-# A student's own page and their interview page both carry a private token.
-PRIVATE_LINK = re.compile(r"/apply/(status|interview)/[A-Za-z0-9_-]{8,}")
-# Access logs name every path requested: the development server's and gunicorn's.
-ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
 STALE_NOTE = _l("This page was open for a while, so nothing was changed. Please try again.")
-
-
-class HideStatusLinks(logging.Filter):
-    """Replace the token of a student's page in a log line, so logs never hold one."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "/apply/" in message:
-            record.msg, record.args = PRIVATE_LINK.sub(r"/apply/\1/[link]", message), ()
-        return True
 
 
 @bp.record_once
 def _hide_links_in_access_logs(_state) -> None:
-    for name in ACCESS_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, HideStatusLinks) for f in logger.filters):
-            logger.addFilter(HideStatusLinks())
+    hide_in_access_logs("/apply/status/")
 
 
 @bp.after_request
 def keep_the_link_private(response):
     """The token is in the address: never send it on as a referrer, never cache the page."""
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return keep_private(response)
 
 
 def _limit() -> str:
