@@ -166,7 +166,7 @@ class CancelForm(VersionedForm, Form):
 class ChooseForm(Form):
     """The candidate's choice among the offered times."""
 
-    slot = RadioField(_l("Choose a time"), choices=[], coerce=int, validators=[InputRequired()])
+    slot = RadioField(_l("Times still open"), choices=[], coerce=int, validators=[InputRequired()])
 
 
 class CandidateCancelForm(Form):
