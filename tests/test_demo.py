@@ -8,12 +8,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from recruit.auth.models import Role, User
 from recruit.candidates.models import Candidate, Source, Stage, StageChange, StageKind
 from recruit.database import utcnow
 from recruit.demo import seed_demo
 from recruit.events.models import Event, EventStatus, FollowUp
 from recruit.extensions import db
+from recruit.interviews import services
+from recruit.interviews.models import Interview, Interviewer, InterviewState
 from recruit.main.services import placements_awaiting_evaluations
+from recruit.messages.models import DeliveryState, OutboxMessage
 from recruit.pipeline.moves import CLOSE_REASON_LABELS
 from recruit.placements.models import (
     AnswerType,
@@ -23,6 +27,7 @@ from recruit.placements.models import (
     Placement,
 )
 from recruit.placements.questionnaires import create_standard_evaluation_items
+from recruit.timezones import day_bounds, local_today
 from recruit.universities.models import Contact
 
 PASSWORD = "demo password for the tests"
@@ -275,3 +280,33 @@ def test_admin_signs_in_with_printed_password(runner, client):
 
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_interviews_fill_the_interview_pages_without_sending_anything(demo):
+    """Does the demo have interviews today with its admin on the panel, one offered with
+    three times, one past and one cancelled, for candidates in Interview, with working
+    links, and nothing waiting in the outbox?"""
+    interviews = list(
+        db.session.scalars(select(Interview).options(selectinload(Interview.interviewers)))
+    )
+    now = utcnow()
+    start, end = day_bounds(local_today())
+    admin = db.session.scalar(select(User).where(User.role == Role.ADMIN))
+    today = [i for i in interviews if i.starts_at and start <= i.starts_at < end]
+    assert len(today) >= 2
+    assert all(admin.id in {p.user_id for p in i.interviewers} for i in today)
+    offered = [i for i in interviews if i.state == InterviewState.OFFERED]
+    assert [len(i.slots) for i in offered] == [3]
+    assert all(slot.starts_at > now for slot in offered[0].slots)
+    booked = [i for i in interviews if i.state == InterviewState.SCHEDULED]
+    assert any(i.starts_at < now for i in booked)
+    assert sum(i.starts_at > now for i in booked) >= 2
+    assert sum(i.state == InterviewState.CANCELLED for i in interviews) == 1
+    assert {i.candidate.stage.key for i in interviews} <= {"interview", "screening"}
+    for interview in interviews:
+        if interview.state != InterviewState.CANCELLED:
+            assert services.open_link(services.candidate_token(interview)) == interview
+    outside = db.session.scalars(select(Interviewer).where(Interviewer.user_id.is_(None))).all()
+    assert outside and all(p.token_hash for p in outside)
+    waiting = select(func.count()).where(OutboxMessage.state != DeliveryState.SENT)
+    assert db.session.scalar(waiting) == 0

@@ -603,6 +603,38 @@ INTERVIEW_NOTES = [
     "Interview: nervous at first, strong on the ethics scenario.",
     "Interview: good questions about how bids are scored; panel liked her writing sample.",
 ]
+# --- interviews -----------------------------------------------------------------------------
+
+# What the interview pages show, on the office's clock: (times as (days from today, "HH:MM");
+# several are offered and not chosen yet), kind, minutes, who interviews ("admin", "hr0",
+# "hr1" or someone outside as "Name <email>"), where, and state. Two are today with the
+# demo's admin on the panel, so "Today" and "Only mine" show something at once.
+INTERVIEW_PLAN = [
+    ([(0, "10:00")], "panel", 45, ["admin", "hr0"], "Room 210, Capitol Annex", "scheduled"),
+    ([(0, "14:30")], "phone_screen", 30, ["admin"], "We call the candidate", "scheduled"),
+    (
+        [(1, "11:00")],
+        "agency_interview",
+        60,
+        ["hr1", "Maria Lopez <maria.lopez@agency.state.example>"],
+        "Department of Transportation, 2300 S Dirksen Pkwy",
+        "scheduled",
+    ),
+    ([(3, "09:30")], "panel", 45, ["admin", "hr1"], "", "scheduled"),
+    (
+        [(2, "10:00"), (2, "15:00"), (4, "11:00")],
+        "phone_screen",
+        30,
+        ["hr0"],
+        "We call the candidate",
+        "offered",
+    ),
+    ([(-5, "13:00")], "panel", 45, ["hr0", "hr1"], "Room 210, Capitol Annex", "scheduled"),
+    ([(4, "13:00")], "phone_screen", 30, ["hr1"], "We call the candidate", "cancelled"),
+]
+INTERVIEW_VIDEO_LINK = "https://meet.state.example/procurement-interviews"
+INTERVIEW_NOTE = "Please bring a copy of your resume and ask for us at the front desk."
+
 INTERN_NOTES = [
     "Supervisor says the contract-file checklist rebuild saved her team hours.",
     "Mid-term check-in: enjoys the work, wants more time with buyers on live bids.",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from recruit import timezones
 from recruit.auth.models import Role, User
 from recruit.auth.services import create_user
 from recruit.candidates.models import (
@@ -55,7 +56,10 @@ from recruit.demo.data import (
     INTERACTION_NOTES,
     INTEREST_WEIGHTS,
     INTERN_NOTES,
+    INTERVIEW_NOTE,
     INTERVIEW_NOTES,
+    INTERVIEW_PLAN,
+    INTERVIEW_VIDEO_LINK,
     LEAD_GAP_DAYS,
     MAIN_PATH,
     MENTORS,
@@ -88,6 +92,15 @@ from recruit.demo.data import (
 )
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, FollowUp
 from recruit.extensions import db
+from recruit.interviews import scorecards
+from recruit.interviews import services as interviews
+from recruit.interviews.models import (
+    Interview,
+    Interviewer,
+    InterviewKind,
+    InterviewSlot,
+    InterviewState,
+)
 from recruit.messages import services as messages
 from recruit.messages.models import DeliveryState
 from recruit.pipeline.history import fill_derived
@@ -181,6 +194,7 @@ def seed_demo(admin_email: str, admin_password: str, candidates: int = 200) -> N
     _settle_positions(cohorts, placements)
     _create_evaluations(rng, now, placements, items)
     _add_recent_messages(now, people)
+    _create_interviews(now, people, office)
     db.session.flush()
 
 
@@ -784,6 +798,78 @@ def _add_recent_messages(now: datetime, people: list[tuple[Candidate, Journey]])
             message.sent_at = moment + timedelta(seconds=40)
             message.state = DeliveryState.SENT
             message.attempts = 1
+
+
+# --- interviews ---------------------------------------------------------------------------
+
+
+def _office_day(today: date, offset: int) -> date:
+    """The office day `offset` working days from today (today itself for 0)."""
+    day, step = today, 1 if offset > 0 else -1
+    for _ in range(abs(offset)):
+        day += timedelta(days=step)
+        while day.weekday() >= 5:
+            day += timedelta(days=step)
+    return day
+
+
+def _create_interviews(
+    now: datetime, people: list[tuple[Candidate, Journey]], office: Office
+) -> None:
+    """The interviews of INTERVIEW_PLAN for candidates standing in Interview (then
+    Screening), built as rows: the demo sends no invitations, so nothing goes through the
+    outbox, as if the worker had sent them long ago."""
+    waiting = [c for stage in ("interview", "screening") for c, j in people if j.final == stage]
+    today = timezones.local(now).date()
+    staff = {"admin": office.admin, "hr0": office.hr[0], "hr1": office.hr[1]}
+    made = []
+    for candidate, (times, kind, minutes, panel, place, state) in zip(
+        waiting, INTERVIEW_PLAN, strict=False
+    ):
+        starts = sorted(
+            timezones.to_utc(datetime.combine(_office_day(today, days), time.fromisoformat(at)))
+            for days, at in times
+        )
+        length = timedelta(minutes=minutes)
+        offered = len(starts) > 1
+        interview = Interview(
+            candidate=candidate,
+            kind=InterviewKind(kind),
+            state=InterviewState(state),
+            starts_at=None if offered else starts[0],
+            ends_at=None if offered else starts[0] + length,
+            duration_minutes=minutes,
+            location=place,
+            video_url="" if place else INTERVIEW_VIDEO_LINK,
+            note_for_candidate=INTERVIEW_NOTE if kind == "panel" else "",
+            uid=f"interview-{secrets.token_hex(12)}@recruit.demo",
+            link_nonce=secrets.token_hex(16),
+            token_hash=secrets.token_hex(32),  # replaced once the row has its id
+            created_by=office.hr[0],
+            created_at=min(now, starts[0]) - timedelta(days=6),
+        )
+        if offered:
+            interview.slots = [InterviewSlot(starts_at=s, ends_at=s + length) for s in starts]
+        if state == "cancelled":
+            interview.cancelled_at = now - timedelta(days=1)
+            interview.cancelled_by_candidate = True
+            interview.sequence = 1
+        for who in panel:
+            if who in staff:
+                user = staff[who]
+                person = Interviewer(user_id=user.id, name=user.name, email=user.email.lower())
+            else:
+                name, email = who.rstrip(">").split(" <")
+                person = Interviewer(name=name, email=email, link_nonce=secrets.token_hex(16))
+            interview.interviewers.append(person)
+        db.session.add(interview)
+        made.append(interview)
+    db.session.flush()
+    for interview in made:
+        interview.token_hash = scorecards.token_hash(interviews.candidate_token(interview))
+        for person in interview.interviewers:
+            if person.user_id is None:
+                person.token_hash = scorecards.token_hash(scorecards.scorecard_token(person))
 
 
 def _candidate_profile(

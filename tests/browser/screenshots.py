@@ -30,6 +30,8 @@ from recruit.cli import DEMO_ADMIN_EMAIL  # noqa: E402
 from recruit.demo import seed_demo  # noqa: E402
 from recruit.events.models import Event, EventKind, EventStatus  # noqa: E402
 from recruit.extensions import db  # noqa: E402
+from recruit.interviews.models import Interview, InterviewState  # noqa: E402
+from recruit.interviews.services import candidate_token  # noqa: E402
 from recruit.pipeline.rules import StageKey  # noqa: E402
 from recruit.placements.models import Evaluation, Placement  # noqa: E402
 from recruit.students.services import issue_status_link, status_url  # noqa: E402
@@ -132,6 +134,26 @@ def demo_shots() -> list[Shot]:
         path = f"{address.path}?{address.query}"
         db.session.commit()
         shots.append(Shot("student-page-es-phone.png", path, PHONE, False, True))
+    # HR scheduling an interview for someone still in Screening.
+    screening = db.session.scalar(
+        select(Candidate.id)
+        .join(Stage, Stage.id == Candidate.stage_id)
+        .where(Stage.key == StageKey.SCREENING, Candidate.anonymized_at.is_(None))
+        .order_by(Candidate.id)
+        .limit(1)
+    )
+    if screening:
+        shots.append(Shot("interview-schedule.png", f"/interviews/new/{screening}", TALL))
+    # The times offered, as the candidate picks one on their phone.
+    offered = db.session.scalar(
+        select(Interview)
+        .where(Interview.state == InterviewState.OFFERED)
+        .order_by(Interview.id)
+        .limit(1)
+    )
+    if offered:
+        path = f"/apply/interview/{candidate_token(offered)}?lang={offered.candidate.language}"
+        shots.append(Shot("interview-phone.png", path, PHONE, False, True))
     wanted = {
         "candidates.png",
         "candidate.png",
@@ -141,6 +163,8 @@ def demo_shots() -> list[Shot]:
         "booth-sign.png",
         "placement.png",
         "student-page-es-phone.png",
+        "interview-schedule.png",
+        "interview-phone.png",
     }
     for missing in sorted(wanted - {shot.file for shot in shots}):
         print(f"skipped {missing}: the demo has no record to show in it")
