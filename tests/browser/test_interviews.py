@@ -14,7 +14,7 @@ from sqlalchemy import select
 from recruit.auth.models import Role
 from recruit.database import utcnow
 from recruit.extensions import db
-from recruit.interviews import services
+from recruit.interviews import scorecards, services
 from recruit.interviews.models import Interview, InterviewKind, InterviewState
 from recruit.messages.delivery import deliver_due
 from recruit.timezones import to_utc
@@ -304,3 +304,83 @@ def test_interview_pages_are_accessible(
 
     assert violations == [], report
     assert console_errors == []
+
+
+# --- scorecards: each interviewer judges alone, then the panel's summary ---------------------
+
+
+@pytest.fixture
+def held_this_morning(app, hr_user, colleague, lucia):
+    """A panel interview (Grace, Lee and Maria from the agency) that took place an hour ago."""
+    plan = services.Plan(
+        kind=InterviewKind.PANEL,
+        starts=[utcnow().replace(microsecond=0) + timedelta(days=2)],
+        staff=[hr_user, colleague],
+        outside=[("Maria Lopez", OUTSIDE_EMAIL)],
+    )
+    interview = services.schedule(lucia, plan, hr_user)
+    # Booking refuses a past time, so move the booked one back, as if days had passed.
+    interview.starts_at = utcnow().replace(microsecond=0) - timedelta(hours=1)
+    interview.ends_at = interview.starts_at + timedelta(minutes=30)
+    db.session.commit()
+    outside = next(person for person in interview.interviewers if person.user_id is None)
+    return interview.id, scorecards.scorecard_url(outside)
+
+
+def fill_scorecard(page, rating: str, evidence: str, recommendation: str) -> None:
+    """Rate every question the same, with the same evidence, and send."""
+    questions = page.locator(".scorecard-question")
+    assert questions.count() >= 3
+    for n in range(questions.count()):
+        question = questions.nth(n)
+        question.get_by_label(re.compile(rf"^{rating} - ")).check()
+        question.get_by_role("textbox").fill(evidence)
+    page.get_by_label(recommendation, exact=True).check()
+    page.get_by_role("button", name="Send my scorecard").click()
+
+
+def test_two_interviewers_fill_scorecards_and_hr_reads_the_panel(
+    new_page, live_server, app, hr_user, colleague, held_this_morning, sign_in, axe_check
+):
+    """The agency supervisor fills her scorecard from her link on a phone; Grace, on the
+    panel, sees nothing of it until she has sent her own, then sees both per competency;
+    Lee, who has not sent his, still sees none of what they wrote."""
+    interview_id, link = held_this_morning
+    app.config["PUBLIC_BASE_URL"] = live_server
+    maria = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    maria.goto(link.replace(link.split("/scorecard/")[0], live_server))
+    expect(maria.get_by_role("heading", level=1)).to_have_text(STUDENT)
+    violations, report = axe_check(maria)
+    assert violations == [], report
+    fits_the_phone(maria)
+    fill_scorecard(maria, "4", "Explained a sole-source justification clearly.", "Strong yes")
+    expect(maria.get_by_role("main")).to_contain_text("Thank you")
+
+    grace = new_page(viewport=DESKTOP)
+    sign_in(grace, live_server, hr_user)
+    grace.goto(f"{live_server}/interviews/{interview_id}")
+    panel = grace.get_by_role("region", name=re.compile(r"^Scorecards"))
+    expect(panel).to_contain_text("1 of 3 in")
+    expect(panel).not_to_contain_text("sole-source")
+    panel.get_by_role("link", name="Fill your scorecard").click()
+    fill_scorecard(grace, "2", "Needed prompting on thresholds.", "Yes")
+    grace.goto(f"{live_server}/interviews/{interview_id}")
+    panel = grace.get_by_role("region", name=re.compile(r"^Scorecards"))
+    expect(panel).to_contain_text("2 of 3 in")
+    expect(panel).to_contain_text("Still to come from: Lee Park")
+    row = panel.get_by_role("row").filter(has_text="Communication")
+    expect(row.get_by_role("cell").first).to_have_text("3.0")
+    expect(row).to_contain_text("Maria Lopez: Explained a sole-source justification clearly.")
+    expect(row).to_contain_text("Grace Hopkins: Needed prompting on thresholds.")
+
+    lee = new_page(viewport=DESKTOP)
+    sign_in(lee, live_server, colleague)
+    lee.goto(f"{live_server}/candidates/{held_this_morning_candidate(interview_id)}")
+    summary = lee.get_by_role("region", name=re.compile(r"^Scorecards"))
+    expect(summary).to_contain_text("once yours is in")
+    expect(summary).not_to_contain_text("sole-source")
+
+
+def held_this_morning_candidate(interview_id: int) -> int:
+    db.session.rollback()
+    return db.session.get(Interview, interview_id).candidate_id
