@@ -44,6 +44,7 @@ from recruit.interviews.scorecards import (
     submit_scorecard,
 )
 from recruit.messages.links import hide_in_access_logs, keep_private
+from recruit.messages.services import office
 from recruit.placements.models import Position
 from recruit.stale import StaleSave, refuse
 
@@ -229,7 +230,7 @@ def fill(interview_id: int):
 
 def unavailable():
     """One answer for a wrong, cancelled or expired link, so none can be told apart."""
-    return render_template("interviews/scorecard_unavailable.html"), 404
+    return render_template("interviews/scorecard_unavailable.html", contact=office()), 404
 
 
 @bp.route("/scorecard/<token>", methods=["GET", "POST"])
@@ -286,6 +287,7 @@ def outside(token: str):
         when=office_time,
         outside=True,
         seat=seat,
+        contact=office(),
         note=note,
         scale=RATING_SCALE,
     ), (400 if request.method == "POST" else 200)
