@@ -90,7 +90,7 @@ def export():
     db.session.commit()
     return csv_response(
         f"audit-{local_today().isoformat()}.csv",
-        ["when", "who", "action", "target", "target_id", "address", "detail"],
+        ["when_utc", "who", "action", "target", "target_id", "address", "detail"],
         (
             [
                 e.created_at.isoformat(timespec="seconds"),

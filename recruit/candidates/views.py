@@ -47,7 +47,7 @@ from recruit.placements.openings import chosen_openings, opening_filter_choices
 from recruit.stale import Conflict, StaleSave, refuse
 from recruit.students import services as students
 from recruit.templating import label
-from recruit.timezones import local_today
+from recruit.timezones import local, local_today
 from recruit.universities.services import university_choices
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
@@ -133,7 +133,7 @@ def _export_rows(candidates):
             c.rating or "",
             "; ".join(t.name for t in c.tags),
             label(c.source),
-            c.created_at.date().isoformat(),
+            local(c.created_at).date().isoformat(),  # the office's day, like its pages
         ]
 
 
