@@ -178,9 +178,13 @@ def _register_hooks(app: Flask) -> None:
     from recruit.errors import register_error_handlers
     from recruit.security import refuse_nul_characters, set_security_headers
     from recruit.templating import register_template_helpers
+    from recruit.timezones import forget_office_zone
 
     if app.config["SERVER_TIMING"]:
         _time_requests(app)
+    # The zone is remembered in g, which outlives a request run inside an app context
+    # pushed earlier (tests, scripts): read the setting afresh for every request.
+    app.before_request(forget_office_zone)
     app.before_request(refuse_nul_characters)
     app.before_request(enforce_sign_in)
     app.after_request(set_security_headers)

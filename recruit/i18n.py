@@ -6,6 +6,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, refresh
 
 from recruit.auth.access import view_is_public
+from recruit.timezones import office_zone
 
 LANGUAGES = {"en": "English", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
@@ -117,7 +118,13 @@ def _query(args: dict) -> str:
 
 def init_i18n(app: Flask) -> None:
     """Bind Flask-Babel (catalogs in recruit/translations) and the template helpers."""
-    babel.init_app(app, locale_selector=select_locale, default_domain="messages")
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        # Dates students read (their own page) are the office's dates, like staff ones.
+        timezone_selector=lambda: office_zone().key,
+        default_domain="messages",
+    )
     # Babel caches the locale in g, which outlives a request run inside an app context
     # pushed earlier (tests, scripts): choose afresh for every request.
     app.before_request(refresh)

@@ -1,15 +1,17 @@
 """Template helpers: navigation and can() by the access policy, URLs for many records,
-filters for dates and enum labels."""
+filters for dates, times and enum labels."""
 
 import enum
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 
 from flask import request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from recruit.auth.policy import can
 from recruit.pipeline import rules
+from recruit.timezones import local, office_zone
 
 # (label, endpoint, the policy action a user needs to see the entry)
 NAVIGATION = [
@@ -84,19 +86,68 @@ def label(value) -> str:
 
 
 def format_date(value: date | datetime | None, with_time: bool = False) -> str:
-    """Dates the way US offices write them: Nov 22, 2026."""
+    """Dates the way US offices write them: Nov 22, 2026. A stored (UTC) time is shown in
+    the office's zone, so a note written at 11 PM in Chicago is dated that day; with_time
+    adds the hour and the zone, "Nov 22, 2026, 2:30 PM CST", marked up as <time>."""
     if value is None:
         return ""
-    if with_time and isinstance(value, datetime):
-        return value.strftime("%b %-d, %Y %H:%M UTC")
-    return value.strftime("%b %-d, %Y")
+    if not isinstance(value, datetime):
+        return value.strftime("%b %-d, %Y")
+    shown = local(value)
+    if not with_time:
+        return shown.strftime("%b %-d, %Y")
+    return Markup('<time datetime="{}">{}</time>').format(
+        iso_utc(value), f"{shown:%b %-d, %Y}, {format_time(shown)}"
+    )
+
+
+def format_time(value: time | datetime | None) -> str:
+    """An hour the way US offices write it: 2:30 PM; a stored time in the office's zone
+    with the zone's abbreviation: 2:30 PM CST."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        shown = local(value)
+        return f"{shown:%-I:%M %p} {shown.tzname()}"
+    return f"{value:%-I:%M %p}"
+
+
+def event_when(event) -> str:
+    """An event's days and, when it has them, its hours on the office's clock: "Mar 3,
+    2027, 10:00 AM to 3:00 PM CST" (an en dash for "to"), or all day "Mar 3, 2027 to Mar
+    5, 2027"."""
+    first, last = event.starts_on, event.ends_on or event.starts_on
+    if event.starts_at_time is None:
+        return format_date(first) + (f" to {format_date(last)}" if last != first else "")
+    zone = office_zone()
+    begins = datetime.combine(first, event.starts_at_time, tzinfo=zone)
+    start = f"{format_date(first)}, {format_time(event.starts_at_time)}"
+    if event.ends_at_time is None:
+        return f"{start} {begins.tzname()}" + (f" to {format_date(last)}" if last != first else "")
+    ends = datetime.combine(last, event.ends_at_time, tzinfo=zone)
+    end = format_time(event.ends_at_time)
+    if last != first:
+        end = f"{format_date(last)}, {end}"
+    if last == first and begins.tzname() == ends.tzname():
+        return f"{start} \N{EN DASH} {end} {ends.tzname()}"
+    return f"{start} {begins.tzname()} to {end} {ends.tzname()}"
+
+
+def iso_utc(value: datetime) -> str:
+    """A stored time as ISO 8601 in UTC, for machines: 2026-11-22T20:30:00Z."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="seconds") + "Z"
 
 
 def register_template_helpers(app) -> None:
     """Install filters and globals on the app's Jinja environment."""
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["time"] = format_time
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["event_when"] = event_when
+    app.jinja_env.globals["office_zone"] = office_zone
     app.jinja_env.globals["can"] = current_user_can
     app.jinja_env.globals["url_for_ids"] = url_for_ids
     app.jinja_env.globals["stage_rules"] = STAGE_RULES

@@ -27,6 +27,20 @@ def zone_named(name: str) -> ZoneInfo | None:
 
 _KNOWN: frozenset[str] | None = None
 
+# The zones of US states and territories, offered first to an admin choosing the office's.
+US_ZONES = {
+    "America/New_York": "Eastern",
+    "America/Chicago": "Central",
+    "America/Denver": "Mountain",
+    "America/Phoenix": "Arizona (Mountain, no daylight saving)",
+    "America/Los_Angeles": "Pacific",
+    "America/Anchorage": "Alaska",
+    "Pacific/Honolulu": "Hawaii",
+    "America/Puerto_Rico": "Atlantic (Puerto Rico, U.S. Virgin Islands)",
+    "Pacific/Guam": "Chamorro (Guam, Northern Mariana Islands)",
+    "Pacific/Pago_Pago": "Samoa (American Samoa)",
+}
+
 
 def known_zone_names() -> frozenset[str]:
     """Every IANA zone name this machine's time zone data holds."""
@@ -34,6 +48,13 @@ def known_zone_names() -> frozenset[str]:
     if _KNOWN is None:
         _KNOWN = frozenset(available_timezones())
     return _KNOWN
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """(name, description) of every zone to offer: the US ones first, then the rest."""
+    rest = sorted(known_zone_names() - US_ZONES.keys())
+    us = [(name, label) for name, label in US_ZONES.items() if name in known_zone_names()]
+    return us + [(name, "") for name in rest if "/" in name and not name.startswith("Etc/")]
 
 
 def office_zone() -> ZoneInfo:

@@ -1,7 +1,8 @@
 """The events calendar feed: valid iCalendar, one entry per event, and a private link."""
 
 import hashlib
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -10,6 +11,15 @@ from sqlalchemy import select
 from recruit.auth.models import Role, User
 from recruit.events.models import EventStatus
 from recruit.extensions import db
+
+HOST = "recruit.procurement.state.example"
+PUBLIC_BASE_URL = f"https://{HOST}"
+
+
+@pytest.fixture
+def config_overrides():
+    """The office's real public address, which links and UIDs are made on."""
+    return {"PUBLIC_BASE_URL": PUBLIC_BASE_URL}
 
 
 @pytest.fixture
@@ -135,3 +145,45 @@ def test_only_the_tokens_hash_is_stored(client, feed_token):
     user = db.session.scalar(select(User).where(User.calendar_token_hash.is_not(None)))
     assert user.calendar_token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in user.calendar_token_hash
+
+
+def test_an_event_with_hours_is_timed_in_the_offices_zone(client, feed_token, make_event):
+    """Does a fair from 10 AM to 3 PM start and end at those hours in Chicago time?"""
+    make_event(starts_on=date(2027, 3, 3), starts_at_time=time(10), ends_at_time=time(15))
+    (vevent,) = parsed(client, feed_token()).walk("VEVENT")
+    chicago = ZoneInfo("America/Chicago")
+    assert vevent.decoded("DTSTART") == datetime(2027, 3, 3, 10, tzinfo=chicago)
+    assert vevent.decoded("DTEND") == datetime(2027, 3, 3, 15, tzinfo=chicago)
+    assert vevent["DTSTART"].params["TZID"] == "America/Chicago"
+
+
+def test_the_feed_describes_the_offices_zone(client, feed_token, make_event):
+    """Does a feed with a timed event carry the zone's VTIMEZONE and X-WR-TIMEZONE?"""
+    make_event(starts_on=date(2027, 7, 8), starts_at_time=time(9, 30))
+    cal = parsed(client, feed_token())
+    assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["America/Chicago"]
+    assert str(cal["X-WR-TIMEZONE"]) == "America/Chicago"
+    assert str(cal["X-WR-CALNAME"]) == "Recruit events"
+
+
+def test_an_event_without_hours_stays_all_day(client, feed_token, make_event):
+    """Is an event without hours an all-day one, its start a date and not a time?"""
+    make_event(starts_on=date(2027, 3, 4))
+    (vevent,) = parsed(client, feed_token()).walk("VEVENT")
+    assert type(vevent.decoded("DTSTART")) is date
+    assert vevent["DTSTART"].params.get("VALUE", "DATE") == "DATE"
+
+
+def test_each_event_links_to_its_page(client, feed_token, make_event):
+    """Does each entry carry a URL to the event's page on the office's public address?"""
+    event = make_event(name="Capital Fair")
+    (vevent,) = parsed(client, feed_token()).walk("VEVENT")
+    assert str(vevent["URL"]) == f"{PUBLIC_BASE_URL}/events/{event.id}"
+
+
+def test_uids_stay_the_same_between_fetches(client, feed_token, make_event):
+    """Does an event keep its UID from one fetch to the next, so apps update it in place?"""
+    event = make_event()
+    token = feed_token()
+    first, second = (parsed(client, token).walk("VEVENT")[0] for _ in range(2))
+    assert str(first["UID"]) == str(second["UID"]) == f"event-{event.id}@{HOST}"

@@ -2,22 +2,23 @@
 what each role may do."""
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
+from recruit.admin.models import SETTING_DEFAULTS
 from recruit.auth.models import Role
 from recruit.candidates.models import Candidate, CandidateEvent, Note, Source, Tag
-from recruit.database import utcnow
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, FollowUp
 from recruit.events.services import qr_svg
 from recruit.extensions import db
 from tests.query_counting import queries_for
 
 JSON = {"Accept": "application/json"}
-# The list splits upcoming from past by the server's (UTC) date.
-TODAY = utcnow().date()
+# The list splits upcoming from past by the office's (Chicago, the default) date.
+TODAY = datetime.now(ZoneInfo(SETTING_DEFAULTS["time_zone"])).date()
 
 
 def event_form(**overrides) -> dict:
@@ -148,6 +149,65 @@ def test_stale_edit_is_refused_and_keeps_the_values(client, signed_in, make_even
     assert 'value="My Edit"' in page
     db.session.expire_all()
     assert db.session.get(Event, event.id).name == "Original"
+
+
+# --- hours ---------------------------------------------------------------------------------
+
+
+def test_outreach_gives_an_event_its_hours(client, signed_in):
+    """Does an event planned from 10 AM to 3 PM keep those hours?"""
+    signed_in(Role.OUTREACH)
+    client.post("/events/new", data=event_form(starts_at_time="10:00", ends_at_time="15:00"))
+    event = db.session.scalar(select(Event))
+    assert (event.starts_at_time, event.ends_at_time) == (time(10, 0), time(15, 0))
+
+
+def test_an_event_page_shows_its_hours_in_office_time(client, signed_in, make_event):
+    """Does a winter fair's page say Mar 3, 2027, 10:00 AM to 3:00 PM CST?"""
+    signed_in(Role.HR)
+    event = make_event(starts_on=date(2027, 3, 3), starts_at_time=time(10), ends_at_time=time(15))
+    assert "Mar 3, 2027, 10:00 AM \N{EN DASH} 3:00 PM CST" in text(
+        client.get(f"/events/{event.id}")
+    )
+
+
+def test_a_summer_event_shows_daylight_time(client, signed_in, make_event):
+    """Is a July fair's time marked CDT?"""
+    signed_in(Role.HR)
+    event = make_event(starts_on=date(2027, 7, 8), starts_at_time=time(9, 30))
+    assert "Jul 8, 2027, 9:30 AM CDT" in text(client.get(f"/events/{event.id}"))
+
+
+def test_an_end_before_the_start_is_refused(client, signed_in):
+    """Is a one-day event ending at 9 AM but starting at 10 AM refused at the end field?"""
+    signed_in(Role.OUTREACH)
+    response = client.post(
+        "/events/new", data=event_form(starts_at_time="10:00", ends_at_time="09:00")
+    )
+    assert response.status_code == 200
+    assert "On a one-day event the end must be after the start." in text(response)
+    assert db.session.scalar(select(func.count(Event.id))) == 0
+
+
+def test_an_end_without_a_start_is_refused(client, signed_in):
+    """Is an end time without a start time refused?"""
+    signed_in(Role.OUTREACH)
+    response = client.post("/events/new", data=event_form(ends_at_time="15:00"))
+    assert "Give the time it starts too" in text(response)
+    assert db.session.scalar(select(func.count(Event.id))) == 0
+
+
+def test_a_multi_day_event_may_end_earlier_in_the_day(client, signed_in):
+    """May a two-day fair start at 1 PM and end at 11 AM on its second day?"""
+    signed_in(Role.OUTREACH)
+    first = TODAY + timedelta(days=10)
+    form = event_form(
+        starts_on=first.isoformat(),
+        ends_on=(first + timedelta(days=1)).isoformat(),
+        starts_at_time="13:00",
+        ends_at_time="11:00",
+    )
+    assert client.post("/events/new", data=form).status_code == 302
 
 
 # --- the list -------------------------------------------------------------------------------

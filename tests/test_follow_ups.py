@@ -182,7 +182,7 @@ def test_lead_becomes_due_on_the_third_day(client, signed_in, make_lead, clock):
     me = signed_in(Role.OUTREACH)
     make_lead("Jordan Avery", days_ago=2, staff=[me])
     assert "Jordan Avery" not in section(page(client), "leads-heading")
-    clock.advance(hours=14)  # from 10:00 to midnight: the next day
+    clock.advance(hours=19)  # from 5 AM in Chicago (10:00 UTC) to the office's midnight
     assert "Jordan Avery" in section(page(client), "leads-heading")
 
 

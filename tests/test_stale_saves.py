@@ -146,6 +146,7 @@ def _settings_form(text):
         "office_email": "internships@procurement.state.example",
         "privacy_notice": "We keep what you enter here to consider you for internships. " * 2,
         "retention_months": "24",
+        "time_zone": "America/Chicago",
     }
 
 

@@ -325,6 +325,7 @@ def test_admin_saves_the_spanish_privacy_notice(client, signed_in, stages):
             "privacy_notice": SETTING_DEFAULTS["privacy_notice"],
             "privacy_notice_es": "Guardamos sus datos para tenerle en cuenta en pasantías.",
             "retention_months": "24",
+            "time_zone": "America/Chicago",
             "version": hidden_version(page),
         },
     )

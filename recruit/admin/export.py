@@ -4,13 +4,13 @@ deliberate choice, secrets never."""
 import csv
 import io
 import zipfile
-from datetime import date
 
 from sqlalchemy import select
 
 from recruit.audit.services import record
 from recruit.exports import csv_safe
 from recruit.extensions import db
+from recruit.timezones import local_today
 
 # Columns that identify a person: left blank unless the admin chooses to include them.
 PERSONAL_COLUMNS = {
@@ -64,4 +64,4 @@ def export_zip(by_user, include_personal: bool) -> bytes:
 def filename(include_personal: bool) -> str:
     """The download's name says whether personal fields are in it."""
     kind = "with-personal-data" if include_personal else "without-personal-data"
-    return f"recruit-export-{date.today().isoformat()}-{kind}.zip"
+    return f"recruit-export-{local_today().isoformat()}-{kind}.zip"

@@ -16,6 +16,7 @@ SETTING_KEYS = (
     "privacy_notice",
     "privacy_notice_es",
     "retention_months",
+    "time_zone",
 )
 
 

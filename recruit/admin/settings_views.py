@@ -1,10 +1,17 @@
-"""Admin pages for office-wide settings (the privacy notice, the retention period) and the
-export of everything."""
+"""Admin pages for office-wide settings (the privacy notice, the retention period, the time
+zone) and the export of everything."""
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from recruit.admin import export
 from recruit.admin.services import SETTING_KEYS, current_settings, save_settings
@@ -13,6 +20,7 @@ from recruit.admin.views import bp
 from recruit.extensions import db
 from recruit.forms import Form
 from recruit.stale import StaleSave, VersionedForm, refuse
+from recruit.timezones import forget_office_zone, zone_choices, zone_named
 
 
 class SettingsForm(VersionedForm, Form):
@@ -35,11 +43,26 @@ class SettingsForm(VersionedForm, Form):
         "Keep records of people not hired for (months after their last activity)",
         validators=[InputRequired(), NumberRange(min=1, max=240)],
     )
+    time_zone = StringField(
+        "Office time zone (every time Recruit shows is in it)",
+        filters=[lambda value: value.strip() if value else value],
+        validators=[InputRequired("Give the office's time zone, such as America/Chicago.")],
+        render_kw={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"},
+    )
+
+    def validate_time_zone(self, field) -> None:
+        if zone_named(field.data) is None:
+            raise ValidationError(
+                f"Recruit does not know a time zone called {field.data!r}. Choose one from "
+                "the list, written like America/Chicago (Central) or America/New_York "
+                "(Eastern)."
+            )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
-    """Change the office's name and address, the privacy notice and the retention period."""
+    """Change the office's name and address, the privacy notice, the retention period and
+    the time zone."""
     form = SettingsForm(data=vars(current_settings()))
     conflict = None
     if form.validate_on_submit():
@@ -50,10 +73,15 @@ def settings():
             conflict = refuse(stale, form)
         else:
             db.session.commit()
+            forget_office_zone()
             flash("Settings saved.", "success")
             return redirect(url_for("admin.settings"))
     return render_template(
-        "admin/settings.html", form=form, conflict=conflict, untranslated=untranslated_count()
+        "admin/settings.html",
+        form=form,
+        conflict=conflict,
+        untranslated=untranslated_count(),
+        zones=zone_choices(),
     ), (409 if conflict else 200)
 
 

@@ -15,6 +15,7 @@ from recruit.database import parse_id
 from recruit.exports import csv_response
 from recruit.extensions import db
 from recruit.pagination import paginate
+from recruit.timezones import local_today
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -88,8 +89,8 @@ def export():
     record("audit.export", user=current_user, filters=filters, count=len(entries))
     db.session.commit()
     return csv_response(
-        f"audit-{date.today().isoformat()}.csv",
-        ["when", "who", "action", "target", "target_id", "address", "detail"],
+        f"audit-{local_today().isoformat()}.csv",
+        ["when_utc", "who", "action", "target", "target_id", "address", "detail"],
         (
             [
                 e.created_at.isoformat(timespec="seconds"),

@@ -28,7 +28,7 @@ from recruit.events.models import Event
 from recruit.extensions import db
 from recruit.placements import openings
 from recruit.placements.models import Position, PositionStatus
-from recruit.templating import label
+from recruit.templating import format_date, label
 
 # Every detail a proposal may carry, in the order the candidate page lists them.
 FIELDS = {
@@ -242,8 +242,8 @@ def _shown(name: str, proposal, candidate, chosen_ids, positions) -> tuple[str, 
     if name == "consent":
         given = candidate.consent_at
         return (
-            f"Given {given:%b %-d, %Y}" if given else "Not given",
-            f"Ticked on the form {proposal.consent_at:%b %-d, %Y}",
+            f"Given {format_date(given)}" if given else "Not given",
+            f"Ticked on the form {format_date(proposal.consent_at)}",
         )
     if name == "resume":
         files = [a.original_name for a in candidate.attachments if a.deleted_at is None]

@@ -1,7 +1,5 @@
 """Candidate pages: the list and search, the board, a candidate's page, edits and moves."""
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -51,6 +49,7 @@ from recruit.placements.openings import chosen_openings, opening_filter_choices
 from recruit.stale import Conflict, StaleSave, refuse
 from recruit.students import services as students
 from recruit.templating import label
+from recruit.timezones import local, local_today
 from recruit.universities.services import university_choices
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
@@ -68,7 +67,7 @@ def _filter_options() -> dict:
         "events": _event_choices(),
         "openings": opening_filter_choices(),
         "stages": db.session.scalars(select(Stage).order_by(Stage.position)).all(),
-        "graduations": queries.graduation_choices(date.today()),
+        "graduations": queries.graduation_choices(local_today()),
     }
 
 
@@ -136,7 +135,7 @@ def _export_rows(candidates):
             c.rating or "",
             "; ".join(t.name for t in c.tags),
             label(c.source),
-            c.created_at.date().isoformat(),
+            local(c.created_at).date().isoformat(),  # the office's day, like its pages
         ]
 
 
@@ -147,7 +146,7 @@ def _export(query, description: dict):
     rows = list(_export_rows(candidates))
     record("candidate.export", user=current_user, count=len(rows), **description)
     db.session.commit()
-    return csv_response(f"candidates-{date.today().isoformat()}.csv", EXPORT_HEADER, rows)
+    return csv_response(f"candidates-{local_today().isoformat()}.csv", EXPORT_HEADER, rows)
 
 
 @bp.get("/export.csv")

@@ -1,6 +1,8 @@
 """The demo office's data: staff, universities, events, positions, names, comments, and
 the weights and shares that shape its fourteen months of recruiting."""
 
+from datetime import time
+
 from recruit.auth.models import Role
 from recruit.candidates.models import (
     ClassStanding,
@@ -270,6 +272,13 @@ EVENT_CALENDAR = [
      "{key}-{season}-talk-{year}", "Business Hall 210", 1),
 ]
 # fmt: on
+# The hours of one-day events, on the office's clock (fairs, talks and sessions keep
+# office hours; case competitions and conferences stay all day).
+EVENT_HOURS = {
+    EventKind.CAREER_FAIR: (time(10, 0), time(15, 0)),
+    EventKind.CLASS_TALK: (time(9, 30), time(10, 45)),
+    EventKind.INFO_SESSION: (time(12, 0), time(13, 0)),
+}
 # The demo shows the calendar from about fourteen months back to three months ahead.
 EVENT_WINDOW_DAYS = (-410, 90)
 # The most recent Southern State fair was called off at short notice.

@@ -43,6 +43,7 @@ from recruit.demo.data import (
     DWELL_DAYS,
     EVENING_HOURS_UTC,
     EVENT_CALENDAR,
+    EVENT_HOURS,
     EVENT_WINDOW_DAYS,
     FAIR_HOURS_UTC,
     FATE_SHARES,
@@ -364,6 +365,14 @@ def _add_contact(
 # --- events -------------------------------------------------------------------------------
 
 
+def _event_hours(kind: EventKind, days_long: int) -> dict:
+    """A one-day event's hours when its kind keeps office hours; else none (all day)."""
+    if days_long > 1 or kind not in EVENT_HOURS:
+        return {}
+    starts, ends = EVENT_HOURS[kind]
+    return {"starts_at_time": starts, "ends_at_time": ends}
+
+
 def _event_costs(rng: random.Random, kind: EventKind) -> dict[str, Decimal]:
     """Registration, travel, giveaways and other costs typical of an event kind."""
     zero = Decimal("0.00")
@@ -505,6 +514,7 @@ def _create_events(
             university=university,
             starts_on=starts_on,
             ends_on=starts_on + timedelta(days=length - 1) if length > 1 else None,
+            **_event_hours(kind, length),
             location=place,
             virtual_url=f"https://meet.example/{slug}" if place == "Online" else "",
             status=status,

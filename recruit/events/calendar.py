@@ -1,70 +1,54 @@
 """The events calendar feed (iCalendar, RFC 5545) that staff subscribe to."""
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from flask import current_app
+import icalendar
 
-from recruit.database import utcnow
+from recruit.calendars import new_calendar, stamp, to_ics, uid_host
 from recruit.events.models import Event, EventStatus
+from recruit.messages.links import public_url
 from recruit.templating import label
+from recruit.timezones import office_zone
 
 
-def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+def event_component(event: Event, stamped: datetime, host: str) -> icalendar.Event:
+    """One event as a VEVENT: all day when it has no hours, else timed in the office's
+    zone; its UID stays the same however often the feed is fetched."""
+    component = icalendar.Event()
+    component.add("uid", f"event-{event.id}@{host}")
+    component.add("dtstamp", stamped)
+    last_day = event.ends_on or event.starts_on
+    if event.starts_at_time is None:
+        component.add("dtstart", event.starts_on)
+        component.add("dtend", last_day + timedelta(days=1))  # the end is exclusive
+    else:
+        zone = office_zone()
+        component.add("dtstart", datetime.combine(event.starts_on, event.starts_at_time, zone))
+        if event.ends_at_time is not None:
+            component.add("dtend", datetime.combine(last_day, event.ends_at_time, zone))
+    component.add("summary", event.name)
+    description = f"{label(event.kind)} · {label(event.status)}"
+    if event.university:
+        description += f" · {event.university.name}"
+    component.add("description", description)
+    if where := event.location or event.virtual_url:
+        component.add("location", where)
+    component.add("url", public_url("events.detail", event_id=event.id))
+    if event.status == EventStatus.CANCELLED:
+        component.add("status", "CANCELLED")
+    return component
 
 
-def _fold(line: str) -> str:
-    """Split a content line into pieces of at most 75 octets, as the standard asks."""
-    data = line.encode()
-    if len(data) <= 75:
-        return line
-    pieces, start, limit = [], 0, 75
-    while start < len(data):
-        end = min(start + limit, len(data))
-        while end < len(data) and (data[end] & 0xC0) == 0x80:
-            end -= 1  # never cut a UTF-8 character in half
-        pieces.append(data[start:end].decode())
-        start, limit = end, 74
-    return "\r\n ".join(pieces)
-
-
-def calendar(events: Iterable[Event]) -> str:
-    """An iCalendar document with one all-day entry per event."""
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
-    host = current_app.config["PUBLIC_BASE_URL"].split("//")[-1].split("/")[0] or "recruit"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//State Procurement Office//Recruit//EN",
-        "CALSCALE:GREGORIAN",
-        "X-WR-CALNAME:Recruit events",
-    ]
+def calendar(
+    events: Iterable[Event], extra_components: Iterable[icalendar.Component] = ()
+) -> bytes:
+    """An iCalendar document with one entry per event, and any other entries given (a
+    person's interviews, say)."""
+    cal = new_calendar("Recruit events")
+    stamped, host = stamp(), uid_host()
     for event in events:
-        end = (event.ends_on or event.starts_on) + timedelta(days=1)
-        where = event.location or event.virtual_url
-        description = f"{label(event.kind)} · {label(event.status)}"
-        if event.university:
-            description += f" · {event.university.name}"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:event-{event.id}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{event.starts_on:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{end:%Y%m%d}",
-            f"SUMMARY:{_escape(event.name)}",
-            f"DESCRIPTION:{_escape(description)}",
-        ]
-        if where:
-            lines.append(f"LOCATION:{_escape(where)}")
-        if event.status == EventStatus.CANCELLED:
-            lines.append("STATUS:CANCELLED")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+        cal.add_component(event_component(event, stamped, host))
+    for component in extra_components:
+        cal.add_component(component)
+    return to_ics(cal)

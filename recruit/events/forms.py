@@ -12,6 +12,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
     URLField,
 )
 from wtforms.validators import (
@@ -52,6 +53,9 @@ class EventForm(VersionedForm, Form):
     university_id = SelectField("University", coerce=str, default="")
     starts_on = DateField("Starts", validators=[InputRequired("Give the date it starts.")])
     ends_on = DateField("Ends", validators=[Optional()])
+    # The office's wall clock, like the dates; a browser may send seconds too.
+    starts_at_time = TimeField("Starts at", format=["%H:%M", "%H:%M:%S"], validators=[Optional()])
+    ends_at_time = TimeField("Ends at", format=["%H:%M", "%H:%M:%S"], validators=[Optional()])
     location = StringField("Place", validators=[Optional(), Length(max=200)])
     virtual_url = URLField(
         "Virtual link", validators=[Optional(), URL(require_tld=False), Length(max=500)]
@@ -71,6 +75,13 @@ class EventForm(VersionedForm, Form):
     def validate_ends_on(self, field) -> None:
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError("The end cannot be before the start.")
+
+    def validate_ends_at_time(self, field) -> None:
+        if self.starts_at_time.data is None:
+            raise ValidationError("Give the time it starts too, or leave the end empty.")
+        one_day = not self.ends_on.data or self.ends_on.data == self.starts_on.data
+        if one_day and field.data <= self.starts_at_time.data:
+            raise ValidationError("On a one-day event the end must be after the start.")
 
     def validate_virtual_url(self, field) -> None:
         if field.data and not field.data.lower().startswith(("https://", "http://")):

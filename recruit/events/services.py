@@ -70,6 +70,8 @@ EVENT_FIELDS = (
     "university_id",
     "starts_on",
     "ends_on",
+    "starts_at_time",
+    "ends_at_time",
     "location",
     "virtual_url",
     "staff",

@@ -23,7 +23,7 @@ from recruit.auth.models import User
 from recruit.board import move_answer
 from recruit.candidates.forms import BulkForm
 from recruit.candidates.services import stage_choices
-from recruit.database import parse_id, utcnow
+from recruit.database import parse_id
 from recruit.events import calendar, imports, services
 from recruit.events.forms import EventForm, FairVisitForm, QuickLeadForm
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, event_staff
@@ -32,6 +32,7 @@ from recruit.interest import receipts
 from recruit.pagination import paginate
 from recruit.stale import StaleSave, refuse
 from recruit.templating import label
+from recruit.timezones import local_today
 from recruit.universities.services import university_choices
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -55,7 +56,7 @@ def _staff_choices() -> list[tuple[str, str]]:
 def index():
     """Events, upcoming or past, filtered by type, university, status and staff."""
     when = "past" if request.args.get("when") == "past" else "upcoming"
-    today = utcnow().date()
+    today = local_today()
     query = select(Event).options(joinedload(Event.university))
     # An event is past once its last day is over: a three-day fair stays among the upcoming
     # ones on its second day, where staff at the booth look for its QR code.
@@ -96,7 +97,7 @@ def index():
 @requires("view_pipeline")
 def board():
     """Events by status, moved like candidates on their board."""
-    columns = services.board_events(utcnow().date())
+    columns = services.board_events(local_today())
     ids = [event.id for events in columns.values() for event in events]
     return render_template(
         "events/board.html",

@@ -14,6 +14,7 @@ from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.main import services
 from recruit.placements.placements import DUE_SOON_DAYS
+from recruit.timezones import local_today
 from recruit.universities.queries import FOLLOW_UP_DAYS
 
 bp = Blueprint("main", __name__)
@@ -22,7 +23,7 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def dashboard():
     """What needs the signed-in staff member's attention today."""
-    today = utcnow().date()
+    today = local_today()
     return render_template(
         "main/dashboard.html",
         pipeline=services.pipeline_counts(),

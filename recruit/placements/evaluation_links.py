@@ -27,6 +27,7 @@ from recruit.placements.models import (
 )
 from recruit.placements.placements import PlacementRefused
 from recruit.placements.questionnaires import KIND_TITLES, SUPERVISOR_KINDS
+from recruit.templating import format_date
 
 # A link's token is a 256-bit HMAC in 43 URL-safe characters; anything shorter or outside
 # the alphabet was never issued, so it is refused without a lookup.
@@ -227,7 +228,7 @@ def evaluation_message(request: EvaluationRequest, link: str) -> tuple[str, str]
         f"({placement.position.agency}). It takes about five minutes on a phone or computer:\n\n"
         f"{link}\n\n"
         f"The link is for you only, works once and expires on "
-        f"{request.expires_at:%b %-d, %Y}.\n\nThank you."
+        f"{format_date(request.expires_at)}.\n\nThank you."
     )
     return subject, body
 

@@ -22,7 +22,6 @@ from wtforms.validators import (
 )
 
 from recruit.candidates.forms import enum_choices
-from recruit.database import utcnow
 from recruit.forms import Form
 from recruit.placements.models import (
     AnswerType,
@@ -34,6 +33,7 @@ from recruit.placements.models import (
 )
 from recruit.placements.questionnaires import KIND_TITLES
 from recruit.stale import VersionedForm
+from recruit.timezones import local_today
 
 # Supervisors and interns answer on a public page, in English or Spanish: the evaluation
 # form's own words are translated (admins' prompts are shown as they wrote them).
@@ -160,7 +160,7 @@ class RequestForm(Form):
     )
 
     def validate_send_on(self, field):
-        if field.data is not None and field.data < utcnow().date():
+        if field.data is not None and field.data < local_today():
             raise ValidationError("Choose today or a later date.")
 
 

@@ -59,6 +59,7 @@ from recruit.placements.questionnaires import (
 )
 from recruit.stale import StaleSave, refuse
 from recruit.templating import label
+from recruit.timezones import local_today
 
 bp = Blueprint("positions", __name__, url_prefix="/positions")
 placements_bp = Blueprint("placements", __name__, url_prefix="/placements")
@@ -160,7 +161,7 @@ def detail(position_id: int):
 def placement_list():
     """Current or past placements by term, agency and outcome, with evaluations due."""
     when = "past" if request.args.get("when") == "past" else "current"
-    today = utcnow().date()
+    today = local_today()
     filters = {key: request.args.get(key, "") for key in ("term", "agency", "status")}
     query = (
         select(Placement)
@@ -288,7 +289,7 @@ def _render_placement(
         outcome_form = OutcomeForm(
             formdata=None,
             outcome=(placement.outcome or Outcome.COMPLETED).value,
-            outcome_on=placement.outcome_on or utcnow().date(),
+            outcome_on=placement.outcome_on or local_today(),
             hired_title=placement.hired_title,
             version=placement.version,
         )
@@ -310,7 +311,7 @@ def _render_placement(
         comparison=side_by_side(evaluations),
         requests=requests,
         now=utcnow(),
-        due=evaluation_deadlines(placement, utcnow().date()),
+        due=evaluation_deadlines(placement, local_today()),
         outcome_form=outcome_form,
         request_form=request_form or RequestForm(formdata=None),
         titles=KIND_TITLES,

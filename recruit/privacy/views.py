@@ -2,7 +2,6 @@
 export their data, erase it, or hold it for legal reasons."""
 
 import json
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -25,6 +24,7 @@ from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.forms import Form
 from recruit.privacy import services
+from recruit.timezones import local_today
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
@@ -85,7 +85,7 @@ def export(candidate_id: int):
         mimetype="application/json",
         headers={
             "Content-Disposition": (
-                f'attachment; filename="candidate-{person.id}-{date.today().isoformat()}.json"'
+                f'attachment; filename="candidate-{person.id}-{local_today().isoformat()}.json"'
             )
         },
     )

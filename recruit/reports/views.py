@@ -3,13 +3,13 @@
 from flask import Blueprint, abort, render_template, request
 
 from recruit.auth.access import requires
-from recruit.database import utcnow
 from recruit.exports import csv_response
 from recruit.reports import exports
 from recruit.reports.periods import period_from_args, recent_terms
 from recruit.reports.rates import NACE_CONVERSION
 from recruit.reports.report import build_report
 from recruit.reports.yields import UNIVERSITY_COLUMNS, YIELD_COLUMNS, YieldSort
+from recruit.timezones import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -18,7 +18,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 @requires("view_pipeline")
 def index():
     """The funnel, yields, rates, time in stage and evaluations for a period."""
-    today = utcnow().date()
+    today = local_today()
     period = period_from_args(request.args, today)
     sort = YieldSort.from_args(request.args)
     return render_template(
@@ -41,6 +41,6 @@ def export(table: str):
     make_rows = exports.CSV_TABLES.get(table)
     if make_rows is None:
         abort(404)
-    period = period_from_args(request.args, utcnow().date())
+    period = period_from_args(request.args, local_today())
     header, rows = make_rows(period, YieldSort.from_args(request.args))
     return csv_response(f"recruit-{table}-{period.slug}.csv", header, rows)

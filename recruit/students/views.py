@@ -21,7 +21,6 @@ from flask_babel import lazy_gettext as _l
 from recruit.auth.access import public
 from recruit.candidates.forms import checked_resume
 from recruit.candidates.models import Candidate, Term
-from recruit.database import utcnow
 from recruit.extensions import csrf, db, limiter
 from recruit.i18n import current_language
 from recruit.interest.forms import graduation_years
@@ -38,6 +37,7 @@ from recruit.students.forms import (
     WithdrawForm,
 )
 from recruit.students.models import StatusLink
+from recruit.timezones import local_today
 
 bp = Blueprint("students", __name__, url_prefix="/apply/status")
 
@@ -287,7 +287,7 @@ def data(link: StatusLink, token: str):
         return _page(link, 400, _stale_note(form))
     content = services.download_data(link.candidate)
     db.session.commit()
-    filename = f"my-application-{utcnow().date().isoformat()}.json"
+    filename = f"my-application-{local_today().isoformat()}.json"
     return Response(
         json.dumps(content, indent=2, ensure_ascii=False),
         mimetype="application/json",

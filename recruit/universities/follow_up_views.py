@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from recruit.auth.access import requires
-from recruit.database import utcnow
 from recruit.events.models import FollowUp
 from recruit.extensions import db
+from recruit.timezones import local_today
 from recruit.universities import queries, services
 from recruit.universities.forms import ActionForm
 
@@ -29,7 +29,7 @@ def _back(form: ActionForm):
 def index():
     """What is overdue or due in the next two weeks, for the signed-in user or for everyone."""
     who = _who(request.args.get("who"))
-    today = utcnow().date()
+    today = local_today()
     due = queries.follow_ups_due(current_user.id if who == "me" else None, today)
     return render_template(
         "followups/index.html",

@@ -13,9 +13,9 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from recruit.candidates.forms import enum_choices
-from recruit.database import utcnow
 from recruit.forms import Form
 from recruit.stale import VersionedForm
+from recruit.timezones import local_today
 from recruit.universities.models import ContactRole, InteractionKind, Partnership
 
 STATE_CODE = re.compile(r"^[A-Za-z]{2}$")
@@ -73,11 +73,11 @@ class InteractionForm(Form):
     next_follow_up_on = DateField("Next follow-up", validators=[Optional()])
 
     def validate_occurred_on(self, field) -> None:
-        if field.data and field.data > utcnow().date():
+        if field.data and field.data > local_today():
             raise ValidationError("An interaction cannot be in the future.")
 
     def validate_next_follow_up_on(self, field) -> None:
-        if field.data and field.data < utcnow().date():
+        if field.data and field.data < local_today():
             raise ValidationError("A follow-up cannot be in the past.")
 
 

@@ -6,11 +6,11 @@ from sqlalchemy import or_, select
 
 from recruit.auth.access import requires
 from recruit.auth.models import User
-from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.pagination import paginate
 from recruit.stale import StaleSave, refuse
 from recruit.templating import format_date
+from recruit.timezones import local_today
 from recruit.universities import queries, services
 from recruit.universities.forms import ContactForm, InteractionForm, UniversityForm
 from recruit.universities.models import (
@@ -67,7 +67,7 @@ def detail(university_id: int):
         events=queries.events_of(university),
         candidates=funnel["leads"],
         steps=queries.yield_steps(funnel),
-        today=utcnow().date(),
+        today=local_today(),
     )
 
 
@@ -205,7 +205,7 @@ def _render_contact(contact: Contact, form: InteractionForm):
         contact=contact,
         interactions=paginate(queries.interactions_query(contact), request.args),
         form=form,
-        today=utcnow().date(),
+        today=local_today(),
     )
 
 
@@ -214,7 +214,7 @@ def _render_contact(contact: Contact, form: InteractionForm):
 def contact_detail(contact_id: int):
     """A contact, their interaction log and the form to log the next one."""
     contact = get_contact(contact_id)
-    today = utcnow().date()
+    today = local_today()
     form = InteractionForm(formdata=None, occurred_on=today)
     # A follow-up already due is what this interaction answers: offer only a future one.
     if contact.next_follow_up_on and contact.next_follow_up_on > today:

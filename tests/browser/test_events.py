@@ -1,6 +1,8 @@
 """Events in Chromium: the booth on a phone, the events board's drag and drop, accessibility
 and a clean console."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
@@ -151,3 +153,45 @@ def test_quick_add_on_a_phone_confirms_where_staff_are_looking(
     confirmation = phone.locator("#quick-add").get_by_role("status")
     expect(confirmation).to_have_text("Mei Chen added.")
     expect(confirmation).to_be_in_viewport()
+
+
+def test_outreach_gives_an_event_hours_and_sees_them_in_office_time(
+    page, live_server, outreach_user, stages, make_event, sign_in
+):
+    """Can outreach type a fair's hours in the time inputs and see them, with CST, on its page?"""
+    event_id = make_event(name="Capital Winter Fair", starts_on=date(2027, 1, 14)).id
+    sign_in(page, live_server, outreach_user)
+    page.goto(f"{live_server}/events/{event_id}/edit")
+    page.get_by_label("Starts at").fill("10:00")
+    page.get_by_label("Ends at").fill("15:00")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".lead")).to_contain_text("Jan 14, 2027, 10:00 AM \N{EN DASH} 3:00 PM CST")
+
+
+def test_event_form_is_accessible_with_an_hours_error(
+    page, live_server, outreach_user, stages, make_event, sign_in, axe_check
+):
+    """Does axe-core find no serious problems on the event form showing an end-time error?"""
+    event_id = make_event(name="Capital Winter Fair").id
+    sign_in(page, live_server, outreach_user)
+    page.goto(f"{live_server}/events/{event_id}/edit")
+    page.get_by_label("Ends at").fill("15:00")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Give the time it starts too").first).to_be_visible()
+
+    violations, report = axe_check(page)
+
+    assert violations == [], report
+
+
+def test_settings_page_with_the_time_zone_is_accessible(
+    page, live_server, make_user, sign_in, axe_check
+):
+    """Does axe-core find no serious problems on the settings page and its zone field?"""
+    sign_in(page, live_server, make_user(role=Role.ADMIN, name="Ada Admin"))
+    page.goto(f"{live_server}/admin/settings")
+    expect(page.get_by_label("Office time zone")).to_have_value("America/Chicago")
+
+    violations, report = axe_check(page)
+
+    assert violations == [], report
