@@ -93,12 +93,16 @@ def format_date(value: date | datetime | None, with_time: bool = False) -> str:
         return ""
     if not isinstance(value, datetime):
         return value.strftime("%b %-d, %Y")
-    shown = local(value)
     if not with_time:
-        return shown.strftime("%b %-d, %Y")
-    return Markup('<time datetime="{}">{}</time>').format(
-        iso_utc(value), f"{shown:%b %-d, %Y}, {format_time(shown)}"
-    )
+        return local(value).strftime("%b %-d, %Y")
+    return Markup('<time datetime="{}">{}</time>').format(iso_utc(value), office_time(value))
+
+
+def office_time(value: datetime) -> str:
+    """A stored (UTC) time as plain text on the office's clock, for messages and flashes:
+    "Nov 22, 2026, 2:30 PM CST"."""
+    shown = local(value)
+    return f"{shown:%b %-d, %Y}, {format_time(shown)}"
 
 
 def format_time(value: time | datetime | None) -> str:

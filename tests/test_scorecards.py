@@ -304,7 +304,7 @@ def test_the_scorecard_waits_for_the_interview_to_start(client, make_user, make_
     sign_in(client, user)
     page = client.get(f"/interviews/{interview.id}/scorecard")
     # 12:00 UTC on Mar 13, 2030 is 7:00 AM in Chicago (daylight time).
-    assert "once the interview has started, at Mar 13, 2030 at 7:00 AM CDT" in page.text
+    assert "once the interview has started, at Mar 13, 2030, 7:00 AM CDT" in page.text
     response = client.post(f"/interviews/{interview.id}/scorecard", data=answers(default_kit()))
     assert response.status_code == 409
     assert db.session.scalar(select(func.count(Scorecard.id))) == 0

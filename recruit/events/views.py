@@ -29,6 +29,7 @@ from recruit.events.forms import EventForm, FairVisitForm, QuickLeadForm
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, event_staff
 from recruit.extensions import csrf, db
 from recruit.interest import receipts
+from recruit.interviews.feed import interview_entries
 from recruit.pagination import paginate
 from recruit.stale import StaleSave, refuse
 from recruit.templating import label
@@ -319,14 +320,16 @@ calendar_bp = Blueprint("calendar", __name__)
 @calendar_bp.get("/events.ics")
 @public
 def feed():
-    """The events as an iCalendar feed; the secret in the URL stands for the user."""
-    if services.user_for_calendar_token(request.args.get("token", "")) is None:
+    """The events, and the interviews the user sits on, as an iCalendar feed; the secret
+    in the URL stands for the user."""
+    user = services.user_for_calendar_token(request.args.get("token", ""))
+    if user is None:
         abort(404)
     events = db.session.scalars(
         select(Event).options(joinedload(Event.university)).order_by(Event.starts_on).limit(2000)
     )
     return Response(
-        calendar.calendar(events),
+        calendar.calendar(events, interview_entries(user)),
         mimetype="text/calendar",
         headers={"Content-Disposition": 'inline; filename="recruit-events.ics"'},
     )

@@ -1,18 +1,18 @@
 """A staff member's interviews as entries of their private calendar feed: the same UID
 and SEQUENCE as the invitations they were sent, so a calendar holding both keeps one."""
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 
-from icalendar import Event
+import icalendar
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.auth.models import User
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.interviews.invitations import interview_component
 from recruit.interviews.models import Interview, Interviewer, InterviewState
-from recruit.messages.links import public_url
-from recruit.timezones import local
+from recruit.messages import services as messages
 
 # The feed carries the last month's interviews as well as what is coming, as events' do.
 FEED_PAST_DAYS = 30
@@ -31,28 +31,20 @@ def interviews_for_feed(user: User) -> list[Interview]:
                     select(Interviewer.interview_id).where(Interviewer.user_id == user.id)
                 ),
             )
-            .options(joinedload(Interview.candidate))
+            .options(
+                joinedload(Interview.candidate),
+                selectinload(Interview.interviewers),
+                joinedload(Interview.position),
+            )
             .order_by(Interview.starts_at, Interview.id)
         )
     )
 
 
-def interview_entries(user: User) -> list[Event]:
-    """The user's interviews as timed VEVENTs in the office's zone, for their feed."""
-    stamp = utcnow().replace(tzinfo=UTC)
-    entries = []
-    for interview in interviews_for_feed(user):
-        entry = Event()
-        entry.add("uid", interview.uid)
-        entry.add("sequence", interview.sequence)
-        entry.add("dtstamp", stamp)
-        entry.add("dtstart", local(interview.starts_at))
-        entry.add("dtend", local(interview.ends_at))
-        entry.add("summary", f"{interview.kind.label}: {interview.candidate.full_name}")
-        where = interview.location or interview.video_url
-        if where:
-            entry.add("location", where)
-        entry.add("url", public_url("interviews.detail", interview_id=interview.id))
-        entry.add("status", "CONFIRMED")
-        entries.append(entry)
-    return entries
+def interview_entries(user: User) -> list[icalendar.Event]:
+    """The user's interviews as timed entries in the office's zone, for their feed."""
+    office = messages.office()
+    return [
+        interview_component(interview, for_candidate=False, office=office)
+        for interview in interviews_for_feed(user)
+    ]

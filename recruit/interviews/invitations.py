@@ -2,22 +2,22 @@
 and the messages that carry it, to the candidate in their language and to each
 interviewer, all through the outbox."""
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 
+import icalendar
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from icalendar import Calendar, Event, vCalAddress, vText
 
 from recruit.auth.models import User
-from recruit.database import utcnow
+from recruit.calendars import new_calendar, stamp, to_ics
 from recruit.i18n import in_language, language_or_default
 from recruit.interviews.models import Interview, InterviewKind, InterviewState
 from recruit.messages import services as messages
 from recruit.messages.links import public_url
 from recruit.messages.models import LinkKind
-from recruit.templating import format_date
+from recruit.templating import office_time
 from recruit.timezones import local
 
 PANEL_KEY = "interview_panel"
@@ -34,17 +34,23 @@ KIND_WORDS = {
 
 
 def calendar_entry(interview: Interview, method: str, for_candidate: bool) -> str:
-    """The iCalendar document (METHOD:REQUEST or CANCEL) for one interview. The candidate's
-    copy lists only them; the panel's lists everyone invited."""
-    office = messages.office()
-    cal = Calendar()
-    cal.add("prodid", "-//State Procurement Office//Recruit//EN")
-    cal.add("version", "2.0")
-    cal.add("method", method)
-    entry = Event()
+    """The iCalendar document (METHOD:REQUEST or CANCEL) for one interview, as mailed."""
+    cal = new_calendar(method=method)
+    cal.add_component(interview_component(interview, for_candidate, cancelled=method == "CANCEL"))
+    return to_ics(cal).decode()
+
+
+def interview_component(
+    interview: Interview, for_candidate: bool, cancelled: bool = False, office: dict | None = None
+) -> icalendar.Event:
+    """One interview as a calendar entry, the same in invitations and staff feeds (one UID,
+    SEQUENCE raised by each change). The candidate's copy lists only them; the panel's
+    lists everyone invited and links to the interview's page."""
+    office = office or messages.office()
+    entry = icalendar.Event()
     entry.add("uid", interview.uid)
     entry.add("sequence", interview.sequence)
-    entry.add("dtstamp", utcnow().replace(tzinfo=UTC))
+    entry.add("dtstamp", stamp())
     entry.add("dtstart", local(interview.starts_at))
     entry.add("dtend", local(interview.ends_at))
     entry.add("summary", summary(interview, for_candidate))
@@ -53,23 +59,23 @@ def calendar_entry(interview: Interview, method: str, for_candidate: bool) -> st
         entry.add("location", where)
     if interview.video_url:
         entry.add("url", interview.video_url)
+    elif not for_candidate:
+        entry.add("url", public_url("interviews.detail", interview_id=interview.id))
     entry.add("description", _description(interview, for_candidate))
-    entry.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    organizer = vCalAddress(f"mailto:{office['office_email']}")
-    organizer.params["cn"] = vText(office["office_name"])
+    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    organizer = icalendar.vCalAddress(f"mailto:{office['office_email']}")
+    organizer.params["cn"] = icalendar.vText(office["office_name"])
     entry.add("organizer", organizer)
     people = [(interview.candidate.full_name, interview.candidate.email)]
     if not for_candidate:
         people += [(person.name, person.email) for person in interview.interviewers]
     for name, email in people:
-        attendee = vCalAddress(f"mailto:{email}")
-        attendee.params["cn"] = vText(name)
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        attendee.params["partstat"] = vText("NEEDS-ACTION")
+        attendee = icalendar.vCalAddress(f"mailto:{email}")
+        attendee.params["cn"] = icalendar.vText(name)
+        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
         entry.add("attendee", attendee, encode=0)
-    cal.add_component(entry)
-    cal.add_missing_timezones()
-    return cal.to_ical().decode()
+    return entry
 
 
 def summary(interview: Interview, for_candidate: bool) -> str:
@@ -307,7 +313,7 @@ def _send_to_panel(interview: Interview, method: str, by_user: User | None) -> N
     """The panel's copies (in English: they are staff and agency partners)."""
     with in_language("en"):
         ics = calendar_entry(interview, method, for_candidate=False)
-    when = format_date(interview.starts_at, with_time=True)
+    when = office_time(interview.starts_at)
     name = interview.candidate.full_name
     if method == "CANCEL":
         subject = f"Cancelled: {interview.kind.label} with {name}, {when}"

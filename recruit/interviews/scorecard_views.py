@@ -35,7 +35,6 @@ from recruit.interviews.scorecards import (
     default_kit,
     interviewer_for,
     kit_for,
-    office_time,
     open_outside_link,
     own_kit,
     panel_summary,
@@ -47,6 +46,7 @@ from recruit.messages.links import hide_in_access_logs, keep_private
 from recruit.messages.services import office
 from recruit.placements.models import Position
 from recruit.stale import StaleSave, refuse
+from recruit.templating import office_time
 
 bp = Blueprint("scorecards", __name__)
 

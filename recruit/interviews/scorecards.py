@@ -29,7 +29,7 @@ from recruit.messages.links import LinkGone, derived_token, public_url
 from recruit.placements.models import Position
 from recruit.placements.questionnaires import NACE_COMPETENCIES, PROCUREMENT_ITEMS
 from recruit.stale import check, flush
-from recruit.timezones import abbreviation, local
+from recruit.templating import office_time
 
 # One scale for every question, its meanings shown on the kit page and the scorecard.
 RATING_SCALE = [
@@ -105,11 +105,6 @@ class LinkUnavailable(Exception):
 def competency_label(key: str) -> str:
     """The short name of a competency key, or the key itself for one no longer known."""
     return COMPETENCIES.get(key, key.replace("_", " ").capitalize())
-
-
-def office_time(value: datetime) -> str:
-    """A stored UTC time as the office reads it: Mar 13, 2030 at 9:00 AM CDT."""
-    return f"{local(value):%b %-d, %Y at %-I:%M %p} {abbreviation(value)}"
 
 
 # --- kits --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from recruit.audit.services import record
 from recruit.auth.models import User
+from recruit.calendars import uid_host
 from recruit.candidates.models import Candidate, Stage
 from recruit.database import utcnow
 from recruit.extensions import db
@@ -28,7 +29,7 @@ from recruit.messages.models import OutboxMessage
 from recruit.pipeline import moves
 from recruit.pipeline.rules import StageKey
 from recruit.placements.models import Position
-from recruit.templating import format_date
+from recruit.templating import office_time
 from recruit.timezones import local
 
 # An arbitrary constant that names "the interview calendars" as a PostgreSQL advisory lock.
@@ -91,7 +92,7 @@ def describe(interview: Interview) -> str:
     """'Panel interview with Ana Garcia, Dec 3, 2026, 10:00 AM CST', for messages."""
     return (
         f"{interview.kind.label} with "
-        f"{interview.candidate.full_name}, {format_date(interview.starts_at, with_time=True)}"
+        f"{interview.candidate.full_name}, {office_time(interview.starts_at)}"
     )
 
 
@@ -141,9 +142,7 @@ def _refuse_past(starts: list[datetime]) -> None:
     now = utcnow()
     past = [start for start in starts if start <= now]
     if past:
-        raise InterviewRefused(
-            f"{format_date(past[0], with_time=True)} has already passed. Choose a later time."
-        )
+        raise InterviewRefused(f"{office_time(past[0])} has already passed. Choose a later time.")
 
 
 def _people(plan: Plan) -> tuple[list[str], dict[str, str]]:
@@ -183,7 +182,7 @@ def schedule(
         location=plan.location.strip(),
         video_url=plan.video_url.strip(),
         note_for_candidate=plan.note_for_candidate.strip(),
-        uid=f"interview-{secrets.token_hex(12)}@{_host()}",
+        uid=f"interview-{secrets.token_hex(12)}@{uid_host()}",
         link_nonce=secrets.token_hex(16),
         token_hash=secrets.token_hex(32),  # replaced below, once the row has its id
         created_by_id=by_user.id,
@@ -241,11 +240,6 @@ def _panel(plan: Plan) -> list[Interviewer]:
             email, Interviewer(name=name.strip(), email=email, link_nonce=secrets.token_hex(16))
         )
     return list(panel.values())
-
-
-def _host() -> str:
-    base = current_app.config["PUBLIC_BASE_URL"]
-    return base.split("//")[-1].split("/")[0] or "recruit"
 
 
 def _stage(key: StageKey) -> Stage | None:
@@ -399,8 +393,8 @@ def for_candidate(candidate: Candidate) -> list[Interview]:
 def when(interview: Interview) -> str:
     """When it is, in the office's zone: 'Dec 3, 2026, 10:00 AM CST' (or the offered times)."""
     if interview.starts_at is not None:
-        return format_date(interview.starts_at, with_time=True)
-    return "; ".join(format_date(s.starts_at, with_time=True) for s in interview.slots)
+        return office_time(interview.starts_at)
+    return "; ".join(office_time(s.starts_at) for s in interview.slots)
 
 
 def local_start(interview: Interview) -> datetime | None:
@@ -468,3 +462,10 @@ def interviews_data(candidate: Candidate) -> list[dict]:
         }
         for interview in for_candidate(candidate)
     ]
+
+
+def booked_between(start: datetime, end: datetime | None):
+    """The condition for booked interviews that overlap a span of time (an office day, a
+    week): the interviews list and the home page ask it alike."""
+    clause = (Interview.state == InterviewState.SCHEDULED) & (Interview.ends_at > start)
+    return clause if end is None else clause & (Interview.starts_at < end)

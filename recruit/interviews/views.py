@@ -86,7 +86,6 @@ def interviews_query(filters: InterviewFilters, user: User):
             Interview.state == InterviewState.SCHEDULED, Interview.starts_at < now
         ).order_by(Interview.starts_at.desc())
     else:
-        query = query.where(Interview.state == InterviewState.SCHEDULED)
         if when == "today":
             start, end = day_bounds(local_today())
         elif when == "week":
@@ -94,10 +93,7 @@ def interviews_query(filters: InterviewFilters, user: User):
             start, end = day_bounds(today - timedelta(days=today.weekday()), days=7)
         else:
             start, end = now - timedelta(hours=2), None
-        query = query.where(Interview.ends_at > start)
-        if end is not None:
-            query = query.where(Interview.starts_at < end)
-        query = query.order_by(Interview.starts_at)
+        query = query.where(services.booked_between(start, end)).order_by(Interview.starts_at)
     if filters.kind.data:
         query = query.where(Interview.kind == InterviewKind(filters.kind.data))
     if filters.mine.data:

@@ -1,6 +1,5 @@
 """Figures for the home dashboard, each from one aggregate query."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
@@ -9,11 +8,12 @@ from sqlalchemy.orm import joinedload
 from recruit.auth.policy import can
 from recruit.candidates.models import Candidate, Stage
 from recruit.extensions import db
-from recruit.interviews.models import Interview, Interviewer, InterviewState
+from recruit.interviews.models import Interview, Interviewer
+from recruit.interviews.services import booked_between
 from recruit.pipeline.rules import on_board_clause
 from recruit.placements.models import Evaluation, EvaluationKind, Placement
 from recruit.placements.placements import DUE_SOON_DAYS
-from recruit.timezones import day_bounds, local, local_today
+from recruit.timezones import day_bounds, local_today
 from recruit.universities.queries import follow_up_counts
 
 
@@ -80,31 +80,19 @@ def placements_awaiting_evaluations(today: date) -> int:
     )
 
 
-@dataclass
-class TodaysInterview:
-    """One of the user's interviews today, with its start on the office's clock."""
-
-    interview: Interview
-    at: str  # "10:00 AM CDT"
-
-
-def interviews_today_for(user) -> list[TodaysInterview]:
+def interviews_today_for(user) -> list[Interview]:
     """The booked interviews the user sits on today (the office's day), soonest first."""
     start, end = day_bounds(local_today())
-    interviews = db.session.scalars(
-        select(Interview)
-        .where(
-            Interview.state == InterviewState.SCHEDULED,
-            Interview.ends_at > start,
-            Interview.starts_at < end,
-            Interview.id.in_(
-                select(Interviewer.interview_id).where(Interviewer.user_id == user.id)
-            ),
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .where(
+                booked_between(start, end),
+                Interview.id.in_(
+                    select(Interviewer.interview_id).where(Interviewer.user_id == user.id)
+                ),
+            )
+            .options(joinedload(Interview.candidate))
+            .order_by(Interview.starts_at, Interview.id)
         )
-        .options(joinedload(Interview.candidate))
-        .order_by(Interview.starts_at, Interview.id)
     )
-    return [
-        TodaysInterview(interview, local(interview.starts_at).strftime("%-I:%M %p %Z"))
-        for interview in interviews
-    ]

@@ -247,12 +247,6 @@ def booked(app, hr_user, colleague, lucia):
     return interview.id, day
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="staff pages still write times in UTC (templating.format_date); remove this "
-    "mark once they use the office's zone",
-)
 def test_hr_see_the_booked_time_on_the_office_clock(desk, live_server, hr_user, booked, sign_in):
     """Do the interview page and the list show the booked time in Chicago, with the
     abbreviation in force that day, rather than in UTC?"""
