@@ -10,6 +10,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from recruit.auth.models import Role
+from recruit.events.services import new_calendar_token
 from recruit.extensions import db
 from recruit.interviews import services
 from recruit.interviews.models import Interview, InterviewState
@@ -351,3 +352,19 @@ def test_access_log_lines_hide_the_interview_token(app, caplog):
         logging.getLogger("gunicorn.access").info('"GET %s HTTP/1.1" 200', line)
     assert token not in caplog.text
     assert "/apply/interview/[link] /apply/status/[link]/choose /feedback/[link]" in caplog.text
+
+
+def test_the_staff_calendar_feed_carries_my_interviews(client, app, hr, make_candidate, make_user):
+    """HR's private calendar feed holds the interview she sits on, with the invitation's
+    UID and its time in Chicago; a colleague's feed does not."""
+    candidate = make_candidate(first_name="Rosa", last_name="Diaz", stage="screening")
+    client.post(f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [TOMORROW_10_LOCAL]))
+    interview = db.session.scalar(select(Interview))
+    mine, theirs = new_calendar_token(hr), new_calendar_token(make_user())
+    db.session.commit()
+    feed = Calendar.from_ical(app.test_client().get(f"/events.ics?token={mine}").data)
+    (entry,) = [e for e in feed.walk("VEVENT") if e["uid"] == interview.uid]
+    assert str(entry["summary"]) == "Panel interview: Rosa Diaz"
+    assert str(entry["dtstart"].dt) == "2030-03-14 10:00:00-05:00"
+    other = Calendar.from_ical(app.test_client().get(f"/events.ics?token={theirs}").data)
+    assert all(e["uid"] != interview.uid for e in other.walk("VEVENT"))
