@@ -9,13 +9,15 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from recruit.auth.models import Role
+from recruit.auth.models import Role, User
+from recruit.candidates.models import Candidate
 from recruit.events.services import new_calendar_token
 from recruit.extensions import db
 from recruit.interviews import services
-from recruit.interviews.models import Interview, InterviewState
+from recruit.interviews.models import Interview, InterviewKind, InterviewState
 from recruit.messages.delivery import envelope
 from recruit.messages.models import OutboxMessage
+from tests.query_counting import page_queries
 
 # The clock stands at 2030-03-13 10:00 UTC (tests/conftest.py); Chicago is on CDT then.
 TOMORROW_10_LOCAL = ("2030-03-14", "10:00")
@@ -368,3 +370,39 @@ def test_the_staff_calendar_feed_carries_my_interviews(client, app, hr, make_can
     assert str(entry["dtstart"].dt) == "2030-03-14 10:00:00-05:00"
     other = Calendar.from_ical(app.test_client().get(f"/events.ics?token={theirs}").data)
     assert all(e["uid"] != interview.uid for e in other.walk("VEVENT"))
+
+
+def _book_many(hr_id: int, candidate_id: int, n: int, start_day: int = 20) -> None:
+    """n more interviews of a candidate with HR and a new outside panelist each, a day apart."""
+    hr, candidate = db.session.get(User, hr_id), db.session.get(Candidate, candidate_id)
+    for k in range(n):
+        services.schedule(
+            candidate,
+            services.Plan(
+                kind=InterviewKind.PANEL,
+                starts=[datetime(2030, 3, start_day + k, 15, 0)],
+                staff=[hr],
+                outside=[(f"Panelist {k}", f"panelist{k}.{start_day}@agency.example")],
+            ),
+            hr,
+        )
+    db.session.commit()
+
+
+@pytest.mark.parametrize("page", ["list", "candidate", "interview"])
+def test_interview_pages_cost_the_same_with_more_interviews(client, hr, make_candidate, page):
+    """The interviews list, a candidate's page and an interview's page send as many
+    queries with 8 interviews (and 8 panelists) as with 1."""
+    hr_id, candidate_id = hr.id, make_candidate(stage="screening").id
+    _book_many(hr_id, candidate_id, 1)
+    first = db.session.scalar(select(Interview.id))
+    url = {
+        "list": "/interviews/?when=upcoming",
+        "candidate": f"/candidates/{candidate_id}",
+        "interview": f"/interviews/{first}",
+    }[page]
+    few, _ = page_queries(client, url)
+    _book_many(hr_id, candidate_id, 7, start_day=22)
+    many, text = page_queries(client, url)
+    assert many == few, f"{url}: {few} queries with 1 interview, {many} with 8"
+    assert "Panel interview" in text
