@@ -638,7 +638,7 @@ INTERVIEW_PLAN = [
         "We call the candidate",
         "offered",
     ),
-    ([(-5, "13:00")], "panel", 45, ["hr0", "hr1"], "Room 210, Capitol Annex", "scheduled"),
+    ([(-2, "13:00")], "panel", 45, ["hr0", "hr1"], "Room 210, Capitol Annex", "scheduled"),
     ([(4, "13:00")], "phone_screen", 30, ["hr1"], "We call the candidate", "cancelled"),
 ]
 INTERVIEW_VIDEO_LINK = "https://meet.state.example/procurement-interviews"
