@@ -58,6 +58,7 @@ from recruit.candidates.models import Candidate, CandidateEvent, Note, Stage
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.interest.receipts import QUEUED_HEADER, start_token
+from recruit.interviews.models import Interviewer, Scorecard
 from recruit.messages import services as messages
 from recruit.messages.models import DeliveryState, OutboxMessage
 from recruit.placements.models import Evaluation, Outcome, Placement
@@ -78,6 +79,8 @@ PAGES = [
     ("candidate", "candidate page", "≤ 15 ms"),
     ("events_board", "events board", ""),
     ("reports", "reports", "≤ 200 ms at 100k"),
+    ("interviews", "interviews this week", "≤ 20 ms"),
+    ("interview", "an interview with its scorecards", "≤ 15 ms"),
     ("student_page", "a student's own page", "≤ 15 ms"),
     ("openings", "openings (public)", "≤ 15 ms"),
 ]
@@ -181,6 +184,13 @@ def prepare(size: int, folder: Path) -> dict:
             .limit(1)
         ) or db.session.scalar(select(Placement.candidate_id).order_by(Placement.id))
         university_id = db.session.scalar(select(University.id).order_by(University.id))
+        # A held interview with a scorecard in, the same shape at every size.
+        interview_id = db.session.scalar(
+            select(Interviewer.interview_id)
+            .join(Scorecard, Scorecard.interviewer_id == Interviewer.id)
+            .order_by(Interviewer.interview_id)
+            .limit(1)
+        )
         student_link = issue_status_link(db.session.get(Candidate, candidate_id))
         db.session.commit()
         urls = {
@@ -190,6 +200,8 @@ def prepare(size: int, folder: Path) -> dict:
             "candidate": f"/candidates/{candidate_id}",
             "events_board": "/events/board",
             "reports": "/reports/",
+            "interviews": "/interviews/?when=week",
+            "interview": f"/interviews/{interview_id}",
             "student_page": f"/apply/status/{status_token(student_link)}",
             "openings": "/apply/openings",
         }

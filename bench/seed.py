@@ -32,6 +32,14 @@ from recruit.candidates.models import (
 from recruit.database import utcnow
 from recruit.events.models import Event, EventKind, EventStatus, FairVisit, FollowUp
 from recruit.extensions import db
+from recruit.interviews.models import (
+    Interview,
+    Interviewer,
+    InterviewKind,
+    InterviewState,
+    Recommendation,
+    Scorecard,
+)
 from recruit.pipeline import rules, search_index
 from recruit.pipeline.history import derive
 from recruit.pipeline.moves import CLOSE_REASONS
@@ -64,6 +72,8 @@ TAGS = ["bilingual", "veteran", "returning", "strong writer", "STEM", "data skil
 MAIN_PATH = list(rules.MAIN_PATH)
 DEPTH_WEIGHTS = [46, 18, 10, 4, 2, 3, 2, 2]
 CLOSED_SHARE = 0.13
+# The competencies a seeded scorecard rates.
+SCORECARD_KEYS = ("communication", "critical_thinking", "professionalism", "market_research")
 # The stages a stage-move run shuffles candidates between.
 MOVES = (StageKey.INTERESTED, StageKey.SCREENING, StageKey.INTERVIEW)
 # The stages whose candidates have a placement, with the evaluations it has had.
@@ -94,6 +104,8 @@ class Seeded:
     evaluations: int = 0
     answers: int = 0
     notes: int = 0
+    interviews: int = 0
+    scorecards: int = 0
     indexed: int = 0
 
 
@@ -116,6 +128,8 @@ def seed(count: int, rng: random.Random) -> Seeded:
     reasons = [key for key, _ in CLOSE_REASONS]
     attended = [e for e in events if e.starts_on <= today]
     placements: list[tuple[dict, str]] = []
+    # (candidate id, when they reached Interview, whether they stand there still)
+    interviewed: list[tuple[int, datetime, bool]] = []
     for start in range(0, count, BATCH):
         rows, history, interests, tagged, leads, notes = [], [], [], [], [], []
         for n in range(start, min(count, start + BATCH)):
@@ -148,6 +162,10 @@ def seed(count: int, rng: random.Random) -> Seeded:
                 change.update(derived._asdict())
             history.extend(changes)
             entered = history[-1]["created_at"]
+            interview_stage = stages[StageKey.INTERVIEW].id
+            for change in changes:
+                if change["to_stage_id"] == interview_stage:
+                    interviewed.append((cid, change["created_at"], path[-1].id == interview_stage))
             rows.append(
                 {
                     "id": cid,
@@ -211,6 +229,7 @@ def seed(count: int, rng: random.Random) -> Seeded:
         seeded.leads += len(leads)
         seeded.notes += len(notes)
     _placements(rng, placements, positions, items, admin.id, today, seeded)
+    _interviews(rng, interviewed, positions, admin.id, now, seeded)
     seeded.indexed = search_index.rebuild(db.session.connection())
     return seeded
 
@@ -388,6 +407,87 @@ def _placements(rng, placed, positions, items, admin_id, today, seeded) -> None:
         _bulk(EvaluationAnswer, answers)
         seeded.evaluations += len(evaluations)
         seeded.answers += len(answers)
+
+
+def _interviews(rng, interviewed, positions, admin_id, now, seeded) -> None:
+    """One interview for each candidate who reached Interview: held the day they did, with
+    the admin's scorecard, or, for those standing in Interview now, booked in the coming
+    month; the admin and an agency supervisor sit on each panel."""
+    kit = [(key, f"Tell us about {key.replace('_', ' ')}.") for key in SCORECARD_KEYS]
+    for start in range(0, len(interviewed), BATCH):
+        chunk = interviewed[start : start + BATCH]
+        rows = []
+        for cid, reached, waiting in chunk:
+            when = now + timedelta(days=rng.randint(1, 30), hours=rng.randint(-4, 4))
+            starts = when.replace(minute=0, second=0, microsecond=0) if waiting else reached
+            rows.append(
+                {
+                    "candidate_id": cid,
+                    "position_id": rng.choice(positions).id if rng.random() < 0.6 else None,
+                    "kind": rng.choice(list(InterviewKind)),
+                    "state": InterviewState.SCHEDULED,
+                    "starts_at": starts,
+                    "ends_at": starts + timedelta(minutes=30),
+                    "duration_minutes": 30,
+                    "location": "Room 210, Capitol Annex",
+                    "video_url": "",
+                    "note_for_candidate": "",
+                    "uid": f"bench-interview-{cid}@recruit.bench",
+                    "sequence": 0,
+                    "token_hash": f"{cid:064x}",
+                    "link_nonce": f"{cid:032x}",
+                    "cancelled_by_candidate": False,
+                    "created_by_id": admin_id,
+                    "created_at": reached,
+                    "updated_at": reached,
+                }
+            )
+        ids = db.session.scalars(_returning_ids(Interview), rows).all()
+        panel = []
+        for interview_id in ids:
+            panel.append(
+                {
+                    "interview_id": interview_id,
+                    "user_id": admin_id,
+                    "name": "Bench Admin",
+                    "email": ADMIN_EMAIL,
+                    "link_nonce": "",
+                }
+            )
+            panel.append(
+                {
+                    "interview_id": interview_id,
+                    "user_id": None,
+                    "name": "Pat Lee",
+                    "email": "pat.lee@agency.state.example",
+                    "link_nonce": f"{interview_id:032x}",
+                    "token_hash": f"{interview_id:064x}",
+                }
+            )
+        panel_ids = db.session.scalars(_returning_ids(Interviewer), panel).all()
+        cards = [
+            {
+                "interviewer_id": interviewer_id,
+                "ratings": [
+                    {
+                        "competency": key,
+                        "question": text,
+                        "rating": rng.randint(1, 4),
+                        "evidence": "Gave a clear example.",
+                    }
+                    for key, text in kit
+                ],
+                "recommendation": rng.choice(list(Recommendation)),
+                "summary": "",
+                "submitted_at": row["starts_at"] + timedelta(hours=1),
+            }
+            for interviewer_id, row in zip(panel_ids[::2], rows, strict=True)
+            if row["starts_at"] < now
+        ]
+        if cards:
+            _bulk(Scorecard, cards)
+        seeded.interviews += len(rows)
+        seeded.scorecards += len(cards)
 
 
 def movable_candidates(limit: int) -> list[tuple[int, int, int]]:
