@@ -14,6 +14,7 @@ from recruit.candidates.models import Candidate
 from recruit.events.services import new_calendar_token
 from recruit.extensions import db
 from recruit.interviews import services
+from recruit.interviews.forms import DURATIONS
 from recruit.interviews.models import Interview, InterviewKind, InterviewState
 from recruit.messages.delivery import envelope
 from recruit.messages.models import OutboxMessage
@@ -406,3 +407,9 @@ def test_interview_pages_cost_the_same_with_more_interviews(client, hr, make_can
     many, text = page_queries(client, url)
     assert many == few, f"{url}: {few} queries with 1 interview, {many} with 8"
     assert "Panel interview" in text
+
+
+def test_no_length_on_offer_is_longer_than_the_lists_look_back():
+    """Do the lists of a day's interviews find every interview the form can book? They
+    look back services.LONGEST before the day starts."""
+    assert max(minutes for minutes, _ in DURATIONS) * 60 <= services.LONGEST.total_seconds()

@@ -25,6 +25,7 @@ from recruit.interviews.models import InterviewKind
 from recruit.stale import VersionedForm
 from recruit.timezones import NoSuchLocalTime, to_utc
 
+# Lists of interviews rely on none being longer than services.LONGEST.
 DURATIONS = [
     (15, "15 minutes"),
     (30, "30 minutes"),

@@ -1,8 +1,6 @@
 """Interviews in the reports: days from a candidate's interest to their first interview,
 and how many of those interviewed went on to an offer, by position and overall."""
 
-import statistics
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import Integer, and_, case, cast, func, literal, null, select, union_all
@@ -47,20 +45,18 @@ class InterviewReport:
     overall: InterviewFigures | None = None
 
 
-def _journeys(period: Period, by_position: bool):
-    """SQL: per candidate (and position), their first booked interview and the last one
-    that has started, among interviews up to the period's end; only candidates with a
-    booked interview in the period are read."""
+def _journeys(period: Period):
+    """SQL: per candidate and position, their first booked interview and the last one that
+    has started, among interviews up to the period's end; only candidates with a booked
+    interview in the period are read."""
     now = utcnow()
     in_period = select(Interview.candidate_id).where(
         Interview.state == InterviewState.SCHEDULED, period.holds_timestamp(Interview.starts_at)
     )
-    # Typed, so PostgreSQL can put the overall rows under the positions' in one UNION.
-    position = Interview.position_id if by_position else cast(null(), Integer)
     return (
         select(
             Interview.candidate_id.label("candidate_id"),
-            position.label("position_id"),
+            Interview.position_id.label("position_id"),
             func.min(Interview.starts_at).label("first_at"),
             func.max(case((Interview.starts_at <= now, Interview.starts_at))).label(
                 "last_started_at"
@@ -71,14 +67,28 @@ def _journeys(period: Period, by_position: bool):
             Interview.starts_at < period.ends_before,
             Interview.candidate_id.in_(in_period),
         )
-        .group_by(Interview.candidate_id, *([Interview.position_id] if by_position else []))
+        .group_by(Interview.candidate_id, Interview.position_id)
+        .cte("journeys")
+    )
+
+
+def _whole_office(journeys):
+    """SQL: the same per candidate alone, from the positions' journeys (read once)."""
+    return (
+        select(
+            journeys.c.candidate_id,
+            # Typed, so PostgreSQL can put these rows under the positions' in one UNION.
+            cast(null(), Integer).label("position_id"),
+            func.min(journeys.c.first_at).label("first_at"),
+            func.max(journeys.c.last_started_at).label("last_started_at"),
+        )
+        .group_by(journeys.c.candidate_id)
         .subquery()
     )
 
 
-def _rows(period: Period, by_position: bool):
+def _rows(period: Period, journeys, overall: bool):
     """SQL: one row per journey, with whether each figure counts it, and its days."""
-    journeys = _journeys(period, by_position)
     first_in_period = journeys.c.first_at >= period.starts_at
     interviewed = journeys.c.last_started_at >= period.starts_at
     offer_stages = select(Stage.id).where(Stage.key.in_(OFFER_OR_LATER))
@@ -91,55 +101,74 @@ def _rows(period: Period, by_position: bool):
         )
         .exists()
     )
-    return (
-        select(
-            literal(not by_position).label("overall"),
-            journeys.c.position_id,
-            case((first_in_period, 1), else_=0).label("first"),
-            case((first_in_period, _days_between(Candidate.created_at, journeys.c.first_at))).label(
-                "days"
-            ),
-            case((interviewed, 1), else_=0).label("interviewed"),
-            case((and_(interviewed, offered_after), 1), else_=0).label("offered"),
-        )
-        .join(Candidate, Candidate.id == journeys.c.candidate_id)
-        .subquery()
-    )
+    return select(
+        literal(overall).label("overall"),
+        journeys.c.position_id,
+        case((first_in_period, 1), else_=0).label("first"),
+        case((first_in_period, _days_between(Candidate.created_at, journeys.c.first_at))).label(
+            "days"
+        ),
+        case((interviewed, 1), else_=0).label("interviewed"),
+        case((and_(interviewed, offered_after), 1), else_=0).label("offered"),
+    ).join(Candidate, Candidate.id == journeys.c.candidate_id)
 
 
 def interview_report(period: Period) -> InterviewReport:
-    """Interest to first interview and interview to offer for a period, in one query: the
-    counts and averages are window aggregates in SQL, each journey's days come along for
-    the medians (which SQLite cannot take)."""
+    """Interest to first interview and interview to offer for a period, in one query that
+    returns a row per position and one for the office: counts, averages and medians are
+    all taken in SQL (a median as the middle of each group's ordered days), so the page
+    reads a few dozen rows however many candidates were interviewed."""
+    journeys = _journeys(period)
     rows = union_all(
-        select(_rows(period, by_position=True)), select(_rows(period, by_position=False))
-    ).subquery()
-    group = {"partition_by": [rows.c.overall, rows.c.position_id]}
-    result = db.session.execute(
+        _rows(period, journeys, overall=False),
+        _rows(period, _whole_office(journeys), overall=True),
+    ).cte("interview_rows")
+    group = [rows.c.overall, rows.c.position_id]
+    totals = (
         select(
-            rows.c.overall,
-            rows.c.position_id,
-            Position.title,
-            Position.agency,
+            *group,
+            func.sum(rows.c.first).label("first_interviews"),
+            func.avg(rows.c.days).label("average_days"),
+            func.sum(rows.c.interviewed).label("interviewed"),
+            func.sum(rows.c.offered).label("offers"),
+        )
+        .group_by(*group)
+        .subquery()
+    )
+    ranked = (
+        select(
+            *group,
             rows.c.days,
-            func.sum(rows.c.first).over(**group).label("first_interviews"),
-            func.avg(rows.c.days).over(**group).label("average_days"),
-            func.sum(rows.c.interviewed).over(**group).label("interviewed"),
-            func.sum(rows.c.offered).over(**group).label("offers"),
-        ).outerjoin(Position, Position.id == rows.c.position_id)
+            func.row_number().over(partition_by=group, order_by=rows.c.days).label("rank"),
+            func.count().over(partition_by=group).label("size"),
+        )
+        .where(rows.c.days.is_not(None))
+        .subquery()
+    )
+    # The middle one of an odd count, the middle two of an even one: size <= 2 * rank <=
+    # size + 2 picks exactly those.
+    medians = (
+        select(ranked.c.overall, ranked.c.position_id, func.avg(ranked.c.days).label("median"))
+        .where(2 * ranked.c.rank >= ranked.c.size, 2 * ranked.c.rank <= ranked.c.size + 2)
+        .group_by(ranked.c.overall, ranked.c.position_id)
+        .subquery()
+    )
+    result = db.session.execute(
+        select(totals, medians.c.median, Position.title, Position.agency)
+        .outerjoin(
+            medians,
+            and_(
+                medians.c.overall == totals.c.overall,
+                medians.c.position_id.is_not_distinct_from(totals.c.position_id),
+            ),
+        )
+        .outerjoin(Position, Position.id == totals.c.position_id)
     ).all()
-    # One row per candidate (and position) interviewed around the period: hundreds at most.
-    totals, days = {}, defaultdict(list)
-    for row in result:
-        key = (bool(row.overall), row.position_id)
-        totals.setdefault(key, row)
-        if row.days is not None:
-            days[key].append(float(row.days))
     report = InterviewReport()
-    for key, row in totals.items():
+    for row in result:
         figures = InterviewFigures(
             name=ALL_POSITIONS
-            if key[0]
+            if row.overall
             else f"{row.title} · {row.agency}"
             if row.title
             else NO_POSITION,
@@ -147,9 +176,9 @@ def interview_report(period: Period) -> InterviewReport:
             average_days=None if row.average_days is None else float(row.average_days),
             interviewed=int(row.interviewed or 0),
             offers=int(row.offers or 0),
-            median_days=statistics.median(days[key]) if days[key] else None,
+            median_days=None if row.median is None else float(row.median),
         )
-        if key[0]:
+        if row.overall:
             report.overall = figures
         else:
             report.positions.append(figures)
