@@ -18,6 +18,9 @@ from recruit.interviews.forms import DURATIONS
 from recruit.interviews.models import Interview, InterviewKind, InterviewState
 from recruit.messages.delivery import envelope
 from recruit.messages.models import OutboxMessage
+from recruit.pipeline.merge import merge_candidates
+from recruit.privacy.services import erase
+from recruit.students.services import issue_status_link, status_token
 from tests.query_counting import page_queries
 
 # The clock stands at 2030-03-13 10:00 UTC (tests/conftest.py); Chicago is on CDT then.
@@ -413,3 +416,67 @@ def test_no_length_on_offer_is_longer_than_the_lists_look_back():
     """Do the lists of a day's interviews find every interview the form can book? They
     look back services.LONGEST before the day starts."""
     assert max(minutes for minutes, _ in DURATIONS) * 60 <= services.LONGEST.total_seconds()
+
+
+def test_erasure_cancels_what_is_to_come_and_forgets_what_was_written(
+    client, app, hr, make_candidate
+):
+    """An admin erases a candidate with an interview booked: the panel's calendars get the
+    cancellation (naming no one), what the office wrote to and about them is blanked, and
+    their link opens nothing."""
+    candidate = make_candidate(first_name="Rosa", last_name="Diaz", stage="screening")
+    client.post(
+        f"/interviews/new/{candidate.id}",
+        data=schedule_data(
+            [hr.id], [TOMORROW_10_LOCAL], note_for_candidate="Ask for Rosa's file at the desk."
+        ),
+    )
+    interview = db.session.scalar(select(Interview))
+    token = services.candidate_token(interview)
+    erase(candidate, hr, why="asked by the student")
+    db.session.commit()
+    db.session.refresh(interview)
+    assert interview.state == InterviewState.CANCELLED and interview.note_for_candidate == ""
+    invitation, cancellation = outbox(hr.email)
+    assert "Rosa" not in invitation.subject + invitation.body and invitation.calendar is None
+    assert "Rosa" not in cancellation.subject + cancellation.body + cancellation.calendar
+    assert Calendar.from_ical(cancellation.calendar)["method"] == "CANCEL"
+    assert app.test_client().get(f"/apply/interview/{token}").status_code == 404
+
+
+def test_a_merged_record_keeps_the_duplicates_interviews(client, hr, make_candidate):
+    """HR merge a duplicate who had an interview booked: the interview now belongs to the
+    record kept."""
+    kept = make_candidate(first_name="Ana", stage="screening")
+    duplicate = make_candidate(first_name="Ana", stage="screening")
+    client.post(f"/interviews/new/{duplicate.id}", data=schedule_data([hr.id], [TOMORROW_10_LOCAL]))
+    interview_id = db.session.scalar(select(Interview.id))
+    merge_candidates(kept, duplicate, hr)
+    db.session.commit()
+    assert db.session.get(Interview, interview_id).candidate_id == kept.id
+
+
+def test_a_candidate_who_stopped_emails_is_booked_but_not_written_to(client, hr, make_candidate):
+    """Booking someone who asked us to stop emailing them works, says they were not emailed,
+    and only the panel is invited."""
+    candidate = make_candidate(stage="screening", emails_stopped_at=datetime(2030, 1, 2))
+    response = client.post(
+        f"/interviews/new/{candidate.id}",
+        data=schedule_data([hr.id], [TOMORROW_10_LOCAL]),
+        follow_redirects=True,
+    )
+    assert "was not emailed: they asked us to stop emailing them" in response.get_data(as_text=True)
+    assert outbox(candidate.email) == [] and len(outbox(hr.email)) == 1
+
+
+def test_the_students_own_page_leads_to_their_interview(client, app, hr, make_candidate):
+    """A student who lost the invitation finds their interview on their own page, with
+    the way to move or cancel it."""
+    candidate = make_candidate(stage="screening")
+    client.post(f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [TOMORROW_10_LOCAL]))
+    interview = db.session.scalar(select(Interview))
+    link = issue_status_link(candidate)
+    db.session.commit()
+    page = app.test_client().get(f"/apply/status/{status_token(link)}").get_data(as_text=True)
+    assert "Booked for Thursday, March 14, 2030" in page
+    assert f'href="/apply/interview/{services.candidate_token(interview)}"' in page

@@ -479,3 +479,15 @@ def booked_between(start: datetime, end: datetime | None):
         & (Interview.starts_at > start - LONGEST)
     )
     return clause if end is None else clause & (Interview.starts_at < end)
+
+
+def for_student_page(candidate: Candidate) -> list[tuple[Interview, str]]:
+    """A student's interviews still to come or waiting for their choice, each with the
+    address of its own page, for the student's page (where they stand)."""
+    now = utcnow()
+    return [
+        (interview, candidate_token(interview))
+        for interview in for_candidate(candidate)
+        if interview.state == InterviewState.OFFERED
+        or (interview.state == InterviewState.SCHEDULED and interview.ends_at > now)
+    ]

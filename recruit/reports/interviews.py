@@ -109,7 +109,8 @@ def _rows(period: Period, journeys, overall: bool):
             "days"
         ),
         case((interviewed, 1), else_=0).label("interviewed"),
-        case((and_(interviewed, offered_after), 1), else_=0).label("offered"),
+        # Nested, so the offer is looked up only for those interviewed in the period.
+        case((interviewed, case((offered_after, 1), else_=0)), else_=0).label("offered"),
     ).join(Candidate, Candidate.id == journeys.c.candidate_id)
 
 

@@ -24,6 +24,8 @@ from recruit.candidates.models import Candidate, Term
 from recruit.extensions import csrf, db, limiter
 from recruit.i18n import current_language
 from recruit.interest.forms import graduation_years
+from recruit.interviews import services as interviews
+from recruit.interviews.invitations import when_for_candidate
 from recruit.messages.links import hide_in_access_logs, keep_private
 from recruit.messages.services import office
 from recruit.placements.openings import chosen_openings, open_positions
@@ -161,6 +163,12 @@ def _page(link: StatusLink, status: int = 200, note: str | None = None, **forms)
         link=link,
         candidate=candidate,
         standing=services.where_they_stand(candidate.stage, current_language()),
+        interviews=[
+            (interview, token, when_for_candidate(interview.starts_at, current_language()))
+            if interview.starts_at
+            else (interview, token, None)
+            for interview, token in interviews.for_student_page(candidate)
+        ],
         may_withdraw=services.can_withdraw(candidate),
         chosen=chosen_openings(candidate),
         positions=positions,
