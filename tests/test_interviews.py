@@ -15,9 +15,9 @@ from recruit.events.services import new_calendar_token
 from recruit.extensions import db
 from recruit.interviews import services
 from recruit.interviews.forms import DURATIONS
-from recruit.interviews.models import Interview, InterviewKind, InterviewState
+from recruit.interviews.models import Interview, InterviewKind, InterviewState, Scorecard
 from recruit.messages.delivery import envelope
-from recruit.messages.models import OutboxMessage
+from recruit.messages.models import DeliveryState, OutboxMessage
 from recruit.pipeline.merge import merge_candidates
 from recruit.privacy.services import erase
 from recruit.students.services import issue_status_link, status_token
@@ -277,8 +277,9 @@ def test_the_list_shows_today_in_the_office_zone(client, hr, make_candidate, clo
     )
     page = client.get("/interviews/?when=today").get_data(as_text=True)
     assert "Rosa" in page and "8:00 PM CDT" in page
-    tomorrow = client.get("/interviews/?when=week&kind=phone_screen").get_data(as_text=True)
-    assert "Rosa" not in tomorrow
+    assert "Rosa" in client.get("/interviews/?when=week").get_data(as_text=True)
+    phone_screens = client.get("/interviews/?when=today&kind=phone_screen")
+    assert "Rosa" not in phone_screens.get_data(as_text=True)
 
 
 def test_a_spanish_reader_picks_a_time_in_spanish(client, app, hr, make_candidate):
@@ -480,3 +481,104 @@ def test_the_students_own_page_leads_to_their_interview(client, app, hr, make_ca
     page = app.test_client().get(f"/apply/status/{status_token(link)}").get_data(as_text=True)
     assert "Booked for Thursday, March 14, 2030" in page
     assert f'href="/apply/interview/{services.candidate_token(interview)}"' in page
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"times-0-day": "9999-12-31", "times-0-at": "23:00"},
+        {"outside": "Maria Lopez <a@a.a@a.a>"},
+        {"outside": "M" * 121 + " <maria@agency.example>"},
+        {"outside": "Maria Lopez <" + "m" * 250 + "@agency.example>"},
+        {"video_url": "javascript:alert(1)"},
+    ],
+)
+def test_wrong_input_on_the_schedule_form_is_refused_with_the_values_kept(
+    client, hr, make_candidate, change
+):
+    """A date years away, a malformed or overlong outside interviewer, or a link that is not
+    a web address is refused with a 400 and the form comes back, nothing booked."""
+    candidate = make_candidate(stage="screening")
+    data = schedule_data([hr.id], [TOMORROW_10_LOCAL])
+    data.update(change)
+    response = client.post(f"/interviews/new/{candidate.id}", data=data)
+    assert response.status_code == 400
+    assert "Room 210, Capitol Annex" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Interview)) is None
+
+
+def test_a_move_or_cancel_without_the_pages_version_is_refused(client, hr, make_candidate):
+    """A move or a cancel sent without the version its page carries is refused (400): it
+    could be a stale one."""
+    candidate = make_candidate(stage="screening")
+    client.post(f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [TOMORROW_10_LOCAL]))
+    interview = db.session.scalar(select(Interview))
+    moved = client.post(
+        f"/interviews/{interview.id}/reschedule",
+        data={"time-day": "2030-03-20", "time-at": "14:30"},
+    )
+    cancelled = client.post(f"/interviews/{interview.id}/cancel", data={})
+    assert (moved.status_code, cancelled.status_code) == (400, 400)
+    db.session.refresh(interview)
+    assert interview.state == InterviewState.SCHEDULED and interview.sequence == 0
+
+
+def test_an_erased_candidates_interview_cannot_be_moved(client, hr, make_candidate):
+    """After erasure the record's interviews stay as they are: moving one is refused."""
+    candidate = make_candidate(stage="screening")
+    client.post(f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [TOMORROW_10_LOCAL]))
+    interview = db.session.scalar(select(Interview))
+    erase(candidate, hr, why="asked by the student")
+    db.session.commit()
+    response = client.post(
+        f"/interviews/{interview.id}/reschedule",
+        data={"time-day": "2030-03-20", "time-at": "14:30", "version": str(interview.version)},
+    )
+    assert response.status_code == 409
+    assert "record was erased" in response.get_data(as_text=True)
+
+
+def test_a_name_typed_with_a_line_break_makes_a_one_line_subject(client, hr, make_candidate):
+    """A candidate's name with a line break (staff forms take any text) still gives the
+    panel's invitation a subject the mail server takes."""
+    candidate = make_candidate(first_name="Ana\nBcc: someone@else.example", stage="screening")
+    client.post(f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [TOMORROW_10_LOCAL]))
+    message = outbox(hr.email)[0]
+    assert "\n" not in message.subject
+    assert envelope(message)["Subject"] == message.subject
+
+
+def test_erasure_withdraws_the_panels_invitations_not_yet_sent(client, hr, make_candidate):
+    """Erased before the worker ran: the panel's invitation is withdrawn, not sent blank,
+    and the place (a phone number to call them on) goes with what was written."""
+    candidate = make_candidate(stage="screening")
+    client.post(
+        f"/interviews/new/{candidate.id}",
+        data=schedule_data([hr.id], [TOMORROW_10_LOCAL], location="Call Ana at 555-0100"),
+    )
+    erase(candidate, hr, why="asked by the student")
+    db.session.commit()
+    invitation, cancellation = outbox(hr.email)
+    assert invitation.state == DeliveryState.CANCELLED
+    assert cancellation.state == DeliveryState.QUEUED
+    assert "555-0100" not in cancellation.body + (cancellation.calendar or "")
+
+
+def test_no_scorecard_is_taken_about_an_erased_candidate(client, app, clock, hr, make_candidate):
+    """An outside interviewer's link opened after the candidate's erasure takes nothing
+    written about them."""
+    candidate = make_candidate(stage="screening")
+    client.post(
+        f"/interviews/new/{candidate.id}",
+        data=schedule_data(
+            [hr.id], [TOMORROW_10_LOCAL], outside="Maria Lopez <maria@agency.example>"
+        ),
+    )
+    body = envelope(outbox("maria@agency.example")[0]).get_body(("plain",)).get_content()
+    link = re.search(r"https?://[^/\s]+(/scorecard/[A-Za-z0-9_-]{20,})", body)[1]
+    clock.now = datetime(2030, 3, 14, 15, 10)
+    erase(candidate, hr, why="asked by the student")
+    db.session.commit()
+    response = app.test_client().post(link, data={"recommendation": "yes", "summary": "x"})
+    assert response.status_code in (404, 409)
+    assert db.session.scalar(select(db.func.count()).select_from(Scorecard)) == 0

@@ -2,14 +2,16 @@
 booked one, cancelling, and the candidate's choice of time."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
     FormField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -23,7 +25,7 @@ from recruit.candidates.forms import MultiCheckboxField
 from recruit.forms import Form
 from recruit.interviews.models import InterviewKind
 from recruit.stale import VersionedForm
-from recruit.timezones import NoSuchLocalTime, to_utc
+from recruit.timezones import NoSuchLocalTime, local_today, to_utc
 
 # Lists of interviews rely on none being longer than services.LONGEST.
 DURATIONS = [
@@ -35,9 +37,22 @@ DURATIONS = [
 ]
 TIMES_OFFERED = 5
 # "Maria Lopez <maria.lopez@agency.state.example>", or "Maria Lopez, maria@...".
-_OUTSIDE = re.compile(
-    r"^\s*(?P<name>[^<>,;]+?)\s*[<,;]\s*(?P<email>[^<>\s,;]+@[^<>\s,;]+\.[^<>\s,;]+)\s*>?\s*$"
-)
+_OUTSIDE = re.compile(r"^\s*(?P<name>[^<>,;]+?)\s*[<,;]\s*(?P<email>[^<>\s,;]+)\s*>?\s*$")
+# A booking further off than this is a typing slip (and years like 9999 overflow).
+FURTHEST_DAYS = 2 * 366
+
+
+def outside_person(line: str) -> tuple[str, str] | None:
+    """One typed line as (name, email), or None when it is not a name and an address that
+    fit the panel's columns."""
+    match = _OUTSIDE.match(line)
+    if match is None or len(match["name"].strip()) > 120:
+        return None
+    try:
+        email = validate_email(match["email"], check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+    return (match["name"].strip(), email) if len(email) <= 254 else None
 
 
 class TimeRow(Form):
@@ -48,6 +63,15 @@ class TimeRow(Form):
 
     day = DateField("Date", validators=[Optional()])
     at = TimeField("Time", validators=[Optional()])
+
+    def validate_day(self, field) -> None:
+        today = local_today()
+        if (
+            not today - timedelta(days=FURTHEST_DAYS)
+            <= field.data
+            <= today + timedelta(days=FURTHEST_DAYS)
+        ):
+            raise ValidationError("Choose a date within the next two years.")
 
 
 def utc_time(row) -> datetime | None:
@@ -62,6 +86,8 @@ def utc_time(row) -> datetime | None:
         return to_utc(datetime.combine(day, at))
     except NoSuchLocalTime as error:
         raise ValueError(str(error)) from error
+    except OverflowError as error:
+        raise ValueError("Choose a date within the next two years.") from error
 
 
 class ScheduleForm(Form):
@@ -107,18 +133,14 @@ class ScheduleForm(Form):
 
     def outside_people(self) -> list[tuple[str, str]]:
         """The outside interviewers typed, as (name, email)."""
-        people = []
-        for line in (self.outside.data or "").splitlines():
-            match = _OUTSIDE.match(line)
-            if line.strip() and match:
-                people.append((match["name"].strip(), match["email"].strip()))
-        return people
+        people = [outside_person(line) for line in (self.outside.data or "").splitlines()]
+        return [person for person in people if person is not None]
 
     def validate_outside(self, field) -> None:
         wrong = [
             line.strip()
             for line in (field.data or "").splitlines()
-            if line.strip() and not _OUTSIDE.match(line)
+            if line.strip() and outside_person(line) is None
         ]
         if wrong:
             raise ValidationError(
@@ -130,6 +152,8 @@ class ScheduleForm(Form):
         """The times typed, as stored (UTC); errors go on the rows that are wrong."""
         found = []
         for row in self.times:
+            if row.form.day.errors or row.form.at.errors:
+                continue
             try:
                 start = utc_time(row.form)
             except ValueError as error:
@@ -142,7 +166,7 @@ class ScheduleForm(Form):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         starts = self.starts()
-        if any(row.form.at.errors for row in self.times):
+        if any(row.form.day.errors or row.form.at.errors for row in self.times):
             self.times.errors = ["Correct the dates and times marked."]
             return False
         if not starts:
@@ -157,11 +181,15 @@ class ScheduleForm(Form):
 class RescheduleForm(VersionedForm, Form):
     """Move a booked interview to another time."""
 
+    # Always carried by the page: a move without it cannot be told from a stale one.
+    version = HiddenField(validators=[InputRequired()])
     time = FormField(TimeRow)
 
 
 class CancelForm(VersionedForm, Form):
     """Cancel an interview (everyone gets the calendar's cancellation)."""
+
+    version = HiddenField(validators=[InputRequired()])
 
 
 class ChooseForm(Form):
@@ -193,6 +221,7 @@ class InterviewFilters(Form):
             ("week", "This week"),
             ("offered", "Waiting for the candidate"),
             ("past", "Past"),
+            ("cancelled", "Cancelled"),
         ],
         default="upcoming",
         validators=[Optional()],

@@ -53,7 +53,7 @@ def interview_component(
     entry.add("dtstamp", stamp())
     entry.add("dtstart", local(interview.starts_at))
     entry.add("dtend", local(interview.ends_at))
-    entry.add("summary", summary(interview, for_candidate))
+    entry.add("summary", summary(interview, for_candidate, office))
     where = interview.location or interview.video_url
     if where:
         entry.add("location", where)
@@ -78,11 +78,10 @@ def interview_component(
     return entry
 
 
-def summary(interview: Interview, for_candidate: bool) -> str:
+def summary(interview: Interview, for_candidate: bool, office: dict) -> str:
     """The calendar entry's title."""
-    office = messages.office()["office_name"]
     if for_candidate:
-        return _("Interview with the %(office)s", office=office)
+        return _("Interview with the %(office)s", office=office["office_name"])
     return f"{interview.kind.label}: {interview.candidate.full_name}"
 
 

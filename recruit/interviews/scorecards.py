@@ -233,6 +233,8 @@ def check_fillable(interview: Interview) -> None:
     """Refuse (ScorecardRefused) a scorecard for an interview not held, or not yet begun."""
     if interview.state == InterviewState.CANCELLED:
         raise ScorecardRefused("This interview was cancelled, so it has no scorecards.")
+    if interview.candidate.anonymized_at is not None:
+        raise ScorecardRefused("The candidate's record was erased, so it takes no scorecards.")
     if interview.state != InterviewState.SCHEDULED or interview.starts_at is None:
         raise ScorecardRefused(
             "This interview has no time yet. You can fill this scorecard once it is "

@@ -25,7 +25,7 @@ from recruit.interviews.models import (
     InterviewState,
 )
 from recruit.messages.links import derived_token
-from recruit.messages.models import OutboxMessage
+from recruit.messages.models import DeliveryState, OutboxMessage
 from recruit.pipeline import moves
 from recruit.pipeline.rules import StageKey
 from recruit.placements.models import Position
@@ -313,8 +313,16 @@ def choose_slot(interview: Interview, slot_id: int | None) -> Interview:
 # --- changes by staff -------------------------------------------------------------------
 
 
+def _refuse_erased(interview: Interview) -> None:
+    if interview.candidate.anonymized_at is not None:
+        raise InterviewRefused(
+            "This candidate's record was erased; their interviews stay as they are."
+        )
+
+
 def reschedule(interview: Interview, starts_at: datetime, by_user: User) -> Interview:
     """Move a booked interview to another time; everyone gets the updated invitation."""
+    _refuse_erased(interview)
     if interview.state == InterviewState.CANCELLED:
         raise InterviewRefused("This interview was cancelled; schedule a new one.")
     _refuse_past([starts_at])
@@ -337,6 +345,7 @@ def reschedule(interview: Interview, starts_at: datetime, by_user: User) -> Inte
 
 def cancel(interview: Interview, by_user: User | None, by_candidate: bool = False) -> Interview:
     """Cancel an interview; everyone invited gets the calendar's cancellation."""
+    _refuse_erased(interview)
     if interview.state == InterviewState.CANCELLED:
         raise InterviewRefused("This interview is already cancelled.")
     if by_candidate and not can_change(interview):
@@ -417,16 +426,25 @@ def erase_interviews(candidate: Candidate) -> int:
     interviews = for_candidate(candidate)
     uids = [interview.uid for interview in interviews]
     if uids:
+        about_them = or_(*(OutboxMessage.calendar.contains(uid) for uid in uids))
+        # The panel's invitations not sent yet are withdrawn: the cancellation follows.
         db.session.execute(
             update(OutboxMessage)
-            .where(or_(*(OutboxMessage.calendar.contains(uid) for uid in uids)))
+            .where(about_them, OutboxMessage.state == DeliveryState.QUEUED)
+            .values(state=DeliveryState.CANCELLED, last_error="The candidate's record was erased.")
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            update(OutboxMessage)
+            .where(about_them)
             .values(subject="(erased)", body="", calendar=None)
             .execution_options(synchronize_session=False)
         )
     now = utcnow()
     cancelled = 0
     for interview in interviews:
-        interview.note_for_candidate = ""
+        # A place may be "call Ana at 555-0100": it goes with what was written to them.
+        interview.note_for_candidate = interview.location = interview.video_url = ""
         upcoming = interview.state == InterviewState.OFFERED or (
             interview.state == InterviewState.SCHEDULED and interview.ends_at > now
         )
@@ -445,8 +463,8 @@ def erase_interviews(candidate: Candidate) -> int:
 
 
 def interviews_data(candidate: Candidate) -> list[dict]:
-    """A candidate's interviews as their data export lists them (scorecards are the
-    office's judgement; their recommendations are listed, as evaluations' ratings are)."""
+    """A candidate's interviews as their data export lists them: what was arranged with
+    them (the panel's scorecards are the office's deliberation and stay with it)."""
     return [
         {
             "kind": interview.kind.value,
@@ -458,11 +476,6 @@ def interviews_data(candidate: Candidate) -> list[dict]:
             "video_url": interview.video_url,
             "note_for_candidate": interview.note_for_candidate,
             "interviewers": [person.name for person in interview.interviewers],
-            "recommendations": [
-                person.scorecard.recommendation.value
-                for person in interview.interviewers
-                if person.scorecard is not None
-            ],
         }
         for interview in for_candidate(candidate)
     ]

@@ -81,6 +81,10 @@ def interviews_query(filters: InterviewFilters, user: User):
         query = query.where(Interview.state == InterviewState.OFFERED).order_by(
             Interview.created_at.desc()
         )
+    elif when == "cancelled":
+        query = query.where(Interview.state == InterviewState.CANCELLED).order_by(
+            Interview.cancelled_at.desc()
+        )
     elif when == "past":
         query = query.where(
             Interview.state == InterviewState.SCHEDULED, Interview.starts_at < now

@@ -104,12 +104,19 @@ def deliver_due(limit: int = 20) -> Round:
         )
     )
     envelopes = {}
-    withdrawn = []
+    withdrawn, unbuildable = [], []
     for message in messages:
         try:
             envelopes[message.id] = envelope(message)
         except links.LinkGone as gone:
             withdrawn.append((message.id, str(gone)))
+        except (ValueError, LookupError) as error:
+            # One message that cannot be made into an email (a header it cannot carry)
+            # fails alone; the rest of the round goes out.
+            log.exception("Message %s could not be built", message.id)
+            unbuildable.append(
+                (message.id, message.attempts, f"Recruit could not build this email: {error}")
+            )
     # Plain values only from here: touching a row after the commit would open a
     # transaction (on SQLite, a read snapshot) for the whole SMTP conversation.
     pending = [(m.id, m.attempts, envelopes[m.id]) for m in messages if m.id in envelopes]
@@ -118,6 +125,8 @@ def deliver_due(limit: int = 20) -> Round:
     for message_id, why in withdrawn:
         _record(message_id, state=DeliveryState.CANCELLED, claimed_until=None, last_error=why)
         result.cancelled += 1
+    for message_id, attempts, why in unbuildable:
+        _give_up(message_id, attempts, why, result)
     smtp = None
     server_down = ""
     try:

@@ -314,7 +314,8 @@ def queue(
         )
     message = OutboxMessage(
         to=to,
-        subject=subject[:200],
+        # One line: a line break (a name typed with one) would make no valid header.
+        subject=" ".join(subject.split())[:200],
         body=body,
         candidate_id=candidate.id if candidate is not None else None,
         template_key=template_key,
