@@ -134,10 +134,15 @@ def _details(interview: Interview, language: str) -> str:
     return "\n".join(lines)
 
 
-def _send_to_candidate(interview: Interview, subject: str, body: str, by_user, calendar=None):
+def _send_to_candidate(
+    interview: Interview, subject: str, body: str, by_user, calendar=None, with_link=True
+):
+    """Queue a message to the candidate, in their language, unless they may not be written
+    to; with_link, it carries their private link to the interview's page."""
     candidate = interview.candidate
     if messages.why_not_message(candidate):
         return None
+    link = {"link_kind": LinkKind.INTERVIEW, "link_ref": interview.id} if with_link else {}
     return messages.queue(
         candidate.email,
         subject,
@@ -145,10 +150,9 @@ def _send_to_candidate(interview: Interview, subject: str, body: str, by_user, c
         candidate=candidate,
         template_key=CANDIDATE_KEY,
         by_user=by_user,
-        link_kind=LinkKind.INTERVIEW,
-        link_ref=interview.id,
         language=candidate.language,
         calendar=calendar,
+        **link,
     )
 
 
@@ -288,17 +292,7 @@ def cancel_everyone(interview: Interview, by_user: User | None, was_booked: bool
         body = "\n\n".join(
             [_("Hello %(name)s,", name=candidate.first_name), said, _sign_off(office)]
         )
-    if not messages.why_not_message(candidate):
-        messages.queue(
-            candidate.email,
-            subject,
-            body,
-            candidate=candidate,
-            template_key=CANDIDATE_KEY,
-            by_user=by_user,
-            language=language,
-            calendar=ics,
-        )
+    _send_to_candidate(interview, subject, body, by_user, ics, with_link=False)
     if was_booked:
         _send_to_panel(interview, "CANCEL", by_user)
 

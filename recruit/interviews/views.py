@@ -7,7 +7,6 @@ from datetime import timedelta
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,7 +22,7 @@ from recruit.auth.access import public, requires
 from recruit.auth.models import User
 from recruit.candidates.models import Candidate
 from recruit.database import utcnow
-from recruit.extensions import csrf, db, limiter
+from recruit.extensions import csrf, db
 from recruit.i18n import current_language
 from recruit.interviews import scorecards, services
 from recruit.interviews.forms import (
@@ -37,11 +36,12 @@ from recruit.interviews.forms import (
 )
 from recruit.interviews.invitations import when_for_candidate
 from recruit.interviews.models import Interview, Interviewer, InterviewKind, InterviewState
-from recruit.messages.links import hide_in_access_logs, keep_private
+from recruit.messages.links import private_link_pages
 from recruit.messages.services import office, why_not_message
 from recruit.pagination import paginate
 from recruit.placements.models import Position, PositionStatus
 from recruit.stale import StaleSave, check
+from recruit.students.views import form_limit, unavailable
 from recruit.timezones import day_bounds, local, local_today
 
 bp = Blueprint("interviews", __name__, url_prefix="/interviews")
@@ -312,26 +312,7 @@ def schedule(candidate_id: int):
 link_bp = Blueprint("interview_link", __name__, url_prefix="/apply/interview")
 
 
-@link_bp.record_once
-def _hide_links_in_access_logs(_state) -> None:
-    hide_in_access_logs("/apply/interview/")
-
-
-@link_bp.after_request
-def keep_the_link_private(response):
-    """The token is in the address: never send it on as a referrer, never cache the page."""
-    return keep_private(response)
-
-
-def _limit() -> str:
-    return current_app.config["STATUS_FORM_LIMIT"]
-
-
-form_limit = limiter.shared_limit(_limit, scope="student-page", methods=["POST"])
-
-
-def _unavailable():
-    return render_template("students/unavailable.html"), 404
+private_link_pages(link_bp, "/apply/interview/")
 
 
 def _stale_note(form) -> str | None:
@@ -374,7 +355,7 @@ def page(token: str):
     """The candidate's interview: when and where, or the times to pick from."""
     interview = services.open_link(token)
     if interview is None:
-        return _unavailable()
+        return unavailable()
     return _candidate_page(interview, token)
 
 
@@ -386,7 +367,7 @@ def choose(token: str):
     """The candidate picks a time (or moves to another of those offered)."""
     interview = services.open_link(token)
     if interview is None:
-        return _unavailable()
+        return unavailable()
     form = ChooseForm()
     form.slot.choices = [(slot.id, "") for slot in interview.slots]
     if not form.validate():
@@ -399,7 +380,7 @@ def choose(token: str):
         db.session.rollback()
         interview = services.open_link(token)
         if interview is None:
-            return _unavailable()
+            return unavailable()
         gone = isinstance(refusal, services.SlotGone)
         note = (
             _("That time has just been taken, or has passed. Please choose one of these.")
@@ -420,7 +401,7 @@ def cancel_by_candidate(token: str):
     """The candidate cancels, once they ticked the box to confirm."""
     interview = services.open_link(token)
     if interview is None:
-        return _unavailable()
+        return unavailable()
     form = CandidateCancelForm()
     if not form.validate():
         return _candidate_page(interview, token, 400, _stale_note(form), cancel=form)
@@ -430,7 +411,7 @@ def cancel_by_candidate(token: str):
         db.session.rollback()
         interview = services.open_link(token)
         if interview is None:
-            return _unavailable()
+            return unavailable()
         return _candidate_page(
             interview,
             token,

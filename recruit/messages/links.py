@@ -119,3 +119,10 @@ def keep_private(response):
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def private_link_pages(blueprint, prefix: str) -> None:
+    """Every page of this blueprint is opened by a private link after prefix: its token is
+    masked in access logs, and the pages are neither cached nor sent on as referrers."""
+    blueprint.record_once(lambda _state: hide_in_access_logs(prefix))
+    blueprint.after_request(keep_private)

@@ -26,7 +26,7 @@ from recruit.i18n import current_language
 from recruit.interest.forms import graduation_years
 from recruit.interviews import services as interviews
 from recruit.interviews.invitations import when_for_candidate
-from recruit.messages.links import hide_in_access_logs, keep_private
+from recruit.messages.links import private_link_pages
 from recruit.messages.services import office
 from recruit.placements.openings import chosen_openings, open_positions
 from recruit.students import services
@@ -46,15 +46,7 @@ bp = Blueprint("students", __name__, url_prefix="/apply/status")
 STALE_NOTE = _l("This page was open for a while, so nothing was changed. Please try again.")
 
 
-@bp.record_once
-def _hide_links_in_access_logs(_state) -> None:
-    hide_in_access_logs("/apply/status/")
-
-
-@bp.after_request
-def keep_the_link_private(response):
-    """The token is in the address: never send it on as a referrer, never cache the page."""
-    return keep_private(response)
+private_link_pages(bp, "/apply/status/")
 
 
 def _limit() -> str:
