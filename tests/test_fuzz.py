@@ -73,7 +73,9 @@ TEXT = st.one_of(
 )
 # What the escaping checks save and read back: anything but NUL, which is refused outright.
 SAVED_TEXT = st.one_of(
-    st.text(st.characters(exclude_characters="\x00"), max_size=60),
+    # No lone surrogates: no browser can send one (UTF-8 cannot carry it), and the test
+    # client fails to encode it before Recruit sees anything.
+    st.text(st.characters(exclude_characters="\x00", exclude_categories=["Cs"]), max_size=60),
     st.sampled_from([t for t in NASTY if "\x00" not in t and len(t) < 1000]),
 )
 # Where one value is expected: several, or a file, instead.
