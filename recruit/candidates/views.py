@@ -293,6 +293,7 @@ def candidate_page(candidate_id: int, update_conflict: Conflict | None = None, s
     move.to_stage.choices = services.stage_choices()
     move.to_stage.data = str(candidate.stage_id)
     openings = chosen_openings(candidate)
+    listed = interviews.for_candidate(candidate)
     reviews = (
         proposals.reviews_for(candidate, {position.id for position in openings})
         if can(current_user, "review_updates")
@@ -303,8 +304,8 @@ def candidate_page(candidate_id: int, update_conflict: Conflict | None = None, s
         candidate=candidate,
         placements=placements,
         openings=openings,
-        interviews=interviews.for_candidate(candidate),
-        interview_scorecards=scorecards_for_candidate(candidate, current_user),
+        interviews=listed,
+        interview_scorecards=scorecards_for_candidate(candidate, current_user, listed),
         reviews=reviews,
         update_conflict=update_conflict,
         move=move,

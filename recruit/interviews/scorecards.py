@@ -457,15 +457,19 @@ def panel_summary(interview: Interview, user) -> PanelSummary:
     )
 
 
-def scorecards_for_candidate(candidate: Candidate, user) -> list[tuple[Interview, PanelSummary]]:
+def scorecards_for_candidate(
+    candidate: Candidate, user, interviews: list[Interview] | None = None
+) -> list[tuple[Interview, PanelSummary]]:
     """Each of a candidate's interviews, newest first, with the summary this user may see;
-    three queries however many interviews there are."""
-    interviews = db.session.scalars(
-        select(Interview)
-        .where(Interview.candidate_id == candidate.id)
-        .options(selectinload(Interview.interviewers).selectinload(Interviewer.scorecard))
-        .order_by(Interview.starts_at.desc().nulls_last(), Interview.id.desc())
-    ).all()
+    three queries however many interviews there are, none when the page loaded them
+    already (with their panels' scorecards)."""
+    if interviews is None:
+        interviews = db.session.scalars(
+            select(Interview)
+            .where(Interview.candidate_id == candidate.id)
+            .options(selectinload(Interview.interviewers).selectinload(Interviewer.scorecard))
+            .order_by(Interview.starts_at.desc().nulls_last(), Interview.id.desc())
+        ).all()
     return [(interview, panel_summary(interview, user)) for interview in interviews]
 
 

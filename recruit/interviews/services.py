@@ -388,13 +388,13 @@ def open_link(token: str) -> Interview | None:
 
 
 def for_candidate(candidate: Candidate) -> list[Interview]:
-    """A candidate's interviews, upcoming first then past, with their panels."""
+    """A candidate's interviews, newest first, with their panels and scorecards."""
     return list(
         db.session.scalars(
             select(Interview)
             .where(Interview.candidate_id == candidate.id)
             .options(
-                selectinload(Interview.interviewers),
+                selectinload(Interview.interviewers).selectinload(Interviewer.scorecard),
                 selectinload(Interview.slots),
                 selectinload(Interview.position),
             )
