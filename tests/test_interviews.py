@@ -582,3 +582,22 @@ def test_no_scorecard_is_taken_about_an_erased_candidate(client, app, clock, hr,
     response = app.test_client().post(link, data={"recommendation": "yes", "summary": "x"})
     assert response.status_code in (404, 409)
     assert db.session.scalar(select(db.func.count()).select_from(Scorecard)) == 0
+
+
+def test_an_interview_that_took_place_is_neither_moved_nor_cancelled(
+    client, clock, hr, make_candidate
+):
+    """Once an interview is over, its page offers no Move or Cancel, and a cancel sent
+    anyway is refused: the panel is not told to drop a meeting that happened."""
+    candidate = make_candidate(stage="screening")
+    client.post(f"/interviews/new/{candidate.id}", data=schedule_data([hr.id], [TOMORROW_10_LOCAL]))
+    interview = db.session.scalar(select(Interview))
+    clock.now = datetime(2030, 3, 14, 16, 0)  # an hour after it began, 30 minutes after
+    page = client.get(f"/interviews/{interview.id}").get_data(as_text=True)
+    assert "Cancel the interview" not in page and "Move the interview" not in page
+    response = client.post(
+        f"/interviews/{interview.id}/cancel", data={"version": str(interview.version)}
+    )
+    assert response.status_code == 409 and "has taken place" in response.get_data(as_text=True)
+    db.session.refresh(interview)
+    assert interview.state == InterviewState.SCHEDULED

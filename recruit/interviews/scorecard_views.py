@@ -46,7 +46,6 @@ from recruit.messages.links import hide_in_access_logs, keep_private
 from recruit.messages.services import office
 from recruit.placements.models import Position
 from recruit.stale import StaleSave, refuse
-from recruit.templating import office_time
 
 bp = Blueprint("scorecards", __name__)
 
@@ -184,7 +183,6 @@ def fill(interview_id: int):
             scorecard=seat.scorecard,
             summary=panel_summary(interview, current_user),
             competency_label=competency_label,
-            when=office_time,
         )
     try:
         check_fillable(interview)
@@ -212,6 +210,11 @@ def fill(interview_id: int):
             db.session.commit()
             flash("Your scorecard is in. The panel's scorecards are below.", "success")
         return redirect(url_for("scorecards.fill", interview_id=interview.id), 303)
+    return _form_page(interview, form, questions)
+
+
+def _form_page(interview: Interview, form, questions, **outside):
+    """The scorecard form, staff's or an outside interviewer's (outside=True, seat=...)."""
     return render_template(
         "interviews/scorecard_form.html",
         interview=interview,
@@ -220,8 +223,8 @@ def fill(interview_id: int):
         rating_field=rating_field,
         evidence_field=evidence_field,
         competency_label=competency_label,
-        when=office_time,
         scale=RATING_SCALE,
+        **outside,
     ), (400 if request.method == "POST" else 200)
 
 
@@ -276,18 +279,6 @@ def outside(token: str):
     if form.meta.csrf and form.csrf_token.errors:
         note = "This page was open for a while. Your answers are still here: press Send again."
         form.csrf_token.errors = []
-    return render_template(
-        "interviews/scorecard_form.html",
-        interview=interview,
-        form=form,
-        questions=questions,
-        rating_field=rating_field,
-        evidence_field=evidence_field,
-        competency_label=competency_label,
-        when=office_time,
-        outside=True,
-        seat=seat,
-        contact=office(),
-        note=note,
-        scale=RATING_SCALE,
-    ), (400 if request.method == "POST" else 200)
+    return _form_page(
+        interview, form, questions, outside=True, seat=seat, contact=office(), note=note
+    )

@@ -100,22 +100,19 @@ def describe(interview: Interview) -> str:
     )
 
 
-def clashes(
+def _overlapping(
     starts_at: datetime,
     ends_at: datetime,
     candidate_id: int,
     emails: list[str],
-    names: dict[str, str],
     exclude_id: int | None = None,
-) -> list[str]:
-    """Why this time cannot be booked: each scheduled interview of the same candidate or
-    interviewer that overlaps it, named."""
+) -> list[Interview]:
+    """Booked interviews of this candidate, or sat on by any of these people, that overlap
+    a span of time."""
     query = (
         select(Interview)
         .where(
-            Interview.state == InterviewState.SCHEDULED,
-            Interview.starts_at < ends_at,
-            Interview.ends_at > starts_at,
+            booked_between(starts_at, ends_at),
             or_(
                 Interview.candidate_id == candidate_id,
                 Interview.id.in_(
@@ -128,8 +125,21 @@ def clashes(
     )
     if exclude_id is not None:
         query = query.where(Interview.id != exclude_id)
+    return list(db.session.scalars(query))
+
+
+def clashes(
+    starts_at: datetime,
+    ends_at: datetime,
+    candidate_id: int,
+    emails: list[str],
+    names: dict[str, str],
+    exclude_id: int | None = None,
+) -> list[str]:
+    """Why this time cannot be booked: each scheduled interview of the same candidate or
+    interviewer that overlaps it, named."""
     reasons = []
-    for other in db.session.scalars(query):
+    for other in _overlapping(starts_at, ends_at, candidate_id, emails, exclude_id):
         if other.candidate_id == candidate_id:
             reasons.append(
                 f"{other.candidate.full_name} already has an interview then: {describe(other)}."
@@ -259,21 +269,25 @@ def _in_stage(candidate: Candidate, key: StageKey) -> bool:
 
 def open_slots(interview: Interview) -> list[InterviewSlot]:
     """The offered times a candidate can still pick: not passed, not the one they hold,
-    and not taken since by another interview of the same interviewers or candidate."""
-    now = utcnow()
-    emails = [person.email for person in interview.interviewers]
-    names = {person.email: person.name for person in interview.interviewers}
-    free = []
-    for slot in interview.slots:
-        if slot.starts_at <= now + timedelta(hours=1):
-            continue
-        if interview.state == InterviewState.SCHEDULED and slot.starts_at == interview.starts_at:
-            continue
-        if not clashes(
-            slot.starts_at, slot.ends_at, interview.candidate_id, emails, names, interview.id
-        ):
-            free.append(slot)
-    return free
+    and not taken since by another interview of the same interviewers or candidate (read
+    in one query for all the times offered)."""
+    soon = utcnow() + timedelta(hours=1)
+    held = interview.starts_at if interview.state == InterviewState.SCHEDULED else None
+    wanted = [s for s in interview.slots if s.starts_at > soon and s.starts_at != held]
+    if not wanted:
+        return []
+    busy = _overlapping(
+        min(slot.starts_at for slot in wanted),
+        max(slot.ends_at for slot in wanted),
+        interview.candidate_id,
+        [person.email for person in interview.interviewers],
+        interview.id,
+    )
+    return [
+        slot
+        for slot in wanted
+        if not any(o.starts_at < slot.ends_at and o.ends_at > slot.starts_at for o in busy)
+    ]
 
 
 def can_change(interview: Interview) -> bool:
@@ -313,16 +327,23 @@ def choose_slot(interview: Interview, slot_id: int | None) -> Interview:
 # --- changes by staff -------------------------------------------------------------------
 
 
-def _refuse_erased(interview: Interview) -> None:
+def _refuse_unchangeable(interview: Interview) -> None:
     if interview.candidate.anonymized_at is not None:
         raise InterviewRefused(
             "This candidate's record was erased; their interviews stay as they are."
         )
+    if held(interview):
+        raise InterviewRefused("This interview has taken place; schedule a new one instead.")
+
+
+def held(interview: Interview) -> bool:
+    """Has this booked interview taken place (so it is no longer moved or cancelled)?"""
+    return interview.state == InterviewState.SCHEDULED and interview.ends_at <= utcnow()
 
 
 def reschedule(interview: Interview, starts_at: datetime, by_user: User) -> Interview:
     """Move a booked interview to another time; everyone gets the updated invitation."""
-    _refuse_erased(interview)
+    _refuse_unchangeable(interview)
     if interview.state == InterviewState.CANCELLED:
         raise InterviewRefused("This interview was cancelled; schedule a new one.")
     _refuse_past([starts_at])
@@ -345,7 +366,7 @@ def reschedule(interview: Interview, starts_at: datetime, by_user: User) -> Inte
 
 def cancel(interview: Interview, by_user: User | None, by_candidate: bool = False) -> Interview:
     """Cancel an interview; everyone invited gets the calendar's cancellation."""
-    _refuse_erased(interview)
+    _refuse_unchangeable(interview)
     if interview.state == InterviewState.CANCELLED:
         raise InterviewRefused("This interview is already cancelled.")
     if by_candidate and not can_change(interview):

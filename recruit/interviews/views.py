@@ -152,13 +152,22 @@ def _detail_page(interview: Interview, status: int = 200, **forms):
         cancel=cancel,
         refusal=forms.get("refusal"),
         not_written=why_not_message(interview.candidate),
+        held=services.held(interview),
         summary=scorecards.panel_summary(interview, current_user),
     ), status
 
 
-def _refresh(interview: Interview) -> Interview:
+def _refused(interview: Interview, reasons: list[str], **forms):
+    """The interview page as it is now, saying why nothing was changed (409)."""
     db.session.rollback()
-    return get_interview(interview.id)
+    return _detail_page(get_interview(interview.id), 409, refusal=reasons, **forms)
+
+
+def _stale(nothing_was: str) -> list[str]:
+    return [
+        "Someone changed this interview since you opened the page: it is shown as it is "
+        f"now. Nothing was {nothing_was}."
+    ]
 
 
 @bp.post("/<int:interview_id>/reschedule")
@@ -180,19 +189,9 @@ def reschedule(interview_id: int):
         check(interview, form.loaded_version, "interview")
         services.reschedule(interview, starts_at, current_user)
     except StaleSave:
-        interview = _refresh(interview)
-        return _detail_page(
-            interview,
-            409,
-            reschedule=form,
-            refusal=[
-                "Someone changed this interview since you opened the page: it is shown "
-                "as it is now. Nothing was moved."
-            ],
-        )
+        return _refused(interview, _stale("moved"), reschedule=form)
     except services.InterviewRefused as refusal:
-        interview = _refresh(interview)
-        return _detail_page(interview, 409, reschedule=form, refusal=refusal.reasons)
+        return _refused(interview, refusal.reasons, reschedule=form)
     db.session.commit()
     flash(f"Moved to {services.when(interview)}. Everyone invited gets the new time.", "success")
     return redirect(url_for("interviews.detail", interview_id=interview.id), 303)
@@ -210,18 +209,9 @@ def cancel(interview_id: int):
         check(interview, form.loaded_version, "interview")
         services.cancel(interview, current_user)
     except StaleSave:
-        interview = _refresh(interview)
-        return _detail_page(
-            interview,
-            409,
-            refusal=[
-                "Someone changed this interview since you opened the page: it is shown "
-                "as it is now. Nothing was cancelled."
-            ],
-        )
+        return _refused(interview, _stale("cancelled"))
     except services.InterviewRefused as refusal:
-        interview = _refresh(interview)
-        return _detail_page(interview, 409, refusal=refusal.reasons)
+        return _refused(interview, refusal.reasons)
     db.session.commit()
     flash("Interview cancelled. The candidate and the panel are told.", "success")
     return redirect(url_for("interviews.detail", interview_id=interview.id), 303)
