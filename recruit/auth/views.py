@@ -47,13 +47,18 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         db.session.commit()
         if user is not None:
-            session.clear()  # a new session at sign-in: nothing carried over
-            login_user(user, remember=form.remember.data)
-            now = int(time.time())
-            session.update(signed_in_at=now, last_seen=now, remember=form.remember.data)
-            return redirect(next_url or url_for("main.dashboard"))
+            return _signed_in(user, form.remember.data, next_url)
         form.password.errors.append("The email or password is not right.")
     return render_template("auth/login.html", form=form)
+
+
+def _signed_in(user, remember: bool, next_url: str | None):
+    """Start a fresh session for a user who proved who they are, and send them on."""
+    session.clear()  # a new session at sign-in: nothing carried over
+    login_user(user, remember=remember)
+    now = int(time.time())
+    session.update(signed_in_at=now, last_seen=now, remember=remember)
+    return redirect(next_url or url_for("main.dashboard"))
 
 
 @bp.post("/logout")
