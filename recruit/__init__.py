@@ -63,7 +63,7 @@ def _project_path(name: str):
 
 
 def _init_login(app: Flask) -> None:
-    from recruit.auth.models import User
+    from recruit.auth.sessions import load_session
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -71,15 +71,12 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        # The id carries the user's session token: a rotated token ends old sessions.
-        number, _, token = user_id.partition(":")
-        if not number.isdigit() or not token:
-            return None
-        user = db.session.get(User, int(number))
-        if user is None or not user.active or user.session_token != token:
-            return None
-        return user
+    def load_user(session_key: str):
+        # The id names a session row ("<user id>:<token>"): a session or remember cookie
+        # restores only a row that is still there; its limits are checked in enforce_sign_in.
+        staff_session = load_session(session_key)
+        g.staff_session = staff_session
+        return staff_session.user if staff_session else None
 
 
 def _register_blueprints(app: Flask) -> None:

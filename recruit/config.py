@@ -26,8 +26,13 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_SECURE": False,
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    # A session without "keep me signed in" ends after this long unused, and this long
+    # after the password was typed however busy it is.
     "SESSION_IDLE_MINUTES": 60,
     "SESSION_ABSOLUTE_HOURS": 12,
+    # With "keep me signed in", the password is asked for again this many days after it
+    # was typed, however often the device came back (checked on the server, not the cookie).
+    "REMEMBER_ABSOLUTE_DAYS": 14,
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
@@ -88,6 +93,7 @@ ENVIRONMENT = {
     "SECURE_COOKIES": ("SECURE_COOKIES", lambda v: v.lower() in ("1", "true", "yes")),
     "PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
     "SESSION_IDLE_MINUTES": ("SESSION_IDLE_MINUTES", int),
+    "REMEMBER_ABSOLUTE_DAYS": ("REMEMBER_ABSOLUTE_DAYS", int),
     "RESUME_MAX_BYTES": ("RESUME_MAX_BYTES", int),
     "PUBLIC_UPLOAD_BYTES_PER_HOUR": ("PUBLIC_UPLOAD_BYTES_PER_HOUR", int),
     "UPLOAD_MIN_FREE_BYTES": ("UPLOAD_MIN_FREE_BYTES", int),

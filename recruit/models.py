@@ -2,7 +2,7 @@
 
 from recruit.admin.models import Setting
 from recruit.audit.models import AuditEntry
-from recruit.auth.models import User
+from recruit.auth.models import StaffSession, User
 from recruit.candidates.models import (
     Attachment,
     Candidate,
@@ -69,6 +69,7 @@ __all__ = [
     "ProposedUpdate",
     "Scorecard",
     "Setting",
+    "StaffSession",
     "Stage",
     "StageChange",
     "StatusLink",

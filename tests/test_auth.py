@@ -1,13 +1,14 @@
 """Signing in and out, sessions, rate limits and the audit trail of sign-ins."""
 
 import json
-import time
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from recruit.audit.models import AuditEntry
-from recruit.auth.models import Role
+from recruit.auth.models import Role, StaffSession
+from recruit.database import utcnow
 from recruit.extensions import db
 
 PASSWORD = "correct horse battery staple"  # what make_user gives every user
@@ -365,19 +366,24 @@ def test_deactivation_ends_the_users_session(app, client, auth, make_user):
     assert page.location.startswith("/login")
 
 
-def set_session_times(client, *, idle_seconds=0, age_seconds=0):
-    """Pretend the session was last used, and started, some seconds ago."""
-    now = int(time.time())
-    with client.session_transaction() as session:
-        session["last_seen"] = now - idle_seconds
-        session["signed_in_at"] = now - max(age_seconds, idle_seconds)
+def set_session_times(*, idle_seconds=0, age_seconds=0):
+    """Pretend the sessions were last used, and started, some seconds ago (on the server,
+    where their times are kept)."""
+    now = utcnow()
+    db.session.execute(
+        update(StaffSession).values(
+            last_seen_at=now - timedelta(seconds=idle_seconds),
+            signed_in_at=now - timedelta(seconds=max(age_seconds, idle_seconds)),
+        )
+    )
+    db.session.commit()
 
 
 @pytest.mark.parametrize("config_overrides", [{"SESSION_IDLE_MINUTES": 5}])
 def test_idle_session_expires(client, signed_in):
     """Is a session left idle longer than the limit sent back to sign in?"""
     signed_in()
-    set_session_times(client, idle_seconds=5 * 60 + 1)
+    set_session_times(idle_seconds=5 * 60 + 1)
     response = client.get("/")
     assert response.status_code == 302
     assert response.location.startswith("/login")
@@ -387,7 +393,7 @@ def test_idle_session_expires(client, signed_in):
 def test_session_used_within_the_idle_limit_goes_on(client, signed_in):
     """Does a session used again within the idle limit stay signed in?"""
     signed_in()
-    set_session_times(client, idle_seconds=4 * 60)
+    set_session_times(idle_seconds=4 * 60)
     assert client.get("/").status_code == 200
 
 
@@ -395,17 +401,16 @@ def test_session_used_within_the_idle_limit_goes_on(client, signed_in):
 def test_idle_expiry_counts_from_the_last_request(client, signed_in):
     """Does using the app push the idle limit forward?"""
     signed_in()
-    set_session_times(client, idle_seconds=4 * 60)
+    set_session_times(idle_seconds=4 * 60)
     assert client.get("/").status_code == 200
-    with client.session_transaction() as session:
-        last_seen = session["last_seen"]
-    assert last_seen >= int(time.time()) - 5
+    last_seen = db.session.scalar(select(StaffSession.last_seen_at))
+    assert last_seen >= utcnow() - timedelta(seconds=5)
 
 
 def test_session_expires_after_its_absolute_lifetime(client, signed_in):
     """Is a busy session still ended once it is older than the absolute limit?"""
     signed_in()
-    set_session_times(client, age_seconds=12 * 3600 + 1)
+    set_session_times(age_seconds=12 * 3600 + 1)
     response = client.get("/")
     assert response.status_code == 302
     assert response.location.startswith("/login")
@@ -416,7 +421,7 @@ def test_remembered_session_outlives_the_idle_limit(client, auth, make_user):
     """Does a user who chose to stay signed in stay signed in after a long pause?"""
     user = make_user()
     auth.login(user.email, remember="y")
-    set_session_times(client, idle_seconds=3600)
+    set_session_times(idle_seconds=3600)
     assert client.get("/").status_code == 200
 
 
@@ -430,6 +435,6 @@ def test_session_restored_from_remember_cookie_outlives_the_idle_limit(
     restarted = app.test_client()
     restarted.set_cookie(REMEMBER_COOKIE, client.get_cookie(REMEMBER_COOKIE).value)
     assert restarted.get("/").status_code == 200
-    set_session_times(restarted, idle_seconds=3600)
+    set_session_times(idle_seconds=3600)
     response = restarted.post("/account/password", data={})
     assert response.status_code == 200

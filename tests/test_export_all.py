@@ -44,7 +44,7 @@ def test_export_never_holds_secrets(client, signed_in):
     signed_in(Role.ADMIN)
     tables = _tables(client.post("/admin/export", data={"include_personal": "y"}))
     assert "password_hash" not in tables["users"][0]
-    assert "session_token" not in tables["users"][0]
+    assert "token_hash" not in tables["staff_sessions"][0]
 
 
 def test_export_neutralises_formulas(client, signed_in, make_candidate):

@@ -59,6 +59,9 @@ EVERY_SIGNED_IN_USER = {
     "main.dashboard",
     "auth.logout",
     "auth.change_password",
+    "auth.account_sessions",
+    "auth.end_session",
+    "auth.end_other_sessions",
     "calendar.calendar_link",
 }
 

@@ -26,11 +26,13 @@ PERSONAL_COLUMNS = {
     "placements": {"supervisor_name", "supervisor_email", "mentor_name"},
     "positions": {"supervisor_name", "supervisor_email"},
     "users": {"email", "name"},
+    "staff_sessions": {"address"},
     "outbox_messages": {"to", "subject", "body"},
 }
 # Columns that are never exported: they would let someone sign in or open a link.
 SECRET_COLUMNS = {
-    "users": {"password_hash", "session_token", "calendar_token_hash"},
+    "users": {"password_hash", "calendar_token_hash"},
+    "staff_sessions": {"token_hash"},
     "evaluation_requests": {"token_hash", "link_nonce"},
 }
 

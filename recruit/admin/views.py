@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from recruit.auth import services
+from recruit.auth import services, sessions
 from recruit.auth.access import requires
 from recruit.auth.forms import EditUserForm, NewUserForm
 from recruit.auth.models import Role, User
@@ -68,4 +68,20 @@ def edit_user(user_id: int):
             db.session.commit()
             flash(f"{user.name} is updated.", "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return render_template(
+        "admin/user_form.html", form=form, user=user, sessions=sessions.sessions_of(user)
+    )
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+def end_user_sessions(user_id: int):
+    """Sign a staff member out on every device (an admin's own current one stays)."""
+    user = db.get_or_404(User, user_id)
+    keep = sessions.current_session() if user.id == current_user.id else None
+    sessions.sign_out_everywhere(user, by=current_user, keep=keep)
+    db.session.commit()
+    if keep is None:
+        flash(f"{user.name} is signed out everywhere.", "success")
+    else:
+        flash("You are signed out on every other device.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))

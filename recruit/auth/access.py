@@ -1,6 +1,5 @@
 """Who may see what: every page needs sign-in unless marked public; the policy narrows it."""
 
-import time
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -8,6 +7,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from recruit.auth.policy import POLICY, can
+from recruit.auth.sessions import check_current_session
 
 
 def public(view):
@@ -60,11 +60,14 @@ def view_is_public() -> bool:
 
 
 def enforce_sign_in():
-    """before_request: send anonymous visitors of staff pages to sign in; expire idle sessions."""
+    """before_request: send anonymous visitors of staff pages to sign in; end expired sessions."""
     # Flask-Login caches the user in g, which outlives the request when the request runs
     # inside an app context pushed earlier (tests, scripts): decide afresh every time.
     g.pop("_login_user", None)
-    if current_user.is_authenticated and _session_expired():
+    g.pop("staff_session", None)
+    signed_in = current_user.is_authenticated and check_current_session()
+    if not signed_in and "_user_id" in session:
+        # The session's row has ended or expired: forget this cookie and the remember one.
         session.clear()
         logout_user()  # after clear(): it marks the remember cookie for deletion
     if view_is_public() or current_user.is_authenticated:
@@ -72,27 +75,3 @@ def enforce_sign_in():
     if request.method != "GET":
         abort(401)
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-
-
-def _session_expired() -> bool:
-    """Has this session been idle too long, or lived past its absolute lifetime?"""
-    config = current_app.config
-    now = int(time.time())
-    if "signed_in_at" not in session:
-        # Sign-in stamps these, so this session was restored from the remember cookie: the
-        # user asked to stay signed in on this device.
-        session.update(signed_in_at=now, last_seen=now, remember=True)
-    started = session["signed_in_at"]
-    last_seen = session.get("last_seen", now)
-    if session.get("remember"):
-        # The user asked to stay signed in on this device: the remember period rules.
-        idle_limit = absolute_limit = int(config["REMEMBER_COOKIE_DURATION"].total_seconds())
-    else:
-        idle_limit = config["SESSION_IDLE_MINUTES"] * 60
-        absolute_limit = config["SESSION_ABSOLUTE_HOURS"] * 3600
-    if now - last_seen > idle_limit or now - started > absolute_limit:
-        return True
-    # Write the cookie again at most once a minute, not on every request.
-    if now - last_seen > 60:
-        session["last_seen"] = now
-    return False

@@ -1,13 +1,12 @@
-"""Staff accounts and their roles."""
+"""Staff accounts, their roles and their signed-in sessions."""
 
 import enum
-import secrets
 from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Index, String, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, delete, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from recruit.database import enum_type, utcnow
@@ -28,11 +27,6 @@ class Role(enum.StrEnum):
         return {"admin": "Admin", "hr": "HR staff", "outreach": "Outreach"}[self.value]
 
 
-def new_session_token() -> str:
-    """A fresh random identifier that ties sessions and remember cookies to a user."""
-    return secrets.token_urlsafe(24)
-
-
 class User(UserMixin, db.Model):
     """A staff member who signs in."""
 
@@ -43,28 +37,38 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.HR)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
 
-    def set_password(self, password: str) -> None:
-        """Hash and store a new password, ending every existing session."""
+    # The session this user object was loaded for, "<user id>:<token>", set by sign-in and
+    # by the user loader; Flask-Login keeps it in the session and the remember cookie.
+    session_key = None
+
+    def set_password(self, password: str, keep: "StaffSession | None" = None) -> None:
+        """Hash and store a new password, ending every session but keep."""
         method = current_app.config["PASSWORD_HASH_METHOD"]
         self.password_hash = generate_password_hash(password, method=method)
-        self.end_sessions()
+        self.end_sessions(keep=keep)
 
     def check_password(self, password: str) -> bool:
         """Does this password match the stored hash?"""
         return check_password_hash(self.password_hash, password)
 
-    def end_sessions(self) -> None:
-        """Invalidate every session and remember cookie issued so far."""
-        self.session_token = new_session_token()
+    def end_sessions(self, keep: "StaffSession | None" = None) -> None:
+        """End every session and remember cookie of this user's, but keep if given."""
+        if self.id is None:
+            return  # a new account has no sessions yet
+        ended = delete(StaffSession).where(StaffSession.user_id == self.id)
+        if keep is not None:
+            ended = ended.where(StaffSession.id != keep.id)
+        db.session.execute(ended)
 
     def get_id(self) -> str:
-        # Sessions and remember cookies carry the token too, so rotating it ends them.
-        return f"{self.id}:{self.session_token}"
+        # The session row's token rides along, so ending the row ends the session and
+        # its remember cookie; a user object loaded for no session gets an id that no
+        # row matches.
+        return self.session_key or f"{self.id}:"
 
     @property
     def is_active(self) -> bool:
@@ -75,3 +79,29 @@ class User(UserMixin, db.Model):
 
 
 Index("uq_users_email_lower", func.lower(User.email), unique=True)
+
+
+class StaffSession(db.Model):
+    """One sign-in of a staff member on one device, live until it ends or expires.
+
+    Ending a session deletes its row (the audit log keeps who ended it and when): a row
+    is the session, so a remember cookie restores nothing once its row is gone.
+    """
+
+    __tablename__ = "staff_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the random token in the session and remember cookies: a copy of the
+    # database cannot be turned into cookies.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The password sign-in; restoring from the remember cookie never moves it.
+    signed_in_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    remember: Mapped[bool] = mapped_column(default=False)
+    device: Mapped[str] = mapped_column(String(60), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<StaffSession {self.id} of user {self.user_id}>"

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from recruit.audit.services import record
-from recruit.auth.models import Role, User
+from recruit.auth.models import Role, StaffSession, User
 from recruit.database import utcnow
 from recruit.extensions import db
 
@@ -74,13 +74,7 @@ def update_user(user: User, name: str, role: Role, active: bool, by: User) -> No
         record("user.update", user=by, target=user, **changes)
 
 
-def change_password(user: User, new_password: str) -> None:
-    """Set a user's own new password; every other session of theirs ends."""
-    user.set_password(new_password)
+def change_password(user: User, new_password: str, keep: StaffSession | None = None) -> None:
+    """Set a user's own new password; every session of theirs but keep ends."""
+    user.set_password(new_password, keep=keep)
     record("user.password_change", user=user, target=user)
-
-
-def sign_out_everywhere(user: User) -> None:
-    """End every session and remember cookie the user holds."""
-    user.end_sessions()
-    record("auth.sign_out", user=user, target=user)

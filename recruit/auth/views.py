@@ -1,9 +1,8 @@
-"""Signing in and out, and changing one's own password."""
-
-import time
+"""Signing in and out, changing one's own password, and the list of one's sessions."""
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -14,9 +13,10 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from recruit.auth import services
+from recruit.auth import services, sessions
 from recruit.auth.access import public, safe_next_url
 from recruit.auth.forms import LoginForm, PasswordForm
+from recruit.auth.models import StaffSession
 from recruit.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -55,22 +55,25 @@ def login():
 def _signed_in(user, remember: bool, next_url: str | None):
     """Start a fresh session for a user who proved who they are, and send them on."""
     session.clear()  # a new session at sign-in: nothing carried over
+    sessions.start_session(user, remember)
+    db.session.commit()
     login_user(user, remember=remember)
-    now = int(time.time())
-    session.update(signed_in_at=now, last_seen=now, remember=remember)
     return redirect(next_url or url_for("main.dashboard"))
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out and end this user's sessions on every device."""
-    services.sign_out_everywhere(current_user)
+    """Sign out on this device; the user's other devices stay signed in."""
+    sessions.sign_out(sessions.current_session())
     db.session.commit()
     session.clear()
     logout_user()  # after clear(): it marks the remember cookie for deletion
     flash("You are signed out.", "success")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # The browser drops what it kept of the staff pages, on a shared computer too.
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -82,10 +85,48 @@ def change_password():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
         else:
-            services.change_password(current_user, form.new_password.data)
+            services.change_password(
+                current_user, form.new_password.data, keep=sessions.current_session()
+            )
             db.session.commit()
-            # This session goes on, and stays remembered if the user chose that at sign-in.
-            login_user(current_user._get_current_object(), remember=session.get("remember", False))
             flash("Your password is changed. Other devices are signed out.", "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.get("/account/sessions")
+@login_required
+def account_sessions():
+    """List the devices where the user is signed in."""
+    return render_template(
+        "auth/sessions.html",
+        sessions=sessions.sessions_of(current_user),
+        this_session=sessions.current_session(),
+    )
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    """Sign the user out on one of their other devices."""
+    staff_session = db.get_or_404(StaffSession, session_id)
+    if staff_session.user_id != current_user.id:
+        abort(404)
+    if staff_session is sessions.current_session():
+        flash("To sign out on this device, use Sign out at the top.", "error")
+        return redirect(url_for("auth.account_sessions"))
+    device = staff_session.device
+    sessions.end_session(staff_session, by=current_user)
+    db.session.commit()
+    flash(f"{device} is signed out.", "success")
+    return redirect(url_for("auth.account_sessions"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    """Sign the user out on every device but this one."""
+    sessions.sign_out_everywhere(current_user, by=current_user, keep=sessions.current_session())
+    db.session.commit()
+    flash("You are signed out on every other device.", "success")
+    return redirect(url_for("auth.account_sessions"))
