@@ -249,10 +249,12 @@ def test_sessions_page_queries_do_not_grow_with_sessions(app, make_user):
 
 
 def test_signing_in_clears_away_expired_sessions(app, make_user):
-    """When a user signs in, are their sessions that expired long ago deleted?"""
-    user = make_user()
+    """When someone signs in, are the sessions that expired long ago deleted, a
+    colleague's who never came back included?"""
+    user, colleague = make_user(), make_user()
     sign_in_from(app, user)
     sign_in_from(app, user, remember=True)
+    sign_in_from(app, colleague, remember=True)
     long_ago = utcnow() - timedelta(days=30)
     db.session.execute(update(StaffSession).values(signed_in_at=long_ago, last_seen_at=long_ago))
     db.session.commit()
