@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role, StaffSession
-from recruit.database import utcnow
+from recruit.auth.sessions import wall_clock
 from recruit.extensions import db
 
 PASSWORD = "correct horse battery staple"  # what make_user gives every user
@@ -369,7 +369,7 @@ def test_deactivation_ends_the_users_session(app, client, auth, make_user):
 def set_session_times(*, idle_seconds=0, age_seconds=0):
     """Pretend the sessions were last used, and started, some seconds ago (on the server,
     where their times are kept)."""
-    now = utcnow()
+    now = wall_clock()
     db.session.execute(
         update(StaffSession).values(
             last_seen_at=now - timedelta(seconds=idle_seconds),
@@ -404,7 +404,7 @@ def test_idle_expiry_counts_from_the_last_request(client, signed_in):
     set_session_times(idle_seconds=4 * 60)
     assert client.get("/").status_code == 200
     last_seen = db.session.scalar(select(StaffSession.last_seen_at))
-    assert last_seen >= utcnow() - timedelta(seconds=5)
+    assert last_seen >= wall_clock() - timedelta(seconds=5)
 
 
 def test_session_expires_after_its_absolute_lifetime(client, signed_in):

@@ -11,8 +11,7 @@ from sqlalchemy import func, select, update
 
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role, StaffSession
-from recruit.auth.sessions import describe_device
-from recruit.database import utcnow
+from recruit.auth.sessions import describe_device, wall_clock
 from recruit.extensions import db
 from tests.conftest import PASSWORD
 from tests.query_counting import page_queries
@@ -81,7 +80,7 @@ def test_remember_cookie_past_its_absolute_limit_no_longer_signs_in(app, make_us
     even though it was used yesterday?"""
     user = make_user()
     browser = sign_in_from(app, user, remember=True)
-    now = utcnow()
+    now = wall_clock()
     db.session.execute(
         update(StaffSession).values(
             signed_in_at=now - timedelta(days=14, minutes=1),
@@ -97,7 +96,7 @@ def test_remember_cookie_within_its_limit_still_signs_in(app, make_user):
     """Does a device kept signed in 13 days ago still open the app from its cookie?"""
     user = make_user()
     browser = sign_in_from(app, user, remember=True)
-    now = utcnow()
+    now = wall_clock()
     db.session.execute(
         update(StaffSession).values(
             signed_in_at=now - timedelta(days=13), last_seen_at=now - timedelta(days=1)
@@ -112,7 +111,7 @@ def test_restoring_from_the_remember_cookie_keeps_the_sign_in_time(app, make_use
     from the password sign-in, not from the restore?"""
     user = make_user()
     browser = sign_in_from(app, user, remember=True)
-    signed_in_at = utcnow().replace(microsecond=0) - timedelta(days=3)
+    signed_in_at = wall_clock().replace(microsecond=0) - timedelta(days=3)
     db.session.execute(
         update(StaffSession).values(signed_in_at=signed_in_at, last_seen_at=signed_in_at)
     )
@@ -255,7 +254,7 @@ def test_signing_in_clears_away_expired_sessions(app, make_user):
     sign_in_from(app, user)
     sign_in_from(app, user, remember=True)
     sign_in_from(app, colleague, remember=True)
-    long_ago = utcnow() - timedelta(days=30)
+    long_ago = wall_clock() - timedelta(days=30)
     db.session.execute(update(StaffSession).values(signed_in_at=long_ago, last_seen_at=long_ago))
     db.session.commit()
     sign_in_from(app, user)

@@ -4,7 +4,7 @@ request, listing a user's sessions and ending them."""
 import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, g, request
 from sqlalchemy import and_, delete, or_, select
@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload
 
 from recruit.audit.services import record
 from recruit.auth.models import StaffSession, User
-from recruit.database import utcnow
 from recruit.extensions import db
 
 # last_seen_at is written at most this often, not on every request.
@@ -35,6 +34,16 @@ _SYSTEMS = [
     (r"Macintosh|Mac OS X", "macOS"),
     (r"Linux", "Linux"),
 ]
+
+
+def wall_clock() -> datetime:
+    """The wall clock in UTC, without tzinfo, as sessions' times are stored.
+
+    Not recruit.database.utcnow(): tests freeze that clock and move it days on to age the
+    office's records, which would end every staff session under them. Session tests move
+    the rows' times instead.
+    """
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def describe_device(user_agent: str) -> str:
@@ -92,7 +101,7 @@ def start_session(user: User, remember: bool) -> StaffSession:
     Every expired session goes at the same time, so rows do not pile up, not even for
     someone who never signs in again (there are a few rows per staff member at most).
     """
-    now = utcnow()
+    now = wall_clock()
     db.session.execute(delete(StaffSession).where(_expired_rows(now)))
     token = secrets.token_urlsafe(32)
     staff_session = StaffSession(
@@ -142,7 +151,7 @@ def check_current_session() -> bool:
     staff_session = current_session()
     if staff_session is None:
         return False
-    now = utcnow()
+    now = wall_clock()
     if is_expired(staff_session, now):
         db.session.delete(staff_session)
         db.session.commit()
@@ -157,7 +166,7 @@ def sessions_of(user: User) -> list[StaffSession]:
     """A user's live sessions, the most recently used first."""
     return db.session.scalars(
         select(StaffSession)
-        .where(StaffSession.user_id == user.id, ~_expired_rows(utcnow()))
+        .where(StaffSession.user_id == user.id, ~_expired_rows(wall_clock()))
         .order_by(StaffSession.last_seen_at.desc(), StaffSession.id.desc())
     ).all()
 
