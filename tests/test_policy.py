@@ -59,6 +59,9 @@ EVERY_SIGNED_IN_USER = {
     "main.dashboard",
     "auth.logout",
     "auth.change_password",
+    "auth.two_step_setup",
+    "auth.new_recovery_codes",
+    "auth.two_step_off",
     "calendar.calendar_link",
 }
 

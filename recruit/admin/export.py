@@ -30,7 +30,8 @@ PERSONAL_COLUMNS = {
 }
 # Columns that are never exported: they would let someone sign in or open a link.
 SECRET_COLUMNS = {
-    "users": {"password_hash", "session_token", "calendar_token_hash"},
+    "users": {"password_hash", "session_token", "calendar_token_hash", "totp_secret"},
+    "recovery_codes": {"code_hash"},
     "evaluation_requests": {"token_hash", "link_nonce"},
 }
 
