@@ -83,7 +83,7 @@ def accept_code(user: User, code: str) -> bool:
     """Is this the user's current authenticator code, never used before? Taking it marks
     its time step used, in one statement, so two requests cannot both spend it."""
     code = "".join(code.split())
-    if user.totp_secret is None or len(code) != 6 or not code.isdigit():
+    if user.totp_secret is None or len(code) != 6 or not (code.isascii() and code.isdigit()):
         return False
     try:
         step = pyotp.TOTP(user.totp_secret).verify_and_get_timecode(

@@ -1,7 +1,7 @@
 """Two-step verification pages: the code at sign-in, and setting it up, replacing the
 recovery codes and turning it off on one's own account."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from recruit.auth import two_step
@@ -17,9 +17,11 @@ WRONG_CODE = "That code is not right, or it was used already. Wait for the next 
 @public  # the password is proved; the session in waiting, not a sign-in, opens this page
 def two_step_code():
     """Ask for the code of a sign-in whose password was right, then finish signing in."""
+    was_waiting = two_step.PENDING_KEY in session
     waiting = two_step.pending_sign_in()
     if waiting is None:
-        flash("Please sign in again.", "warning")
+        if was_waiting:
+            flash("That sign-in has expired. Please sign in again.", "warning")
         return redirect(url_for("auth.login"))
     user, pending = waiting
     recovery = request.args.get("with") == "recovery-code"
