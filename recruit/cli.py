@@ -40,8 +40,8 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
         click.echo("Added the standard pipeline stages and evaluation questions.")
     if first:
         click.echo(
-            "Admins must use two-step verification: you set it up at your first sign-in "
-            "(an authenticator app on your phone). Settings changes who must."
+            "Admins must use two-step verification (an authenticator app on their phone) and "
+            "set it up at their first sign-in; the Settings page changes who must."
         )
 
 
