@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from recruit.admin.views import bp as admin_bp
     from recruit.audit.views import bp as audit_bp
+    from recruit.auth import two_step_views  # noqa: F401  (adds its pages to auth_bp)
     from recruit.auth.views import bp as auth_bp
     from recruit.candidates.proposal_views import bp as proposals_bp
     from recruit.candidates.stage_views import bp as stages_bp
@@ -172,6 +173,7 @@ def _time_requests(app: Flask) -> None:
 
 def _register_hooks(app: Flask) -> None:
     from recruit.auth.access import enforce_sign_in
+    from recruit.auth.two_step import enforce_enrollment
     from recruit.errors import register_error_handlers
     from recruit.security import refuse_nul_characters, set_security_headers
     from recruit.templating import register_template_helpers
@@ -184,6 +186,7 @@ def _register_hooks(app: Flask) -> None:
     app.before_request(forget_office_zone)
     app.before_request(refuse_nul_characters)
     app.before_request(enforce_sign_in)
+    app.before_request(enforce_enrollment)
     app.after_request(set_security_headers)
     register_error_handlers(app)
     register_template_helpers(app)

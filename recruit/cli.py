@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
+from recruit.admin.models import set_setting
 from recruit.auth.models import Role, User
 from recruit.auth.services import DuplicateEmail, create_user
 from recruit.extensions import db
@@ -24,15 +25,24 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
     """Create a staff account."""
     if len(password) < 12:
         raise click.BadParameter("use at least 12 characters", param_hint="password")
+    first = not db.session.scalar(select(func.count()).select_from(User))
     try:
         create_user(name, email, Role(role), password, by=None)
     except DuplicateEmail as error:
         raise click.ClickException("another account already uses this email") from error
     started = start_new_office()
+    if first:
+        # A new install asks admins for two-step verification from their first sign-in.
+        set_setting("two_step_required", "admins")
     db.session.commit()
     click.echo(f"Created {role} account {email}.")
     if started:
         click.echo("Added the standard pipeline stages and evaluation questions.")
+    if first:
+        click.echo(
+            "Admins must use two-step verification (an authenticator app on their phone) and "
+            "set it up at their first sign-in; the Settings page changes who must."
+        )
 
 
 def start_new_office() -> bool:

@@ -2,7 +2,7 @@
 
 from recruit.admin.models import Setting
 from recruit.audit.models import AuditEntry
-from recruit.auth.models import StaffSession, User
+from recruit.auth.models import RecoveryCode, StaffSession, User
 from recruit.candidates.models import (
     Attachment,
     Candidate,
@@ -67,6 +67,7 @@ __all__ = [
     "Position",
     "ProposalDecision",
     "ProposedUpdate",
+    "RecoveryCode",
     "Scorecard",
     "Setting",
     "StaffSession",

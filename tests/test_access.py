@@ -13,6 +13,9 @@ from recruit.auth.models import Role
 EXPECTED_PUBLIC = {
     "static",
     "auth.login",
+    # The second step of signing in: it opens only for a sign-in whose password was right
+    # (a visitor without one is sent back to sign in).
+    "auth.two_step_code",
     "main.healthz",
     # The students' interest form, on its own and at a fair, and its thank-you page.
     "interest.apply",

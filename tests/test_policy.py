@@ -62,6 +62,9 @@ EVERY_SIGNED_IN_USER = {
     "auth.account_sessions",
     "auth.end_session",
     "auth.end_other_sessions",
+    "auth.two_step_setup",
+    "auth.new_recovery_codes",
+    "auth.two_step_off",
     "calendar.calendar_link",
 }
 

@@ -31,8 +31,9 @@ PERSONAL_COLUMNS = {
 }
 # Columns that are never exported: they would let someone sign in or open a link.
 SECRET_COLUMNS = {
-    "users": {"password_hash", "calendar_token_hash"},
+    "users": {"password_hash", "calendar_token_hash", "totp_secret"},
     "staff_sessions": {"token_hash"},
+    "recovery_codes": {"code_hash"},
     "evaluation_requests": {"token_hash", "link_nonce"},
 }
 

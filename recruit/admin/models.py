@@ -13,6 +13,11 @@ SETTING_DEFAULTS = {
     "office_name": "State Procurement Office",
     "office_email": "internships@procurement.state.example",
     "retention_months": 24,
+    # Who must use two-step verification: "nobody", "admins" or "everyone". An office that
+    # never chose keeps one-step sign-in; `flask create-user` sets "admins" for a new one.
+    "two_step_required": "nobody",
+    # Set by seed-demo, so the admin's pages can say the demo is not ready for real use.
+    "demo_office": False,
     # Every time Recruit shows is in this zone (times are stored in UTC).
     "time_zone": "America/Chicago",
     "privacy_notice": (

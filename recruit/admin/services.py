@@ -17,6 +17,7 @@ SETTING_KEYS = (
     "privacy_notice_es",
     "retention_months",
     "time_zone",
+    "two_step_required",
 )
 
 
@@ -48,6 +49,14 @@ def save_settings(values: dict, expected_version: int | None, by_user) -> None:
     except IntegrityError as error:  # another admin added the first row of a setting
         raise StaleSave(settings, "settings", **account) from error
     record("settings.update", user=by_user, keys=[key for key in SETTING_KEYS if key in values])
+    required = values.get("two_step_required", settings.two_step_required)
+    if required != settings.two_step_required:
+        record(
+            "settings.two_step_required",
+            user=by_user,
+            before=settings.two_step_required,
+            after=required,
+        )
 
 
 def spanish_privacy_notice() -> str:

@@ -3,7 +3,14 @@ zone) and the export of everything."""
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_login import current_user
-from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     Email,
     InputRequired,
@@ -17,6 +24,7 @@ from recruit.admin import export
 from recruit.admin.services import SETTING_KEYS, current_settings, save_settings
 from recruit.admin.untranslated import untranslated_count
 from recruit.admin.views import bp
+from recruit.auth.two_step import REQUIRED_CHOICES, demo_office_without_two_step
 from recruit.extensions import db
 from recruit.forms import Form
 from recruit.stale import StaleSave, VersionedForm, refuse
@@ -48,6 +56,10 @@ class SettingsForm(VersionedForm, Form):
         filters=[lambda value: value.strip() if value else value],
         validators=[InputRequired("Give the office's time zone, such as America/Chicago.")],
         render_kw={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"},
+    )
+
+    two_step_required = RadioField(
+        "Who must use two-step verification at sign-in", choices=REQUIRED_CHOICES
     )
 
     def validate_time_zone(self, field) -> None:
@@ -82,6 +94,7 @@ def settings():
         conflict=conflict,
         untranslated=untranslated_count(),
         zones=zone_choices(),
+        demo_without_two_step=demo_office_without_two_step(),
     ), (409 if conflict else 200)
 
 

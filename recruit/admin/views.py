@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from recruit.auth import services, sessions
+from recruit.auth import services, sessions, two_step
 from recruit.auth.access import requires
 from recruit.auth.forms import EditUserForm, NewUserForm
 from recruit.auth.models import Role, User
@@ -24,7 +24,9 @@ def admins_only():
 def users():
     """List staff accounts."""
     page = paginate(select(User).order_by(User.active.desc(), User.name), request.args)
-    return render_template("admin/users.html", page=page)
+    return render_template(
+        "admin/users.html", page=page, demo_without_two_step=two_step.demo_office_without_two_step()
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -84,4 +86,23 @@ def end_user_sessions(user_id: int):
         flash(f"{user.name} is signed out everywhere.", "success")
     else:
         flash("You are signed out on every other device.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/two-step/reset")
+def reset_two_step(user_id: int):
+    """Clear another user's two-step verification (a lost phone); they set it up again."""
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        flash("You cannot reset your own two-step verification; ask another admin.", "error")
+    elif user.two_step_enabled_at is None and user.totp_secret is None:
+        flash(f"{user.name} has not set up two-step verification.", "warning")
+    else:
+        two_step.reset(user, by=current_user)
+        db.session.commit()
+        flash(
+            f"{user.name}'s two-step verification is cleared and their sessions ended. "
+            "They set it up again when they next sign in.",
+            "success",
+        )
     return redirect(url_for("admin.edit_user", user_id=user.id))

@@ -42,3 +42,19 @@ class EditUserForm(Form):
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
     role = SelectField("Role", choices=ROLE_CHOICES)
     active = BooleanField("Active (may sign in)")
+
+
+class CodeForm(Form):
+    code = StringField(
+        "6-digit code from your authenticator app",
+        validators=[InputRequired("Type the 6-digit code your app shows."), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class RecoveryCodeForm(Form):
+    recovery_code = StringField(
+        "Recovery code",
+        validators=[InputRequired("Type one of your recovery codes."), Length(max=40)],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )

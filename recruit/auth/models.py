@@ -40,6 +40,13 @@ class User(UserMixin, db.Model):
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
+    # Two-step verification. The secret is kept as authenticator apps take it (base32): the
+    # code must be computed from it, so a hash cannot stand in, and keeping it beside the
+    # password hash, out of every export, is what the common tools do.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_step_enabled_at: Mapped[datetime | None]
+    # The time step of the last code accepted: a code is never taken twice (replay).
+    totp_last_counter: Mapped[int | None]
 
     # The session this user object was loaded for, "<user id>:<token>", set by sign-in and
     # by the user loader; Flask-Login keeps it in the session and the remember cookie.
@@ -76,6 +83,17 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class RecoveryCode(db.Model):
+    """One of a user's single-use codes for signing in without their authenticator app."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # SHA-256 of the code: codes are 80 random bits, so a fast hash cannot be reversed.
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
 
 
 Index("uq_users_email_lower", func.lower(User.email), unique=True)

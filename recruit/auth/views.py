@@ -13,7 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from recruit.auth import services, sessions
+from recruit.auth import services, sessions, two_step
 from recruit.auth.access import public, safe_next_url
 from recruit.auth.forms import LoginForm, PasswordForm
 from recruit.auth.models import StaffSession
@@ -47,6 +47,9 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         db.session.commit()
         if user is not None:
+            if user.two_step_enabled_at is not None:  # the session starts after the code
+                two_step.begin_sign_in(user, form.remember.data, next_url)
+                return redirect(url_for("auth.two_step_code"))
             return _signed_in(user, form.remember.data, next_url)
         form.password.errors.append("The email or password is not right.")
     return render_template("auth/login.html", form=form)

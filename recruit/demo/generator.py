@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from recruit import timezones
+from recruit.admin.models import set_setting
 from recruit.auth.models import Role, User
 from recruit.auth.services import create_user
 from recruit.candidates.models import (
@@ -185,6 +186,9 @@ def seed_demo(admin_email: str, admin_password: str, candidates: int = 200) -> N
     rng = random.Random(SEED)
     now = utcnow()
     office = _create_staff(rng, now, admin_email, admin_password)
+    # The demo's printed sign-in works in one step; the admin's pages say to change this.
+    set_setting("two_step_required", "nobody")
+    set_setting("demo_office", True)
     stages = create_standard_stages()
     items = create_standard_evaluation_items()
     universities = _create_universities(rng, now, office)
