@@ -137,6 +137,10 @@ def load_config(app, overrides: dict | None) -> None:
     if app.config.pop("SECURE_COOKIES", False):
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+        # __Host-: browsers accept these only from HTTPS, for the whole site (Path=/) and
+        # this host alone (no Domain), so no subdomain can set or overwrite them.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-recruit_session"
+        app.config["REMEMBER_COOKIE_NAME"] = "__Host-remember_token"
 
 
 def _instance_secret(path: Path) -> str:
