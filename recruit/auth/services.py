@@ -38,12 +38,12 @@ def authenticate(email: str, password: str) -> User | None:
     user = user_by_email(email)
     if user is None:
         _spend_one_hash(password)
-        _failed()
+        note_failed_sign_in()
         record("auth.sign_in_failed", reason="unknown account")
         return None
     if not user.check_password(password) or not user.active:
         reason = "wrong password" if user.active else "deactivated"
-        _failed()
+        note_failed_sign_in()
         record("auth.sign_in_failed", user=user, target=user, reason=reason)
         return None
     user.last_sign_in_at = utcnow()
@@ -63,7 +63,8 @@ def _spend_one_hash(password: str) -> None:
         check_password_hash(dummy, password)
 
 
-def _failed() -> None:
+def note_failed_sign_in() -> None:
+    """Mark this request's sign-in as failed, for the limits that count only failures."""
     if has_request_context():
         request.environ[SIGN_IN_FAILED] = True
 
