@@ -9,7 +9,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from recruit.admin.models import set_setting
-from recruit.auth.models import Role, User
+from recruit.auth.models import MIN_PASSWORD_LENGTH, Role, User
+from recruit.auth.passwords import password_problem
 from recruit.auth.services import DuplicateEmail, create_user
 from recruit.extensions import db
 
@@ -23,8 +24,11 @@ DEMO_ADMIN_EMAIL = "admin@recruit.example"
 @click.password_option(help="At least 12 characters.")
 def create_user_command(email: str, name: str, role: str, password: str) -> None:
     """Create a staff account."""
-    if len(password) < 12:
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise click.BadParameter("use at least 12 characters", param_hint="password")
+    problem = password_problem(password, name, email)
+    if problem:
+        raise click.BadParameter(problem, param_hint="password")
     first = not db.session.scalar(select(func.count()).select_from(User))
     try:
         create_user(name, email, Role(role), password, by=None)

@@ -37,8 +37,16 @@ DEFAULTS = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": False,
+    # Sign-in limits (recruit/auth/sign_in_limits.py says the policy): every attempt from
+    # one address counts; only failures count for one account from one address.
     "LOGIN_LIMIT_PER_ADDRESS": "20 per minute",
-    "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute; 30 per hour",
+    "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS": "5 per minute; 30 per hour",
+    # An account's failures from anywhere are never refused, only answered later: after
+    # this many in the window, 0.25 s, doubling up to the most.
+    "LOGIN_SLOWDOWN_FREE_FAILURES": 3,
+    "LOGIN_SLOWDOWN_FIRST_SECONDS": 0.25,
+    "LOGIN_SLOWDOWN_MAX_SECONDS": 3.0,
+    "LOGIN_SLOWDOWN_MINUTES": 15,
     "PASSWORD_HASH_METHOD": "scrypt",
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     "PROXY_FIX_HOPS": 0,
@@ -135,6 +143,10 @@ def load_config(app, overrides: dict | None) -> None:
     if app.config.pop("SECURE_COOKIES", False):
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+        # __Host-: browsers accept these only from HTTPS, for the whole site (Path=/) and
+        # this host alone (no Domain), so no subdomain can set or overwrite them.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-recruit_session"
+        app.config["REMEMBER_COOKIE_NAME"] = "__Host-remember_token"
 
 
 def _instance_secret(path: Path) -> str:

@@ -34,7 +34,9 @@ def set_security_headers(response):
         response.headers["Cache-Control"] = "no-store"
     if current_app.config["SESSION_COOKIE_SECURE"]:
         # Served over HTTPS (RECRUIT_SECURE_COOKIES): browsers should never fall back to HTTP.
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     return response
 
 

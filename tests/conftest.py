@@ -48,6 +48,8 @@ def base_config(url: str, instance_path) -> dict:
         "INSTANCE_PATH": str(instance_path),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # Sign-in slowdown: tests read the delay Recruit computes; none of them waits it out.
+        "LOGIN_SLOWDOWN_MAX_SECONDS": 0,
         # Hashing cost is not under test here; a cheap method keeps the suite quick.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }

@@ -115,6 +115,14 @@ def test_secure_cookies_from_the_environment(make_app, monkeypatch):
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
 
 
+def test_secure_cookies_get_the_host_prefix(make_app, monkeypatch):
+    """Does RECRUIT_SECURE_COOKIES=1 give both cookies the __Host- prefix browsers enforce?"""
+    monkeypatch.setenv("RECRUIT_SECURE_COOKIES", "1")
+    app = make_app(bare=True)
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-recruit_session"
+    assert app.config["REMEMBER_COOKIE_NAME"] == "__Host-remember_token"
+
+
 def test_production_hashes_passwords_with_scrypt(make_app):
     """Does an app with default settings hash passwords with scrypt?"""
     app = make_app(bare=True)

@@ -199,11 +199,33 @@ def test_database_outage_gives_the_friendly_500_page(app, client, signed_in, mon
     assert "Something went wrong on our side" in response.text
 
 
-@pytest.mark.parametrize("config_overrides", [{"SESSION_COOKIE_SECURE": True}])
+@pytest.mark.parametrize("config_overrides", [{"SECURE_COOKIES": True}])
 def test_https_deployments_send_hsts(client):
-    """Does a deployment with secure cookies tell browsers to stay on HTTPS?"""
+    """Does a deployment with secure cookies tell browsers to stay on HTTPS, subdomains too?"""
     response = client.get("/login")
-    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+@pytest.mark.parametrize("config_overrides", [{"SECURE_COOKIES": True}])
+def test_https_session_cookie_is_host_only(client, auth, make_user):
+    """Under RECRUIT_SECURE_COOKIES, is the session cookie a __Host- cookie: Secure, Path=/,
+    no Domain, so no other host or subdomain can set it; and does the session work?"""
+    user = make_user()
+    header = set_cookie_header(auth.login(user.email), "__Host-recruit_session")
+    assert "Secure" in header
+    assert "Path=/;" in header or header.endswith("Path=/")
+    assert "Domain=" not in header
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("config_overrides", [{"SECURE_COOKIES": True}])
+def test_https_remember_cookie_is_host_only(auth, make_user):
+    """Under RECRUIT_SECURE_COOKIES, is the keep-me-signed-in cookie a __Host- cookie too?"""
+    user = make_user()
+    header = set_cookie_header(auth.login(user.email, remember="y"), "__Host-remember_token")
+    assert "Secure" in header
+    assert "Path=/;" in header or header.endswith("Path=/")
+    assert "Domain=" not in header
 
 
 def test_plain_http_development_sends_no_hsts(client):

@@ -1,9 +1,11 @@
 """Sign-in and password forms."""
 
+from flask_login import current_user
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from recruit.auth.models import MIN_PASSWORD_LENGTH, Role
+from recruit.auth.passwords import password_problem
 from recruit.forms import Form
 
 PASSWORD_RULE = Length(
@@ -27,6 +29,9 @@ class PasswordForm(Form):
         validators=[InputRequired(), EqualTo("new_password", "The passwords differ.")],
     )
 
+    def validate_new_password(self, field) -> None:
+        _refuse_weak(field, current_user.name, current_user.email)
+
 
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
 
@@ -36,6 +41,9 @@ class NewUserForm(Form):
     email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
     role = SelectField("Role", choices=ROLE_CHOICES)
     password = PasswordField("Initial password", validators=[InputRequired(), PASSWORD_RULE])
+
+    def validate_password(self, field) -> None:
+        _refuse_weak(field, self.name.data or "", self.email.data or "")
 
 
 class EditUserForm(Form):
@@ -58,3 +66,11 @@ class RecoveryCodeForm(Form):
         validators=[InputRequired("Type one of your recovery codes."), Length(max=40)],
         render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
     )
+
+
+def _refuse_weak(field, name: str, email: str) -> None:
+    if field.errors:  # too short already says what to do
+        return
+    problem = password_problem(field.data, name, email)
+    if problem:
+        raise ValidationError(problem)

@@ -1,6 +1,8 @@
 """Accounts: finding, authenticating, creating and changing staff users."""
 
-from flask import current_app
+import secrets
+
+from flask import current_app, has_request_context, request
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -10,7 +12,12 @@ from recruit.auth.models import Role, StaffSession, User
 from recruit.database import utcnow
 from recruit.extensions import db
 
+# A hash of a random password per hashing method, checked for unknown accounts.
 _DUMMY_HASH: dict[str, str] = {}
+
+# Set in a request's environ when its sign-in failed: only failures count against the
+# limits of recruit.auth.sign_in_limits. (Not flask.g: it outlives a request in tests.)
+SIGN_IN_FAILED = "recruit.sign_in_failed"
 
 
 class DuplicateEmail(Exception):
@@ -30,19 +37,36 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user these credentials belong to, or None; every attempt is audited."""
     user = user_by_email(email)
     if user is None:
-        # Spend the same time as a real check, so timing does not reveal accounts.
-        method = current_app.config["PASSWORD_HASH_METHOD"]
-        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x", method=method))
-        check_password_hash(dummy, password)
+        _spend_one_hash(password)
+        note_failed_sign_in()
         record("auth.sign_in_failed", reason="unknown account")
         return None
     if not user.check_password(password) or not user.active:
         reason = "wrong password" if user.active else "deactivated"
+        note_failed_sign_in()
         record("auth.sign_in_failed", user=user, target=user, reason=reason)
         return None
     user.last_sign_in_at = utcnow()
     record("auth.sign_in", user=user, target=user)
     return user
+
+
+def _spend_one_hash(password: str) -> None:
+    """Cost what checking a real account's password costs: one hash, no more."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    dummy = _DUMMY_HASH.get(method)
+    if dummy is None:
+        # Making the dummy is itself the one hash of this attempt (checking a fresh dummy
+        # could only fail), so no attempt, even the first, costs two.
+        _DUMMY_HASH[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    else:
+        check_password_hash(dummy, password)
+
+
+def note_failed_sign_in() -> None:
+    """Mark this request's sign-in as failed, for the limits that count only failures."""
+    if has_request_context():
+        request.environ[SIGN_IN_FAILED] = True
 
 
 def create_user(name: str, email: str, role: Role, password: str, by: User | None) -> User:

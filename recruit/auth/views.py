@@ -13,7 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from recruit.auth import services, sessions, two_step
+from recruit.auth import services, sessions, sign_in_limits, two_step
 from recruit.auth.access import public, safe_next_url
 from recruit.auth.forms import LoginForm, PasswordForm
 from recruit.auth.models import StaffSession
@@ -22,21 +22,23 @@ from recruit.extensions import db, limiter
 bp = Blueprint("auth", __name__)
 
 
-def _account_key() -> str:
-    return "account:" + request.form.get("email", "").strip().lower()[:254]
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], scope="login-ip"
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    scope="login-ip",
+    on_breach=sign_in_limits.audit_refusal("address"),
 )
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"],
+    key_func=sign_in_limits.account_and_address,
     methods=["POST"],
     scope="login-account",
+    deduct_when=sign_in_limits.sign_in_failed,
+    on_breach=sign_in_limits.audit_refusal("account and address"),
 )
+@sign_in_limits.slow_down_failures
 def login():
     """Sign a staff member in."""
     next_url = safe_next_url(request.args.get("next"))
