@@ -123,5 +123,5 @@ def file(candidate_id: int, proposal_id: int):
         path,
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=proposal.file_name or "resume.pdf",
+        download_name=services.download_name(candidate_id, f"update-{proposal.id}"),
     )

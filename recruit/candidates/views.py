@@ -506,7 +506,7 @@ def resume(candidate_id: int, attachment_id: int):
         path,
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=attachment.original_name,
+        download_name=services.download_name(candidate_id, attachment.id),
     )
 
 
