@@ -22,3 +22,9 @@ def has_control_characters(text: str, lines: bool = False) -> bool:
 def shown_name(name: str) -> str:
     """A name as it may be shown: without control or text-direction characters."""
     return BIDI_CONTROLS.sub("", CONTROL.sub("", name))
+
+
+def without_control_characters(text: str) -> str:
+    """Text for an output format (CSV, calendar): each control character but tab and
+    line breaks, which the format escapes itself, shown as the replacement character."""
+    return CONTROL_IN_LINES.sub("\ufffd", text)

@@ -28,6 +28,7 @@ from recruit.messages.defaults import (
     STUDENT_REASONS,
 )
 from recruit.messages.models import DeliveryState, LinkKind, MessageTemplate, OutboxMessage
+from recruit.plain_text import CONTROL
 from recruit.stale import check, flush
 
 # Where a private link or the stop-emails link goes in a stored body. The worker puts the
@@ -314,8 +315,9 @@ def queue(
         )
     message = OutboxMessage(
         to=to,
-        # One line: a line break (a name typed with one) would make no valid header.
-        subject=" ".join(subject.split())[:200],
+        # One line of text: a line break or other control character (in a name typed
+        # with one) would make no valid header.
+        subject=" ".join(CONTROL.sub(" ", subject).split())[:200],
         body=body,
         candidate_id=candidate.id if candidate is not None else None,
         template_key=template_key,
