@@ -46,6 +46,10 @@ class MessageRefused(Exception):
     """A message Recruit will not send, with the reason in words staff understand."""
 
 
+class NameTaken(MessageRefused):
+    """A template name another template has (names are unique)."""
+
+
 # --- templates --------------------------------------------------------------------------
 
 
@@ -206,12 +210,19 @@ def save_template(
     )
     if errors:
         raise MessageRefused(errors[0])
+    name = values["name"].strip()
+    if db.session.scalar(
+        select(MessageTemplate.id).where(
+            MessageTemplate.name == name, MessageTemplate.id != getattr(template, "id", None)
+        )
+    ):
+        raise NameTaken(f"Another template is already named “{name}”. Choose another name.")
     if template is None:
         template = MessageTemplate()
         db.session.add(template)
     else:
         check(template, expected_version, "template")
-    template.name = values["name"].strip()
+    template.name = name
     template.subject = values["subject"].strip()
     template.body = values["body"].replace("\r\n", "\n").strip()
     if "body_es" in values:
