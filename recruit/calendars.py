@@ -7,6 +7,7 @@ import icalendar
 from flask import current_app
 
 from recruit.database import utcnow
+from recruit.plain_text import without_control_characters
 from recruit.timezones import office_zone
 
 PRODID = "-//State Procurement Office//Recruit//EN"
@@ -30,7 +31,9 @@ def new_calendar(name: str | None = None, method: str | None = None) -> icalenda
 def to_ics(cal: icalendar.Calendar) -> bytes:
     """The calendar as an .ics file, with a VTIMEZONE for each zone its times are in."""
     cal.add_missing_timezones()
-    return cal.to_ical()
+    # icalendar escapes line breaks in text but passes other control characters, which
+    # RFC 5545 does not allow in a value.
+    return without_control_characters(cal.to_ical().decode()).encode()
 
 
 def uid_host() -> str:

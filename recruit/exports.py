@@ -6,12 +6,15 @@ from collections.abc import Iterable
 
 from flask import Response
 
+from recruit.plain_text import without_control_characters
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(value) -> str:
-    """A cell's text, with a leading quote where a spreadsheet would see a formula."""
-    text = "" if value is None else str(value)
+    """A cell's text, with a leading quote where a spreadsheet would see a formula, and
+    no control characters (a NUL from an imported file ends a cell in some readers)."""
+    text = "" if value is None else without_control_characters(str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -17,6 +17,7 @@ from recruit.extensions import db
 from recruit.interest import receipts
 from recruit.interest.models import FormReceipt
 from tests.conftest import PASSWORD
+from tests.pdf_files import blank_pdf
 from tests.test_interest_concurrency import send_at_once
 from tests.test_interest_form import form_data, input_value, page_text
 
@@ -313,7 +314,7 @@ class TestQuickAddAtTheBooth:
 def test_a_resume_there_is_no_room_for_is_said_on_the_thanks_page(client, stages, university):
     """With the disk nearly full, is the student saved and told plainly that the resume was
     not kept (in their language), rather than shown an error?"""
-    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    pdf = blank_pdf()
     data = form_data(university, resume=(io.BytesIO(pdf), "cv.pdf"))
     response = client.post("/apply", data=data, content_type="multipart/form-data")
     assert response.status_code == 303

@@ -522,3 +522,215 @@ def test_ids_of_thousands_of_digits_are_read_without_error(text, read):
     """Is an id of thousands of digits (past what Python reads) refused, not a 500, while
     leading zeros on a small id still read as that id?"""
     assert parse_id(text) == read
+
+
+# --- every form Recruit posts ------------------------------------------------------------
+#
+# Each POST route gets every field any form has: a plausible value for most, and for some
+# control characters, a choice no form offers, or a number no column holds. A route thus
+# sees its own form with a few answers broken, and its validation and error page (the
+# outcome form's answered 500 for a bogus choice) are both exercised.
+
+# Routes left out: signing in and out (fuzzed above; signing out would end the session).
+UNFUZZED_ENDPOINTS = {"auth.login", "auth.logout", "auth.change_password"}
+# Fields some views read outside a form, or with a form prefix.
+LOOSE_FIELDS = {
+    "next": "/candidates/",
+    "back": "",
+    "token": "",
+    "filename": "x.csv",
+    "direction": "up",
+    "hold": "1",
+    "action": "send",
+    "to_stage": "2",
+    "export-why": "Asked for it",
+    "erase-why": "Asked for it",
+    "erase-confirm": "y",
+    "questions-0-question_id": "1",
+    "questions-0-competency": "communication",
+    "questions-0-text": "Tell us",
+    "questions-0-order": "1",
+    "times-0-day": date.today().isoformat(),
+    "times-0-at": "10:00",
+    "time-day": date.today().isoformat(),
+    "time-at": "10:00",
+}
+BROKEN_ANSWER = st.one_of(
+    # Control characters among ordinary text, where a name or a title goes.
+    st.builds(
+        lambda before, control, after: before + control + after,
+        st.sampled_from(["", "Ana", "Fair "]),
+        st.text(
+            st.characters(categories=["Cc"], exclude_characters="\x00"), min_size=1, max_size=3
+        ),
+        st.sampled_from(["", "Ruiz", "\r\nBcc: x@example.com"]),
+    ),
+    # Choices, ids and numbers no form offers.
+    st.sampled_from(["bogus", "-1", "0", "99999999999999999999", "\u00b2", "", "none", "__all__"]),
+    st.sampled_from(NASTY[:20]),
+)
+
+
+def _static_choices(unbound) -> list[str]:
+    choices = unbound.kwargs.get("choices")
+    if not isinstance(choices, list | tuple):
+        return []
+    return [str(c[0] if isinstance(c, tuple | list) else c) for c in choices]
+
+
+def _plausible(unbound) -> str | None:
+    """A value a person would send for a field, None for a file or a nested form."""
+    from wtforms import fields as f
+
+    kind = unbound.field_class
+    if issubclass(kind, f.FileField | f.FieldList | f.FormField):
+        return None
+    if issubclass(kind, f.SelectFieldBase):
+        choices = [c for c in _static_choices(unbound) if c]
+        return choices[0] if choices else "1"
+    if issubclass(kind, f.BooleanField):
+        return "y"
+    if issubclass(kind, f.DateTimeLocalField | f.DateTimeField) and not issubclass(
+        kind, f.DateField
+    ):
+        return f"{date.today().isoformat()}T10:00"
+    if issubclass(kind, f.DateField):
+        return date.today().isoformat()
+    if issubclass(kind, f.TimeField):
+        return "10:00"
+    if issubclass(kind, f.IntegerField | f.DecimalField | f.FloatField):
+        return "1"
+    if issubclass(kind, f.EmailField):
+        return "fuzz@university.example"
+    if issubclass(kind, f.HiddenField):
+        return ""
+    return "Fuzz answer"
+
+
+def every_form_field() -> dict[str, str]:
+    """Every field name of every Recruit form, with a plausible value."""
+    from wtforms.fields.core import UnboundField
+
+    from recruit.forms import Form, SubForm
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    found = dict(LOOSE_FIELDS)
+    for form_class in [*subclasses(Form), *subclasses(SubForm)]:
+        for name in dir(form_class):
+            unbound = getattr(form_class, name, None)
+            if isinstance(unbound, UnboundField) and name not in found:
+                value = _plausible(unbound)
+                if value is not None:
+                    found[name] = value
+    return found
+
+
+def post_routes() -> list[tuple[str, str]]:
+    """(rule, endpoint) of every route that takes a POST."""
+    from recruit import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True})
+    return sorted(
+        (rule.rule, rule.endpoint)
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and rule.endpoint not in UNFUZZED_ENDPOINTS
+    )
+
+
+@pytest.fixture
+def world(make_candidate, make_event, make_university, make_user, stages, clock):
+    """One of each record a POST route's address names, by the name of its part."""
+    import hashlib
+    import secrets
+    from datetime import timedelta
+
+    from recruit.interviews.models import Interview, InterviewKind, InterviewState
+    from recruit.messages.services import ensure_default_templates, queue
+    from recruit.students.services import issue_status_link
+    from recruit.students.services import status_token as token_of
+    from recruit.universities.models import Contact, ContactRole
+
+    items = standard_items()
+    university = make_university()
+    candidate = make_candidate(stage="onboarding", consent_at=utcnow())
+    placement = new_placement(candidate)
+    request, feedback_token = new_link(placement, make_user(role=Role.HR))
+    contact = Contact(university=university, role=ContactRole.FACULTY, name="Dana Whitfield")
+    interview = Interview(
+        candidate=candidate,
+        kind=InterviewKind.PANEL,
+        state=InterviewState.SCHEDULED,
+        starts_at=clock.now + timedelta(days=2),
+        ends_at=clock.now + timedelta(days=2, minutes=45),
+        duration_minutes=45,
+        uid=f"interview-{next(_sequence)}@recruit.test",
+        token_hash=hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
+        link_nonce=secrets.token_hex(16),
+    )
+    db.session.add_all([contact, interview])
+    templates = ensure_default_templates()
+    message = queue("ana@university.example", "Hello", "Hello", candidate=candidate)
+    link = issue_status_link(candidate)
+    event = make_event()
+    db.session.commit()
+    return {
+        "candidate_id": candidate.id,
+        "event_id": event.id,
+        "university_id": university.id,
+        "contact_id": contact.id,
+        "placement_id": placement.id,
+        "position_id": placement.position_id,
+        "request_id": request.id,
+        "item_id": items[0].id if isinstance(items, list) and items else 1,
+        "template_id": next(iter(templates.values())).id,
+        "stage_id": stages["screening"].id,
+        "user_id": make_user(role=Role.OUTREACH).id,
+        "message_id": message.id,
+        "interview_id": interview.id,
+        "task_id": 1,
+        "proposal_id": 1,
+        "slug": event.slug,
+        "token": {"feedback.form": feedback_token, "students": token_of(link)},
+    }
+
+
+def _address(rule: str, endpoint: str, world: dict) -> str:
+    def part(match):
+        name = match.group(1).split(":")[-1]
+        value = world.get(name, 1)
+        if isinstance(value, dict):
+            value = value.get(endpoint, value.get(endpoint.split(".")[0], "no-such-token"))
+        return str(value)
+
+    import re
+
+    return re.sub(r"<([^>]+)>", part, rule)
+
+
+POST_FUZZ_SETTINGS = settings(
+    FUZZ_SETTINGS,
+    # 75 routes: a few examples each keeps the whole walk to about a minute.
+    max_examples=6,
+)
+
+
+@pytest.mark.parametrize(("rule", "endpoint"), post_routes())
+def test_every_form_refuses_broken_answers_calmly(staff, world, rule, endpoint):
+    """Does every form Recruit posts answer control characters and choices it never
+    offered with a refusal, never a server error?"""
+    path = _address(rule, endpoint, world)
+    plausible = every_form_field()
+
+    @POST_FUZZ_SETTINGS
+    @given(broken=st.dictionaries(st.sampled_from(sorted(plausible)), BROKEN_ANSWER, max_size=40))
+    @example(broken={"outcome": "bogus"})
+    @example(broken={"name": "Fair\rBEGIN:VALARM", "recipient_name": "Dana\r\nBcc: x@y.example"})
+    def post(broken):
+        db.session.rollback()
+        assert_no_server_error(staff.post(path, data={**plausible, **broken}))
+
+    post()

@@ -29,6 +29,7 @@ from recruit.events.models import EventStatus
 from recruit.extensions import db
 from recruit.i18n import COOKIE
 from recruit.interest import receipts
+from tests.pdf_files import blank_pdf
 
 GRAD_YEAR = str(date.today().year + 1)
 
@@ -998,12 +999,7 @@ def test_thanks_follows_the_forms_language_away_from_a_kiosk(client, stages, uni
 
 # --- resumes --------------------------------------------------------------------------
 
-SMALL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+SMALL_PDF = blank_pdf()
 
 
 def test_resume_that_is_not_a_pdf_is_refused(client, stages, university):

@@ -34,12 +34,13 @@ from recruit.interest import services as interest
 from recruit.interest.receipts import start_token
 from recruit.placements.models import CandidateOpening
 from recruit.privacy import services as privacy
+from tests.pdf_files import blank_pdf
 from tests.placement_factories import new_position
 from tests.query_counting import page_queries
 from tests.test_i18n import compiled_catalog  # noqa: F401 (the Spanish message needs it)
 
 GRAD_YEAR = date.today().year + 1
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = blank_pdf()
 EMAIL = "maya.okafor@capital.example.edu"
 
 

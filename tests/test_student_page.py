@@ -35,12 +35,13 @@ from recruit.placements.models import CandidateOpening, PositionStatus
 from recruit.privacy import services as privacy
 from recruit.students import services as students
 from recruit.students.models import StatusLink
+from tests.pdf_files import blank_pdf
 from tests.placement_factories import new_position
 from tests.query_counting import page_queries
 
 STUDENT_EMAIL = "maya.okafor@capital.example.edu"
 GRAD_YEAR = str(date.today().year + 1)
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = blank_pdf()
 LINK = re.compile(r"http://127\.0\.0\.1:5000(/apply/status/[A-Za-z0-9_-]{43})")
 SENT = "If we have your email, we have sent you a link"
 DEAD = "This link no longer works"

@@ -11,6 +11,7 @@ from recruit.audit.models import AuditEntry
 from recruit.audit.services import record
 from recruit.auth.access import requires
 from recruit.auth.models import User
+from recruit.cross_site import refuse_cross_site
 from recruit.database import parse_id
 from recruit.exports import csv_response
 from recruit.extensions import db
@@ -82,6 +83,7 @@ def index():
 
 
 @bp.get("/export.csv")
+@refuse_cross_site
 def export():
     """The filtered audit log as CSV; exporting it is audited too."""
     query, filters = _filtered(request.args)

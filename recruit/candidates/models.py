@@ -19,6 +19,7 @@ from recruit.auth.models import User
 from recruit.database import enum_type, utcnow
 from recruit.events.models import Event
 from recruit.extensions import db
+from recruit.plain_text import shown_name
 from recruit.universities.models import University
 
 
@@ -318,6 +319,12 @@ class Attachment(db.Model):
 
     candidate: Mapped[Candidate] = relationship(back_populates="attachments")
 
+    @property
+    def shown_name(self) -> str:
+        """The uploaded name as pages show it (files kept before names were cleaned
+        on upload included)."""
+        return shown_name(self.original_name)
+
 
 class ProposedUpdate(db.Model):
     """What the public form sent for an email already on record. Anyone may type anyone's
@@ -364,6 +371,12 @@ class ProposedUpdate(db.Model):
     candidate: Mapped[Candidate] = relationship()
     event: Mapped[Event | None] = relationship()
     university: Mapped[University | None] = relationship()
+
+    @property
+    def file_shown_name(self) -> str | None:
+        """The uploaded file's name as pages show it."""
+        return shown_name(self.file_name) if self.file_name else None
+
     decisions: Mapped[list["ProposalDecision"]] = relationship(
         back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalDecision.field"
     )

@@ -11,6 +11,7 @@ from recruit.auth.access import requires
 from recruit.candidates import proposals, services
 from recruit.candidates.models import ProposedUpdate
 from recruit.candidates.views import candidate_page
+from recruit.cross_site import refuse_cross_site
 from recruit.extensions import db
 from recruit.forms import Form
 from recruit.stale import StaleSave, VersionedForm, refuse
@@ -111,6 +112,7 @@ def dismiss_rest(candidate_id: int, proposal_id: int):
 
 @bp.get("/<int:candidate_id>/proposals/<int:proposal_id>/file")
 @requires("review_updates")
+@refuse_cross_site
 def file(candidate_id: int, proposal_id: int):
     """Download the resume a proposal carried, always as an attachment (audited)."""
     proposal = get_proposal(candidate_id, proposal_id)
@@ -123,5 +125,5 @@ def file(candidate_id: int, proposal_id: int):
         path,
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=proposal.file_name or "resume.pdf",
+        download_name=services.download_name(candidate_id, f"update-{proposal.id}"),
     )

@@ -246,9 +246,9 @@ def _shown(name: str, proposal, candidate, chosen_ids, positions) -> tuple[str, 
             f"Ticked on the form {format_date(proposal.consent_at)}",
         )
     if name == "resume":
-        files = [a.original_name for a in candidate.attachments if a.deleted_at is None]
+        files = [a.shown_name for a in candidate.attachments if a.deleted_at is None]
         kb = round((proposal.file_size or 0) / 1024)
-        return ", ".join(files) or "None", f"{proposal.file_name} ({kb} KB)"
+        return ", ".join(files) or "None", f"{proposal.file_shown_name} ({kb} KB)"
     return _plain(getattr(candidate, name)), _plain(getattr(proposal, name))
 
 

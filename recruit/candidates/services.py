@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from recruit.audit.services import record
 from recruit.auth.models import User
+from recruit.candidates import resume_pdf
 from recruit.candidates.models import (
     Attachment,
     Candidate,
@@ -31,6 +32,7 @@ from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.pipeline.moves import last_stage_change, new_candidate, record_entry
 from recruit.pipeline.rules import on_board_clause
+from recruit.plain_text import shown_name
 from recruit.stale import check, flush
 
 log = logging.getLogger(__name__)
@@ -272,6 +274,23 @@ def check_resume(upload) -> bytes:
         )
     if not data.startswith(b"%PDF-"):
         raise ResumeRejected(_l("The resume must be a PDF file."))
+    try:
+        resume_pdf.check_structure(data)
+    except resume_pdf.Unreadable:
+        raise ResumeRejected(
+            _l("We could not read the resume as a PDF. Please save it as a PDF again.")
+        ) from None
+    except resume_pdf.Active:
+        raise ResumeRejected(
+            _l(
+                "The resume holds scripts or attached files, which we cannot accept. "
+                "Please save it as a plain PDF (for example with Print to PDF)."
+            )
+        ) from None
+    except resume_pdf.TooLong:
+        raise ResumeRejected(
+            _l("The resume is longer than %(pages)d pages.", pages=resume_pdf.MAX_PAGES)
+        ) from None
     return data
 
 
@@ -291,8 +310,15 @@ def write_upload(data: bytes) -> str:
 
 
 def upload_name(filename: str | None) -> str:
-    """The name a file is shown and downloaded under: its own, without any folder."""
-    return (Path(filename or "resume.pdf").name or "resume.pdf")[:255]
+    """The name a file is shown under: its own, without any folder, control or
+    text-direction characters. Downloads never use it (see download_name)."""
+    return (shown_name(Path(filename or "resume.pdf").name).strip() or "resume.pdf")[:255]
+
+
+def download_name(candidate_id: int, file_key: int | str) -> str:
+    """The name a resume downloads under: ours, never the uploader's (a file sent as
+    evil.html must not reach a browser's downloads bar as an HTML page)."""
+    return f"resume-{candidate_id}-{file_key}.pdf"
 
 
 def store_resume(candidate: Candidate, filename: str, data: bytes, by_user) -> Attachment:

@@ -35,6 +35,7 @@ from recruit.candidates.models import (
     Stage,
     StageChange,
 )
+from recruit.cross_site import refuse_cross_site
 from recruit.database import parse_id, utcnow
 from recruit.events.models import Event
 from recruit.exports import csv_response
@@ -151,6 +152,7 @@ def _export(query, description: dict):
 
 @bp.get("/export.csv")
 @requires("export_candidates")
+@refuse_cross_site
 def export():
     """Download the filtered list as CSV; the audit log records who took what."""
     filters = queries.CandidateFilters.from_args(request.args)
@@ -492,6 +494,7 @@ def add_note(candidate_id: int):
 
 @bp.get("/<int:candidate_id>/resumes/<int:attachment_id>")
 @requires("view_pipeline")
+@refuse_cross_site
 def resume(candidate_id: int, attachment_id: int):
     """Download a resume, always as an attachment, never shown inline."""
     attachment = db.get_or_404(Attachment, attachment_id)
@@ -506,7 +509,7 @@ def resume(candidate_id: int, attachment_id: int):
         path,
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=attachment.original_name,
+        download_name=services.download_name(candidate_id, attachment.id),
     )
 
 

@@ -19,6 +19,7 @@ from recruit.candidates.models import Candidate, Source, Term
 from recruit.events.models import Event
 from recruit.extensions import db
 from recruit.pipeline import leads
+from recruit.plain_text import CONTROL, has_control_characters, shown_name
 from recruit.universities.models import University
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -192,6 +193,16 @@ def _cell(row: dict, columns: dict, name: str, limit: int) -> str:
     return " ".join(str(value).split())[:limit] if value is not None else ""
 
 
+def _columns_with_control_characters(row: dict, columns: dict) -> list[str]:
+    """The file's columns whose cell in this row holds a control character; tabs and line
+    breaks in a cell are only spacing (cells are read as one line)."""
+    return [
+        f"“{shown_name(str(header))[:40]}”"
+        for header in columns.values()
+        if has_control_characters(str(row.get(header) or ""), lines=True)
+    ]
+
+
 def _plan(number, row, email, columns, universities, known, seen) -> ImportRow:
     first = _cell(row, columns, "first_name", 100)
     last = _cell(row, columns, "last_name", 100)
@@ -211,6 +222,15 @@ def _plan(number, row, email, columns, universities, known, seen) -> ImportRow:
         "source": Source.IMPORT,
     }
     note = _cell(row, columns, "notes", 1000)
+    unreadable = _columns_with_control_characters(row, columns)
+    if unreadable:
+        values = {k: CONTROL.sub("", v) if isinstance(v, str) else v for k, v in values.items()}
+        return ImportRow(
+            number,
+            values,
+            "reject",
+            f"Invisible control characters (such as NUL) in {', '.join(unreadable)}.",
+        )
     if not email:
         return ImportRow(number, values, "reject", "No email.")
     try:

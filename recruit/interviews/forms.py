@@ -65,6 +65,8 @@ class TimeRow(Form):
     at = TimeField("Time", validators=[Optional()])
 
     def validate_day(self, field) -> None:
+        if field.data is None:
+            return  # blank, or not a date (which the field itself reports)
         today = local_today()
         if (
             not today - timedelta(days=FURTHEST_DAYS)

@@ -10,7 +10,6 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
-from wtforms import Form as SubForm
 from wtforms.validators import (
     AnyOf,
     InputRequired,
@@ -21,7 +20,7 @@ from wtforms.validators import (
 )
 
 from recruit.database import parse_id
-from recruit.forms import Form
+from recruit.forms import Form, SubForm
 from recruit.interviews.models import KitQuestion, Recommendation
 from recruit.interviews.scorecards import (
     COMPETENCIES,

@@ -28,6 +28,7 @@ from recruit.messages.defaults import (
     STUDENT_REASONS,
 )
 from recruit.messages.models import DeliveryState, LinkKind, MessageTemplate, OutboxMessage
+from recruit.plain_text import CONTROL
 from recruit.stale import check, flush
 
 # Where a private link or the stop-emails link goes in a stored body. The worker puts the
@@ -43,6 +44,10 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 class MessageRefused(Exception):
     """A message Recruit will not send, with the reason in words staff understand."""
+
+
+class NameTaken(MessageRefused):
+    """A template name another template has (names are unique)."""
 
 
 # --- templates --------------------------------------------------------------------------
@@ -205,12 +210,19 @@ def save_template(
     )
     if errors:
         raise MessageRefused(errors[0])
+    name = values["name"].strip()
+    if db.session.scalar(
+        select(MessageTemplate.id).where(
+            MessageTemplate.name == name, MessageTemplate.id != getattr(template, "id", None)
+        )
+    ):
+        raise NameTaken(f"Another template is already named “{name}”. Choose another name.")
     if template is None:
         template = MessageTemplate()
         db.session.add(template)
     else:
         check(template, expected_version, "template")
-    template.name = values["name"].strip()
+    template.name = name
     template.subject = values["subject"].strip()
     template.body = values["body"].replace("\r\n", "\n").strip()
     if "body_es" in values:
@@ -314,8 +326,9 @@ def queue(
         )
     message = OutboxMessage(
         to=to,
-        # One line: a line break (a name typed with one) would make no valid header.
-        subject=" ".join(subject.split())[:200],
+        # One line of text: a line break or other control character (in a name typed
+        # with one) would make no valid header.
+        subject=" ".join(CONTROL.sub(" ", subject).split())[:200],
         body=body,
         candidate_id=candidate.id if candidate is not None else None,
         template_key=template_key,

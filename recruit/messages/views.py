@@ -157,7 +157,8 @@ def _edit(template: MessageTemplate | None):
             status = 409
         except services.MessageRefused as refused:
             db.session.rollback()
-            form.body.errors = [*form.body.errors, str(refused)]
+            field = form.name if isinstance(refused, services.NameTaken) else form.body
+            field.errors = [*field.errors, str(refused)]
             status = 400
         else:
             db.session.commit()

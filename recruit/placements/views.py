@@ -293,7 +293,10 @@ def _render_placement(
             hired_title=placement.hired_title,
             version=placement.version,
         )
-    stage = outcome_stage(Outcome(outcome_form.outcome.data or "completed"))
+    # A refused form may carry a choice no outcome has (any client can send one): the
+    # label then speaks of the default outcome's stage, and the field says what is wrong.
+    chosen = next((o for o in Outcome if o.value == outcome_form.outcome.data), Outcome.COMPLETED)
+    stage = outcome_stage(chosen)
     outcome_form.move_candidate.label.text = (
         f"Also move the candidate to {stage.name}" if stage else "Also move the candidate"
     )
