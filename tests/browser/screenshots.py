@@ -64,6 +64,8 @@ SHOTS = [
     Shot("messages.png", "/admin/messages/", TALL),  # the templates and each stage's message
     Shot("outbox.png", "/outbox/", DESKTOP),
     Shot("openings-es-phone.png", "/apply/openings?lang=es", PHONE, signed_in=False),
+    Shot("two-step-phone.png", "/account/two-step", PHONE),
+    Shot("sessions.png", "/account/sessions", DESKTOP),
 ]
 
 
