@@ -47,6 +47,9 @@ DEFAULTS = {
     "LOGIN_SLOWDOWN_FIRST_SECONDS": 0.25,
     "LOGIN_SLOWDOWN_MAX_SECONDS": 3.0,
     "LOGIN_SLOWDOWN_MINUTES": 15,
+    # At most this many late answers at once per process; further failures are answered
+    # at once, so delays never occupy the server.
+    "LOGIN_SLOWDOWN_CONCURRENT": 1,
     "PASSWORD_HASH_METHOD": "scrypt",
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     "PROXY_FIX_HOPS": 0,

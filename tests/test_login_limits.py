@@ -3,6 +3,7 @@
 import logging
 import os
 import socket
+import threading
 import uuid
 
 import pytest
@@ -158,6 +159,47 @@ def test_failures_on_one_account_are_answered_ever_later(app, make_user, monkeyp
     waits.clear()
     assert sign_in(app.test_client(), admin.email, PASSWORD, ADDRESS_B).status_code == 302
     assert waits == []
+
+
+@pytest.mark.parametrize(
+    "config_overrides",
+    [{**LIMITED, "LOGIN_SLOWDOWN_FREE_FAILURES": 0, "LOGIN_SLOWDOWN_MAX_SECONDS": 3.0}],
+)
+def test_a_delayed_failure_does_not_hold_up_other_sign_ins(app, make_user, monkeypatch):
+    """While one failed sign-in is being answered late, is another failure on the account
+    answered at once, and does the owner's right password sign in at once?"""
+    pauses = []
+    pausing, release = threading.Event(), threading.Event()
+
+    def pause(seconds):
+        # The first delayed answer waits until the test lets it go; any later one only
+        # records itself, so a missing cap fails the test instead of hanging it.
+        pauses.append(seconds)
+        if len(pauses) == 1:
+            pausing.set()
+            release.wait(timeout=10)
+
+    monkeypatch.setattr(sign_in_limits, "sleep", pause)
+    email = make_user().email  # read here: the thread has no session of its own
+    db.session.commit()  # the test's requests share its session: start them afresh
+    answers = []
+    delayed = threading.Thread(
+        target=lambda: answers.append(sign_in(app.test_client(), email, WRONG, ADDRESS_A))
+    )
+    delayed.start()
+    try:
+        assert pausing.wait(timeout=10)  # the first failure is being held back
+
+        response = sign_in(app.test_client(), email, WRONG, ADDRESS_B)
+        assert response.status_code == 200
+        assert "not right" in response.text
+        response = sign_in(app.test_client(), email, PASSWORD, "192.0.2.77")
+        assert response.status_code == 302
+        assert pauses == [0.25]  # only the first failure was held back
+    finally:
+        release.set()
+        delayed.join(timeout=10)
+    assert answers[0].status_code == 200
 
 
 def count_hashes(monkeypatch) -> list[str]:

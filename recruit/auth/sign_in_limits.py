@@ -13,6 +13,13 @@ The policy (ASVS 6.1.1, 6.3.1), from the outside in:
   within LOGIN_SLOWDOWN_MINUTES, from anywhere, each further failure is answered late: the
   delay starts at LOGIN_SLOWDOWN_FIRST_SECONDS and doubles, up to LOGIN_SLOWDOWN_MAX_SECONDS.
   A right password is never delayed.
+- A delay must never hold the server, or an attacker failing about once a second for one
+  account keeps every worker asleep and the right password waits behind them. So a
+  delayed answer first takes one of LOGIN_SLOWDOWN_CONCURRENT slots of its process (1 by
+  default; 0 delays nothing) without waiting for one; when none is free the failure is
+  answered at once. That lets through nothing that should not pass (its password was
+  already found wrong); only its delay is skipped. Serve with threads (gunicorn
+  --threads) so the one delayed answer holds a thread, not a worker.
 - A refusal is audited as auth.sign_in_limited (once a minute per limit and key, so a flood
   of refused requests is not a flood of audit rows), naming the account as target when it
   exists and otherwise a keyed hash of the typed email; never what was typed.
@@ -24,6 +31,7 @@ The policy (ASVS 6.1.1, 6.3.1), from the outside in:
 
 import hashlib
 import hmac
+import threading
 from functools import wraps
 from time import sleep
 
@@ -98,16 +106,30 @@ def count_account_failure(email: str) -> int:
     return limiter.storage.incr(key, current_app.config["LOGIN_SLOWDOWN_MINUTES"] * 60)
 
 
+def _delay_slots() -> threading.BoundedSemaphore:
+    """This process's slots for answering failures late (one set per app)."""
+    app = current_app._get_current_object()
+    # setdefault is atomic: threads starting together still share one set of slots.
+    return app.extensions.setdefault(
+        "recruit.sign_in_delay_slots",
+        threading.BoundedSemaphore(app.config["LOGIN_SLOWDOWN_CONCURRENT"]),
+    )
+
+
 def slow_down_failures(view):
-    """Hold the answer to a failed sign-in by the account's growing delay."""
+    """Hold the answer to a failed sign-in by the account's growing delay, if a slot is free."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         response = view(*args, **kwargs)
         if sign_in_failed(response) and current_app.config["RATELIMIT_ENABLED"]:
             delay = failure_delay(count_account_failure(_typed_email()))
-            if delay > 0:
-                sleep(delay)
+            slots = _delay_slots()
+            if delay > 0 and slots.acquire(blocking=False):
+                try:
+                    sleep(delay)
+                finally:
+                    slots.release()
         return response
 
     return wrapper
