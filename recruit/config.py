@@ -50,6 +50,10 @@ DEFAULTS = {
     # At most this many late answers at once per process; further failures are answered
     # at once, so delays never occupy the server.
     "LOGIN_SLOWDOWN_CONCURRENT": 1,
+    # Wrong two-step codes for one account, from any sign-in or device, within the window:
+    # past it the code page checks no more codes for that account until the oldest age out.
+    "TWO_STEP_MAX_WRONG_CODES": 10,
+    "TWO_STEP_WINDOW_MINUTES": 15,
     "PASSWORD_HASH_METHOD": "scrypt",
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     "PROXY_FIX_HOPS": 0,

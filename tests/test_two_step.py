@@ -53,6 +53,12 @@ def code_after(secret: str, user: User) -> str:
     return totp.generate_otp(step)
 
 
+def setup_secret(client) -> str:
+    """The key the setup page shows this browser for typing into an authenticator app."""
+    page = text(client.get("/account/two-step"))
+    return re.search(r'id="two-step-key">([A-Z2-7]+)<', page)[1]
+
+
 def wrong_code(secret: str) -> str:
     """Six digits that are not any code the app shows around now."""
     totp = pyotp.TOTP(secret)
@@ -68,7 +74,7 @@ def enrolled(make_user):
 
     def make(role=Role.HR):
         user = make_user(role=role)
-        secret = two_step.secret_for_enrollment(user)
+        secret = user.totp_secret = pyotp.random_base32()
         user.two_step_enabled_at = user.created_at
         codes = two_step.new_recovery_codes(user)
         db.session.commit()
@@ -153,16 +159,16 @@ def test_qr_code_on_the_setup_page_holds_the_otpauth_address(client, signed_in):
     data = re.search(r'src="data:image/png;base64,([^"]+)"', page)[1]
     image = Image.open(io.BytesIO(base64.b64decode(data))).convert("L")
     [found] = zxingcpp.read_barcodes(image, zxingcpp.BarcodeFormat.QRCode)
-    db.session.refresh(user)
+    secret = re.search(r'id="two-step-key">([A-Z2-7]+)<', page)[1]
     address = urlsplit(found.text)
     assert (address.scheme, address.netloc) == ("otpauth", "totp")
     assert address.path == "/Recruit%20%28State%20Procurement%20Office%29:" + user.email.replace(
         "@", "%40"
     )
     query = parse_qs(address.query)
-    assert query["secret"] == [user.totp_secret]
+    assert query["secret"] == [secret]
     assert query["issuer"] == ["Recruit (State Procurement Office)"]
-    assert user.totp_secret in page
+    assert setup_secret(client) == secret  # a reload shows the QR code already scanned
     assert 'autocomplete="one-time-code"' in page
     assert 'inputmode="numeric"' in page
 
@@ -171,10 +177,9 @@ def test_setting_it_up_shows_ten_recovery_codes_once(client, signed_in):
     """Does a right code turn two-step on and show ten recovery codes, kept only as
     hashes, and never shown again; and is it audited?"""
     user = signed_in(Role.HR)
-    client.get("/account/two-step")
-    db.session.refresh(user)
+    secret = setup_secret(client)
 
-    response = client.post("/account/two-step", data={"code": code_after(user.totp_secret, user)})
+    response = client.post("/account/two-step", data={"code": code_after(secret, user)})
 
     page = text(response)
     codes = re.findall(r"<code>([a-z0-9-]+)</code>", page)
@@ -183,6 +188,7 @@ def test_setting_it_up_shows_ten_recovery_codes_once(client, signed_in):
     assert response.headers["Cache-Control"] == "no-store"
     db.session.refresh(user)
     assert user.two_step_enabled_at is not None
+    assert user.totp_secret == secret
     hashes = set(db.session.scalars(select(RecoveryCode.code_hash)))
     assert len(hashes) == 10 and not hashes & set(codes)
     again = text(client.get("/account/two-step"))
@@ -195,14 +201,13 @@ def test_setting_it_up_shows_ten_recovery_codes_once(client, signed_in):
 def test_setting_it_up_with_a_wrong_code_is_refused(client, signed_in):
     """Is a wrong code refused on the setup page, two-step left off, and the try audited?"""
     user = signed_in(Role.HR)
-    client.get("/account/two-step")
-    db.session.refresh(user)
+    secret = setup_secret(client)
 
-    response = client.post("/account/two-step", data={"code": wrong_code(user.totp_secret)})
+    response = client.post("/account/two-step", data={"code": wrong_code(secret)})
 
     assert "That code is not right" in text(response)
     db.session.refresh(user)
-    assert user.two_step_enabled_at is None
+    assert (user.two_step_enabled_at, user.totp_secret) == (None, None)
     assert len(actions("auth.two_step_failed")) == 1
 
 
@@ -211,12 +216,39 @@ def test_admin_who_sets_it_up_reaches_the_dashboard(client, auth, make_user):
     require("admins")
     admin = make_user(role=Role.ADMIN)
     auth.login(admin.email)
-    client.get("/account/two-step")
-    db.session.refresh(admin)
+    secret = setup_secret(client)
 
-    client.post("/account/two-step", data={"code": code_after(admin.totp_secret, admin)})
+    client.post("/account/two-step", data={"code": code_after(secret, admin)})
 
     assert client.get("/").status_code == 200
+
+
+def test_two_browsers_setting_up_get_their_own_secrets(app, client, auth, make_user):
+    """Under "everyone", do two browsers signed in with the same password see different
+    secrets while setting up, and once one confirms its code, is that secret the one kept,
+    the other browser signed out, and its code refused?"""
+    require("everyone")
+    user = make_user(role=Role.HR)
+    auth.login(user.email)
+    other = app.test_client()
+    start_sign_in(other, user)
+    mine, theirs = setup_secret(client), setup_secret(other)
+    assert mine != theirs
+    db.session.refresh(user)
+    assert user.totp_secret is None
+
+    client.post("/account/two-step", data={"code": code_after(mine, user)})
+
+    db.session.refresh(user)
+    assert user.two_step_enabled_at is not None
+    assert user.totp_secret == mine
+    assert client.get("/").status_code == 200
+    assert other.get("/").location.startswith("/login")
+    start_sign_in(other, user)
+    assert other.get("/").location.startswith("/login")  # now the code is asked for
+    refused = other.post("/login/two-step", data={"code": code_after(theirs, user)})
+    assert refused.status_code == 200
+    assert "That code is not right" in text(refused)
 
 
 # --- signing in ---------------------------------------------------------------------------
@@ -326,6 +358,35 @@ def test_five_wrong_codes_send_the_user_back_to_the_password(app, client, enroll
     assert client.get("/").location.startswith("/login")
 
 
+def test_wrong_codes_over_several_sign_ins_are_limited_per_account(client, enrolled, clock):
+    """After ten wrong codes over two sign-ins, is the eleventh code refused unchecked in a
+    fresh sign-in, even the right one, with a message and the refusal audited once, until
+    the wrong codes are fifteen minutes old?"""
+    user, secret, _ = enrolled()
+    for _ in range(2):
+        start_sign_in(client, user)
+        for _ in range(5):
+            client.post("/login/two-step", data={"code": wrong_code(secret)})
+        clock.advance(minutes=1)
+    start_sign_in(client, user)
+
+    eleventh = client.post("/login/two-step", data={"code": code_after(secret, user)})
+
+    assert eleventh.location == "/login"
+    assert "Too many wrong codes for this account; try again in a few minutes" in text(
+        client.get("/login")
+    )
+    assert client.get("/").location.startswith("/login")
+    assert actions("auth.two_step_passed") == []
+    assert len(actions("auth.two_step_failed")) == 10
+    start_sign_in(client, user)
+    client.post("/login/two-step", data={"code": code_after(secret, user)})
+    assert len(actions("auth.two_step_throttled")) == 1
+    clock.advance(minutes=16)
+    start_sign_in(client, user)
+    assert client.post("/login/two-step", data={"code": code_after(secret, user)}).location == "/"
+
+
 def test_a_waiting_sign_in_expires_after_five_minutes(client, enrolled, clock):
     """Is the right code refused six minutes after the password, sending the user back?"""
     user, secret, _ = enrolled()
@@ -381,6 +442,25 @@ def test_user_turns_it_off_where_the_office_allows(client, enrolled):
     assert (user.two_step_enabled_at, user.totp_secret) == (None, None)
     assert db.session.scalar(select(func.count()).select_from(RecoveryCode)) == 0
     assert len(actions("auth.two_step_disabled")) == 1
+
+
+def test_turning_it_off_signs_out_the_users_other_devices(app, client, enrolled):
+    """Does turning two-step off sign the user out on their other devices, this one staying
+    signed in?"""
+    user, secret, recovery_codes = enrolled()
+    other = app.test_client()
+    start_sign_in(other, user)
+    other.post("/login/two-step?with=recovery-code", data={"recovery_code": recovery_codes[0]})
+    assert other.get("/").status_code == 200
+    sign_in_with_code(client, user, secret)
+
+    client.post("/account/two-step/off", data={"off-code": code_after(secret, user)})
+
+    db.session.refresh(user)
+    assert user.two_step_enabled_at is None
+
+    assert client.get("/").status_code == 200
+    assert other.get("/").location.startswith("/login")
 
 
 def test_user_cannot_turn_it_off_where_the_office_requires_it(client, enrolled):

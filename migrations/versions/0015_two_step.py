@@ -2,7 +2,7 @@
 last code taken, and their single-use recovery codes
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 
 import sqlalchemy as sa

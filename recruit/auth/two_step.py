@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pyotp
 import segno
-from flask import redirect, request, session, url_for
+from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user
 from pyotp.exceptions import OTPVerificationError
 from sqlalchemy import delete, func, or_, select, update
@@ -17,6 +17,7 @@ from recruit.audit.models import AuditEntry
 from recruit.audit.services import record
 from recruit.auth.access import view_is_public
 from recruit.auth.models import RecoveryCode, Role, User
+from recruit.auth.sessions import current_session
 from recruit.database import utcnow
 from recruit.extensions import db
 
@@ -36,6 +37,9 @@ CLOCK_DRIFT_STEPS = 1
 PENDING_MINUTES = 5
 MAX_WRONG_CODES = 5
 PENDING_KEY = "two_step_pending"
+# The secret being set up waits in the signed session cookie, not on the user's row: it is
+# this browser's alone, and the row gets it only once a code proves the app shows it.
+SETUP_KEY = "two_step_setup"
 # Pages a user who must still set up two-step verification may open.
 ENROLLMENT_ENDPOINTS = frozenset({"auth.two_step_setup", "auth.logout"})
 
@@ -60,18 +64,20 @@ def demo_office_without_two_step() -> bool:
 
 
 def secret_for_enrollment(user: User) -> str:
-    """The secret a user is setting up, made once and kept until they confirm or are reset
-    (so reloading the page does not change the QR code they scanned)."""
-    if user.totp_secret is None:
-        user.totp_secret = pyotp.random_base32()
-    return user.totp_secret
+    """The secret this browser is setting up for the user, made once and kept in its session
+    until confirmed (so reloading the page does not change the QR code they scanned)."""
+    setup = session.get(SETUP_KEY)
+    if not isinstance(setup, dict) or setup.get("user") != user.id:
+        setup = {"user": user.id, "secret": pyotp.random_base32()}
+        session[SETUP_KEY] = setup
+    return setup["secret"]
 
 
-def provisioning_uri(user: User) -> str:
+def provisioning_uri(user: User, secret: str) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
     office = get_setting("office_name").replace(":", " ").strip()
     issuer = f"Recruit ({office})" if office else "Recruit"
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=issuer)
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
 
 
 def qr_data_uri(uri: str) -> str:
@@ -79,17 +85,22 @@ def qr_data_uri(uri: str) -> str:
     return segno.make(uri, error="m", micro=False).png_data_uri(scale=5, border=4)
 
 
+def _time_step(secret: str | None, code: str) -> int | None:
+    """The time step at which the app with this secret shows this code, near now; or None."""
+    code = "".join(code.split())
+    if secret is None or len(code) != 6 or not (code.isascii() and code.isdigit()):
+        return None
+    try:
+        return pyotp.TOTP(secret).verify_and_get_timecode(code, valid_window=CLOCK_DRIFT_STEPS)
+    except OTPVerificationError:
+        return None
+
+
 def accept_code(user: User, code: str) -> bool:
     """Is this the user's current authenticator code, never used before? Taking it marks
     its time step used, in one statement, so two requests cannot both spend it."""
-    code = "".join(code.split())
-    if user.totp_secret is None or len(code) != 6 or not (code.isascii() and code.isdigit()):
-        return False
-    try:
-        step = pyotp.TOTP(user.totp_secret).verify_and_get_timecode(
-            code, valid_window=CLOCK_DRIFT_STEPS
-        )
-    except OTPVerificationError:
+    step = _time_step(user.totp_secret, code)
+    if step is None:
         return False
     taken = db.session.execute(
         update(User)
@@ -149,12 +160,24 @@ def recovery_codes_left(user: User) -> int:
 
 
 def confirm_enrollment(user: User, code: str) -> list[str] | None:
-    """Turn two-step verification on once the user proves their app shows the right code;
-    returns their new recovery codes, or None for a wrong code."""
-    if not accept_code(user, code):
+    """Turn two-step verification on once the user proves their app shows the code of the
+    secret this browser is setting up; the user's other sessions end (one may be someone
+    who has the password alone). Returns the new recovery codes, or None for a wrong code."""
+    secret = secret_for_enrollment(user)
+    step = _time_step(secret, code)
+    if step is None:
         record("auth.two_step_failed", user=user, target=user, step="enroll")
         return None
-    user.two_step_enabled_at = utcnow()
+    # One statement, so of two browsers confirming at once only the first turns it on.
+    turned_on = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.two_step_enabled_at.is_(None))
+        .values(totp_secret=secret, two_step_enabled_at=utcnow(), totp_last_counter=step)
+    )
+    if turned_on.rowcount != 1:
+        return None
+    session.pop(SETUP_KEY, None)
+    user.end_sessions(keep=current_session())
     codes = new_recovery_codes(user)
     record("auth.two_step_enrolled", user=user, target=user)
     return codes
@@ -178,11 +201,13 @@ def _forget(user: User) -> None:
 
 
 def turn_off(user: User, code: str) -> bool:
-    """Turn off a user's own two-step verification, given a current code."""
+    """Turn off a user's own two-step verification, given a current code; their other
+    sessions end, as they signed in with a code that is no longer asked for."""
     if not accept_code(user, code):
         record("auth.two_step_failed", user=user, target=user, step="turn_off")
         return False
     _forget(user)
+    user.end_sessions(keep=current_session())
     record("auth.two_step_disabled", user=user, target=user)
     return True
 
@@ -236,27 +261,52 @@ def pending_sign_in() -> tuple[User, dict] | None:
     return user, pending
 
 
-def wrong_codes_since(user: User, started: datetime) -> int:
-    """How many wrong codes were given for this user since a sign-in began; counted from
-    the audit log on the server, so replaying an older session cookie does not reset it."""
+def _audited_since(user: User, action: str, since: datetime) -> int:
+    """How many audit entries of this action the user has since a time: one SQL count that
+    the indexes on (action, created_at) and on user_id keep to a few rows."""
     return db.session.scalar(
         select(func.count())
         .select_from(AuditEntry)
         .where(
-            AuditEntry.action == "auth.two_step_failed",
+            AuditEntry.action == action,
             AuditEntry.user_id == user.id,
-            AuditEntry.created_at >= started,
+            AuditEntry.created_at >= since,
         )
     )
 
 
+def wrong_codes_since(user: User, started: datetime) -> int:
+    """How many wrong codes were given for this user since a sign-in began; counted from
+    the audit log on the server, so replaying an older session cookie does not reset it."""
+    return _audited_since(user, "auth.two_step_failed", started)
+
+
+def too_many_wrong_codes(user: User) -> bool:
+    """Has this account had too many wrong codes lately, from any sign-in or device? A
+    fresh password starts a fresh sign-in, so the limit per sign-in alone would not stop
+    someone who has the password from guessing codes all day."""
+    config = current_app.config
+    window_start = utcnow() - timedelta(minutes=config["TWO_STEP_WINDOW_MINUTES"])
+    wrong = _audited_since(user, "auth.two_step_failed", window_start)
+    if wrong < config["TWO_STEP_MAX_WRONG_CODES"]:
+        return False
+    # Audited once a window, not for every refused request.
+    if not _audited_since(user, "auth.two_step_throttled", window_start):
+        record("auth.two_step_throttled", user=user, target=user)
+    return True
+
+
 def check_sign_in_code(user: User, pending: dict, code: str, recovery: bool) -> str:
-    """Check the code of a waiting sign-in: "ok", "wrong", or "locked" after too many
-    wrong codes (the sign-in is then abandoned)."""
+    """Check the code of a waiting sign-in: "ok", "wrong", "locked" after too many wrong
+    codes in this sign-in, or "throttled" after too many for the account lately (the
+    sign-in is then abandoned, and the code not checked)."""
     tries = wrong_codes_since(user, datetime.fromisoformat(pending["at"]))
     if tries >= MAX_WRONG_CODES:  # an older copy of the session cookie came back
         session.pop(PENDING_KEY, None)
         return "locked"
+    if too_many_wrong_codes(user):
+        session.pop(PENDING_KEY, None)
+        return "throttled"
     accepted = use_recovery_code(user, code) if recovery else accept_code(user, code)
     method = "recovery_code" if recovery else "authenticator"
     if accepted:

@@ -11,6 +11,10 @@ from recruit.auth.views import _signed_in, bp
 from recruit.extensions import db
 
 WRONG_CODE = "That code is not right, or it was used already. Wait for the next code and try again."
+TOO_MANY_FOR_ACCOUNT = (
+    "Too many wrong codes for this account; try again in a few minutes, "
+    "or ask an admin to reset two-step verification."
+)
 
 
 @bp.route("/login/two-step", methods=["GET", "POST"])
@@ -43,6 +47,9 @@ def two_step_code():
         if outcome == "locked":
             flash("Too many wrong codes. Sign in again with your password.", "error")
             return redirect(url_for("auth.login"))
+        if outcome == "throttled":
+            flash(TOO_MANY_FOR_ACCOUNT, "error")
+            return redirect(url_for("auth.login"))
         field = form.recovery_code if recovery else form.code
         field.errors.append(
             "That recovery code is not one of yours, or it was used already."
@@ -60,7 +67,6 @@ def two_step_setup():
     if user.two_step_enabled_at is not None:
         return _manage_page()
     secret = two_step.secret_for_enrollment(user)
-    db.session.commit()
     form = CodeForm()
     if form.validate_on_submit():
         codes = two_step.confirm_enrollment(user, form.code.data)
@@ -68,7 +74,7 @@ def two_step_setup():
         if codes is not None:
             return _recovery_codes_page(codes, "Two-step verification is on.")
         form.code.errors.append(WRONG_CODE)
-    uri = two_step.provisioning_uri(user)
+    uri = two_step.provisioning_uri(user, secret)
     return render_template(
         "auth/two_step_setup.html",
         form=form,
