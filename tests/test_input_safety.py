@@ -160,16 +160,38 @@ def test_old_file_names_are_shown_cleaned(client, signed_in, make_candidate):
         lambda: pdf_files.pdf_with_open_action("/Launch"),
         pdf_files.pdf_with_named_script,
         pdf_files.pdf_with_attachment,
+        pdf_files.pdf_with_bookmark_script,
+        pdf_files.pdf_with_field_script,
+        lambda: pdf_files.pdf_with_field_script(in_kid=True),
+        pdf_files.pdf_with_xfa_form,
     ],
-    ids=["open-action-script", "launch", "named-script", "embedded-file"],
+    ids=[
+        "open-action-script",
+        "launch",
+        "named-script",
+        "embedded-file",
+        "bookmark-script",
+        "field-script",
+        "field-kid-script",
+        "xfa-form",
+    ],
 )
 def test_active_pdf_is_refused(client, signed_in, stages, make_pdf):
-    """Is a PDF that runs a script, launches a program or carries a file refused with a
-    field error?"""
+    """Is a PDF that runs a script (from a bookmark or a form field too), launches a program
+    or carries a file refused with a field error?"""
     signed_in(Role.HR)
     response = upload_resume(client, make_pdf(), "cv.pdf")
     assert "scripts or attached files" in field_error(response, "resume")
     assert count(Attachment) == 0
+
+
+def test_resume_with_ordinary_bookmarks_is_accepted(client, signed_in, stages):
+    """Is a resume whose bookmarks jump to its pages (a destination, a go-to action)
+    accepted?"""
+    signed_in(Role.HR)
+    response = upload_resume(client, pdf_files.pdf_with_bookmarks(), "cv.pdf")
+    assert field_error(response, "resume") == ""
+    assert count(Attachment) == 1
 
 
 def test_student_sees_the_pdf_refusal_in_spanish(client, stages, make_university):

@@ -228,6 +228,20 @@ def test_https_remember_cookie_is_host_only(auth, make_user):
     assert "Domain=" not in header
 
 
+@pytest.mark.parametrize("config_overrides", [{"SECURE_COOKIES": True}])
+def test_https_sign_out_deletes_the_remember_cookie_as_it_was_set(client, auth, make_user):
+    """Under RECRUIT_SECURE_COOKIES, does signing out expire the __Host- keep-me-signed-in
+    cookie with Secure, Path=/ and no Domain, so the browser really drops it?"""
+    user = make_user()
+    auth.login(user.email, remember="y")
+    header = set_cookie_header(client.post("/logout"), "__Host-remember_token")
+    assert "Secure" in header
+    assert "HttpOnly" in header
+    assert "Max-Age=0" in header
+    assert "Path=/;" in header or header.endswith("Path=/")
+    assert "Domain=" not in header
+
+
 def test_plain_http_development_sends_no_hsts(client):
     """Does the local development server leave HSTS off, so http://127.0.0.1 keeps working?"""
     assert "Strict-Transport-Security" not in client.get("/login").headers

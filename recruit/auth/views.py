@@ -76,8 +76,11 @@ def logout():
     logout_user()  # after clear(): it marks the remember cookie for deletion
     flash("You are signed out.", "success")
     response = redirect(url_for("auth.login"))
-    # The browser drops what it kept of the staff pages, on a shared computer too.
-    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    # The browser drops what it kept of the staff pages, on a shared computer too. Not
+    # "cookies": browsers clear those for the whole parent domain, signing users out of
+    # other state systems beside Recruit. Its own session ended above, its remember cookie
+    # is deleted.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
 
 

@@ -3,15 +3,15 @@ scripts, launch actions or attached files (a resume is read by staff on their ow
 machines, in whatever PDF reader they have).
 
 pypdf reads objects only when asked, so the walk below reads just the catalog, its name
-trees and the first pages' annotations, with a budget of objects: a hostile file cannot
-keep a worker busy.
+trees, bookmarks and form fields, and the first pages' annotations, with a budget of
+objects: a hostile file cannot keep a worker busy.
 """
 
 import io
 import logging
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,23 @@ class _Walk:
         if "/Next" in action:
             self.action(action["/Next"], depth + 1)
 
+    def tree(self, first, branches: tuple[str, ...]) -> None:
+        """Refuse the running actions of every node reached from first along branches."""
+        pending, seen = [first], set()
+        while pending:
+            value = pending.pop()
+            if isinstance(value, IndirectObject):
+                # A loop of references would otherwise be walked until the budget runs out.
+                if value.idnum in seen:
+                    continue
+                seen.add(value.idnum)
+            node = self.get(value)
+            if isinstance(node, ArrayObject):
+                pending.extend(node)
+            elif isinstance(node, DictionaryObject):
+                self.triggers(node)
+                pending.extend(node.raw_get(key) for key in branches if key in node)
+
     def triggers(self, holder: DictionaryObject) -> None:
         """Refuse the running actions of an object's /A and additional actions /AA."""
         if "/A" in holder:
@@ -95,6 +112,18 @@ def _check(data: bytes) -> None:
     if "/OpenAction" in catalog:
         walk.action(catalog["/OpenAction"])
     walk.triggers(catalog)
+    outlines = walk.get(catalog.get("/Outlines"))
+    if isinstance(outlines, DictionaryObject) and "/First" in outlines:
+        # Bookmarks: each item's siblings by /Next, its children from its own /First.
+        walk.tree(outlines.raw_get("/First"), ("/First", "/Next"))
+    form = walk.get(catalog.get("/AcroForm"))
+    if isinstance(form, DictionaryObject):
+        if "/XFA" in form:
+            # An XFA form carries its own scripts, in XML no check here reads.
+            raise Active("xfa")
+        # Read from the form itself: a field on no page can still run actions (calculations).
+        if "/Fields" in form:
+            walk.tree(form.raw_get("/Fields"), ("/Kids",))
     names = walk.get(catalog.get("/Names"))
     if isinstance(names, DictionaryObject) and ({"/JavaScript", "/EmbeddedFiles"} & set(names)):
         raise Active("names")
