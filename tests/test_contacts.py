@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
-from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.timezones import local_today
 from recruit.universities.models import (
     Contact,
     ContactRole,
@@ -19,7 +19,9 @@ from recruit.universities.models import (
 
 
 def today():
-    return utcnow().date()
+    """Today in the office, as the forms read dates (not the UTC date, which runs ahead of
+    Chicago's every evening)."""
+    return local_today()
 
 
 @pytest.fixture
