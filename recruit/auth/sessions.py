@@ -7,7 +7,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, g, request
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from recruit.audit.services import record
@@ -153,13 +154,29 @@ def check_current_session() -> bool:
         return False
     now = wall_clock()
     if is_expired(staff_session, now):
-        db.session.delete(staff_session)
-        db.session.commit()
+        _write_alone(delete(StaffSession).where(StaffSession.id == staff_session.id))
         return False
     if now - staff_session.last_seen_at >= TOUCH_INTERVAL:
-        staff_session.last_seen_at = now
-        db.session.commit()
+        _write_alone(
+            update(StaffSession).where(StaffSession.id == staff_session.id).values(last_seen_at=now)
+        )
     return True
+
+
+def _write_alone(statement) -> None:
+    """Run a session's bookkeeping write in a short transaction of its own, best effort.
+
+    The request's read ends first: SQLite refuses to turn a GET's read into a write while
+    the public form is writing, where a fresh write waits its turn. A write that still
+    cannot be made (the lock held past the busy timeout) is let go: a stale "last active"
+    or an expired row left for the next sign-in's sweep costs nothing, a server error would.
+    """
+    db.session.commit()
+    try:
+        db.session.execute(statement)
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
 
 
 def sessions_of(user: User) -> list[StaffSession]:

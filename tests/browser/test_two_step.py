@@ -24,6 +24,7 @@ def test_admin_sets_up_two_step_then_signs_in_with_a_code(
     set_setting("two_step_required", "admins")
     db.session.commit()
     admin = make_user(role=Role.ADMIN, name="Rosa Lind")
+    colleague = make_user(role=Role.HR, name="Omar Haddad")
 
     sign_in(page, live_server, admin)
     expect(page).to_have_url(f"{live_server}/account/two-step")
@@ -46,4 +47,13 @@ def test_admin_sets_up_two_step_then_signs_in_with_a_code(
     page.get_by_role("button", name="Sign in").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Good to see you, Rosa")
+
+    # The pages around it: managing two-step, one's devices, and a colleague's account.
+    page.goto(f"{live_server}/account/two-step")
+    accessible(page, axe_check)
+    page.goto(f"{live_server}/account/sessions")
+    expect(page.get_by_text("This device")).to_be_visible()
+    accessible(page, axe_check)
+    page.goto(f"{live_server}/admin/users/{colleague.id}/edit")
+    accessible(page, axe_check)
     assert console_errors == []
