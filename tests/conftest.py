@@ -79,12 +79,26 @@ def database_url(tmp_path_factory):
 
 
 def _empty_all_tables() -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
-        for name in tables:
-            db.session.execute(text(f"DELETE FROM {name}"))  # noqa: S608 (our table names)
+        # TRUNCATE of every table costs PostgreSQL about half a second, ten minutes over
+        # the suite; deleting from the few tables a test wrote to costs milliseconds.
+        with_rows = " UNION ALL ".join(
+            f"SELECT '{table.name}' WHERE EXISTS (SELECT 1 FROM {table.name})"  # noqa: S608
+            for table in tables
+        )
+        used = set(db.session.execute(text(with_rows)).scalars())
+        tables = [table for table in tables if table.name in used]
+    for table in tables:
+        db.session.execute(table.delete())
+    if db.engine.dialect.name == "postgresql":
+        # Ids start at 1 again, as SQLite's do once a table is empty.
+        for table in tables:
+            if table.autoincrement_column is not None:
+                db.session.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:table, :column), 1, false)"),
+                    {"table": table.name, "column": table.autoincrement_column.name},
+                )
     db.session.commit()
 
 
