@@ -11,12 +11,19 @@ from sqlalchemy.exc import OperationalError
 
 from recruit.auth.models import Role
 from recruit.candidates.models import Candidate
+from recruit.database import utcnow
 from recruit.errors import database_fault
 from recruit.extensions import db
 from recruit.interest import receipts, services
+from recruit.placements import feedback_views
+from recruit.placements.models import Evaluation, ItemForm
+from recruit.placements.questionnaires import form_items
+from recruit.students import services as student_services
 from recruit.universities import services as university_services
 from tests.pdf_files import blank_pdf
+from tests.placement_factories import new_link, new_placement, standard_items
 from tests.test_interest_form import (
+    GRAD_YEAR,
     assert_kept,
     attribute,
     count,
@@ -325,3 +332,119 @@ def test_public_500_never_leads_to_a_staff_page(client, stages, university, cras
         assert 'href="/apply">' in html
         assert "/candidates/" not in html
         assert "elsewhere.example" not in html
+
+
+# --- the other public forms -----------------------------------------------------------------
+
+
+@pytest.fixture
+def evaluation_token(make_candidate, stages, make_user):
+    """A supervisor's mid-term evaluation link; returns its token."""
+    standard_items()
+    placement = new_placement(make_candidate(first_name="Maya", last_name="Okafor"))
+    return new_link(placement, make_user(role=Role.HR))[1]
+
+
+def evaluation_answers() -> dict:
+    """A complete supervisor evaluation, every item rated 4, with words of its own."""
+    data = {
+        "submitted_by_name": "Renee Caldwell",
+        "recommend_full_time": "yes",
+        "strengths": "Careful with contract files.",
+    }
+    for item in form_items(ItemForm.SUPERVISOR):
+        data[f"item_{item.key}"] = "4"
+    return data
+
+
+def assert_evaluation_kept(response) -> None:
+    html = response.get_data(as_text=True)
+    assert "Careful with contract files." in html and 'value="Renee Caldwell"' in html
+    assert len(re.findall(r'<input checked id="item_\w+-3"', html)) == 13
+
+
+def test_evaluation_under_a_held_lock_keeps_the_answers(client, evaluation_token, sqlite_only):
+    """Does a supervisor sending an evaluation while the lock is held get it back with
+    every rating and word, told to press Send again?"""
+    data = evaluation_answers()
+    with write_lock_held():
+        response = client.post(f"/feedback/{evaluation_token}", data=data)
+    assert response.status_code == 503
+    assert BUSY in page_text(response)
+    assert_evaluation_kept(response)
+    assert count(Evaluation) == 0
+
+
+def test_evaluation_meeting_a_full_disk_keeps_the_answers(client, evaluation_token, monkeypatch):
+    """Does an evaluation whose save meets a full disk come back with every answer?"""
+
+    def submit(*args, **kwargs):
+        raise driver_error("disk_full")
+
+    monkeypatch.setattr(feedback_views, "submit_evaluation", submit)
+    response = client.post(f"/feedback/{evaluation_token}", data=evaluation_answers())
+    assert response.status_code == 503
+    assert UNSAVED in page_text(response)
+    assert_evaluation_kept(response)
+
+
+def test_evaluation_with_a_nul_is_shown_beside_its_field(client, evaluation_token):
+    """Does a NUL in the evaluation's name come back beside it, the ratings kept?"""
+    data = {**evaluation_answers(), "submitted_by_name": "Renee\x00"}
+    response = client.post(f"/feedback/{evaluation_token}", data=data)
+    assert response.status_code == 400
+    assert CONTROL in field_error(response, "submitted_by_name")
+    assert "Careful with contract files." in page_text(response)
+
+
+@pytest.fixture
+def status_token(make_candidate, stages):
+    """A link to a student's own page; returns its token."""
+    candidate = make_candidate(first_name="Maya", last_name="Okafor", consent_at=utcnow())
+    link = student_services.issue_status_link(candidate)
+    db.session.commit()
+    return student_services.status_token(link)
+
+
+def student_details() -> dict:
+    return {
+        "phone": "555-0199",
+        "grad_term": "fall",
+        "grad_year": GRAD_YEAR,
+        "interests": ["summer_internship"],
+        "availability": "June, after my exams",
+        "language": "en",
+    }
+
+
+def test_student_details_under_a_held_lock_keep_the_answers(client, status_token, sqlite_only):
+    """Does a student changing their details while the lock is held get their page back,
+    what they typed still in the form?"""
+    with write_lock_held():
+        response = client.post(f"/apply/status/{status_token}/details", data=student_details())
+    assert response.status_code == 503
+    assert BUSY in page_text(response)
+    assert 'value="June, after my exams"' in page_text(response)
+
+
+def test_student_details_meeting_a_lost_connection_keep_the_answers(
+    client, status_token, monkeypatch
+):
+    """Does a change of details whose save loses the connection come back, kept?"""
+
+    def update(*args, **kwargs):
+        raise driver_error("disconnected")
+
+    monkeypatch.setattr(student_services, "update_details", update)
+    response = client.post(f"/apply/status/{status_token}/details", data=student_details())
+    assert response.status_code == 503
+    assert UNSAVED in page_text(response)
+    assert 'value="June, after my exams"' in page_text(response)
+
+
+def test_asking_for_a_link_under_a_held_lock_keeps_the_address(client, stages, sqlite_only):
+    """Does a student asking for their link while the lock is held keep their address?"""
+    with write_lock_held():
+        response = client.post("/apply/status", data={"email": "maya@capital.example.edu"})
+    assert response.status_code == 503
+    assert 'value="maya@capital.example.edu"' in page_text(response)
