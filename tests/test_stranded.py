@@ -15,6 +15,7 @@ from recruit.database import utcnow
 from recruit.errors import database_fault
 from recruit.extensions import db
 from recruit.interest import receipts, services
+from recruit.interviews import services as interview_services
 from recruit.placements import feedback_views
 from recruit.placements.models import Evaluation, ItemForm
 from recruit.placements.questionnaires import form_items
@@ -32,6 +33,7 @@ from tests.test_interest_form import (
     form_data,
     page_text,
 )
+from tests.test_interviews import _offer as offer_interview
 from tests.test_universities import university_form
 
 BUSY = "We are busy: nothing was saved yet. Press Send again."
@@ -448,3 +450,22 @@ def test_asking_for_a_link_under_a_held_lock_keeps_the_address(client, stages, s
         response = client.post("/apply/status", data={"email": "maya@capital.example.edu"})
     assert response.status_code == 503
     assert 'value="maya@capital.example.edu"' in page_text(response)
+
+
+def test_interview_choice_under_a_held_lock_keeps_the_time(
+    app, client, signed_in, clock, make_candidate, sqlite_only
+):
+    """Does a candidate choosing an interview time while the lock is held get their page
+    back, the time they picked still chosen?"""
+    hr = signed_in(Role.HR)
+    candidate = make_candidate(stage="screening", consent_at=utcnow())
+    interview = offer_interview(
+        client, hr, candidate, [("2030-03-14", "10:00"), ("2030-03-16", "10:00")]
+    )
+    token = interview_services.candidate_token(interview)
+    chosen = interview.slots[1].id
+    with write_lock_held():
+        response = app.test_client().post(f"/apply/interview/{token}/choose", data={"slot": chosen})
+    assert response.status_code == 503
+    assert BUSY in page_text(response)
+    assert re.search(rf'<input checked[^>]*value="{chosen}"', response.get_data(as_text=True))
