@@ -310,6 +310,7 @@ def _fault_page(note: str) -> str:
         public=public,
         way_back=_way_back() if public else None,
         fault=True,
+        sent=sent,
     )
 
 

@@ -210,6 +210,7 @@ def test_staff_save_meeting_a_fault_says_nothing_was_saved(client, signed_in, mo
     response = client.post("/universities/new", data=university_form())
     assert response.status_code == 503
     assert UNSAVED in page_text(response)
+    assert "Back button takes you to the form" in page_text(response)
     assert "Retry-After" in response.headers
 
 
