@@ -10,7 +10,12 @@ from pathlib import Path
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
-    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    # The most a request may send, checked against its Content-Length before a byte is
+    # read. Far above RESUME_MAX_BYTES, so a resume a little too large (a phone's scan) is
+    # read and refused beside its field with every answer kept, not with a bare 413 that
+    # loses them. Werkzeug writes files over 500 KB to disk while reading, and text fields
+    # stay under MAX_FORM_MEMORY_SIZE, so memory never holds such a body.
+    "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
     "RESUME_MAX_BYTES": 5 * 1024 * 1024,
     # Files the public form may store in any hour, all students together (anyone may send
     # it): past this, forms are still saved, without their file.

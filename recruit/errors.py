@@ -1,17 +1,25 @@
-"""Friendly error pages; a 500 rolls the session back and logs without personal data."""
+"""Friendly error pages; a 500 rolls the session back and logs without personal data; a
+database fault answers 503 with the posted form kept, saying nothing was saved."""
 
+import io
 import logging
 import traceback
+from collections.abc import Callable
+from contextlib import contextmanager
+from urllib.parse import urlsplit
 
-from flask import current_app, g, render_template, request
+from flask import current_app, g, make_response, render_template, request, session, url_for
+from flask.ctx import RequestContext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from recruit.auth.access import safe_next_url
+from recruit.database import WRITE_METHODS
 from recruit.extensions import db, login_manager
 from recruit.i18n import student_page
 
@@ -38,6 +46,12 @@ MESSAGES = {
         ),
     ),
     413: (_l("That file is too large"), _l("Try a smaller file.")),
+    # A database fault while reading a page (one that sends a form says more: see
+    # handle_database_error).
+    503: (
+        _l("Please try again in a few minutes"),
+        _l("Our records could not be read just now. Nothing was changed."),
+    ),
     429: (_l("Too many tries"), _l("Please wait a minute, then try again.")),
     500: (
         _l("Something went wrong on our side"),
@@ -46,17 +60,64 @@ MESSAGES = {
 }
 
 
+# What a student reads when a file was too large for the request itself to be read (the
+# resume's own limit, far below it, is told beside the field with every answer kept).
+PUBLIC_TOO_LARGE = _l(
+    "Go back with your browser's Back button: your answers are still in the form. "
+    "Choose a smaller file, or send the form without one."
+)
+
+# What a form sent during a database fault says at its top, by fault (see database_fault).
+BUSY_NOTE = _l("We are busy: nothing was saved yet. Press Send again.")
+UNSAVED_NOTE = _l("Nothing was saved. Please try again in a few minutes.")
+# Seconds a client should wait before sending again: a lock is let go in moments; a full
+# disk, a read-only file or a lost server wait for someone to act.
+RETRY_AFTER = {"busy": 2, "disconnected": 10, "read_only": 120, "disk_full": 120}
+
+
 def render_error(status: int, detail: str | None = None):
     """The error page for a status code."""
     _user_or_visitor()
     title, message = MESSAGES.get(status, MESSAGES[400])
+    public = _public_page()
+    if status == 413 and public:
+        message = PUBLIC_TOO_LARGE
     return render_template(
         "errors/error.html",
         status=status,
         title=title,
         message=detail or message,
-        public=student_page() and not current_user.is_authenticated,
+        public=public,
+        way_back=_way_back() if public else None,
     ), status
+
+
+def _public_page() -> bool:
+    """Is the error on a page students, supervisors or interns read, or anyone not signed
+    in reaches (staff are never sent to sign in from a page that needs none)?"""
+    return student_page() and not current_user.is_authenticated
+
+
+def _way_back() -> str:
+    """Where a visitor's error page leads: the page they were on (for a form, the form
+    with its address, kiosk and language), or the interest form."""
+    came_from = urlsplit(request.referrer or "")
+    # Referrer-Policy same-origin: a referrer is this site's own, but check anyway.
+    if came_from.netloc == request.host:
+        path = came_from.path + (f"?{came_from.query}" if came_from.query else "")
+        if safe_next_url(path) and _public_path(came_from.path):
+            return path
+    return url_for("interest.apply")
+
+
+def _public_path(path: str) -> bool:
+    """Is this path one of the pages visitors may open (not a staff page behind sign-in)?"""
+    try:
+        endpoint, _args = current_app.url_map.bind(request.host).match(path, method="GET")
+    except HTTPException:
+        return False
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "is_public", False) and not endpoint.startswith("auth.")
 
 
 def _user_or_visitor() -> None:
@@ -120,9 +181,143 @@ def handle_stale_data(error: StaleDataError):
     return render_error(409)
 
 
+# --- database faults: say nothing was saved, keep the form --------------------------------
+
+# Phrases of the drivers' messages (SQLite's, psycopg's) for each fault.
+FAULT_PHRASES = (
+    ("busy", ("database is locked", "database table is locked")),
+    ("read_only", ("readonly database",)),
+    ("disk_full", ("database or disk is full", "disk i/o error")),
+    (
+        "disconnected",
+        (
+            "server closed the connection",
+            "terminating connection",
+            "connection is closed",
+            "connection is lost",
+            "consuming input failed",
+        ),
+    ),
+)
+# PostgreSQL's codes for the same faults: lock not available, disk full, shut down or
+# restarting, and the connection-exception class.
+FAULT_SQLSTATES = {
+    "55P03": "busy",
+    "53100": "disk_full",
+    "57P01": "disconnected",
+    "57P02": "disconnected",
+    "57P03": "disconnected",
+    "08000": "disconnected",
+    "08003": "disconnected",
+    "08006": "disconnected",
+}
+
+
+def database_fault(error: BaseException) -> str | None:
+    """The database fault an exception reports: "busy", "read_only", "disk_full",
+    "disconnected", or None for anything else (a bug, a broken constraint)."""
+    # Stands in for recruit.database.database_fault, which gives the same answers.
+    if not isinstance(error, DBAPIError):
+        return None
+    if error.connection_invalidated:
+        return "disconnected"
+    if not isinstance(error, OperationalError):
+        return None
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate in FAULT_SQLSTATES:
+        return FAULT_SQLSTATES[sqlstate]
+    message = str(error.orig).lower()
+    for fault, phrases in FAULT_PHRASES:
+        if any(phrase in message for phrase in phrases):
+            return fault
+    return None
+
+
+def keep_form_on_fault(render: Callable[[str], object]) -> None:
+    """Should a database fault stop this request, answer with render(note): the form
+    drawn again with every answer kept and the note at its top, instead of a page that
+    loses them. Call it before the view's first read."""
+    g.form_on_fault = render
+
+
+@contextmanager
+def _read_as_a_get():
+    """Draw an answer in a copy of this request that reads as its page's GET: a POST's
+    transactions take SQLite's write lock from their first statement (see
+    recruit.database.configure_engine), so while another process holds it a form could not
+    even read its choices to be drawn again; a GET's reads run beside the writer (WAL)."""
+    environ = {
+        **request.environ,
+        "REQUEST_METHOD": "GET",
+        "CONTENT_LENGTH": "0",
+        "wsgi.input": io.BytesIO(),
+    }
+    # The same session (language, form token, flashes), saved with the real answer.
+    copy = RequestContext(
+        current_app._get_current_object(), environ, session=session._get_current_object()
+    )
+    with copy:
+        yield
+
+
+def handle_database_error(error: DBAPIError):
+    """A fault of the database (busy, read-only, full disk, lost connection): 503 with the
+    posted form kept where its view asked for that, else a page saying nothing was saved."""
+    fault = database_fault(error)
+    if fault is None:
+        return handle_unexpected_error(error)
+    _let_go()
+    if "_login_user" not in g:
+        # The signed-in user could not be read (their session's row is what failed): the
+        # answer names no one, and asking the database again would only wait once more.
+        g._login_user = login_manager.anonymous_user()
+    log.warning("Database %s on %s %s: nothing was saved", fault, request.method, request.url_rule)
+    note = str(BUSY_NOTE if fault == "busy" else UNSAVED_NOTE)
+    render = g.pop("form_on_fault", None)
+    response = None
+    if render is not None:
+        try:
+            with _read_as_a_get():
+                response = make_response(render(note))
+        except SQLAlchemyError:
+            _let_go()
+            log.warning("The form could not be drawn again: the database still fails")
+    if response is None:
+        response = make_response(_fault_page(note))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER[fault])
+    return response
+
+
+def _let_go() -> None:
+    """Roll the session back; a connection that is gone has nothing left to undo."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.close()
+
+
+def _fault_page(note: str) -> str:
+    """The page for a database fault, drawn without the database: not even the signed-in
+    user's name, whose row the rollback expired."""
+    public = student_page()
+    sent = request.method in WRITE_METHODS
+    return render_template(
+        "errors/error.html",
+        status=503,
+        title=_("Nothing was saved") if sent else MESSAGES[503][0],
+        message=note if sent else MESSAGES[503][1],
+        public=public,
+        way_back=_way_back() if public else None,
+        fault=True,
+        sent=sent,
+    )
+
+
 def register_error_handlers(app) -> None:
     """Install the error pages on the app."""
     app.register_error_handler(StaleDataError, handle_stale_data)
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)

@@ -184,8 +184,9 @@ def test_server_error_page_and_log_hold_no_personal_data(app, client, caplog):
     assert name not in logged
 
 
-def test_database_outage_gives_the_friendly_500_page(app, client, signed_in, monkeypatch):
-    """Does a signed-in user get the friendly 500 page while the database is down?"""
+def test_database_outage_gives_the_friendly_503_page(app, client, signed_in, monkeypatch):
+    """Does a signed-in user get the friendly page saying to try again (503) while the
+    database is down?"""
     signed_in()
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
@@ -195,8 +196,8 @@ def test_database_outage_gives_the_friendly_500_page(app, client, signed_in, mon
     monkeypatch.setattr(db.session, "get", database_down)
     monkeypatch.setattr(db.session, "execute", database_down)
     response = client.get("/")
-    assert response.status_code == 500
-    assert "Something went wrong on our side" in response.text
+    assert response.status_code == 503
+    assert "Please try again in a few minutes" in response.text
 
 
 @pytest.mark.parametrize("config_overrides", [{"SECURE_COOKIES": True}])

@@ -1,5 +1,7 @@
 """The public interest form at /apply, and its fair mode at /apply/<event-slug>."""
 
+from dataclasses import dataclass
+
 from flask import (
     Blueprint,
     current_app,
@@ -19,6 +21,7 @@ from recruit.auth.access import public
 from recruit.candidates.forms import checked_resume
 from recruit.candidates.services import RESUME_NOT_KEPT
 from recruit.database import parse_id
+from recruit.errors import keep_form_on_fault
 from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
 from recruit.i18n import LANGUAGES, current_language
@@ -27,6 +30,7 @@ from recruit.interest.forms import OTHER_UNIVERSITY, InterestForm, graduation_ye
 from recruit.localized import in_page_language
 from recruit.messages.services import office
 from recruit.placements.openings import opening_choices
+from recruit.security import checks_its_own_text
 from recruit.universities.services import university_choices
 
 bp = Blueprint("interest", __name__, url_prefix="/apply")
@@ -56,6 +60,7 @@ def _open_event(slug: str) -> Event | None:
 
 @bp.route("", methods=["GET", "POST"])
 @public
+@checks_its_own_text
 @csrf.exempt  # checked by the form itself, so an expired token re-renders instead of failing
 @form_limit
 def apply():
@@ -65,17 +70,15 @@ def apply():
 
 @bp.route("/<slug>", methods=["GET", "POST"])
 @public
+@checks_its_own_text
 @csrf.exempt
 @form_limit
 def apply_at_event(slug: str):
     """The same form for one event: submissions are that event's leads."""
-    event = _open_event(slug[:80])
-    if event is None:
-        return render_template("interest/no_event.html"), 404
-    return _form(event)
+    return _form(slug[:80])
 
 
-def _form(event: Event | None):
+def _form(slug: str | None):
     kiosk = request.args.get("kiosk") == "1"
     queued = receipts.is_queued()
     # A send kept on a device may arrive days after its page's CSRF token stopped working;
@@ -83,13 +86,14 @@ def _form(event: Event | None):
     form = InterestForm(meta={"csrf": False}) if queued else InterestForm()
     if kiosk:
         form.forget_between_students()
-    form.university.choices = [
-        ("", _("Choose your university")),
-        *university_choices(),
-        (OTHER_UNIVERSITY, _("Other / not listed")),
-    ]
-    form.grad_year.choices = graduation_years()
-    form.openings.choices = opening_choices()
+    # Before the first read: should the database fail from here on, the student gets this
+    # form back with every answer kept and a note saying nothing was saved.
+    keep_form_on_fault(lambda note: _unsaved(form, slug, kiosk, queued, note))
+    event = _open_event(slug) if slug is not None else None
+    if slug is not None and event is None:
+        return render_template("interest/no_event.html"), 404
+    page = _page_reads()
+    _set_choices(form, page)
     if request.method == "POST":
         # End the reading transaction before checking the form. On SQLite every
         # transaction of a POST holds the write lock from its first statement, so keeping
@@ -117,14 +121,69 @@ def _form(event: Event | None):
         form.csrf_token.errors = []
     if queued:
         return jsonify(saved=False, note=note, errors=form.errors), 422
+    return _page(form, page, event.name if event else None, kiosk, note), (
+        400 if request.method == "POST" else 200
+    )
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """What the form's page reads from the database besides its event."""
+
+    universities: list[tuple[str, str]]
+    openings: list[tuple[str, str]]
+    privacy_notice: str
+    spanish_privacy_notice: str
+
+
+def _page_reads() -> FormPage:
+    """The form page's choices and privacy notice."""
+    return FormPage(
+        university_choices(),
+        opening_choices(),
+        get_setting("privacy_notice"),
+        spanish_privacy_notice(),
+    )
+
+
+def _set_choices(form: InterestForm, page: FormPage) -> None:
+    """The form's choices, and the resume's size limit for form.js to check on the device."""
+    limit = current_app.config["RESUME_MAX_BYTES"]
+    form.resume.render_kw = {
+        "accept": "application/pdf,.pdf",
+        "data-max-bytes": str(limit),
+        "data-too-large": _("The resume is larger than %(size)d MB.", size=limit // (1024 * 1024)),
+    }
+    form.university.choices = [
+        ("", _("Choose your university")),
+        *page.universities,
+        (OTHER_UNIVERSITY, _("Other / not listed")),
+    ]
+    form.grad_year.choices = graduation_years()
+    form.openings.choices = page.openings
+
+
+def _page(form: InterestForm, page: FormPage, event_name: str | None, kiosk: bool, note):
+    """The form page, with its answers, errors and any note at the top."""
     return render_template(
         "interest/form.html",
         form=form,
-        event=event,
+        event_name=event_name,
         kiosk=kiosk,
         note=note,
-        privacy_notice=in_page_language(get_setting("privacy_notice"), spanish_privacy_notice()),
-    ), (400 if request.method == "POST" else 200)
+        privacy_notice=in_page_language(page.privacy_notice, page.spanish_privacy_notice),
+    )
+
+
+def _unsaved(form: InterestForm, slug: str | None, kiosk: bool, queued: bool, note: str):
+    """The answer to a send the database could not save (recruit.errors makes it a 503):
+    the same form with every answer and the note at its top."""
+    if queued:
+        return jsonify(saved=False, note=note)  # the device keeps it and sends it again
+    event = _open_event(slug) if slug is not None else None
+    page = _page_reads()
+    _set_choices(form, page)
+    return _page(form, page, event.name if event else None, kiosk, note)
 
 
 def _save(form: InterestForm, event: Event | None) -> tuple[bool, str | None]:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.auth.access import public, requires
+from recruit.errors import keep_form_on_fault
 from recruit.extensions import csrf, db, limiter
 from recruit.interviews.models import Interview, Interviewer, InterviewKit, Recommendation
 from recruit.interviews.scorecard_forms import (
@@ -45,6 +46,7 @@ from recruit.interviews.scorecards import (
 from recruit.messages.links import hide_in_access_logs, keep_private
 from recruit.messages.services import office
 from recruit.placements.models import Position
+from recruit.security import checks_its_own_text
 from recruit.stale import StaleSave, refuse
 
 bp = Blueprint("scorecards", __name__)
@@ -238,10 +240,14 @@ def unavailable():
 
 @bp.route("/scorecard/<token>", methods=["GET", "POST"])
 @public
+@checks_its_own_text
 @csrf.exempt  # checked by the form itself, so an expired token re-renders instead of failing
 @form_limit
 def outside(token: str):
     """An outside interviewer's scorecard, opened by their private link."""
+    # Before the first read: a database fault gives the form back with every answer.
+    posted = request.form
+    keep_form_on_fault(lambda note: _unsaved(token, posted, note))
     try:
         seat = open_outside_link(token)
     except LinkUnavailable:
@@ -281,4 +287,18 @@ def outside(token: str):
         form.csrf_token.errors = []
     return _form_page(
         interview, form, questions, outside=True, seat=seat, contact=office(), note=note
+    )
+
+
+def _unsaved(token: str, posted, note: str):
+    """The answer to a scorecard the database could not save (recruit.errors makes it a
+    503): the same form with every answer and the note."""
+    try:
+        seat = open_outside_link(token)
+    except LinkUnavailable:
+        return unavailable()
+    questions = list(kit_for(seat.interview.position).questions)
+    form = scorecard_form(questions, formdata=posted)
+    return _form_page(
+        seat.interview, form, questions, outside=True, seat=seat, contact=office(), note=note
     )

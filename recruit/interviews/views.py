@@ -22,6 +22,7 @@ from recruit.auth.access import public, requires
 from recruit.auth.models import User
 from recruit.candidates.models import Candidate
 from recruit.database import utcnow
+from recruit.errors import keep_form_on_fault
 from recruit.extensions import csrf, db
 from recruit.i18n import current_language
 from recruit.interviews import scorecards, services
@@ -40,6 +41,7 @@ from recruit.messages.links import private_link_pages
 from recruit.messages.services import office, why_not_message
 from recruit.pagination import paginate
 from recruit.placements.models import Position, PositionStatus
+from recruit.security import checks_its_own_text
 from recruit.stale import StaleSave, check
 from recruit.students.views import form_limit, unavailable
 from recruit.timezones import day_bounds, local, local_today
@@ -339,6 +341,20 @@ def _candidate_page(interview: Interview, token: str, status: int = 200, note=No
     ), status
 
 
+def _keep_on_fault(token: str, name: str, form_class) -> None:
+    """Before the first read: should the database fail, the candidate gets their page back
+    (recruit.errors makes it a 503) with the note and the form as they sent it."""
+    posted = request.form
+
+    def unsaved(note: str):
+        interview = services.open_link(token)
+        if interview is None:
+            return unavailable()
+        return _candidate_page(interview, token, 503, note, **{name: form_class(formdata=posted)})
+
+    keep_form_on_fault(unsaved)
+
+
 @link_bp.get("/<token>")
 @public
 def page(token: str):
@@ -351,10 +367,12 @@ def page(token: str):
 
 @link_bp.post("/<token>/choose")
 @public
+@checks_its_own_text
 @csrf.exempt  # checked by the form, so a page left open re-renders instead of failing
 @form_limit
 def choose(token: str):
     """The candidate picks a time (or moves to another of those offered)."""
+    _keep_on_fault(token, "choose", ChooseForm)
     interview = services.open_link(token)
     if interview is None:
         return unavailable()
@@ -385,10 +403,12 @@ def choose(token: str):
 
 @link_bp.post("/<token>/cancel")
 @public
+@checks_its_own_text
 @csrf.exempt
 @form_limit
 def cancel_by_candidate(token: str):
     """The candidate cancels, once they ticked the box to confirm."""
+    _keep_on_fault(token, "cancel", CandidateCancelForm)
     interview = services.open_link(token)
     if interview is None:
         return unavailable()

@@ -4,11 +4,13 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import gettext as _
 
 from recruit.auth.access import public
+from recruit.errors import keep_form_on_fault
 from recruit.extensions import csrf, db, limiter
 from recruit.messages.links import hide_in_access_logs
 from recruit.placements.evaluation_links import LinkUnavailable, open_request, submit_evaluation
 from recruit.placements.forms import evaluation_answers, evaluation_form, evaluation_values
 from recruit.placements.questionnaires import KIND_FORMS, KIND_TITLES, form_items
+from recruit.security import checks_its_own_text
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
@@ -40,10 +42,14 @@ def thanks():
 
 @bp.route("/<token>", methods=["GET", "POST"])
 @public
+@checks_its_own_text
 @csrf.exempt  # checked by the form itself, so an expired token re-renders instead of failing
 @form_limit
 def form(token: str):
     """An evaluation or feedback form, opened by its private link."""
+    # Before the first read: a database fault gives the form back with every answer.
+    posted = request.form
+    keep_form_on_fault(lambda note: _unsaved(token, posted, note))
     try:
         evaluation_request = open_request(token)
     except LinkUnavailable:
@@ -66,6 +72,11 @@ def form(token: str):
     if form.meta.csrf and form.csrf_token.errors:
         note = _("This page was open for a while. Your answers are still here: press Send again.")
         form.csrf_token.errors = []
+    return _page(evaluation_request, items, form, note), (400 if request.method == "POST" else 200)
+
+
+def _page(evaluation_request, items, form, note):
+    """The form's page, with its answers, errors and any note."""
     return render_template(
         "feedback/form.html",
         form=form,
@@ -73,4 +84,20 @@ def form(token: str):
         placement=evaluation_request.placement,
         title=KIND_TITLES[evaluation_request.kind],
         note=note,
-    ), (400 if request.method == "POST" else 200)
+    )
+
+
+def _unsaved(token: str, posted, note: str):
+    """The answer to a send the database could not save (recruit.errors makes it a 503):
+    the same form with every answer and the note."""
+    try:
+        evaluation_request = open_request(token)
+    except LinkUnavailable:
+        return unavailable()
+    items = form_items(KIND_FORMS[evaluation_request.kind])
+    return _page(
+        evaluation_request,
+        items,
+        evaluation_form(items, evaluation_request.kind, formdata=posted),
+        note,
+    )

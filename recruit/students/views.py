@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from recruit.auth.access import public
 from recruit.candidates.forms import checked_resume
 from recruit.candidates.models import Candidate, Term
+from recruit.errors import keep_form_on_fault
 from recruit.extensions import csrf, db, limiter
 from recruit.i18n import current_language
 from recruit.interest.forms import graduation_years
@@ -29,6 +30,7 @@ from recruit.interviews.invitations import when_for_candidate
 from recruit.messages.links import private_link_pages
 from recruit.messages.services import office
 from recruit.placements.openings import chosen_openings, open_positions
+from recruit.security import checks_its_own_text
 from recruit.students import services
 from recruit.students.forms import (
     ActionForm,
@@ -76,11 +78,13 @@ def _stale_note(form) -> str | None:
 
 @bp.route("", methods=["GET", "POST"])
 @public
+@checks_its_own_text
 @csrf.exempt  # checked by the form itself, so an expired token re-renders instead of failing
 @form_limit
 def ask():
     """A student types their email and, if we know them, gets a new link by email."""
     form = AskForm()
+    keep_form_on_fault(lambda note: _ask_page(form, note, sent=False))
     note = None
     if request.method == "POST":
         if form.validate():
@@ -89,13 +93,13 @@ def ask():
             # The same answer whether or not we know the address.
             return redirect(url_for("students.ask", sent="1"), 303)
         note = _stale_note(form)
-    return render_template(
-        "students/ask.html",
-        form=form,
-        note=note,
-        sent=request.method == "GET" and request.args.get("sent") == "1",
-        contact=office(),
-    ), (400 if request.method == "POST" else 200)
+    sent = request.method == "GET" and request.args.get("sent") == "1"
+    return _ask_page(form, note, sent), (400 if request.method == "POST" else 200)
+
+
+def _ask_page(form: AskForm, note: str | None, sent: bool):
+    """The page that sends a student their link, with the address they typed."""
+    return render_template("students/ask.html", form=form, note=note, sent=sent, contact=office())
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -192,14 +196,38 @@ def student_action(path: str):
     def register(view):
         @functools.wraps(view)
         def with_link(token: str):
+            # Before the first read: a database fault gives the page back, the sent form
+            # with every answer.
+            posted = request.form
+            keep_form_on_fault(lambda note: _unsaved(token, path, posted, note))
             link = services.open_link(token)
             if link is None:
                 return unavailable()
             return view(link, token)
 
-        return bp.post(f"/<token>/{path}")(public(csrf.exempt(form_limit(with_link))))
+        return bp.post(f"/<token>/{path}")(
+            public(checks_its_own_text(csrf.exempt(form_limit(with_link))))
+        )
 
     return register
+
+
+def _unsaved(token: str, path: str, posted, note: str):
+    """The answer to a change the database could not save (recruit.errors makes it a 503):
+    the student's page with the note, and the form they sent as they filled it."""
+    link = services.open_link(token)
+    if link is None:
+        return unavailable()
+    forms = {}
+    if path == "details":
+        forms["details"] = DetailsForm(formdata=posted)
+        forms["details"].grad_year.choices = graduation_years()
+    elif path == "openings":
+        forms["openings"] = _openings_form(link.candidate, open_positions())
+        forms["openings"].process(posted)
+    elif path == "withdraw":
+        forms["withdraw"] = WithdrawForm(formdata=posted)
+    return _page(link, 503, note, **forms)
 
 
 @student_action("details")

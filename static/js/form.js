@@ -1,7 +1,8 @@
 // Enhances the interest form, which works without JavaScript: a field that only some
-// students need stays out of the way until it applies, after a refused send the error
-// summary takes the focus (a screen reader reads it, a phone scrolls to it), and a
-// kiosk's form never comes back from the browser's memory with someone's answers.
+// students need stays out of the way until it applies, a file too large is refused when
+// chosen, after a refused send the error summary takes the focus (a screen reader reads
+// it, a phone scrolls to it), and a kiosk's form never comes back from the browser's
+// memory with someone's answers.
 (function () {
   "use strict";
 
@@ -17,6 +18,38 @@
     }
     control.addEventListener("change", update);
     update();
+  });
+
+  // data-max-bytes: a file over the limit is refused as soon as it is chosen, before a
+  // long upload on a fair's network ends in a refusal. The server checks it again, and
+  // keeps every answer when it refuses.
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    const field = input.closest(".field");
+    if (!field) return;
+    const errorId = input.id + "-size-error";
+    const described = input.getAttribute("aria-describedby") || "";
+    input.addEventListener("change", function () {
+      const file = input.files && input.files[0];
+      let error = document.getElementById(errorId);
+      if (file && file.size > Number(input.dataset.maxBytes)) {
+        input.value = "";
+        if (!error) {
+          error = document.createElement("p");
+          error.className = "error";
+          error.id = errorId;
+          error.setAttribute("role", "alert");
+          field.appendChild(error);
+        }
+        error.textContent = input.dataset.tooLarge;
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", (described + " " + errorId).trim());
+      } else if (error) {
+        error.remove();
+        input.removeAttribute("aria-invalid");
+        if (described) input.setAttribute("aria-describedby", described);
+        else input.removeAttribute("aria-describedby");
+      }
+    });
   });
 
   const summary = document.querySelector(".error-summary");
