@@ -3,7 +3,8 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, case
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.auth.models import User
@@ -64,8 +65,18 @@ class University(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    def __str__(self) -> str:
+    @hybrid_property
+    def full_name(self) -> str:
+        """The name with its college or department: three colleges share "State University"."""
         return f"{self.name}, {self.college}" if self.college else self.name
+
+    @full_name.inplace.expression
+    @classmethod
+    def _full_name_expression(cls):
+        return case((cls.college != "", cls.name + ", " + cls.college), else_=cls.name)
+
+    def __str__(self) -> str:
+        return self.full_name
 
 
 class Contact(db.Model):

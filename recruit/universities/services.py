@@ -26,8 +26,10 @@ class DuplicateUniversity(Exception):
 
 
 def university_choices() -> list[tuple[str, str]]:
-    """Every university as (id, name) for a select, by name; one query."""
-    rows = db.session.execute(select(University.id, University.name).order_by(University.name))
+    """Every university as (id, full name) for a select, by name and college; one query."""
+    rows = db.session.execute(
+        select(University.id, University.full_name).order_by(University.name, University.college)
+    )
     return [(str(university_id), name) for university_id, name in rows]
 
 
