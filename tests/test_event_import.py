@@ -405,6 +405,21 @@ def test_nul_in_a_cell_rejects_its_row_on_either_database(client, event, column)
     assert candidate_count() == 2
 
 
+@pytest.mark.parametrize("column", ["First Name", "E-mail"])
+def test_half_a_character_in_a_json_cell_rejects_its_row(client, event, column):
+    """Is a JSON row holding a lone "\\ud800" escape skipped in the preview, naming the
+    column, and the rest imported without a server error?"""
+    rows = [{("E-mail" if k == "Email" else k): v for k, v in row.items()} for row in GOOD_ROWS]
+    rows[1][column] = rows[1][column][:2] + "\ud800" + rows[1][column][2:]
+    response = upload(client, event, json.dumps(rows).encode(), "attendees.json")
+    assert response.status_code == 200
+    reason = unescape(rejected_reasons(response.text)["3"])
+    assert reason == f"Broken characters (half of one) in “{column}”."
+    committed = client.post(f"/events/{event.id}/import/commit", data={"token": token_of(response)})
+    assert committed.status_code == 302
+    assert candidate_count() == 2
+
+
 # --- kept files: owner, event and life ----------------------------------------------------
 
 

@@ -36,6 +36,8 @@ STASH_HEADER = "recruit-import"
 SEPARATORS = (",", ";", "\t")
 # The header is looked for among the first rows: a title or a blank line may come first.
 HEADER_SEARCH_ROWS = 10
+# Half of a character: JSON may escape one ("\ud800"), UTF-8 cannot hold it.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Header names fair platforms use, folded to lower-case words, for each field we keep.
 COLUMNS = {
@@ -318,8 +320,13 @@ def preview(data: bytes) -> Preview:
     """What importing this file would do to each row, without changing anything."""
     rows, columns = read_rows(data)
     emails = [_cell(row.cells, columns, "email", 254).lower() for row in rows]
-    # A cell with a NUL is refused on its row below; PostgreSQL cannot even look one up.
-    lookup = {email for email in emails if email and not has_control_characters(email)}
+    # A cell with a NUL or half a character is refused on its row below; the database
+    # cannot even look one up.
+    lookup = {
+        email
+        for email in emails
+        if email and not has_control_characters(email) and not SURROGATE.search(email)
+    }
     known = set(
         db.session.scalars(
             select(func.lower(Candidate.email)).where(func.lower(Candidate.email).in_(lookup))
@@ -347,6 +354,16 @@ def _columns_with_control_characters(row: dict, columns: dict) -> list[str]:
         f"“{shown_name(str(header))[:40]}”"
         for header in columns.values()
         if has_control_characters(str(row.get(header) or ""), lines=True)
+    ]
+
+
+def _columns_with_lone_surrogates(row: dict, columns: dict) -> list[str]:
+    """The file's columns whose cell in this row holds half a character: a JSON escape
+    such as \\ud800, which no database can store as text."""
+    return [
+        f"“{shown_name(str(header))[:40]}”"
+        for header in columns.values()
+        if SURROGATE.search(str(row.get(header) or ""))
     ]
 
 
@@ -381,6 +398,12 @@ def _plan(record: Record, email, columns, universities, known, seen) -> ImportRo
             values,
             "reject",
             f"Invisible control characters (such as NUL) in {', '.join(unreadable)}.",
+        )
+    broken = _columns_with_lone_surrogates(row, columns)
+    if broken:
+        values = {k: SURROGATE.sub("", v) if isinstance(v, str) else v for k, v in values.items()}
+        return ImportRow(
+            number, values, "reject", f"Broken characters (half of one) in {', '.join(broken)}."
         )
     if not email:
         return ImportRow(number, values, "reject", "No email.")
