@@ -39,6 +39,11 @@ class InteractionKind(enum.StrEnum):
     OTHER = "other"
 
 
+def full_name_of(name: str, college: str) -> str:
+    """A university's name with its college or department, when it has one."""
+    return f"{name}, {college}" if college else name
+
+
 class University(db.Model):
     """A university (or one of its colleges) the office recruits from."""
 
@@ -68,7 +73,7 @@ class University(db.Model):
     @hybrid_property
     def full_name(self) -> str:
         """The name with its college or department: three colleges share "State University"."""
-        return f"{self.name}, {self.college}" if self.college else self.name
+        return full_name_of(self.name, self.college)
 
     @full_name.inplace.expression
     @classmethod

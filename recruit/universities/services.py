@@ -18,6 +18,7 @@ from recruit.universities.models import (
     InteractionKind,
     Partnership,
     University,
+    full_name_of,
 )
 
 
@@ -46,8 +47,9 @@ def _clean_university(values: dict) -> dict:
 
 
 def _duplicate(values: dict) -> DuplicateUniversity:
-    college = f", {values['college']}" if values["college"] else ""
-    return DuplicateUniversity(f"{values['name']}{college} is already listed.")
+    return DuplicateUniversity(
+        f"{full_name_of(values['name'], values['college'])} is already listed."
+    )
 
 
 def create_university(values: dict, by_user: User) -> University:
