@@ -1,4 +1,5 @@
-"""Command-line tasks: create-user, seed-demo, deliver, backup, restore, retention."""
+"""Command-line tasks: create-user, seed-demo, deliver, backup, restore, retention,
+sweep-imports."""
 
 import secrets
 import signal
@@ -152,6 +153,14 @@ def search_rebuild_command() -> None:
     click.echo(f"Search index rebuilt: {count} candidates.")
 
 
+@click.command("sweep-imports")
+def sweep_imports_command() -> None:
+    """Delete import previews older than their two-hour life (for cron, when no worker runs)."""
+    from recruit.events import imports
+
+    click.echo(f"Deleted {imports.sweep()} old import previews.")
+
+
 @click.command("deliver")
 @click.option("--once", is_flag=True, help="Send what is due now, then exit.")
 def deliver_command(once: bool) -> None:
@@ -179,5 +188,6 @@ def register_cli(app) -> None:
         retention_command,
         search_rebuild_command,
         deliver_command,
+        sweep_imports_command,
     ):
         app.cli.add_command(command)

@@ -1,10 +1,14 @@
 """Importing a fair's attendee list: the preview, the formats, refusals and the
 all-or-nothing commit."""
 
+import csv
 import io
 import json
 import os
+import re
+import stat
 import time
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -12,9 +16,11 @@ from sqlalchemy import func, select
 
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
+from recruit.candidates import services as candidate_services
 from recruit.candidates.models import Candidate, CandidateEvent, Term
 from recruit.events import imports
 from recruit.extensions import db
+from recruit.messages import delivery
 from recruit.pipeline import leads
 
 # Two good rows, one known email in another case, one repeated email and three broken rows.
@@ -34,6 +40,15 @@ GOOD_ROWS = [
     {"First Name": "Ben", "Last Name": "Okoro", "E-mail": "ben@u.example"},
     {"First Name": "Cy", "Last Name": "Diaz", "E-mail": "cy@u.example"},
 ]
+
+
+def quoted_csv(rows: list[dict]) -> bytes:
+    """A file made from rows as a spreadsheet saves it, quoting cells with commas."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
 
 
 def csv_of(rows: list[dict], separator: str = ",") -> bytes:
@@ -284,3 +299,309 @@ def test_unknown_token_is_refused(client, event, token):
     )
     assert "That import has expired. Upload the file again." in response.get_data(as_text=True)
     assert candidate_count() == 0
+
+
+# --- files from the real world -----------------------------------------------------------
+
+
+def rejected_reasons(page: str) -> dict[str, str]:
+    """Each skipped row's number and why, from the preview's table."""
+    table = page.split("Rows that will be skipped")[1].split("</table>")[0]
+    return dict(re.findall(r"<tr><td>(\d+)</td><td>[^<]*</td><td>([^<]*)</td></tr>", table))
+
+
+def flagged_reasons(page: str) -> dict[str, str]:
+    """Each flagged row's number and why, from the preview's table."""
+    table = page.split("Rows that may be someone already here")[1].split("</table>")[0]
+    return dict(
+        re.findall(r"<tr><td>(\d+)</td><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td></tr>", table)
+    )
+
+
+def test_rows_that_drop_trailing_empty_cells_are_read(client, event):
+    """Is a plain CSV whose rows drop their trailing empty cells read, not refused for a
+    separator guessed from its letters?"""
+    data = (
+        b"First Name,Last Name,Email,Graduation Date,Notes\n"
+        b"Ada,Diaz,ada@stated.edu,,\n"
+        b"David,Reed,david@stated.edu\n"
+    )
+    response = upload(client, event, data)
+    assert response.status_code == 200
+    assert "<strong>2</strong> new leads" in response.text
+
+
+def test_cells_holding_formulas_do_not_change_the_separator(client, event):
+    """Is a file whose cells hold =HYPERLINK(...) formulas, one row short, read with its
+    commas?"""
+    data = (
+        b"First Name,Last Name,Email,Profile,Notes\n"
+        b"Ana,Ruiz,ana@u.example,=HYPERLINK(x),\n"
+        b"Ben,Okoro,ben@u.example,=HYPERLINK(y)\n"
+        b"Cy,Diaz,cy@u.example,=HYPERLINK(z),\n"
+    )
+    response = upload(client, event, data)
+    assert "<strong>3</strong> new leads" in response.text
+
+
+def test_semicolon_separated_file_is_read(client, event):
+    """Is a file saved by a spreadsheet set to a European locale (semicolons, a comma in a
+    cell, a short row) read?"""
+    data = (
+        b"First Name;Last Name;Email;Notes\n"
+        b"Ana;Ruiz;ana@u.example;Met her, then her friend\n"
+        b"Ben;Okoro;ben@u.example\n"
+        b"Cy;Diaz;c,y@u.example;\n"
+    )
+    page = upload(client, event, data).text
+    assert "<strong>2</strong> new leads" in page
+    assert rejected_reasons(page) == {"4": "“c,y@u.example” is not an email address."}
+
+
+def test_title_line_above_the_header_is_skipped(client, event):
+    """Is the header found by its names below a title line, and rows numbered by line?"""
+    data = b"Capital Fair attendees, exported Oct 1\n\n" + ATTENDEES_CSV
+    page = upload(client, event, data).text
+    assert "<strong>3</strong> new leads" in page
+    assert rejected_reasons(page)["10"] == "First or last name is missing."
+
+
+def test_row_with_a_separator_inside_an_unquoted_cell_is_named_by_its_line(client, event):
+    """Is a row with more cells than the header skipped, naming its line, and the rest
+    imported?"""
+    data = csv_of(GOOD_ROWS).replace(b"Ben,Okoro", b"Ben,Okoro, Jr.")
+    page = upload(client, event, data).text
+    assert "<strong>2</strong> new leads" in page
+    reason = unescape(rejected_reasons(page)["3"])
+    assert reason.startswith("Line 3 has 4 cells and the header 3")
+
+
+def test_cell_over_the_csv_limit_names_its_line(client, event):
+    """Does a cell over Python's 131,072-character field limit refuse the file saying
+    which line and that a cell is too long?"""
+    data = csv_of(GOOD_ROWS) + b'Dee,Long,dee@u.example,"' + b"x" * 140_000 + b'"\n'
+    response = upload(client, event, data)
+    page = unescape(response.text)
+    assert response.status_code == 400
+    assert "Line 5 has a cell longer than 131,072 characters" in page
+    assert "could not be read as CSV" not in page
+
+
+# --- control characters ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("column", ["E-mail", "School", "First Name"])
+def test_nul_in_a_cell_rejects_its_row_on_either_database(client, event, column):
+    """Is a row with a NUL in a cell (its email included) skipped in the preview, naming
+    the column, and the rest imported without a server error?"""
+    rows = [dict(row, School="Capital") for row in GOOD_ROWS]
+    rows = [{("E-mail" if k == "Email" else k): v for k, v in row.items()} for row in rows]
+    rows[1][column] = rows[1][column][:2] + "\x00" + rows[1][column][2:]
+    response = upload(client, event, csv_of(rows))
+    assert response.status_code == 200
+    assert f"such as NUL) in “{column}”" in unescape(rejected_reasons(response.text)["3"])
+    committed = client.post(f"/events/{event.id}/import/commit", data={"token": token_of(response)})
+    assert committed.status_code == 302
+    assert candidate_count() == 2
+
+
+@pytest.mark.parametrize("column", ["First Name", "E-mail"])
+def test_half_a_character_in_a_json_cell_rejects_its_row(client, event, column):
+    """Is a JSON row holding a lone "\\ud800" escape skipped in the preview, naming the
+    column, and the rest imported without a server error?"""
+    rows = [{("E-mail" if k == "Email" else k): v for k, v in row.items()} for row in GOOD_ROWS]
+    rows[1][column] = rows[1][column][:2] + "\ud800" + rows[1][column][2:]
+    response = upload(client, event, json.dumps(rows).encode(), "attendees.json")
+    assert response.status_code == 200
+    reason = unescape(rejected_reasons(response.text)["3"])
+    assert reason == f"Broken characters (half of one) in “{column}”."
+    committed = client.post(f"/events/{event.id}/import/commit", data={"token": token_of(response)})
+    assert committed.status_code == 302
+    assert candidate_count() == 2
+
+
+# --- kept files: owner, event and life ----------------------------------------------------
+
+
+def test_kept_file_is_readable_by_its_owner_only(client, event, app):
+    """Is the file kept for the preview (attendees' personal data) written 0600?"""
+    token = token_of(upload(client, event, ATTENDEES_CSV))
+    mode = (Path(app.instance_path) / "imports" / token).stat().st_mode
+    assert stat.S_IMODE(mode) == 0o600
+
+
+def test_another_user_cannot_commit_a_preview(client, event, auth, signed_in):
+    """Is an admin refused, with a clear message, when committing an outreach user's
+    preview, and nothing imported?"""
+    token = token_of(upload(client, event, ATTENDEES_CSV))
+    auth.logout()
+    signed_in(Role.ADMIN)
+    response = client.post(
+        f"/events/{event.id}/import/commit", data={"token": token}, follow_redirects=True
+    )
+    assert "That preview was made by another staff member." in response.text
+    assert candidate_count() == 0
+
+
+def test_preview_cannot_be_committed_into_another_event(client, event, make_event):
+    """Is a preview made for one event refused when committed into another?"""
+    token = token_of(upload(client, event, ATTENDEES_CSV))
+    other = make_event(name="Law School Fair")
+    response = client.post(
+        f"/events/{other.id}/import/commit", data={"token": token}, follow_redirects=True
+    )
+    assert "That preview was made for another event." in response.text
+    assert candidate_count() == 0
+
+
+def test_another_user_cannot_cancel_a_preview(client, event, auth, signed_in, app):
+    """Does Cancel from another user leave the owner's kept file alone?"""
+    token = token_of(upload(client, event, ATTENDEES_CSV))
+    auth.logout()
+    signed_in(Role.ADMIN)
+    client.post(f"/events/{event.id}/import/commit", data={"token": token, "cancel": "1"})
+    assert (Path(app.instance_path) / "imports" / token).is_file()
+
+
+def age(path: Path, seconds: float) -> None:
+    """Make a file look written this many seconds ago."""
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_delivery_worker_sweeps_abandoned_previews(client, event, app):
+    """Does a round of the delivery worker delete a preview older than two hours and keep
+    a fresh one?"""
+    folder = Path(app.instance_path) / "imports"
+    old = folder / token_of(upload(client, event, ATTENDEES_CSV))
+    fresh = folder / token_of(upload(client, event, ATTENDEES_CSV))
+    age(old, imports.STASH_SECONDS + 60)
+    age(fresh, imports.STASH_SECONDS - 60)
+    delivery.run_forever(0, once=True)
+    assert not old.exists()
+    assert fresh.exists()
+
+
+def test_sweep_imports_command_deletes_old_previews(client, event, app, runner):
+    """Does `flask sweep-imports` delete previews past their life and say how many?"""
+    path = Path(app.instance_path) / "imports" / token_of(upload(client, event, ATTENDEES_CSV))
+    age(path, imports.STASH_SECONDS + 60)
+    result = runner.invoke(args=["sweep-imports"])
+    assert "Deleted 1 old import previews." in result.output
+    assert not path.exists()
+
+
+# --- universities and likely duplicates ----------------------------------------------------
+
+
+@pytest.fixture
+def state_colleges(make_university):
+    """Three colleges that share the name State University, as in the demo."""
+    return {
+        college: make_university(name="State University", college=college)
+        for college in ("College of Business", "School of Public Affairs", "College of Law")
+    }
+
+
+def school_rows(*schools: str) -> bytes:
+    rows = [
+        {"First Name": f"Student{n}", "Last Name": "Ruiz", "Email": f"s{n}@u.example", "School": s}
+        for n, s in enumerate(schools)
+    ]
+    return quoted_csv(rows)
+
+
+def test_university_name_shared_by_colleges_is_reported_not_guessed(client, event, state_colleges):
+    """Is a row naming only "State University" skipped as ambiguous, listing the
+    colleges, rather than filed under one of them?"""
+    page = upload(client, event, school_rows("State University")).text
+    reason = unescape(rejected_reasons(page)["2"])
+    assert reason.startswith("“State University” is the name of 3 universities")
+    assert "State University, College of Law" in reason
+    assert "<strong>0</strong> new leads" in page
+
+
+@pytest.mark.parametrize(
+    "school",
+    [
+        "State University, College of Law",
+        "State University — College of Law",
+        "state university - college of law",
+    ],
+)
+def test_university_full_name_matches_its_college(client, event, state_colleges, school):
+    """Is "State University, College of Law" (or with a dash) filed under the College of
+    Law?"""
+    response = upload(client, event, school_rows(school))
+    client.post(f"/events/{event.id}/import/commit", data={"token": token_of(response)})
+    student = db.session.scalars(select(Candidate)).one()
+    assert student.university_id == state_colleges["College of Law"].id
+
+
+def test_near_duplicates_in_a_file_are_flagged_and_imported(client, event, make_university):
+    """Are "Bjorn Vanderberg" and "Björn Van der Berg" at one university, with two emails,
+    flagged in the preview, and both still imported?"""
+    make_university(name="Capital State")
+    rows = [
+        {"Name": "Bjorn Vanderberg", "Email": "bjorn@u.example", "School": "Capital State"},
+        {"Name": "Ana Ruiz", "Email": "ana@u.example", "School": "Capital State"},
+        {"Name": "Björn Van der Berg", "Email": "bvdb@u.example", "School": "capital state"},
+    ]
+    response = upload(client, event, csv_of(rows))
+    flagged = flagged_reasons(response.text)
+    assert list(flagged) == ["4"]
+    assert "row 2 (bjorn@u.example)" in flagged["4"]
+    assert "<strong>3</strong> new leads" in response.text
+    client.post(f"/events/{event.id}/import/commit", data={"token": token_of(response)})
+    assert candidate_count() == 3
+
+
+def test_near_duplicate_of_a_known_candidate_is_flagged(client, event, make_candidate):
+    """Is a row naming someone already here at the same university, under another email,
+    flagged with their name and email?"""
+    university = make_candidate(
+        first_name="Björn", last_name="Van der Berg", email="bvdb@u.example"
+    ).university_id
+    assert university is None  # no university: the same name anywhere, as by hand
+    page = upload(client, event, csv_of([{"Name": "Bjorn Vanderberg", "Email": "b@u.example"}]))
+    assert flagged_reasons(page.text) == {
+        "2": "May be the same person as Björn Van der Berg (bvdb@u.example)."
+    }
+
+
+def test_same_name_at_another_college_is_not_flagged(client, event, state_colleges, make_candidate):
+    """Is the same name at another college of State University left unflagged?"""
+    make_candidate(
+        first_name="Ana",
+        last_name="Ruiz",
+        email="ana.law@u.example",
+        university_id=state_colleges["College of Law"].id,
+    )
+    data = quoted_csv(
+        [
+            {
+                "Name": "Ana Ruiz",
+                "Email": "ana@u.example",
+                "School": "State University, College of Business",
+            }
+        ]
+    )
+    page = upload(client, event, data).text
+    assert "<strong>1</strong> new leads" in page
+    assert "Rows that may be someone already here" not in page
+
+
+def test_adding_by_hand_warns_about_an_accented_spelling(app, make_candidate, make_university):
+    """Does the check staff meet when adding a candidate by hand also find "Björn Van der
+    Berg" for "Bjorn Vanderberg" at the same university (one rule with the import)?"""
+    university = make_university(name="Capital State")
+    known = make_candidate(
+        first_name="Björn",
+        last_name="Van der Berg",
+        email="bvdb@u.example",
+        university_id=university.id,
+    )
+    found = candidate_services.likely_duplicates(
+        "bjorn@u.example", "Bjorn", "Vanderberg", university.id
+    )
+    assert [candidate.id for candidate in found] == [known.id]

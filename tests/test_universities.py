@@ -1,7 +1,10 @@
 """Universities: the list with search and filters, one university's page, its yield, edits."""
 
+import csv
+import io
 import re
 from datetime import date
+from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -460,3 +463,71 @@ def test_list_queries_do_not_grow_with_rows(client, signed_in):
     many, page = page_queries(client, "/universities/")
     assert len(names_listed(page)) == 100
     assert many == few
+
+
+# --- full names: the college or department wherever a university is shown or picked -----
+
+
+@pytest.fixture
+def state_colleges(make_university):
+    """Three colleges that share the name State University, as in the demo."""
+    return [
+        make_university(name="State University", college=college)
+        for college in ("College of Business", "School of Public Affairs", "College of Law")
+    ]
+
+
+FULL_NAMES = [
+    "State University, College of Business",
+    "State University, College of Law",
+    "State University, School of Public Affairs",
+]
+
+
+def options(html: str, select_name: str) -> list[str]:
+    """The labels of a select's options, in order."""
+    select_html = html.split(f'name="{select_name}"')[1].split("</select>")[0]
+    return [unescape(label).strip() for label in re.findall(r"<option[^>]*>([^<]*)<", select_html)]
+
+
+def test_full_name_includes_the_college_in_python_and_sql(state_colleges, make_university):
+    """Is a university's full name its name and college, and the name alone without one,
+    alike on the model and in a query?"""
+    alone = make_university(name="Capital State")
+    assert state_colleges[2].full_name == "State University, College of Law"
+    assert alone.full_name == "Capital State"
+    in_sql = dict(db.session.execute(select(University.id, University.full_name)).all())
+    assert in_sql[state_colleges[2].id] == "State University, College of Law"
+    assert in_sql[alone.id] == "Capital State"
+
+
+@pytest.mark.parametrize(
+    ("path", "select_name"),
+    [
+        ("/candidates/new", "university_id"),
+        ("/candidates/", "university"),
+        ("/events/", "university"),
+        ("/events/new", "university_id"),
+    ],
+)
+def test_staff_selects_name_each_college(
+    client, signed_in, stages, state_colleges, path, select_name
+):
+    """Does each university select on staff pages tell the three State Universities apart?"""
+    signed_in(Role.ADMIN)
+    html = client.get(path).get_data(as_text=True)
+    assert [o for o in options(html, select_name) if o.startswith("State")] == FULL_NAMES
+
+
+def test_interest_form_select_names_each_college(client, stages, state_colleges):
+    """Does a student picking their university on the public form see each college?"""
+    html = client.get("/apply").get_data(as_text=True)
+    assert [o for o in options(html, "university") if o.startswith("State")] == FULL_NAMES
+
+
+def test_candidate_export_names_the_college(client, signed_in, state_colleges, make_candidate):
+    """Does the candidate export give the student's university with its college?"""
+    signed_in(Role.HR)
+    make_candidate(university_id=state_colleges[2].id)
+    rows = list(csv.DictReader(io.StringIO(client.get("/candidates/export.csv").text)))
+    assert [row["university"] for row in rows] == ["State University, College of Law"]

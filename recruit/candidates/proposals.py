@@ -201,7 +201,7 @@ class Reviews:
 
 
 def _university(university, other: str) -> str:
-    return university.name if university is not None else (other or "Not given")
+    return university.full_name if university is not None else (other or "Not given")
 
 
 def _titles(ids, positions: dict[int, Position]) -> str:
@@ -504,7 +504,7 @@ def proposals_data(candidate: Candidate) -> list[dict]:
             "sent_at": p.created_at.isoformat(),
             "event": p.event.name if p.event else None,
             **{name: getattr(getattr(p, name), "value", getattr(p, name)) for name in PLAIN_FIELDS},
-            "university": p.university.name if p.university else p.university_other,
+            "university": p.university.full_name if p.university else p.university_other,
             "procurement_areas": p.procurement_areas,
             "interests": p.interests,
             "opening_ids": p.opening_ids,

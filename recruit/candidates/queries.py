@@ -28,7 +28,7 @@ from recruit.universities.models import University
 BOARD_COLUMN_SIZE = 25
 SORTS = {
     "name": (Candidate.last_name, Candidate.first_name),
-    "university": (University.name,),
+    "university": (University.name, University.college),
     "stage": (Stage.position,),
     "graduation": (Candidate.grad_year, Candidate.grad_term),
     "rating": (Candidate.rating,),
@@ -319,7 +319,7 @@ def board_cards(
             Candidate.version,
             Candidate.stage_id,
             Candidate.stage_entered_at,
-            func.coalesce(University.name, Candidate.university_other),
+            func.coalesce(University.full_name, Candidate.university_other),
             Candidate.grad_term,
             Candidate.grad_year,
             Candidate.rating,

@@ -28,6 +28,7 @@ from recruit.candidates.models import (
     Stage,
     Tag,
 )
+from recruit.candidates.search import fold
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.pipeline.moves import last_stage_change, new_candidate, record_entry
@@ -83,21 +84,48 @@ def candidate_by_email(email: str) -> Candidate | None:
     )
 
 
+def name_key(first_name: str, last_name: str) -> str:
+    """A name as the duplicate check compares it: accents, case, spaces and punctuation left
+    out, so "Björn Van der Berg" and "Bjorn Vanderberg" are one name."""
+    return "".join(ch for ch in fold(f"{first_name}{last_name}") if ch.isalnum())
+
+
+def duplicate_keys(first_name: str, last_name: str, university_id) -> tuple[tuple, tuple]:
+    """The (name_key, university id) pairs a candidate answers to as a likely duplicate:
+    a search at their university, and a search at no university in particular."""
+    key = name_key(first_name, last_name)
+    return (key, university_id), (key, None)
+
+
+def same_names(wanted: set[tuple[str, int | None]]) -> dict[tuple[str, int | None], list[int]]:
+    """For each (name_key, university id), the ids of candidates with that name at that
+    university, or at any university when the id is None; one query."""
+    universities = {university_id for _key, university_id in wanted}
+    # Accents cannot be folded in SQL on both databases, so the names are compared here;
+    # the query narrows to the universities asked about when it can.
+    query = select(Candidate.id, Candidate.first_name, Candidate.last_name, Candidate.university_id)
+    if None not in universities:
+        query = query.where(Candidate.university_id.in_(universities))
+    found: dict[tuple[str, int | None], list[int]] = {}
+    for candidate_id, first_name, last_name, university_id in db.session.execute(query):
+        for pair in set(duplicate_keys(first_name, last_name, university_id)):
+            if pair in wanted:
+                found.setdefault(pair, []).append(candidate_id)
+    return found
+
+
 def likely_duplicates(
     email: str, first_name: str, last_name: str, university_id, exclude_id=None
 ) -> list[Candidate]:
-    """Candidates with the same email, or the same name at the same university."""
-    same_name = (func.lower(Candidate.first_name) == first_name.strip().lower()) & (
-        func.lower(Candidate.last_name) == last_name.strip().lower()
-    )
-    if university_id:
-        same_name &= Candidate.university_id == university_id
+    """Candidates with the same email, or the same name (name_key) at the same university."""
+    wanted = (name_key(first_name, last_name), university_id or None)
+    same_name = same_names({wanted}).get(wanted, [])
     query = select(Candidate).where(
-        (func.lower(Candidate.email) == email.strip().lower()) | same_name
+        (func.lower(Candidate.email) == email.strip().lower()) | Candidate.id.in_(same_name)
     )
     if exclude_id:
         query = query.where(Candidate.id != exclude_id)
-    return list(db.session.scalars(query.limit(5)))
+    return list(db.session.scalars(query.order_by(Candidate.id).limit(5)))
 
 
 def create_candidate(values: dict, interests, tags, by_user: User | None, **entry) -> Candidate:

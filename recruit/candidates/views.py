@@ -127,7 +127,7 @@ def _export_rows(candidates):
             c.last_name,
             c.email,
             c.phone,
-            c.university.name if c.university else c.university_other,
+            c.university.full_name if c.university else c.university_other,
             c.major,
             label(c.class_standing),
             f"{label(c.grad_term)} {c.grad_year or ''}".strip(),

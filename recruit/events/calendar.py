@@ -30,7 +30,7 @@ def event_component(event: Event, stamped: datetime, host: str) -> icalendar.Eve
     component.add("summary", event.name)
     description = f"{label(event.kind)} · {label(event.status)}"
     if event.university:
-        description += f" · {event.university.name}"
+        description += f" · {event.university.full_name}"
     component.add("description", description)
     if where := event.location or event.virtual_url:
         component.add("location", where)

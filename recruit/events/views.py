@@ -31,6 +31,7 @@ from recruit.extensions import csrf, db
 from recruit.interest import receipts
 from recruit.interviews.feed import interview_entries
 from recruit.pagination import paginate
+from recruit.plain_text import shown_name
 from recruit.stale import StaleSave, refuse
 from recruit.templating import label
 from recruit.timezones import local_today
@@ -373,8 +374,8 @@ def import_attendees(event_id: int):
                 "events/import.html",
                 event=event,
                 plan=plan,
-                token=imports.stash(data),
-                filename=upload.filename[:120],
+                token=imports.stash(data, current_user.id, event.id),
+                filename=shown_name(upload.filename)[:120],
                 error=None,
             )
     return render_template("events/import.html", event=event, plan=None, error=error), 400
@@ -387,21 +388,21 @@ def commit_import(event_id: int):
     event = db.get_or_404(Event, event_id)
     token = request.form.get("token", "")
     if request.form.get("cancel"):
-        imports.discard(token)
+        imports.discard(token, current_user.id, event.id)
         flash("Import cancelled; nothing changed.", "success")
         return redirect(url_for("events.detail", event_id=event.id))
-    data = imports.unstash(token)
-    if data is None:
-        flash("That import has expired. Upload the file again.", "error")
-        return redirect(url_for("events.import_attendees", event_id=event.id))
     try:
+        data = imports.unstash(token, current_user.id, event.id)
+        if data is None:
+            flash("That import has expired. Upload the file again.", "error")
+            return redirect(url_for("events.import_attendees", event_id=event.id))
         counts = imports.commit_import(event, data, current_user, request.form.get("filename", ""))
     except imports.ImportRefused as refused:
         db.session.rollback()
         flash(str(refused), "error")
         return redirect(url_for("events.import_attendees", event_id=event.id))
     db.session.commit()
-    imports.discard(token)
+    imports.discard(token, current_user.id, event.id)
     flash(
         f"Imported: {counts['create']} new, {counts['update']} updated, "
         f"{counts['reject']} skipped.",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from recruit.admin.models import get_setting
 from recruit.database import utcnow
+from recruit.events import imports
 from recruit.extensions import db
 from recruit.messages import links
 from recruit.messages.models import DeliveryState, OutboxMessage
@@ -336,6 +337,12 @@ def run_forever(poll_seconds: float, once: bool = False) -> None:
             result = Round()
         finally:
             db.session.remove()
+        # The one process that runs around the clock also clears abandoned import
+        # previews (attendees' personal data) once their life is over.
+        try:
+            imports.sweep()
+        except OSError:
+            log.exception("Sweeping old import previews failed; trying again next round")
         if result.handled:
             log.info(
                 "Delivered %s, retrying %s, failed %s, withdrawn %s",

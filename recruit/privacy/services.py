@@ -68,7 +68,7 @@ def personal_data(candidate: Candidate) -> dict:
             )
         }
         | {
-            "university": candidate.university.name if candidate.university else None,
+            "university": candidate.university.full_name if candidate.university else None,
             "stage": candidate.stage.name,
             "interests": [_plain(ci.interest) for ci in candidate.interests],
             "tags": [tag.name for tag in candidate.tags],

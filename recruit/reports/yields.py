@@ -215,8 +215,7 @@ def university_yield(period: Period) -> list[YieldRow]:
     rows = db.session.execute(
         select(
             University.id,
-            University.name,
-            University.college,
+            University.full_name,
             costs.c.cost,
             func.coalesce(leads.c.leads, 0),
             func.coalesce(leads.c.interviews, 0),
@@ -230,12 +229,12 @@ def university_yield(period: Period) -> list[YieldRow]:
     return [
         YieldRow(
             id=university_id,
-            name=f"{name}, {college}" if college else name,
+            name=full_name,
             cost=_money(cost),
             leads=n_leads,
             interviews=int(interviews),
             interns=int(interns),
             hires=int(hires),
         )
-        for university_id, name, college, cost, n_leads, interviews, interns, hires in rows
+        for university_id, full_name, cost, n_leads, interviews, interns, hires in rows
     ]

@@ -3,7 +3,8 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, case
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.auth.models import User
@@ -38,6 +39,11 @@ class InteractionKind(enum.StrEnum):
     OTHER = "other"
 
 
+def full_name_of(name: str, college: str) -> str:
+    """A university's name with its college or department, when it has one."""
+    return f"{name}, {college}" if college else name
+
+
 class University(db.Model):
     """A university (or one of its colleges) the office recruits from."""
 
@@ -64,8 +70,18 @@ class University(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @hybrid_property
+    def full_name(self) -> str:
+        """The name with its college or department: three colleges share "State University"."""
+        return full_name_of(self.name, self.college)
+
+    @full_name.inplace.expression
+    @classmethod
+    def _full_name_expression(cls):
+        return case((cls.college != "", cls.name + ", " + cls.college), else_=cls.name)
+
     def __str__(self) -> str:
-        return f"{self.name}, {self.college}" if self.college else self.name
+        return self.full_name
 
 
 class Contact(db.Model):

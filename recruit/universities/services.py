@@ -18,6 +18,7 @@ from recruit.universities.models import (
     InteractionKind,
     Partnership,
     University,
+    full_name_of,
 )
 
 
@@ -26,8 +27,10 @@ class DuplicateUniversity(Exception):
 
 
 def university_choices() -> list[tuple[str, str]]:
-    """Every university as (id, name) for a select, by name; one query."""
-    rows = db.session.execute(select(University.id, University.name).order_by(University.name))
+    """Every university as (id, full name) for a select, by name and college; one query."""
+    rows = db.session.execute(
+        select(University.id, University.full_name).order_by(University.name, University.college)
+    )
     return [(str(university_id), name) for university_id, name in rows]
 
 
@@ -44,8 +47,9 @@ def _clean_university(values: dict) -> dict:
 
 
 def _duplicate(values: dict) -> DuplicateUniversity:
-    college = f", {values['college']}" if values["college"] else ""
-    return DuplicateUniversity(f"{values['name']}{college} is already listed.")
+    return DuplicateUniversity(
+        f"{full_name_of(values['name'], values['college'])} is already listed."
+    )
 
 
 def create_university(values: dict, by_user: User) -> University:
