@@ -7,9 +7,10 @@ import zipfile
 from datetime import datetime, time, timedelta
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import JSON, column, inspect, select, table, text
 
 from recruit.audit.models import AuditEntry
+from recruit.audit.services import keyed_hash
 from recruit.auth.models import Role
 from recruit.candidates.models import Candidate, CandidateEvent
 from recruit.candidates.services import add_note
@@ -24,7 +25,13 @@ from recruit.pipeline.moves import move_candidate
 from recruit.placements.evaluation_links import issue_request
 from recruit.placements.models import EvaluationKind, EvaluationRequest
 from recruit.privacy import services as privacy
+from tests import test_migrations
 from tests.placement_factories import new_link, new_placement
+
+# The migration tests' databases (SQLite, and PostgreSQL when in use), for 0016's test.
+empty_database = test_migrations.empty_database
+migration_app = test_migrations.migration_app
+flask_db = test_migrations.flask_db
 
 FIRST, LAST = "Zebulon", "Quixtaff"
 EMAIL, OLD_EMAIL, PHONE = "zq.planted@u.example", "zq.second@u.example", "555-0199-7731"
@@ -79,13 +86,13 @@ def _every_table_holding_a_needle() -> dict[str, list[str]]:
         result = connection.execute(text(f'SELECT * FROM "{name}"'))  # noqa: S608 (its own names)
         columns = list(result.keys())
         for row in result:
-            for column, value in zip(columns, row, strict=True):
+            for column_name, value in zip(columns, row, strict=True):
                 if value is None:
                     continue
                 if isinstance(value, bytes | memoryview):
                     value = bytes(value).decode("latin-1")
                 if hits := _found(str(value)):
-                    found.setdefault(f"{name}.{column}", []).extend(hits)
+                    found.setdefault(f"{name}.{column_name}", []).extend(hits)
     return found
 
 
@@ -298,3 +305,42 @@ def test_erased_student_still_counts_in_reports(client, signed_in, make_candidat
     privacy.erase(student, None, why="test")
     db.session.commit()
     assert client.get("/reports/").get_data(as_text=True) == before
+
+
+def test_erasure_withdraws_the_supervisors_link_naming_the_student(client, planted):
+    """Is a supervisor's evaluation link for an erased intern revoked, and its queued
+    message withdrawn and blank, with the supervisor's address kept?"""
+    supervisor = db.session.scalar(
+        select(EvaluationRequest).where(EvaluationRequest.kind == EvaluationKind.SUPERVISOR_MIDTERM)
+    )
+    _erase(client, planted)
+    db.session.expire_all()
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.link_ref == supervisor.id)
+    )
+    assert db.session.get(EvaluationRequest, supervisor.id).revoked_at is not None
+    assert message.state == DeliveryState.CANCELLED and message.body == ""
+    assert message.to == "renee.caldwell@dgs.state.example"
+
+
+def test_upgrade_to_0016_removes_copies_from_old_audit_entries(migration_app):
+    """Does the upgrade turn an old merge entry's profile copy into a keyed hash, and
+    drop an interviewer's name and a searched export's words?"""
+    flask_db(migration_app, "upgrade", "0015")
+    old = [
+        ("candidate.merge", {"removed_id": 9, "removed": {"first_name": FIRST, "email": EMAIL}}),
+        ("scorecard.submit", {"interviewer": 3, "interviewer_name": f"{FIRST} {LAST}"}),
+        ("candidate.export", {"count": 1, "filters": {"q": LAST, "rating": 5}}),
+    ]
+    entries = table("audit_entries", column("action"), column("detail", JSON), column("created_at"))
+    with db.engine.begin() as connection:
+        for action, detail in old:
+            connection.execute(
+                entries.insert().values(action=action, detail=detail, created_at=utcnow())
+            )
+    flask_db(migration_app, "upgrade")
+    details = dict(db.session.execute(select(entries.c.action, entries.c.detail)).all())
+    assert _found(str(details)) == []
+    assert details["candidate.merge"] == {"removed_id": 9, "removed_email_hash": keyed_hash(EMAIL)}
+    assert details["scorecard.submit"] == {"interviewer": 3}
+    assert details["candidate.export"]["filters"] == {"q": keyed_hash(LAST), "rating": 5}
