@@ -15,6 +15,7 @@ from recruit.auth.models import Role
 from recruit.candidates.models import Candidate, CandidateEvent
 from recruit.candidates.services import add_note
 from recruit.database import utcnow
+from recruit.events.models import EventStatus
 from recruit.extensions import db
 from recruit.interviews import services as interviews
 from recruit.interviews.models import InterviewKind
@@ -25,6 +26,8 @@ from recruit.pipeline.moves import move_candidate
 from recruit.placements.evaluation_links import issue_request
 from recruit.placements.models import EvaluationKind, EvaluationRequest
 from recruit.privacy import services as privacy
+from recruit.timezones import local_today
+from recruit.universities.queries import follow_up_counts
 from tests import test_migrations
 from tests.placement_factories import new_link, new_placement
 
@@ -255,6 +258,23 @@ def test_erased_student_is_not_among_an_events_leads(client, signed_in, make_can
     _erase(client, student)
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert f'/candidates/{student.id}"' not in page
+
+
+def test_erased_student_is_no_follow_up_to_call(client, signed_in, make_candidate, make_event):
+    """Is an erased lead of an attended fair left off the follow-ups due, and the count?"""
+    me = signed_in(Role.ADMIN)
+    fair = make_event(
+        starts_on=utcnow().date() - timedelta(days=5), status=EventStatus.ATTENDED, staff=[me]
+    )
+    erased, waiting = make_candidate(), make_candidate(first_name="Waiting")
+    for student in (erased, waiting):
+        db.session.add(CandidateEvent(candidate_id=student.id, event_id=fair.id, via="form"))
+    db.session.commit()
+    _erase(client, erased)
+    page = client.get("/follow-ups").get_data(as_text=True)
+    assert f'/candidates/{waiting.id}"' in page
+    assert f'/candidates/{erased.id}"' not in page
+    assert follow_up_counts(me.id, local_today())["leads"] == 1
 
 
 def test_erased_student_cannot_be_edited_moved_or_merged(client, signed_in, make_candidate, stages):

@@ -157,13 +157,15 @@ def erase(
     by_user,
     why: str,
     action: str = "privacy.erase",
-    purge_search: bool = True,
+    one_of_many: bool = False,
 ) -> None:
     """Replace a candidate's personal details, delete their files, notes, free text and
     the updates proposed for them through the public form, blank every copy of their
     details (messages, evaluation links, audit entries, the search index), and keep the
-    anonymous facts (stage history, events, placements) for reports. purge_search=False
-    leaves the search index's clean-up to a caller erasing many at once."""
+    anonymous facts (stage history, events, placements) for reports. one_of_many: the
+    caller erases many in one transaction (retention), so only the audit entries about the
+    record are scrubbed (not a scan of the whole log each time) and the caller purges the
+    search index once."""
     now = utcnow()
     names, distinctive = identifiers(candidate)
     # An admin's reason may name the person it is about.
@@ -199,7 +201,9 @@ def erase(
     )
     messages.erase_messages(candidate.id, candidate.email)
     links_erased = erase_requests(candidate.id, candidate.email)
-    audit_scrubbed = scrub_entries("Candidate", candidate.id, names, distinctive)
+    audit_scrubbed = scrub_entries(
+        "Candidate", candidate.id, names, distinctive, search_all=not one_of_many
+    )
     proposals_deleted = erase_proposals(candidate.id, by_user)
     candidate.first_name = ERASED
     candidate.last_name = f"#{candidate.id}"
@@ -227,7 +231,7 @@ def erase(
         audit_entries_scrubbed=audit_scrubbed,
     )
     db.session.flush()
-    if purge_search:
+    if not one_of_many:
         search_index.purge_deleted(db.session.connection())
 
 
@@ -281,7 +285,7 @@ def apply_retention(by_user=None) -> int:
             by_user,
             why="retention schedule",
             action="privacy.retention",
-            purge_search=False,
+            one_of_many=True,
         )
     if due:
         search_index.purge_deleted(db.session.connection())
