@@ -7,7 +7,7 @@ import zipfile
 from datetime import datetime, time, timedelta
 
 import pytest
-from sqlalchemy import JSON, column, inspect, select, table, text
+from sqlalchemy import JSON, column, func, inspect, select, table, text
 
 from recruit.audit.models import AuditEntry
 from recruit.audit.services import keyed_hash
@@ -364,3 +364,21 @@ def test_upgrade_to_0016_removes_copies_from_old_audit_entries(migration_app):
     assert details["candidate.merge"] == {"removed_id": 9, "removed_email_hash": keyed_hash(EMAIL)}
     assert details["scorecard.submit"] == {"interviewer": 3}
     assert details["candidate.export"]["filters"] == {"q": keyed_hash(LAST), "rating": 5}
+
+
+def test_a_supervisors_blanked_message_is_not_sent_again(client, planted):
+    """Is the blanked message that carried a supervisor's link refused a resend, and
+    offered none?"""
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.to == "renee.caldwell@dgs.state.example")
+    )
+    message.state, message.sent_at = DeliveryState.SENT, utcnow()
+    db.session.commit()
+    _erase(client, planted)
+    page = client.get("/outbox/").get_data(as_text=True)
+    assert f"/outbox/{message.id}/resend" not in page
+    client.post(f"/outbox/{message.id}/resend")
+    count = db.session.scalar(
+        select(func.count()).where(OutboxMessage.to == "renee.caldwell@dgs.state.example")
+    )
+    assert count == 1

@@ -589,6 +589,8 @@ def erase_link_messages(link_kind: LinkKind, refs: list[int]) -> None:
 
 def resend(message: OutboxMessage, by_user) -> OutboxMessage:
     """Try a failed or withdrawn message again, or send a delivered one once more."""
+    if message.subject == ERASED_SUBJECT:
+        raise MessageRefused("Not resent: what it said was erased with the candidate's record.")
     if message.candidate is not None and why_not_message(message.candidate):
         raise MessageRefused(
             f"Not resent: {message.candidate.full_name}: {why_not_message(message.candidate)}."
