@@ -31,9 +31,10 @@ from recruit.messages.models import DeliveryState, LinkKind, MessageTemplate, Ou
 from recruit.plain_text import CONTROL
 from recruit.stale import check, flush
 
+# What an erased candidate's messages say instead of their subject (their body is blank).
+ERASED_SUBJECT = "(erased)"
 # Where a private link or the stop-emails link goes in a stored body. The worker puts the
 # real link there when it sends, so the outbox (and a copy of the database) never has it.
-ERASED_SUBJECT = "(erased)"
 PRIVATE_LINK_MASK = "[private link, made when the message is sent]"
 STOP_LINK_MASK = "[stop-emails link]"
 

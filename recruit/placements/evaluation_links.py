@@ -29,9 +29,10 @@ from recruit.placements.placements import PlacementRefused
 from recruit.placements.questionnaires import KIND_TITLES, SUPERVISOR_KINDS
 from recruit.templating import format_date
 
+# Who an erased intern's own links went to, as the placement page shows it.
+ERASED_RECIPIENT = "(erased)"
 # A link's token is a 256-bit HMAC in 43 URL-safe characters; anything shorter or outside
 # the alphabet was never issued, so it is refused without a lookup.
-ERASED_RECIPIENT = "(erased)"
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43,128}")
 
 
