@@ -3,7 +3,7 @@
 import json
 from datetime import timedelta
 
-from sqlalchemy import JSON, String, Text, cast, func, select
+from sqlalchemy import JSON, String, Text, cast, func, inspect, select, text
 
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
@@ -131,3 +131,36 @@ def test_audit_log_page_filters_and_exports(client, signed_in, make_candidate):
     assert "auth.sign_in" in page
     csv = client.get("/admin/audit/export.csv?action=auth.")
     assert csv.mimetype == "text/csv" and "auth.sign_in" in csv.get_data(as_text=True)
+
+
+def _search_tables_text() -> str:
+    """Everything the search index's tables hold (SQLite's full-text shadow tables too)."""
+    connection = db.session.connection()
+    held = []
+    for name in inspect(connection).get_table_names():
+        if name.startswith(search.TABLE):
+            for row in connection.execute(text(f'SELECT * FROM "{name}"')):  # noqa: S608
+                held.extend(
+                    bytes(v).decode("latin-1") if isinstance(v, bytes | memoryview) else str(v)
+                    for v in row
+                )
+    return "\n".join(held).lower()
+
+
+def test_retention_leaves_no_erased_word_in_the_search_index(app, make_user, make_candidate):
+    """After a retention run, do the erased names and notes leave the search index's
+    tables, not just its results?"""
+    admin = make_user(Role.ADMIN)
+    old = utcnow() - timedelta(days=800)
+    for first, last in (("Ottoline", "Vasquezberg"), ("Peregrine", "Ulmstead")):
+        gone = make_candidate(first_name=first, last_name=last)
+        add_note(gone, f"{first} prefers mornings", admin)
+        gone.last_activity_at = old
+    make_candidate(first_name="Stays")
+    db.session.commit()
+    assert "vasquezberg" in _search_tables_text()
+    assert privacy.apply_retention() == 2
+    db.session.commit()
+    held = _search_tables_text()
+    assert not any(word in held for word in ("ottoline", "vasquezberg", "peregrine", "ulmstead"))
+    assert "stays" in held

@@ -7,14 +7,15 @@ import zipfile
 
 from sqlalchemy import select
 
-from recruit.audit.services import record
+from recruit.audit.services import impersonal_detail, record
 from recruit.exports import csv_safe
 from recruit.extensions import db
 from recruit.timezones import local_today
 
-# Columns that identify a person: left blank unless the admin chooses to include them.
+# Columns that identify a person, or free text that may name one: left blank unless the
+# admin chooses to include them.
 PERSONAL_COLUMNS = {
-    "candidates": {"first_name", "last_name", "email", "phone", "availability"},
+    "candidates": {"first_name", "last_name", "email", "phone", "availability", "university_other"},
     "contacts": {"name", "email", "phone", "notes"},
     "notes": {"body"},
     "interactions": {"notes"},
@@ -23,11 +24,36 @@ PERSONAL_COLUMNS = {
     "evaluations": {"submitted_by_name", "strengths", "areas_to_grow"},
     "evaluation_answers": {"value"},
     "evaluation_requests": {"recipient_name", "recipient_email"},
-    "placements": {"supervisor_name", "supervisor_email", "mentor_name"},
+    "placements": {"supervisor_name", "supervisor_email", "mentor_name", "hired_title"},
     "positions": {"supervisor_name", "supervisor_email"},
     "users": {"email", "name"},
-    "staff_sessions": {"address"},
-    "outbox_messages": {"to", "subject", "body"},
+    "staff_sessions": {"address", "device"},
+    "outbox_messages": {"to", "subject", "body", "calendar", "last_error"},
+    "proposed_updates": {
+        "first_name",
+        "last_name",
+        "phone",
+        "university_other",
+        "availability",
+        "file_name",
+    },
+    "interviews": {"location", "video_url", "note_for_candidate"},
+    "interviewers": {"name", "email"},
+    "scorecards": {"summary"},
+    "fair_visits": {"staff_present", "notes"},
+    "follow_ups": {"description"},
+    "events": {"notes"},
+    "universities": {"notes"},
+    "audit_entries": {"remote_addr"},
+}
+# Columns kept without their personal parts: an audit entry's detail without the keys that
+# may copy a person's details, a scorecard's ratings without the evidence written for each.
+IMPERSONAL_FORMS = {
+    ("audit_entries", "detail"): impersonal_detail,
+    ("scorecards", "ratings"): lambda ratings: [
+        {key: value for key, value in rating.items() if key != "evidence"}
+        for rating in ratings or []
+    ],
 }
 # Columns that are never exported: they would let someone sign in or open a link.
 SECRET_COLUMNS = {
@@ -51,10 +77,13 @@ def export_zip(by_user, include_personal: bool) -> bytes:
             writer = csv.writer(text)
             writer.writerow([c.name for c in columns])
             rows = db.session.execute(select(*columns).order_by(*table.primary_key.columns))
+            forms = {} if include_personal else _forms(table.name)
             for row in rows:
                 writer.writerow(
                     [
-                        "" if column.name in personal else csv_safe(value)
+                        ""
+                        if column.name in personal
+                        else csv_safe(forms[column.name](value) if column.name in forms else value)
                         for column, value in zip(columns, row, strict=True)
                     ]
                 )
@@ -62,6 +91,12 @@ def export_zip(by_user, include_personal: bool) -> bytes:
             tables.append(table.name)
     record("admin.export_all", user=by_user, personal=include_personal, tables=len(tables))
     return buffer.getvalue()
+
+
+def _forms(table_name: str) -> dict:
+    return {
+        column: form for (table, column), form in IMPERSONAL_FORMS.items() if table == table_name
+    }
 
 
 def filename(include_personal: bool) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from recruit.audit.models import AuditEntry
-from recruit.audit.services import record
+from recruit.audit.services import record, summary
 from recruit.auth.access import requires
 from recruit.auth.models import User
 from recruit.cross_site import refuse_cross_site
@@ -79,6 +79,7 @@ def index():
         filters=filters,
         groups=ACTION_GROUPS,
         users=users,
+        summary=summary,
     )
 
 

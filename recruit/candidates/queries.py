@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from recruit.audit.services import keyed_hash
 from recruit.candidates import search
 from recruit.candidates.models import (
     Attachment,
@@ -111,6 +112,14 @@ class CandidateFilters:
         values.update(changes)
         return {key: value for key, value in values.items() if value not in (None, "")}
 
+    def for_audit(self) -> dict:
+        """The filters as an audit entry keeps them: a search typed into the list may be a
+        student's name, so only its keyed hash is kept (it still matches the same search)."""
+        values = self.as_args()
+        if self.q:
+            values["q"] = keyed_hash(self.q)
+        return values
+
     @property
     def active(self) -> bool:
         return bool(self.as_args(status=""))
@@ -132,9 +141,15 @@ def graduation_choices(today: date) -> list[tuple[str, str]]:
     ]
 
 
+def working_clause():
+    """Candidates staff work with: an erased record stays only for the reports' counts."""
+    return Candidate.anonymized_at.is_(None)
+
+
 def conditions(filters: CandidateFilters) -> list:
-    """The WHERE clauses shared by the list, the board and exports."""
-    where = []
+    """The WHERE clauses shared by the list, the board and exports; erased records are
+    never among them."""
+    where = [working_clause()]
     if filters.university:
         where.append(Candidate.university_id == filters.university)
     if filters.event:
@@ -254,8 +269,10 @@ def list_page(filters: CandidateFilters, args) -> Page:
 
 
 def selected_query(ids: list[int]) -> Select:
-    """The candidates ticked in the list, by id, loaded as the list loads them."""
-    return _with_row_details(select(Candidate).where(Candidate.id.in_(ids))).order_by(Candidate.id)
+    """The candidates ticked in the list, by id, loaded as the list loads them; an erased
+    record is never among them."""
+    query = select(Candidate).where(Candidate.id.in_(ids), working_clause())
+    return _with_row_details(query).order_by(Candidate.id)
 
 
 def board_stages() -> list[Stage]:

@@ -10,6 +10,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -59,6 +60,18 @@ bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 def get_candidate(candidate_id: int) -> Candidate:
     """The candidate or 404."""
     return db.get_or_404(Candidate, candidate_id)
+
+
+ERASED_REFUSAL = "This candidate's record was erased: it can no longer be changed."
+
+
+def editable_candidate(candidate_id: int) -> Candidate:
+    """The candidate or 404; an erased record sends the user back to its page, saying why."""
+    candidate = get_candidate(candidate_id)
+    if candidate.anonymized_at is not None:
+        flash(_(ERASED_REFUSAL), "error")
+        abort(redirect(url_for("candidates.detail", candidate_id=candidate.id), 303))
+    return candidate
 
 
 def _filter_options() -> dict:
@@ -156,7 +169,7 @@ def _export(query, description: dict):
 def export():
     """Download the filtered list as CSV; the audit log records who took what."""
     filters = queries.CandidateFilters.from_args(request.args)
-    return _export(queries.list_query(filters), {"filters": filters.as_args()})
+    return _export(queries.list_query(filters), {"filters": filters.for_audit()})
 
 
 @bp.post("/bulk")
@@ -371,7 +384,7 @@ def create():
 @requires("edit_candidates")
 def edit(candidate_id: int):
     """Edit a candidate's profile."""
-    return _save(get_candidate(candidate_id))
+    return _save(editable_candidate(candidate_id))
 
 
 def _save(candidate: Candidate | None):
@@ -445,6 +458,8 @@ def move(candidate_id: int):
     form = MoveForm()
     form.to_stage.choices = services.stage_choices()
     back = safe_next_url(form.next.data) or url_for("candidates.detail", candidate_id=candidate.id)
+    if candidate.anonymized_at is not None:
+        return _move_answer(_(ERASED_REFUSAL), 409, back, candidate)
     to_stage = None
     version = parse_id(form.version.data)
     if form.validate() and version is not None:
@@ -481,7 +496,7 @@ def _move_answer(message: str, status: int, back: str, candidate: Candidate):
 @requires("edit_candidates")
 def add_note(candidate_id: int):
     """Add a note to a candidate."""
-    candidate = get_candidate(candidate_id)
+    candidate = editable_candidate(candidate_id)
     form = NoteForm()
     if form.validate():
         services.add_note(candidate, form.body.data, current_user)
@@ -516,13 +531,13 @@ def resume(candidate_id: int, attachment_id: int):
 @bp.route("/<int:candidate_id>/merge", methods=["GET", "POST"])
 @requires("merge_candidates")
 def merge(candidate_id: int):
-    """Fold a duplicate record into this one."""
-    keep = get_candidate(candidate_id)
+    """Fold a duplicate record into this one; erased records are neither kept nor folded."""
+    keep = editable_candidate(candidate_id)
     form = MergeForm()
     duplicate = None
     if form.validate_on_submit():
         duplicate = services.candidate_by_email(form.other_email.data)
-        if duplicate is None or duplicate.id == keep.id:
+        if duplicate is None or duplicate.id == keep.id or duplicate.anonymized_at is not None:
             form.other_email.errors = ["No other candidate has this email."]
         elif not form.confirm.data:
             form.confirm.errors = ["Check both records, then tick this box to merge."]

@@ -15,6 +15,7 @@ from recruit.audit.services import record
 from recruit.auth.models import User
 from recruit.board import compare_and_set, time_ago
 from recruit.candidates.models import Candidate, CandidateEvent, Source
+from recruit.candidates.queries import working_clause
 from recruit.candidates.search import fold
 from recruit.database import utcnow
 from recruit.events.models import Event, EventStatus, FairVisit, FollowUp
@@ -239,11 +240,12 @@ def qr_svg(url: str) -> Markup:
 
 
 def leads_query(event: Event) -> Select:
-    """Everyone attributed to an event, newest first, with their current stage."""
+    """Everyone attributed to an event, newest first, with their current stage; erased
+    records are left out (the reports still count them)."""
     return (
         select(Candidate, CandidateEvent)
         .join(CandidateEvent, CandidateEvent.candidate_id == Candidate.id)
-        .where(CandidateEvent.event_id == event.id)
+        .where(CandidateEvent.event_id == event.id, working_clause())
         .options(joinedload(Candidate.stage), joinedload(Candidate.university))
         .order_by(CandidateEvent.created_at.desc(), Candidate.id)
     )

@@ -286,7 +286,6 @@ def submit_scorecard(
         user=by_user,
         target=interviewer.interview,
         interviewer=interviewer.id,
-        interviewer_name=interviewer.name,
     )
     return scorecard
 

@@ -31,6 +31,8 @@ from recruit.messages.models import DeliveryState, LinkKind, MessageTemplate, Ou
 from recruit.plain_text import CONTROL
 from recruit.stale import check, flush
 
+# What an erased candidate's messages say instead of their subject (their body is blank).
+ERASED_SUBJECT = "(erased)"
 # Where a private link or the stop-emails link goes in a stored body. The worker puts the
 # real link there when it sends, so the outbox (and a copy of the database) never has it.
 PRIVATE_LINK_MASK = "[private link, made when the message is sent]"
@@ -543,7 +545,8 @@ def cancel_queued(candidate_id: int, why: str) -> None:
 
 def erase_messages(candidate_id: int, email: str) -> None:
     """Forget where a candidate's messages went and what they said (erasure), including
-    those sent to their address for another reason (an intern's self-assessment link)."""
+    those sent to their address for another reason (an intern's self-assessment link).
+    The rows stay, with their states and times, so the outbox's counts do not change."""
     cancel_queued(candidate_id, "The candidate's record was erased.")
     db.session.execute(
         update(OutboxMessage)
@@ -551,7 +554,35 @@ def erase_messages(candidate_id: int, email: str) -> None:
             (OutboxMessage.candidate_id == candidate_id)
             | (func.lower(OutboxMessage.to) == email.strip().lower())
         )
-        .values(to="erased", subject="(erased)", body="")
+        .values(
+            to="erased",
+            subject=ERASED_SUBJECT,
+            body="",
+            calendar=None,
+            # A mail server's refusal may quote the address.
+            last_error=func.replace(OutboxMessage.last_error, email.strip(), "erased"),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def erase_link_messages(link_kind: LinkKind, refs: list[int]) -> None:
+    """Forget what the messages carrying these links said about an erased candidate (a
+    supervisor's evaluation link names the intern) and withdraw those not sent; the
+    recipient, who is someone else, stays, and so do the rows."""
+    if not refs:
+        return
+    about_them = (OutboxMessage.link_kind == link_kind) & OutboxMessage.link_ref.in_(refs)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(about_them, OutboxMessage.state == DeliveryState.QUEUED)
+        .values(state=DeliveryState.CANCELLED, last_error="The candidate's record was erased.")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(OutboxMessage)
+        .where(about_them)
+        .values(subject=ERASED_SUBJECT, body="", calendar=None)
         .execution_options(synchronize_session=False)
     )
 
@@ -561,6 +592,8 @@ def erase_messages(candidate_id: int, email: str) -> None:
 
 def resend(message: OutboxMessage, by_user) -> OutboxMessage:
     """Try a failed or withdrawn message again, or send a delivered one once more."""
+    if message.subject == ERASED_SUBJECT:
+        raise MessageRefused("Not resent: what it said was erased with the candidate's record.")
     if message.candidate is not None and why_not_message(message.candidate):
         raise MessageRefused(
             f"Not resent: {message.candidate.full_name}: {why_not_message(message.candidate)}."

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select, update
 
-from recruit.audit.services import record
+from recruit.audit.services import keyed_hash, record
 from recruit.auth.models import User
 from recruit.candidates.models import (
     Attachment,
@@ -18,6 +18,7 @@ from recruit.candidates.services import PROFILE_FIELDS
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.interviews.models import Interview
+from recruit.messages.models import OutboxMessage
 from recruit.pipeline import history, search_index
 from recruit.pipeline.moves import MoveRefused
 from recruit.placements.models import CandidateOpening, Placement
@@ -25,17 +26,21 @@ from recruit.placements.models import CandidateOpening, Placement
 
 def merge_candidates(keep: Candidate, duplicate: Candidate, by_user: User) -> None:
     """Fold a duplicate record into the one kept: history, notes, tags, events, placements,
-    chosen openings, interviews, files and proposed updates move over, blank details are filled, and
-    the duplicate is removed (audited). The merged history's derived fields are rebuilt in
-    time order and the kept record's search document rewritten, notes included."""
+    chosen openings, interviews, messages, files and proposed updates move over, blank
+    details are filled, and the duplicate is removed (audited). The merged history's
+    derived fields are rebuilt in time order and the kept record's search document
+    rewritten, notes included."""
     if keep.id == duplicate.id:
         raise MoveRefused("A record cannot be merged with itself.")
     keep_id = keep.id
-    snapshot = {name: _plain(getattr(duplicate, name)) for name in PROFILE_FIELDS}
+    # The entry names both records by id; the removed address only as a keyed hash, so a
+    # question like "was this address ever merged away?" can be answered without a copy.
+    removed_email_hash = keyed_hash(duplicate.email)
     for name in PROFILE_FIELDS:
         if getattr(keep, name) in (None, "", []) and name != "email":
             setattr(keep, name, getattr(duplicate, name))
-    for model in (StageChange, Note, Attachment, Placement, Interview):
+    # The duplicate's messages follow it, so an erasure of the person finds them all.
+    for model in (StageChange, Note, Attachment, Placement, Interview, OutboxMessage):
         db.session.execute(
             update(model)
             .where(model.candidate_id == duplicate.id)
@@ -79,7 +84,7 @@ def merge_candidates(keep: Candidate, duplicate: Candidate, by_user: User) -> No
         user=by_user,
         target=keep,
         removed_id=duplicate.id,
-        removed=snapshot,
+        removed_email_hash=removed_email_hash,
         proposals_moved=proposals_moved,
     )
     db.session.execute(candidate_tags.delete().where(candidate_tags.c.candidate_id == duplicate.id))
@@ -93,9 +98,3 @@ def merge_candidates(keep: Candidate, duplicate: Candidate, by_user: User) -> No
     # The bulk UPDATE above moved notes behind the session's back, so its search hook
     # never saw them.
     search_index.reindex(db.session.connection(), [keep_id])
-
-
-def _plain(value):
-    if hasattr(value, "value"):
-        return value.value
-    return value

@@ -101,6 +101,15 @@ def _insert_statement(dialect: str):
     )
 
 
+def purge_deleted(connection) -> None:
+    """Drop what deleted and rewritten documents leave in the index (erasure): SQLite's
+    full-text index keeps a removed word in its older segments until they are merged, so
+    an erased name would stay in its tables. (PostgreSQL's rows are plain table rows.)"""
+    if connection.dialect.name == "sqlite":
+        # Rewrite the tables' own changes first: they are what the merge reads.
+        connection.execute(text(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')"))  # noqa: S608
+
+
 def rebuild(connection) -> int:
     """Rebuild the whole index from the tables; returns how many candidates it holds."""
     connection.execute(text(f"DELETE FROM {TABLE}"))  # noqa: S608

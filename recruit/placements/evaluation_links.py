@@ -29,6 +29,8 @@ from recruit.placements.placements import PlacementRefused
 from recruit.placements.questionnaires import KIND_TITLES, SUPERVISOR_KINDS
 from recruit.templating import format_date
 
+# Who an erased intern's own links went to, as the placement page shows it.
+ERASED_RECIPIENT = "(erased)"
 # A link's token is a 256-bit HMAC in 43 URL-safe characters; anything shorter or outside
 # the alphabet was never issued, so it is refused without a lookup.
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43,128}")
@@ -214,6 +216,28 @@ def submit_evaluation(request: EvaluationRequest, answers: dict, values: dict) -
 
 
 # --- the message that carries a link ---------------------------------------------------
+
+
+def erase_requests(candidate_id: int, email: str) -> int:
+    """Forget who an erased candidate's evaluation links went to where that was the intern,
+    stop every link still open, and blank the messages that named them (erasure); the
+    supervisor's own details stay on the placement. Returns how many links there were."""
+    requests = db.session.scalars(
+        select(EvaluationRequest)
+        .join(Placement, Placement.id == EvaluationRequest.placement_id)
+        .where(Placement.candidate_id == candidate_id)
+    ).all()
+    now = utcnow()
+    for request in requests:
+        if request.kind not in SUPERVISOR_KINDS or (
+            request.recipient_email.strip().lower() == email.strip().lower()
+        ):
+            request.recipient_name, request.recipient_email = ERASED_RECIPIENT, ""
+        if request.used_at is None and request.revoked_at is None:
+            request.revoked_at = now
+    messages.erase_link_messages(LinkKind.EVALUATION, [request.id for request in requests])
+    db.session.flush()
+    return len(requests)
 
 
 def evaluation_message(request: EvaluationRequest, link: str) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import selectinload
 
 from recruit.admin.models import get_setting
-from recruit.audit.services import record
+from recruit.audit.services import record, redact, scrub_entries
 from recruit.candidates import services as candidates
 from recruit.candidates.models import (
     Attachment,
@@ -23,7 +23,8 @@ from recruit.extensions import db
 from recruit.interviews.scorecards import erase_scorecards
 from recruit.interviews.services import erase_interviews, interviews_data
 from recruit.messages import services as messages
-from recruit.pipeline import history
+from recruit.pipeline import history, search_index
+from recruit.placements.evaluation_links import erase_requests
 from recruit.placements.models import Evaluation, EvaluationAnswer, Outcome, Placement
 from recruit.students.models import StatusLink
 
@@ -144,11 +145,31 @@ def export_personal_data(candidate: Candidate, by_user, why: str) -> dict:
     return data
 
 
-def erase(candidate: Candidate, by_user, why: str, action: str = "privacy.erase") -> None:
+def identifiers(candidate: Candidate) -> tuple[list[str], list[str]]:
+    """What identifies a candidate in text: every part of their name and details, and
+    the distinctive ones (full name, email, phone) worth searching for anywhere."""
+    distinctive = [candidate.full_name, candidate.email, candidate.phone or ""]
+    return [candidate.first_name, candidate.last_name], [d for d in distinctive if d]
+
+
+def erase(
+    candidate: Candidate,
+    by_user,
+    why: str,
+    action: str = "privacy.erase",
+    one_of_many: bool = False,
+) -> None:
     """Replace a candidate's personal details, delete their files, notes, free text and
-    the updates proposed for them through the public form, and keep the anonymous facts
-    (stage history, events, placements) for reports."""
+    the updates proposed for them through the public form, blank every copy of their
+    details (messages, evaluation links, audit entries, the search index), and keep the
+    anonymous facts (stage history, events, placements) for reports. one_of_many: the
+    caller erases many in one transaction (retention), so only the audit entries about the
+    record are scrubbed (not a scan of the whole log each time) and the caller purges the
+    search index once."""
     now = utcnow()
+    names, distinctive = identifiers(candidate)
+    # An admin's reason may name the person it is about.
+    why = redact(why, [*names, *distinctive])
     for attachment in candidate.attachments:
         if attachment.deleted_at is None:
             candidates.resume_path(attachment).unlink(missing_ok=True)
@@ -179,6 +200,10 @@ def erase(candidate: Candidate, by_user, why: str, action: str = "privacy.erase"
         .values(value="")
     )
     messages.erase_messages(candidate.id, candidate.email)
+    links_erased = erase_requests(candidate.id, candidate.email)
+    audit_scrubbed = scrub_entries(
+        "Candidate", candidate.id, names, distinctive, search_all=not one_of_many
+    )
     proposals_deleted = erase_proposals(candidate.id, by_user)
     candidate.first_name = ERASED
     candidate.last_name = f"#{candidate.id}"
@@ -202,8 +227,12 @@ def erase(candidate: Candidate, by_user, why: str, action: str = "privacy.erase"
         notes_deleted=notes,
         proposals_deleted=proposals_deleted,
         interviews_cancelled=interviews_cancelled,
+        evaluation_links=links_erased,
+        audit_entries_scrubbed=audit_scrubbed,
     )
     db.session.flush()
+    if not one_of_many:
+        search_index.purge_deleted(db.session.connection())
 
 
 def erasure_requests() -> list[Candidate]:
@@ -251,6 +280,14 @@ def apply_retention(by_user=None) -> int:
     """Anonymize everyone due under the retention schedule; returns how many."""
     due = due_for_retention()
     for candidate in due:
-        erase(candidate, by_user, why="retention schedule", action="privacy.retention")
+        erase(
+            candidate,
+            by_user,
+            why="retention schedule",
+            action="privacy.retention",
+            one_of_many=True,
+        )
+    if due:
+        search_index.purge_deleted(db.session.connection())
     record("privacy.retention_run", user=by_user, anonymized=len(due))
     return len(due)

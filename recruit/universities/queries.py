@@ -7,6 +7,7 @@ from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from recruit.candidates.models import Candidate, CandidateEvent, StageChange
+from recruit.candidates.queries import working_clause
 from recruit.events.models import Event, EventStatus, FollowUp, event_staff
 from recruit.extensions import db
 from recruit.pipeline.rules import StageKey, reached
@@ -221,9 +222,14 @@ def _event_last_day():
 
 
 def _lead_conditions(user_id: int | None, today: date) -> list:
-    """Leads of attended events, past the grace days, that nobody has contacted."""
+    """Leads of attended events, past the grace days, that nobody has contacted; an erased
+    student is no one's lead to call."""
     where = [
         CandidateEvent.contacted_at.is_(None),
+        # Its own FROM, whether or not the outer query joins candidates too.
+        exists()
+        .where(Candidate.id == CandidateEvent.candidate_id, working_clause())
+        .correlate_except(Candidate),
         Event.status == EventStatus.ATTENDED,
         _event_last_day() < today - timedelta(days=LEAD_GRACE_DAYS),
     ]
