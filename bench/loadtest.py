@@ -11,6 +11,11 @@ A second burst is cut short by kill -9 of the whole server, which is then restar
 the database is checked: integrity, every thanked submission saved exactly once, one
 record per email, and stage histories that lead to each candidate's current stage.
 Exits non-zero on any loss or corruption.
+
+kill -9 simulates a crashed or killed server process, not a power cut: what the process
+handed to the operating system survives it even unsynced. Surviving a power cut or an
+operating system crash rests on SQLite's synchronous=FULL (every commit's WAL is synced
+before the student is thanked; recruit/database.py sets it), which this test cannot show.
 """
 
 import argparse
@@ -212,7 +217,8 @@ class Server:
         raise RuntimeError(f"gunicorn did not answer in {wait_seconds:.0f} s; see {self.log_path}")
 
     def kill(self) -> None:
-        """kill -9 the master and its workers at once, as a power cut would."""
+        """kill -9 the master and its workers at once: a crashed process, not a power cut
+        (the operating system still writes out what they handed it)."""
         if self.process and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
