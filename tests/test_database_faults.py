@@ -384,6 +384,7 @@ def writer_between_read_and_audit(app):
 
     def arm(table: str):
         db.session.commit()  # end the test's own transaction (signing in wrote)
+
         @event.listens_for(db.engine, "after_cursor_execute")
         def write_meanwhile(_connection, _cursor, statement, *_args):
             if not done and statement.startswith("SELECT") and f"FROM {table}" in statement:
