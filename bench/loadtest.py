@@ -184,7 +184,9 @@ class Server:
         self.process = None
         self.base_url = ""
 
-    def start(self, wait_seconds: float = 60.0) -> None:
+    def start(self, wait_seconds: float = 60.0, ready=(200,)) -> None:
+        """Start serving; wait until /healthz answers one of the ready statuses (a fault
+        table starts it on a database that cannot write, where 503 is the truth)."""
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
         log = open(self.log_path, "a")  # noqa: SIM115 (the child keeps it open)
@@ -210,7 +212,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited early; see {self.log_path}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.base_url}/healthz", timeout=2).status_code == 200:
+                if httpx.get(f"{self.base_url}/healthz", timeout=2).status_code in ready:
                     return
             time.sleep(0.2)
         self.kill()

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from recruit.config import load_config
 from recruit.database import (
+    close_session_quietly,
     configure_engine,
     dispatch_retrying,
     include_in_migrations,
@@ -42,6 +43,9 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     db.init_app(app)
+    # Runs before Flask-SQLAlchemy's own teardown (last registered, first run), which would
+    # fail the finished answer when a dropped connection cannot roll back.
+    app.teardown_appcontext(close_session_quietly)
     migrate.init_app(
         app,
         db,

@@ -5,13 +5,14 @@ import enum
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
 from flask import g, has_request_context, request
-from sqlalchemy import Enum, event
+from sqlalchemy import Enum, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -216,25 +217,51 @@ def _free_bytes(engine: Engine) -> float:
 
 
 @event.listens_for(Engine, "commit")
-def _count_commits(_connection) -> None:
-    # Every COMMIT sent (savepoints are not): one that fails counts too, as the database
-    # may have kept it.
-    if has_request_context():
-        g.database_commits = g.get("database_commits", 0) + 1
+def _count_commits(connection) -> None:
+    # Every COMMIT sent (savepoints are not), before it is sent: one that fails counts too.
+    if not has_request_context():
+        return
+    if connection.dialect.name == "postgresql":
+        # Which transaction this COMMIT ends (None when it wrote nothing): if the answer
+        # never comes, PostgreSQL can still say whether it was kept.
+        g.committing_xid = connection.exec_driver_sql(
+            "SELECT txid_current_if_assigned()"
+        ).scalar_one()
+    g.database_commits = g.get("database_commits", 0) + 1
+
+
+def _lost_commit_was_not_kept(error: DBAPIError) -> bool:
+    """Did the COMMIT that error cut off certainly not happen (PostgreSQL knows)?"""
+    if error.statement is not None or db.engine.dialect.name != "postgresql":
+        return False  # not a COMMIT's error, or SQLite, which cannot lose a connection
+    xid = g.get("committing_xid")
+    if xid is None:
+        return True  # the transaction wrote nothing: there was nothing to keep
+    with db.engine.connect() as connection:
+        for _ in range(50):
+            status = connection.execute(text("SELECT txid_status(:xid)"), {"xid": xid}).scalar_one()
+            if status != "in progress":  # the terminated backend is still aborting it
+                return status == "aborted"
+            time.sleep(0.02)
+    return False
 
 
 def dispatch_retrying(dispatch: Callable[[], T]) -> T:
     """Run a view; run it once more when its database connection dropped before it
     committed anything, so a restarted or terminated database connection costs no error.
 
-    Nothing is retried once the view sent a COMMIT, even one that failed: the database
-    may have kept it, and running the view again could save a student twice.
+    A view that sent a COMMIT is run again only when that one COMMIT was cut off and the
+    database says it was not kept: one that was (or may have been) kept must not be made
+    twice, nor anything a COMMIT before it saved.
     """
     commits = g.get("database_commits", 0)
     try:
         return dispatch()
     except DBAPIError as error:
-        if not (error.connection_invalidated and g.get("database_commits", 0) == commits):
+        sent = g.get("database_commits", 0) - commits
+        if not error.connection_invalidated:
+            raise
+        if sent and not (sent == 1 and _lost_commit_was_not_kept(error)):
             raise
         log.warning(
             "Database connection lost during %s %s; running it again", request.method, request.path
@@ -243,3 +270,15 @@ def dispatch_retrying(dispatch: Callable[[], T]) -> T:
     for _name, upload in request.files.items(multi=True):
         upload.stream.seek(0)  # the first run read the file
     return dispatch()
+
+
+def close_session_quietly(_error=None) -> None:
+    """End the request's session; a connection lost after the answer was made is let go
+    (its transaction, rolled back by the database, held nothing left to save)."""
+    try:
+        db.session.close()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        log.warning("Database connection lost after the answer was made")
+        db.session.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from flask import has_request_context, request
 from flask_migrate import upgrade
 from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
@@ -340,34 +341,86 @@ def test_a_full_disk_refuses_forms_then_takes_them_when_space_returns(sqlite_app
     assert saved.status_code == 303
 
 
-def test_a_form_whose_connection_is_terminated_midway_is_saved_once(app, stages, make_university):
-    """When PostgreSQL terminates the app's connection while a student's form is being
-    saved, is the form still saved, exactly once, with no error?"""
+@pytest.fixture
+def terminate(app):
+    """Return a callable that has PostgreSQL terminate a connection's backend, as an
+    administrator or a restarting server does, and waits until it is gone."""
     postgres_only(app)
+    url = app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg", "postgresql")
+    killer = psycopg.connect(url, autocommit=True)
+    terminated = []
+
+    def kill(connection) -> None:
+        pid = connection.connection.dbapi_connection.info.backend_pid
+        killer.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+        terminated.append(pid)
+
+    kill.terminated = terminated
+    yield kill
+    killer.close()
+
+
+@pytest.fixture
+def form_app(app, stages, make_university):
     app.config["MIN_FILL_SECONDS"] = 0
     make_university()
-    terminated = []
-    killer = psycopg.connect(
-        app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg", "postgresql"),
-        autocommit=True,
-    )
+    return app
 
-    @event.listens_for(db.engine, "before_cursor_execute")
-    def terminate_first_insert(connection, _cursor, statement, *_args):
-        if statement.startswith("INSERT INTO candidates") and not terminated:
-            pid = connection.connection.dbapi_connection.info.backend_pid
-            # Waits (up to 5 s) until the backend is gone, so the INSERT meets a dead link.
-            killer.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
-            terminated.append(pid)
 
+def test_a_form_whose_connection_is_terminated_midway_is_saved_once(form_app, terminate):
+    """When PostgreSQL terminates the app's connection while a student's form is being
+    saved, is the form still saved, exactly once, with no error?"""
+
+    def cut_before_insert(connection, _cursor, statement, *_args):
+        if statement.startswith("INSERT INTO candidates") and not terminate.terminated:
+            terminate(connection)
+
+    event.listen(db.engine, "before_cursor_execute", cut_before_insert)
     try:
-        response = app.test_client().post("/apply", data=interest_form("cut@state.edu"))
+        response = form_app.test_client().post("/apply", data=interest_form("cut@state.edu"))
     finally:
-        event.remove(db.engine, "before_cursor_execute", terminate_first_insert)
-        killer.close()
-    assert terminated
+        event.remove(db.engine, "before_cursor_execute", cut_before_insert)
+    assert terminate.terminated
     assert response.status_code == 303
     assert candidates() == 1
+
+
+def test_a_form_whose_connection_is_lost_at_its_commit_is_saved_once(form_app, terminate):
+    """When the connection is terminated just as the form's COMMIT is sent (so it never
+    answers), is the form saved once after PostgreSQL says that COMMIT was not kept?"""
+
+    def cut_at_commit(connection):
+        if has_request_context() and request.method == "POST" and not terminate.terminated:
+            terminate(connection)
+
+    event.listen(db.engine, "commit", cut_at_commit)
+    try:
+        response = form_app.test_client().post("/apply", data=interest_form("late@state.edu"))
+    finally:
+        event.remove(db.engine, "commit", cut_at_commit)
+    assert terminate.terminated
+    assert response.status_code == 303
+    assert candidates() == 1
+
+
+def test_a_page_whose_connection_drops_after_its_answer_still_answers(app, make_app, terminate):
+    """When the connection is terminated after the page was made, before its transaction
+    is rolled back, does the visitor still get the page rather than an error?"""
+    other = make_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
+    )
+
+    @other.after_request
+    def cut_after_answer(response):
+        terminate(db.session.connection())
+        return response
+
+    response = other.test_client().get("/apply")  # its own app context, torn down after
+    assert terminate.terminated
+    assert response.status_code == 200
 
 
 # --- audited downloads while students write --------------------------------------------
