@@ -10,7 +10,7 @@ catalogs: $(VENV)/.runtime
 	$(BIN)/pybabel extract --no-location --omit-header -F babel.cfg -k _l -k lazy_gettext -o recruit/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date -i recruit/translations/messages.pot -d recruit/translations
 
-.PHONY: catalogs run test lint format bench bench-quick screenshots clean loadtest loadtest-short
+.PHONY: catalogs run test lint format bench bench-quick screenshots clean loadtest loadtest-short faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ loadtest: $(VENV)/.dev $(CATALOGS)
 
 loadtest-short: $(VENV)/.dev
 	$(BIN)/python bench/loadtest.py --short
+
+# What students get while the database cannot write (read-only file, full disk, lock held;
+# PostgreSQL terminations when TEST_DATABASE_URL is set), and after. Root for some rows.
+faults: $(VENV)/.dev
+	$(BIN)/python bench/faults.py
 
 # Seeds scratch databases (1,000 to 100,000 candidates), serves them with gunicorn and
 # measures pages and forms against bare baselines; under 10 minutes. See bench/run.py.

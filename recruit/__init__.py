@@ -1,20 +1,38 @@
 """Recruit: a state procurement office's student recruitment and internship pipeline."""
 
 import logging
+import os
 import time
 
 from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from recruit.config import load_config
-from recruit.database import configure_engine, include_in_migrations, log_sqlite_version
+from recruit.database import (
+    close_session_quietly,
+    configure_engine,
+    dispatch_retrying,
+    include_in_migrations,
+    log_sqlite_version,
+)
 from recruit.extensions import csrf, db, limiter, login_manager, migrate
+
+
+class Recruit(Flask):
+    """Flask, running a view again once when its database connection dropped midway."""
+
+    def dispatch_request(self):
+        """Dispatch as Flask does, retrying once after a connection lost before a commit."""
+        return dispatch_retrying(super().dispatch_request)
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the Recruit application; config overrides everything else (tests use it)."""
+    # Whatever starts Recruit (gunicorn, the worker, the CLI) creates the database, its WAL,
+    # uploads, backups and imports for its own user alone: they hold students' personal data.
+    os.umask(0o077)
     config = dict(config or {})
-    app = Flask(
+    app = Recruit(
         __name__,
         instance_relative_config=True,
         instance_path=config.pop("INSTANCE_PATH", None),
@@ -25,6 +43,9 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     db.init_app(app)
+    # Runs before Flask-SQLAlchemy's own teardown (last registered, first run), which would
+    # fail the finished answer when a dropped connection cannot roll back.
+    app.teardown_appcontext(close_session_quietly)
     migrate.init_app(
         app,
         db,

@@ -1,15 +1,21 @@
 """Configuration: safe defaults, then instance/config.py, then RECRUIT_* variables."""
 
 import contextlib
+import logging
 import os
 import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # /healthz answers 503 ("disk_full") when the SQLite file's disk has less free space:
+    # a rolled-back test write proves the file writable, not that a commit will fit.
+    "DATABASE_MIN_FREE_BYTES": 8 * 1024 * 1024,
     # The most a request may send, checked against its Content-Length before a byte is
     # read. Far above RESUME_MAX_BYTES, so a resume a little too large (a phone's scan) is
     # read and refused beside its field with every answer kept, not with a bare 413 that
@@ -117,6 +123,7 @@ ENVIRONMENT = {
     "RESUME_MAX_BYTES": ("RESUME_MAX_BYTES", int),
     "PUBLIC_UPLOAD_BYTES_PER_HOUR": ("PUBLIC_UPLOAD_BYTES_PER_HOUR", int),
     "UPLOAD_MIN_FREE_BYTES": ("UPLOAD_MIN_FREE_BYTES", int),
+    "DATABASE_MIN_FREE_BYTES": ("DATABASE_MIN_FREE_BYTES", int),
     "MIN_FILL_SECONDS": ("MIN_FILL_SECONDS", float),
     "KIOSK_RESET_SECONDS": ("KIOSK_RESET_SECONDS", int),
     "INTEREST_FORM_LIMIT": ("INTEREST_FORM_LIMIT", str),
@@ -147,7 +154,8 @@ def load_config(app, overrides: dict | None) -> None:
     app.config.update(overrides or {})
 
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _keep_private(instance)
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'recruit.sqlite'}")
     app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
     if not app.config.get("SECRET_KEY"):
@@ -159,6 +167,15 @@ def load_config(app, overrides: dict | None) -> None:
         # this host alone (no Domain), so no subdomain can set or overwrite them.
         app.config["SESSION_COOKIE_NAME"] = "__Host-recruit_session"
         app.config["REMEMBER_COOKIE_NAME"] = "__Host-remember_token"
+
+
+def _keep_private(instance: Path) -> None:
+    """Close the instance folder to other local users, files made before the umask included."""
+    try:
+        instance.chmod(0o700)
+    except PermissionError:
+        # Someone else's folder (a shared install): say so rather than refuse to start.
+        log.warning("Could not make %s private (mode 0700): check its owner", instance)
 
 
 def _instance_secret(path: Path) -> str:

@@ -1,17 +1,31 @@
-"""Database plumbing shared by every domain: SQLite pragmas, write locks, column helpers."""
+"""Database plumbing shared by every domain: SQLite pragmas, write locks, faults and their
+recovery, column helpers."""
 
 import enum
 import logging
+import os
 import sqlite3
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
 
-from flask import has_request_context, request
-from sqlalchemy import Enum, event
+from flask import g, has_request_context, request
+from sqlalchemy import Enum, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from recruit.extensions import db
 
 log = logging.getLogger(__name__)
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# An execution option: the transaction this connection begins takes SQLite's write lock first.
+WRITE_LOCK_FIRST = "recruit_write_lock_first"
+
+T = TypeVar("T")
 
 
 # Tests freeze the clock here: modules import utcnow by name, so patching it cannot reach them.
@@ -39,7 +53,19 @@ def enum_type(enum_class: type[enum.Enum]) -> Enum:
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
-    """Give SQLite connections the pragmas and transaction handling Recruit relies on."""
+    """Give connections the pragmas, transaction handling and fault recovery Recruit relies on."""
+
+    @event.listens_for(engine, "handle_error")
+    def discard_broken_connection(context):
+        # A SQLite connection opened while the file was read-only stays read-only for good
+        # (SQLite falls back to opening it read-only), and pool_pre_ping's SELECT 1 never
+        # notices: treating these faults as a disconnect makes the pool open fresh
+        # connections, so writes work again as soon as the file or the disk does.
+        # PostgreSQL's "terminating connection" (57P01) arrives as an answer the driver
+        # may not mark as a broken connection: discard that connection too.
+        if database_fault(context.original_exception) in ("read_only", "disk_full", "disconnected"):
+            context.is_disconnect = True
+
     if engine.dialect.name != "sqlite":
         return
 
@@ -50,7 +76,9 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL syncs the WAL at every commit: a student who was thanked survives a power
+        # cut or an operating system crash, not only a killed process (NORMAL's promise).
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
@@ -58,7 +86,8 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     def on_begin(connection):
         # A request that changes data takes the write lock up front: SQLite refuses a
         # read-to-write upgrade under a concurrent writer without waiting.
-        if has_request_context() and request.method in WRITE_METHODS:
+        writing = has_request_context() and request.method in WRITE_METHODS
+        if writing or connection.get_execution_options().get(WRITE_LOCK_FIRST):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
@@ -89,3 +118,167 @@ UNMODELLED_TABLES = ("candidate_search",)
 def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
     """Keep autogenerate away from the search index and SQLite's FTS shadow tables."""
     return not (type_ == "table" and name and name.startswith(UNMODELLED_TABLES))
+
+
+# SQLite's primary result codes (the low byte of an extended code) and what they mean here.
+_SQLITE_FAULTS = {
+    5: "busy",  # SQLITE_BUSY: another connection held the lock past the busy timeout
+    6: "busy",  # SQLITE_LOCKED
+    8: "read_only",  # SQLITE_READONLY
+    10: "disk_full",  # SQLITE_IOERR: the disk refused the write (full, or failing)
+    13: "disk_full",  # SQLITE_FULL
+    14: "disconnected",  # SQLITE_CANTOPEN
+}
+# PostgreSQL SQLSTATEs (whole codes, then two-letter classes).
+_POSTGRES_FAULTS = {
+    "25006": "read_only",  # read_only_sql_transaction: a standby, or read-only by setting
+    "53100": "disk_full",
+    "53300": "busy",  # too_many_connections
+    "55P03": "busy",  # lock_not_available
+    "40P01": "busy",  # deadlock_detected
+    "40001": "busy",  # serialization_failure
+    "57014": "busy",  # query_canceled: a statement or lock timeout
+    "57P01": "disconnected",  # admin_shutdown: pg_terminate_backend, a restart
+    "57P02": "disconnected",
+    "57P03": "disconnected",
+    "08": "disconnected",  # connection exceptions
+}
+
+
+def database_fault(error: BaseException) -> str | None:
+    """What kept the database from doing its work, for pages that tell people why nothing
+    was saved: "busy", "read_only", "disk_full", "disconnected", or None for anything else
+    (a bug, a broken constraint)."""
+    original = getattr(error, "orig", None) or error
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return _SQLITE_FAULTS.get(code & 0xFF)
+    state = getattr(original, "sqlstate", None) or ""
+    fault = _POSTGRES_FAULTS.get(state) or _POSTGRES_FAULTS.get(state[:2])
+    if fault is None and getattr(error, "connection_invalidated", False):
+        return "disconnected"
+    return fault
+
+
+def write_alone(write: Callable[[], T], best_effort: bool = False) -> T | None:
+    """Make a page's bookkeeping write (an audit entry, a session's stamp) in a short
+    transaction of its own, after the request's read ends, taking the write lock first.
+
+    SQLite refuses to turn a GET's read into a write while another connection (the public
+    form) writes, where a transaction that asks for the lock first waits the busy timeout
+    for it. best_effort lets go of a write the lock still refuses; otherwise that error
+    goes on, as an audited download must not happen unaudited.
+    """
+    db.session.commit()
+    try:
+        db.session.connection(execution_options={WRITE_LOCK_FIRST: True})
+        result = write()
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        if best_effort:
+            return None
+        raise
+    return result
+
+
+def writable_fault(engine: Engine, min_free_bytes: int) -> str | None:
+    """None when the database can take a write now, else "read_only", "disk_full", "busy"
+    or "unreachable"; nothing is written."""
+    try:
+        with engine.connect().execution_options(**{WRITE_LOCK_FIRST: True}) as connection:
+            if engine.dialect.name == "sqlite":
+                # BEGIN IMMEDIATE (the option above) takes the lock but succeeds on a
+                # connection SQLite opened read-only; writing the header does not.
+                version = connection.exec_driver_sql("PRAGMA user_version").scalar_one()
+                connection.exec_driver_sql(f"PRAGMA user_version = {int(version)}")
+            else:
+                # On in a standby's transactions and under default_transaction_read_only:
+                # PostgreSQL refuses every write exactly then (SELECT 1 still answers).
+                setting = "SELECT current_setting('transaction_read_only')"
+                if connection.exec_driver_sql(setting).scalar_one() == "on":
+                    return "read_only"
+            connection.rollback()
+    except DBAPIError as error:
+        fault = database_fault(error)
+        return fault if fault in ("read_only", "disk_full", "busy") else "unreachable"
+    if _free_bytes(engine) < min_free_bytes:
+        return "disk_full"
+    return None
+
+
+def _free_bytes(engine: Engine) -> float:
+    """Room left on the SQLite file's disk (a rolled-back write touches no disk to prove it)."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return float("inf")
+    disk = os.statvfs(Path(path).resolve().parent)
+    return disk.f_bavail * disk.f_frsize
+
+
+@event.listens_for(Engine, "commit")
+def _count_commits(connection) -> None:
+    # Every COMMIT sent (savepoints are not), before it is sent: one that fails counts too.
+    if not has_request_context():
+        return
+    if connection.dialect.name == "postgresql":
+        # Which transaction this COMMIT ends (None when it wrote nothing): if the answer
+        # never comes, PostgreSQL can still say whether it was kept.
+        g.committing_xid = connection.exec_driver_sql(
+            "SELECT txid_current_if_assigned()"
+        ).scalar_one()
+    g.database_commits = g.get("database_commits", 0) + 1
+
+
+def _lost_commit_was_not_kept(error: DBAPIError) -> bool:
+    """Did the COMMIT that error cut off certainly not happen (PostgreSQL knows)?"""
+    if error.statement is not None or db.engine.dialect.name != "postgresql":
+        return False  # not a COMMIT's error, or SQLite, which cannot lose a connection
+    xid = g.get("committing_xid")
+    if xid is None:
+        return True  # the transaction wrote nothing: there was nothing to keep
+    with db.engine.connect() as connection:
+        for _ in range(50):
+            status = connection.execute(text("SELECT txid_status(:xid)"), {"xid": xid}).scalar_one()
+            if status != "in progress":  # the terminated backend is still aborting it
+                return status == "aborted"
+            time.sleep(0.02)
+    return False
+
+
+def dispatch_retrying(dispatch: Callable[[], T]) -> T:
+    """Run a view; run it once more when its database connection dropped before it
+    committed anything, so a restarted or terminated database connection costs no error.
+
+    A view that sent a COMMIT is run again only when that one COMMIT was cut off and the
+    database says it was not kept: one that was (or may have been) kept must not be made
+    twice, nor anything a COMMIT before it saved.
+    """
+    commits = g.get("database_commits", 0)
+    try:
+        return dispatch()
+    except DBAPIError as error:
+        sent = g.get("database_commits", 0) - commits
+        if not error.connection_invalidated:
+            raise
+        if sent and not (sent == 1 and _lost_commit_was_not_kept(error)):
+            raise
+        log.warning(
+            "Database connection lost during %s %s; running it again", request.method, request.path
+        )
+    db.session.rollback()
+    for _name, upload in request.files.items(multi=True):
+        upload.stream.seek(0)  # the first run read the file
+    return dispatch()
+
+
+def close_session_quietly(_error=None) -> None:
+    """End the request's session; a connection lost after the answer was made is let go
+    (its transaction, rolled back by the database, held nothing left to save)."""
+    try:
+        db.session.close()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        log.warning("Database connection lost after the answer was made")
+        db.session.close()

@@ -135,7 +135,7 @@ def test_production_hashes_passwords_with_scrypt(make_app):
 
 @pytest.mark.parametrize(
     ("pragma", "expected"),
-    [("foreign_keys", 1), ("journal_mode", "wal"), ("busy_timeout", 5000), ("synchronous", 1)],
+    [("foreign_keys", 1), ("journal_mode", "wal"), ("busy_timeout", 5000), ("synchronous", 2)],
 )
 def test_sqlite_connections_get_pragmas(app, pragma, expected):
     """Does every SQLite connection get the pragmas Recruit relies on?"""

@@ -12,7 +12,7 @@ from recruit.audit.services import record, summary
 from recruit.auth.access import requires
 from recruit.auth.models import User
 from recruit.cross_site import refuse_cross_site
-from recruit.database import parse_id
+from recruit.database import parse_id, write_alone
 from recruit.exports import csv_response
 from recruit.extensions import db
 from recruit.pagination import paginate
@@ -88,22 +88,23 @@ def index():
 def export():
     """The filtered audit log as CSV; exporting it is audited too."""
     query, filters = _filtered(request.args)
-    entries = db.session.scalars(query.limit(100_000)).all()
-    record("audit.export", user=current_user, filters=filters, count=len(entries))
-    db.session.commit()
+    entries = db.session.scalars(query.options(joinedload(AuditEntry.user)).limit(100_000)).all()
+    # Read the rows before the audit write: its commit expires every loaded entry.
+    rows = [
+        [
+            e.created_at.isoformat(timespec="seconds"),
+            e.user.email if e.user else "",
+            e.action,
+            e.target_type or "",
+            e.target_id or "",
+            e.remote_addr or "",
+            e.detail,
+        ]
+        for e in entries
+    ]
+    write_alone(lambda: record("audit.export", user=current_user, filters=filters, count=len(rows)))
     return csv_response(
         f"audit-{local_today().isoformat()}.csv",
         ["when_utc", "who", "action", "target", "target_id", "address", "detail"],
-        (
-            [
-                e.created_at.isoformat(timespec="seconds"),
-                e.user.email if e.user else "",
-                e.action,
-                e.target_type or "",
-                e.target_id or "",
-                e.remote_addr or "",
-                e.detail,
-            ]
-            for e in entries
-        ),
+        rows,
     )

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app, g, request
 from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from recruit.audit.services import record
 from recruit.auth.models import StaffSession, User
+from recruit.database import write_alone
 from recruit.extensions import db
 
 # last_seen_at is written at most this often, not on every request.
@@ -164,19 +164,9 @@ def check_current_session() -> bool:
 
 
 def _write_alone(statement) -> None:
-    """Run a session's bookkeeping write in a short transaction of its own, best effort.
-
-    The request's read ends first: SQLite refuses to turn a GET's read into a write while
-    the public form is writing, where a fresh write waits its turn. A write that still
-    cannot be made (the lock held past the busy timeout) is let go: a stale "last active"
-    or an expired row left for the next sign-in's sweep costs nothing, a server error would.
-    """
-    db.session.commit()
-    try:
-        db.session.execute(statement)
-        db.session.commit()
-    except OperationalError:
-        db.session.rollback()
+    """Run a session's bookkeeping write on its own, best effort: a stale "last active" or
+    an expired row left for the next sign-in's sweep costs nothing, a server error would."""
+    write_alone(lambda: db.session.execute(statement), best_effort=True)
 
 
 def sessions_of(user: User) -> list[StaffSession]:

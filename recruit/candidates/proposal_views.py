@@ -12,6 +12,7 @@ from recruit.candidates import proposals, services
 from recruit.candidates.models import ProposedUpdate
 from recruit.candidates.views import candidate_page
 from recruit.cross_site import refuse_cross_site
+from recruit.database import write_alone
 from recruit.extensions import db
 from recruit.forms import Form
 from recruit.stale import StaleSave, VersionedForm, refuse
@@ -119,8 +120,11 @@ def file(candidate_id: int, proposal_id: int):
     path = proposals.proposal_path(proposal)
     if path is None or not path.is_file():
         abort(404)
-    record("proposal.file_download", user=current_user, target=proposal, candidate_id=candidate_id)
-    db.session.commit()
+    write_alone(
+        lambda: record(
+            "proposal.file_download", user=current_user, target=proposal, candidate_id=candidate_id
+        )
+    )
     return send_file(
         path,
         mimetype="application/pdf",

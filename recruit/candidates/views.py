@@ -37,7 +37,7 @@ from recruit.candidates.models import (
     StageChange,
 )
 from recruit.cross_site import refuse_cross_site
-from recruit.database import parse_id, utcnow
+from recruit.database import parse_id, utcnow, write_alone
 from recruit.events.models import Event
 from recruit.exports import csv_response
 from recruit.extensions import db
@@ -158,8 +158,9 @@ def _export(query, description: dict):
     # Read the rows before the commit: it expires every loaded candidate, and reading
     # them afterwards would reload each one (and its tags and interests) separately.
     rows = list(_export_rows(candidates))
-    record("candidate.export", user=current_user, count=len(rows), **description)
-    db.session.commit()
+    write_alone(
+        lambda: record("candidate.export", user=current_user, count=len(rows), **description)
+    )
     return csv_response(f"candidates-{local_today().isoformat()}.csv", EXPORT_HEADER, rows)
 
 
@@ -518,8 +519,8 @@ def resume(candidate_id: int, attachment_id: int):
     path = services.resume_path(attachment)
     if not path.is_file():
         abort(404)
-    record("candidate.resume_download", user=current_user, target=attachment.candidate)
-    db.session.commit()
+    candidate = attachment.candidate
+    write_alone(lambda: record("candidate.resume_download", user=current_user, target=candidate))
     return send_file(
         path,
         mimetype="application/pdf",

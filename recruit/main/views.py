@@ -2,15 +2,14 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from recruit.auth.access import public
 from recruit.auth.policy import can
 from recruit.candidates.proposals import pending_count
-from recruit.database import utcnow
+from recruit.database import utcnow, writable_fault
 from recruit.extensions import db
 from recruit.main import services
 from recruit.placements.placements import DUE_SOON_DAYS
@@ -41,10 +40,13 @@ def dashboard():
 @bp.get("/healthz")
 @public
 def healthz():
-    """200 when the database answers, 503 when it does not."""
+    """200 when the database can take a write now, else 503 saying why it cannot."""
+    # A SELECT 1 answers from a read-only file or a full disk too: a monitor would keep
+    # sending students to a server that cannot save their forms.
     try:
-        db.session.execute(text("SELECT 1"))
+        fault = writable_fault(db.engine, current_app.config["DATABASE_MIN_FREE_BYTES"])
     except SQLAlchemyError:
-        db.session.rollback()
-        return {"status": "error", "database": "unreachable"}, 503
+        fault = "unreachable"
+    if fault:
+        return {"status": "error", "database": fault}, 503
     return {"status": "ok", "database": "ok"}
