@@ -22,8 +22,10 @@ log = logging.getLogger(__name__)
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-# An execution option: the transaction this connection begins takes SQLite's write lock first.
+# Execution options: the transaction this connection begins takes SQLite's write lock first,
+# or, within a request that writes, only reads (an error page drawn while the lock is held).
 WRITE_LOCK_FIRST = "recruit_write_lock_first"
+READ_WITHOUT_WRITE_LOCK = "recruit_read_without_write_lock"
 
 T = TypeVar("T")
 
@@ -86,8 +88,9 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     def on_begin(connection):
         # A request that changes data takes the write lock up front: SQLite refuses a
         # read-to-write upgrade under a concurrent writer without waiting.
+        options = connection.get_execution_options()
         writing = has_request_context() and request.method in WRITE_METHODS
-        if writing or connection.get_execution_options().get(WRITE_LOCK_FIRST):
+        if options.get(WRITE_LOCK_FIRST) or (writing and not options.get(READ_WITHOUT_WRITE_LOCK)):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
@@ -157,7 +160,29 @@ def database_fault(error: BaseException) -> str | None:
     fault = _POSTGRES_FAULTS.get(state) or _POSTGRES_FAULTS.get(state[:2])
     if fault is None and getattr(error, "connection_invalidated", False):
         return "disconnected"
+    if fault is None and isinstance(error, OperationalError | sqlite3.OperationalError):
+        # An error that carries no code (raised by the driver itself): read its words.
+        message = str(original).lower()
+        fault = next((f for f, words in _FAULT_WORDS if any(w in message for w in words)), None)
     return fault
+
+
+# The drivers' words for each fault, for errors that carry no code.
+_FAULT_WORDS = (
+    ("busy", ("database is locked", "database table is locked")),
+    ("read_only", ("readonly database",)),
+    ("disk_full", ("database or disk is full", "disk i/o error")),
+    (
+        "disconnected",
+        (
+            "server closed the connection",
+            "terminating connection",
+            "connection is closed",
+            "connection is lost",
+            "consuming input failed",
+        ),
+    ),
+)
 
 
 def write_alone(write: Callable[[], T], best_effort: bool = False) -> T | None:

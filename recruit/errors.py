@@ -1,25 +1,22 @@
 """Friendly error pages; a 500 rolls the session back and logs without personal data; a
 database fault answers 503 with the posted form kept, saying nothing was saved."""
 
-import io
 import logging
 import traceback
 from collections.abc import Callable
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from flask import current_app, g, make_response, render_template, request, session, url_for
-from flask.ctx import RequestContext
+from flask import current_app, g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from recruit.auth.access import safe_next_url
-from recruit.database import WRITE_METHODS
+from recruit.database import READ_WITHOUT_WRITE_LOCK, WRITE_METHODS, database_fault
 from recruit.extensions import db, login_manager
 from recruit.i18n import student_page
 
@@ -183,81 +180,12 @@ def handle_stale_data(error: StaleDataError):
 
 # --- database faults: say nothing was saved, keep the form --------------------------------
 
-# Phrases of the drivers' messages (SQLite's, psycopg's) for each fault.
-FAULT_PHRASES = (
-    ("busy", ("database is locked", "database table is locked")),
-    ("read_only", ("readonly database",)),
-    ("disk_full", ("database or disk is full", "disk i/o error")),
-    (
-        "disconnected",
-        (
-            "server closed the connection",
-            "terminating connection",
-            "connection is closed",
-            "connection is lost",
-            "consuming input failed",
-        ),
-    ),
-)
-# PostgreSQL's codes for the same faults: lock not available, disk full, shut down or
-# restarting, and the connection-exception class.
-FAULT_SQLSTATES = {
-    "55P03": "busy",
-    "53100": "disk_full",
-    "57P01": "disconnected",
-    "57P02": "disconnected",
-    "57P03": "disconnected",
-    "08000": "disconnected",
-    "08003": "disconnected",
-    "08006": "disconnected",
-}
-
-
-def database_fault(error: BaseException) -> str | None:
-    """The database fault an exception reports: "busy", "read_only", "disk_full",
-    "disconnected", or None for anything else (a bug, a broken constraint)."""
-    # Stands in for recruit.database.database_fault, which gives the same answers.
-    if not isinstance(error, DBAPIError):
-        return None
-    if error.connection_invalidated:
-        return "disconnected"
-    if not isinstance(error, OperationalError):
-        return None
-    sqlstate = getattr(error.orig, "sqlstate", None)
-    if sqlstate in FAULT_SQLSTATES:
-        return FAULT_SQLSTATES[sqlstate]
-    message = str(error.orig).lower()
-    for fault, phrases in FAULT_PHRASES:
-        if any(phrase in message for phrase in phrases):
-            return fault
-    return None
-
 
 def keep_form_on_fault(render: Callable[[str], object]) -> None:
     """Should a database fault stop this request, answer with render(note): the form
     drawn again with every answer kept and the note at its top, instead of a page that
     loses them. Call it before the view's first read."""
     g.form_on_fault = render
-
-
-@contextmanager
-def _read_as_a_get():
-    """Draw an answer in a copy of this request that reads as its page's GET: a POST's
-    transactions take SQLite's write lock from their first statement (see
-    recruit.database.configure_engine), so while another process holds it a form could not
-    even read its choices to be drawn again; a GET's reads run beside the writer (WAL)."""
-    environ = {
-        **request.environ,
-        "REQUEST_METHOD": "GET",
-        "CONTENT_LENGTH": "0",
-        "wsgi.input": io.BytesIO(),
-    }
-    # The same session (language, form token, flashes), saved with the real answer.
-    copy = RequestContext(
-        current_app._get_current_object(), environ, session=session._get_current_object()
-    )
-    with copy:
-        yield
 
 
 def handle_database_error(error: DBAPIError):
@@ -277,8 +205,10 @@ def handle_database_error(error: DBAPIError):
     response = None
     if render is not None:
         try:
-            with _read_as_a_get():
-                response = make_response(render(note))
+            # A POST's transactions take SQLite's write lock first; this read must not wait
+            # for the lock that just failed it (WAL lets it read beside the writer).
+            db.session.connection(execution_options={READ_WITHOUT_WRITE_LOCK: True})
+            response = make_response(render(note))
         except SQLAlchemyError:
             _let_go()
             log.warning("The form could not be drawn again: the database still fails")

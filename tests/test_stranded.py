@@ -11,8 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from recruit.auth.models import Role
 from recruit.candidates.models import Candidate
-from recruit.database import utcnow
-from recruit.errors import database_fault
+from recruit.database import database_fault, utcnow
 from recruit.extensions import db
 from recruit.interest import receipts, services
 from recruit.interviews import services as interview_services
