@@ -10,7 +10,11 @@ and for each fault counts the answers during the fault and after it ends:
 - disk full: the database on a small tmpfs filled up, then the space given back;
 - lock held: another process holds SQLite's write lock past the busy timeout (5 s);
 - PostgreSQL terminations (with TEST_DATABASE_URL): every app connection terminated each
-  second during a burst of 20 clients.
+  second during a burst of 20 clients;
+- backup during a burst: `flask backup`'s online copy taken again and again while students
+  send the form, each copy checked.
+A 503 is Recruit saying nothing was saved, with the student's form given back; a 500 is a
+failure of its own. The crash row (kill -9 of the server mid-burst) is bench/loadtest.py.
 Rows needing root, chattr, mount or PostgreSQL are skipped with the reason. After each
 row the database is checked as the load test does: nothing thanked may be lost.
 """
@@ -43,6 +47,7 @@ from bench.loadtest import (
     seed,
     server_environment,
 )
+from recruit import backups
 
 PHASE = Plan(form_clients=3, board_clients=0, seconds=4.0, board_candidates=0)
 CROWD = Plan(form_clients=20, board_clients=0, seconds=8.0, board_candidates=0)
@@ -62,14 +67,17 @@ def health(server: Server) -> str:
 
 
 def counts(record: Record) -> dict:
-    """Forms sent, thanked (303), answered 5xx, and anything else, in one phase."""
+    """Forms sent, thanked (303), given back with "nothing was saved" (503), failed (500
+    and any other 5xx), and anything else, in one phase."""
     outcomes = Counter(outcome for _, outcome in record.submissions)
-    server_errors = sum(n for o, n in outcomes.items() if o.isdigit() and o.startswith("5"))
+    failed = sum(n for o, n in outcomes.items() if o.isdigit() and o.startswith("5"))
+    failed -= outcomes["503"]
     return {
         "sent": sum(outcomes.values()),
         "thanked": outcomes["303"],
-        "5xx": server_errors,
-        "other": sum(outcomes.values()) - outcomes["303"] - server_errors,
+        "503": outcomes["503"],
+        "500": failed,
+        "other": sum(outcomes.values()) - outcomes["303"] - outcomes["503"] - failed,
     }
 
 
@@ -197,6 +205,30 @@ def terminations(server, url, seed_data) -> dict:
     return {"terminations, 20 clients": during, "after": after}
 
 
+def backup_during_burst(server, url, seed_data) -> dict:
+    server.start()
+    database = sqlite_path(url)
+    folder = database.parent / "backups"
+    stop = threading.Event()
+    copies = []
+
+    def back_up_again_and_again():
+        while not stop.is_set():
+            copies.append(backups.backup(database, database.parent / "uploads", folder, 3))
+
+    taker = threading.Thread(target=back_up_again_and_again)
+    taker.start()
+    try:
+        during = phase(server, seed_data, "backup")
+    finally:
+        stop.set()
+        taker.join()
+    during.health = f"{len(copies)} copies, last one intact: {backups.integrity_ok(copies[-1])}"
+    after = phase(server, seed_data, "after-backup")
+    after.health = health(server)
+    return {"backups during a burst": during, "after": after}
+
+
 @contextlib.contextmanager
 def tiny_disk(size: str):
     need_root("mount")
@@ -214,6 +246,7 @@ ROWS = {
     "disk-full": ("sqlite", disk_full),
     "lock-held": ("sqlite", lock_held),
     "pg-terminations": ("postgresql", terminations),
+    "backup": ("sqlite", backup_during_burst),
 }
 
 
@@ -240,7 +273,7 @@ def print_row(result: dict) -> None:
     for key, figures in result["phases"].items():
         print(
             f"  {key:26} sent {figures['sent']:4}  thanked {figures['thanked']:4}  "
-            f"5xx {figures['5xx']:4}  other {figures['other']:3}  "
+            f"503 {figures['503']:4}  500 {figures['500']:4}  other {figures['other']:3}  "
             f"healthz {result['health'][key]}"
         )
     print(
