@@ -99,6 +99,19 @@ def test_an_erased_candidate_is_nobodys_duplicate(client, signed_in, make_candid
     assert likely_duplicates("new@u.example", *erased_name, None) == []
 
 
+def test_a_name_of_punctuation_alone_matches_no_erased_candidate(client, signed_in, make_candidate):
+    """Is a name with no letters (an empty key, like an erased record's) never taken for
+    the erased candidates?"""
+    signed_in(Role.ADMIN)
+    candidate = make_candidate(first_name="Wilhelmina", last_name="Zabrowski")
+    client.post(
+        f"/privacy/candidates/{candidate.id}/erase",
+        data={"erase-why": "student asked", "erase-confirm": "ERASE"},
+    )
+
+    assert likely_duplicates("new@u.example", "-", "-", None) == []
+
+
 def test_erase_needs_the_confirmation_word(client, signed_in, make_candidate):
     """Is erasure refused, with a message, until the admin types ERASE?"""
     signed_in(Role.ADMIN)
