@@ -42,3 +42,19 @@ def page_queries(client, url: str) -> tuple[int, str]:
 def queries_for(client, url: str) -> int:
     """How many statements one steady request for url sends."""
     return page_queries(client, url)[0]
+
+
+@contextmanager
+def recording_statements():
+    """Collect every statement sent while the block runs, with the parameters it was sent
+    with, to run again or explain."""
+    sent: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from bench.seed import seed
 from recruit import create_app
 from recruit.candidates import search
-from recruit.candidates.models import Candidate, CandidateEvent, StageChange
+from recruit.candidates.models import Candidate, CandidateEvent, StageChange, name_key
 from recruit.events.models import Event
 from recruit.extensions import db
 from recruit.placements.models import Evaluation, EvaluationAnswer, Placement
@@ -87,3 +87,11 @@ def test_search_index_holds_every_candidate(seeded):
     last = db.session.get(Candidate, SIZE)
     found = db.session.execute(search.matching(last.email, "sqlite")).all()
     assert [row.candidate_id for row in found] == [last.id]
+
+
+def test_bulk_seeded_candidates_carry_the_key_of_their_name(seeded):
+    """Do candidates inserted in bulk, past the ORM's events, still carry the name key the
+    duplicate check looks names up by?"""
+    rows = db.session.execute(select(Candidate.first_name, Candidate.last_name, Candidate.name_key))
+
+    assert all(key == name_key(first, last) != "" for first, last, key in rows)

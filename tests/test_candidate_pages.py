@@ -275,6 +275,50 @@ def test_create_saves_a_same_name_candidate_once_confirmed(
     assert count(Candidate) == 2
 
 
+def test_create_warns_of_an_accented_spelling_at_same_university(
+    client, signed_in, make_candidate, make_university
+):
+    """Is a hand-added "Bjorn Vanderberg" held back with a link to the "Björn Van der Berg"
+    already at that university?"""
+    signed_in(Role.HR)
+    uni = make_university("Capital State University")
+    existing = make_candidate(first_name="Björn", last_name="Van der Berg", university_id=uni.id)
+
+    response = client.post(
+        "/candidates/new",
+        data=profile(
+            first_name="Bjorn",
+            last_name="Vanderberg",
+            university_id=str(uni.id),
+            email="bjorn@csu.example",
+        ),
+    )
+
+    assert "This may be someone already here" in response.text
+    assert f'href="/candidates/{existing.id}"' in response.text
+    assert count(Candidate) == 1
+
+
+def test_renaming_a_candidate_makes_the_new_name_the_one_checked(client, signed_in, make_candidate):
+    """After an edit renames a candidate, does the duplicate check find them by the new
+    name, and no longer by the old one?"""
+    signed_in(Role.HR)
+    candidate = make_candidate(
+        first_name="Amara", last_name="Okafor", email="amara.okafor@csu.example"
+    )
+
+    client.post(
+        f"/candidates/{candidate.id}/edit",
+        data=profile(first_name="José", last_name="Núñez-Ortiz", version=str(candidate.version)),
+    )
+
+    db.session.expire_all()
+    assert candidate.name_key == "josenunezortiz"
+    found = services.likely_duplicates("other@csu.example", "Jose", "Nunez Ortiz", None)
+    assert [c.id for c in found] == [candidate.id]
+    assert services.likely_duplicates("other@csu.example", "Amara", "Okafor", None) == []
+
+
 def test_same_name_at_another_university_is_not_a_duplicate(
     client, signed_in, make_candidate, make_university
 ):

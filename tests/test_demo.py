@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from recruit.auth.models import Role, User
-from recruit.candidates.models import Candidate, Source, Stage, StageChange, StageKind
+from recruit.candidates.models import (
+    Candidate,
+    Source,
+    Stage,
+    StageChange,
+    StageKind,
+    name_key,
+)
 from recruit.database import utcnow
 from recruit.demo import seed_demo
 from recruit.events.models import Event, EventStatus, FollowUp
@@ -234,6 +241,13 @@ def test_names_include_accents_and_other_scripts(demo):
     assert any(
         re.search(r"[\u0370-\u03ff\u0400-\u04ff\u0600-\u06ff\u3040-\u9fff]", n) for n in names
     )
+
+
+def test_every_candidate_is_stored_with_the_key_of_their_name(demo):
+    """Does each demo candidate carry the name key the duplicate check looks names up by?"""
+    rows = db.session.execute(select(Candidate.first_name, Candidate.last_name, Candidate.name_key))
+
+    assert all(key == name_key(first, last) != "" for first, last, key in rows)
 
 
 def test_supervisor_form_asks_nace_and_procurement_items(app):

@@ -331,3 +331,62 @@ def test_upgrade_to_0011_rewords_an_untouched_confirmation_both_ways(migration_a
     db.session.rollback()
     flask_db(migration_app, "downgrade", "0010")
     assert tuple(db.session.execute(read).one()) == (old["body"], old["body_es"])
+
+
+def test_upgrade_to_0017_keys_every_existing_name(migration_app):
+    """Does 0017 give each existing candidate the key of their name (blank once erased),
+    and does its downgrade take the column and its index away again?"""
+    path = Path(__file__).parent.parent / "migrations/versions/0017_candidate_name_key.py"
+    spec = importlib.util.spec_from_file_location("revision_0017", path)
+    revision = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    flask_db(migration_app, "upgrade", revision.down_revision)
+    at = "2026-11-30 12:00:00.000000"
+    # The named ones come after a full batch of others, so the backfill must go on past it.
+    people = [(1000 + n, "Filler", f"Student{n}", None) for n in range(revision.BATCH)]
+    people += [
+        (9000, "Björn", "Van der Berg", None),
+        (9001, "Ana María", "O'Neil-Ruiz", None),
+        (9002, "Erased", "#9002", at),
+    ]
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO stages (id, name, position, kind, retired, created_at) "
+                "VALUES (901, 'Migrated', 901, 'active', false, :at)"
+            ),
+            {"at": at},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO candidates (id, first_name, last_name, email, phone,"
+                " university_other, major, availability, procurement_areas, source,"
+                " stage_id, stage_entered_at, legal_hold, last_activity_at, created_at,"
+                " updated_at, version, anonymized_at) VALUES (:id, :first, :last, :email,"
+                " '', '', '', '', '[]', 'website', 901, :at, false, :at, :at, :at, 1,"
+                " :erased)"
+            ),
+            [
+                {
+                    "id": candidate_id,
+                    "first": first,
+                    "last": last,
+                    "email": f"c{candidate_id}@university.example",
+                    "at": at,
+                    "erased": erased,
+                }
+                for candidate_id, first, last, erased in people
+            ],
+        )
+    flask_db(migration_app, "upgrade")
+
+    keys = dict(db.session.execute(text("SELECT id, name_key FROM candidates")).all())
+    assert keys[1000] == "fillerstudent0" and keys[1000 + revision.BATCH - 1] != ""
+    assert [keys[9000], keys[9001], keys[9002]] == ["bjornvanderberg", "anamariaoneilruiz", ""]
+    assert "ix_candidates_name_key_university" in index_names()
+    db.session.rollback()
+    flask_db(migration_app, "downgrade", revision.down_revision)
+    db.session.remove()
+    columns = {column["name"] for column in inspect(db.engine).get_columns("candidates")}
+    assert "name_key" not in columns
+    assert "ix_candidates_name_key_university" not in index_names()

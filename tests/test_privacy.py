@@ -9,7 +9,7 @@ from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
 from recruit.candidates import search
 from recruit.candidates.models import Candidate, StageChange
-from recruit.candidates.services import add_note
+from recruit.candidates.services import add_note, likely_duplicates
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.pipeline.moves import move_candidate
@@ -80,6 +80,36 @@ def test_erase_leaves_no_trace_of_name_or_email_but_keeps_counts(
     assert db.session.execute(matches).first() is None
     assert db.session.scalar(select(func.count()).select_from(StageChange)) == changes_before
     assert db.session.scalar(select(func.count()).select_from(Candidate)) == 1
+
+
+def test_an_erased_candidate_is_nobodys_duplicate(client, signed_in, make_candidate):
+    """After erasure, is the stored name key blank, so a student of the same name added
+    later is not held back as the erased one?"""
+    signed_in(Role.ADMIN)
+    candidate = make_candidate(first_name="Wilhelmina", last_name="Zabrowski")
+    client.post(
+        f"/privacy/candidates/{candidate.id}/erase",
+        data={"erase-why": "student asked", "erase-confirm": "ERASE"},
+    )
+    db.session.expire_all()
+    assert candidate.anonymized_at is not None
+    assert candidate.name_key == ""
+    assert likely_duplicates("new@u.example", "Wilhelmina", "Zabrowski", None) == []
+    erased_name = (candidate.first_name, candidate.last_name)
+    assert likely_duplicates("new@u.example", *erased_name, None) == []
+
+
+def test_a_name_of_punctuation_alone_matches_no_erased_candidate(client, signed_in, make_candidate):
+    """Is a name with no letters (an empty key, like an erased record's) never taken for
+    the erased candidates?"""
+    signed_in(Role.ADMIN)
+    candidate = make_candidate(first_name="Wilhelmina", last_name="Zabrowski")
+    client.post(
+        f"/privacy/candidates/{candidate.id}/erase",
+        data={"erase-why": "student asked", "erase-confirm": "ERASE"},
+    )
+
+    assert likely_duplicates("new@u.example", "-", "-", None) == []
 
 
 def test_erase_needs_the_confirmation_word(client, signed_in, make_candidate):

@@ -21,7 +21,7 @@ from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.pipeline import search_index
 from recruit.pipeline.moves import move_candidate
-from tests.query_counting import counting_queries, queries_for
+from tests.query_counting import counting_queries, queries_for, recording_statements
 
 INTERESTS = list(Interest)
 
@@ -168,3 +168,55 @@ def test_bulk_export_costs_the_same_for_50_as_for_5(client, signed_in, add_candi
         return len(statements)
 
     assert export(ids[:5]) == export(ids)
+
+
+def query_plan(statement: str, parameters) -> str:
+    """How the database means to run a statement, as one line of text."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        return " ".join(str(row[-1]) for row in plan)
+    # A tiny table is cheaper to scan than to look up in: forbid scans to see the index the
+    # planner can use, as it would choose with many rows.
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    plan = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+    return " ".join(row[0] for row in plan)
+
+
+def test_duplicate_check_reads_only_the_same_name_through_its_index(
+    app, add_candidates, make_candidate
+):
+    """Does the check for a likely duplicate (adding by hand, previewing an import) send as
+    many queries with 500 candidates as with 10, look the name up through its index, and
+    read only the candidates with that name?"""
+    ids = add_candidates(10)
+    university_id = db.session.get(Candidate, ids[0]).university_id
+    known_id = make_candidate(
+        first_name="Björn", last_name="Van der Berg", university_id=university_id
+    ).id
+
+    def check() -> list[tuple[str, object]]:
+        db.session.remove()
+        with recording_statements() as sent:
+            found = services.likely_duplicates(
+                "bjorn@u.example", "Bjorn", "Vanderberg", university_id
+            )
+        assert [candidate.id for candidate in found] == [known_id]
+        return sent
+
+    with_10 = check()
+    add_candidates(490)
+    with_500 = check()
+
+    assert len(with_10) == len(with_500)
+    lookups = [
+        (statement, parameters)
+        for statement, parameters in with_500
+        if "WHERE candidates.name_key" in statement
+    ]
+    assert len(lookups) == 1, [statement for statement, _ in with_500]
+    statement, parameters = lookups[0]
+    rows = db.session.connection().exec_driver_sql(statement, parameters).all()
+    assert [row[0] for row in rows] == [known_id]
+    assert "ix_candidates_name_key_university" in query_plan(statement, parameters)
+    db.session.rollback()

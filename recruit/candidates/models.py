@@ -11,11 +11,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
     func,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recruit.auth.models import User
+from recruit.candidates.search import fold
 from recruit.database import enum_type, utcnow
 from recruit.events.models import Event
 from recruit.extensions import db
@@ -79,6 +82,24 @@ PROCUREMENT_AREAS = [
 ]
 
 
+# Long enough for any two names as typed; folding can lengthen a name (ß to ss), and the
+# key is cut, not refused, so both sides of a comparison are cut alike.
+NAME_KEY_LENGTH = 200
+
+
+def name_key(first_name: str | None, last_name: str | None) -> str:
+    """A name as the duplicate check compares it: accents, case, spaces and punctuation left
+    out, so "Björn Van der Berg" and "Bjorn Vanderberg" are one name."""
+    folded = fold(f"{first_name or ''}{last_name or ''}")
+    return "".join(ch for ch in folded if ch.isalnum())[:NAME_KEY_LENGTH]
+
+
+def _inserted_name_key(context) -> str:
+    """The stored name key of a row inserted without the ORM's events (bulk seeding)."""
+    row = context.get_current_parameters()
+    return name_key(row.get("first_name"), row.get("last_name"))
+
+
 class Stage(db.Model):
     """A pipeline stage; admins rename, reorder, add and retire them."""
 
@@ -136,11 +157,19 @@ class Candidate(db.Model):
         # without reading the candidates' rows.
         Index("ix_candidates_created_university", "created_at", "university_id"),
         Index("ix_candidates_name", "last_name", "first_name"),
+        # The duplicate check looks names up by their folded key, at a university or any.
+        Index("ix_candidates_name_key_university", "name_key", "university_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
+    # name_key(first_name, last_name), kept by the events below; blank once erased, so an
+    # erased record is nobody's duplicate. Accents cannot be folded in SQL on both
+    # databases, so the key is stored to be looked up through its index.
+    name_key: Mapped[str] = mapped_column(
+        String(NAME_KEY_LENGTH), default=_inserted_name_key, server_default=""
+    )
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(40), default="")
     university_id: Mapped[int | None] = mapped_column(ForeignKey("universities.id"))
@@ -198,6 +227,25 @@ class Candidate(db.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+# The fields a candidate's stored name key follows.
+NAME_KEY_SOURCES = ("first_name", "last_name", "anonymized_at")
+
+
+@event.listens_for(Candidate, "before_insert")
+@event.listens_for(Candidate, "before_update")
+def _keep_name_key(_mapper, _connection, candidate: Candidate) -> None:
+    """Store the key of the name a candidate is written with, wherever they are added,
+    renamed, merged or erased."""
+    state = inspect(candidate)
+    if state.has_identity and not any(
+        state.attrs[name].history.has_changes() for name in NAME_KEY_SOURCES
+    ):
+        return  # a move or an edit of other fields: the key stands, and nothing is read
+    key = "" if candidate.anonymized_at else name_key(candidate.first_name, candidate.last_name)
+    if candidate.name_key != key:
+        candidate.name_key = key
 
 
 Index("uq_tags_name_lower", func.lower(Tag.name), unique=True)

@@ -27,8 +27,8 @@ from recruit.candidates.models import (
     ProposedUpdate,
     Stage,
     Tag,
+    name_key,
 )
-from recruit.candidates.search import fold
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.pipeline.moves import last_stage_change, new_candidate, record_entry
@@ -37,6 +37,10 @@ from recruit.plain_text import shown_name
 from recruit.stale import check, flush
 
 log = logging.getLogger(__name__)
+
+# Names looked up in one query by an import's duplicate check: well under every
+# database's limit on bound parameters.
+NAMES_PER_QUERY = 500
 
 
 def stage_choices(include_closed: bool = True) -> list[tuple[str, str]]:
@@ -84,12 +88,6 @@ def candidate_by_email(email: str) -> Candidate | None:
     )
 
 
-def name_key(first_name: str, last_name: str) -> str:
-    """A name as the duplicate check compares it: accents, case, spaces and punctuation left
-    out, so "Björn Van der Berg" and "Bjorn Vanderberg" are one name."""
-    return "".join(ch for ch in fold(f"{first_name}{last_name}") if ch.isalnum())
-
-
 def duplicate_keys(first_name: str, last_name: str, university_id) -> tuple[tuple, tuple]:
     """The (name_key, university id) pairs a candidate answers to as a likely duplicate:
     a search at their university, and a search at no university in particular."""
@@ -99,18 +97,22 @@ def duplicate_keys(first_name: str, last_name: str, university_id) -> tuple[tupl
 
 def same_names(wanted: set[tuple[str, int | None]]) -> dict[tuple[str, int | None], list[int]]:
     """For each (name_key, university id), the ids of candidates with that name at that
-    university, or at any university when the id is None; one query."""
+    university, or at any university when the id is None; one query per NAMES_PER_QUERY
+    names, reading only the candidates with those names, through their index."""
+    # An empty key (erased records, names of punctuation alone) says nothing of who it is.
+    keys = sorted({key for key, _university_id in wanted if key})
     universities = {university_id for _key, university_id in wanted}
-    # Accents cannot be folded in SQL on both databases, so the names are compared here;
-    # the query narrows to the universities asked about when it can.
-    query = select(Candidate.id, Candidate.first_name, Candidate.last_name, Candidate.university_id)
-    if None not in universities:
-        query = query.where(Candidate.university_id.in_(universities))
     found: dict[tuple[str, int | None], list[int]] = {}
-    for candidate_id, first_name, last_name, university_id in db.session.execute(query):
-        for pair in set(duplicate_keys(first_name, last_name, university_id)):
-            if pair in wanted:
-                found.setdefault(pair, []).append(candidate_id)
+    for start in range(0, len(keys), NAMES_PER_QUERY):
+        query = select(Candidate.id, Candidate.name_key, Candidate.university_id).where(
+            Candidate.name_key.in_(keys[start : start + NAMES_PER_QUERY])
+        )
+        if None not in universities:
+            query = query.where(Candidate.university_id.in_(universities))
+        for candidate_id, key, university_id in db.session.execute(query.order_by(Candidate.id)):
+            for pair in {(key, university_id), (key, None)}:
+                if pair in wanted:
+                    found.setdefault(pair, []).append(candidate_id)
     return found
 
 
