@@ -12,8 +12,7 @@ from alembic import op
 from recruit.candidates.models import name_key
 
 revision = "0017"
-# TEMPORARY: 0016 is not on this branch yet; set back to "0016" when it is merged.
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,15 @@ from recruit.timezones import local_today
 # Columns that identify a person, or free text that may name one: left blank unless the
 # admin chooses to include them.
 PERSONAL_COLUMNS = {
-    "candidates": {"first_name", "last_name", "email", "phone", "availability", "university_other"},
+    "candidates": {
+        "first_name",
+        "last_name",
+        "name_key",
+        "email",
+        "phone",
+        "availability",
+        "university_other",
+    },
     "contacts": {"name", "email", "phone", "notes"},
     "notes": {"body"},
     "interactions": {"notes"},
