@@ -15,6 +15,7 @@ from flask import g, has_request_context, request
 from sqlalchemy import Enum, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
 
 from recruit.extensions import db
 
@@ -255,20 +256,23 @@ def _count_commits(connection) -> None:
     g.database_commits = g.get("database_commits", 0) + 1
 
 
-def _lost_commit_was_not_kept(error: DBAPIError) -> bool:
-    """Did the COMMIT that error cut off certainly not happen (PostgreSQL knows)?"""
-    if error.statement is not None or db.engine.dialect.name != "postgresql":
-        return False  # not a COMMIT's error, or SQLite, which cannot lose a connection
+def _commit_may_be_kept(error: DBAPIError) -> bool:
+    """Might the COMMIT that error cut off have been kept? SQLite answers a COMMIT's
+    failure itself (never kept); PostgreSQL is asked about a connection lost meanwhile."""
+    if db.engine.dialect.name != "postgresql":
+        return False
     xid = g.get("committing_xid")
     if xid is None:
-        return True  # the transaction wrote nothing: there was nothing to keep
+        return False  # the transaction wrote nothing: there was nothing to keep
+    if not error.connection_invalidated:
+        return False  # PostgreSQL answered the COMMIT with its refusal
     with db.engine.connect() as connection:
         for _ in range(50):
             status = connection.execute(text("SELECT txid_status(:xid)"), {"xid": xid}).scalar_one()
             if status != "in progress":  # the terminated backend is still aborting it
-                return status == "aborted"
+                return status != "aborted"
             time.sleep(0.02)
-    return False
+    return True
 
 
 def dispatch_retrying(dispatch: Callable[[], T]) -> T:
@@ -276,25 +280,50 @@ def dispatch_retrying(dispatch: Callable[[], T]) -> T:
     committed anything, so a restarted or terminated database connection costs no error.
 
     A view that sent a COMMIT is run again only when that one COMMIT was cut off and the
-    database says it was not kept: one that was (or may have been) kept must not be made
-    twice, nor anything a COMMIT before it saved.
+    database says it was not kept. When something may have been saved (an earlier COMMIT,
+    or one whose fate is unknown), g.saved_before_failing tells the error page not to say
+    "nothing was saved", and not to remove the files the view wrote.
     """
     commits = g.get("database_commits", 0)
     try:
         return dispatch()
     except DBAPIError as error:
         sent = g.get("database_commits", 0) - commits
-        if not error.connection_invalidated:
+        at_commit = sent > 0 and error.statement is None
+        if sent - at_commit > 0 or (at_commit and _commit_may_be_kept(error)):
+            g.saved_before_failing = True
             raise
-        if sent and not (sent == 1 and _lost_commit_was_not_kept(error)):
+        if not error.connection_invalidated:
             raise
         log.warning(
             "Database connection lost during %s %s; running it again", request.method, request.path
         )
     db.session.rollback()
+    remove_files_not_saved()
     for _name, upload in request.files.items(multi=True):
         upload.stream.seek(0)  # the first run read the file
     return dispatch()
+
+
+def remove_if_not_saved(path: Path) -> None:
+    """Note a file this request wrote for rows it has not committed yet: if the request
+    fails first, the file is removed, so no upload is left that no record points to."""
+    if has_request_context():
+        g.setdefault("files_not_saved", []).append(path)
+
+
+def remove_files_not_saved() -> None:
+    """Remove the files this request wrote whose rows were never committed."""
+    if g.get("saved_before_failing"):
+        return  # their rows may be saved: a file left over is the lesser harm
+    for path in g.pop("files_not_saved", []):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_commit")
+def _files_saved(_session) -> None:
+    if has_request_context():
+        g.pop("files_not_saved", None)
 
 
 def close_session_quietly(_error=None) -> None:

@@ -16,7 +16,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from recruit.auth.access import safe_next_url
-from recruit.database import READ_WITHOUT_WRITE_LOCK, WRITE_METHODS, database_fault
+from recruit.database import (
+    READ_WITHOUT_WRITE_LOCK,
+    WRITE_METHODS,
+    database_fault,
+    remove_files_not_saved,
+)
 from recruit.extensions import db, login_manager
 from recruit.i18n import student_page
 
@@ -67,6 +72,10 @@ PUBLIC_TOO_LARGE = _l(
 # What a form sent during a database fault says at its top, by fault (see database_fault).
 BUSY_NOTE = _l("We are busy: nothing was saved yet. Press Send again.")
 UNSAVED_NOTE = _l("Nothing was saved. Please try again in a few minutes.")
+MAYBE_SAVED_NOTE = _l(
+    "The connection to our records was lost just as your answers were being saved: they "
+    "may have been kept. Please wait a few minutes and check before sending them again."
+)
 # Seconds a client should wait before sending again: a lock is let go in moments; a full
 # disk, a read-only file or a lost server wait for someone to act.
 RETRY_AFTER = {"busy": 2, "disconnected": 10, "read_only": 120, "disk_full": 120}
@@ -98,7 +107,10 @@ def _public_page() -> bool:
 def _way_back() -> str:
     """Where a visitor's error page leads: the page they were on (for a form, the form
     with its address, kiosk and language), or the interest form."""
-    came_from = urlsplit(request.referrer or "")
+    try:
+        came_from = urlsplit(request.referrer or "")
+    except ValueError:  # a Referer no browser sends ("http://[host/"): nothing to go back to
+        return url_for("interest.apply")
     # Referrer-Policy same-origin: a referrer is this site's own, but check anyway.
     if came_from.netloc == request.host:
         path = came_from.path + (f"?{came_from.query}" if came_from.query else "")
@@ -147,6 +159,7 @@ def handle_csrf_error(error: CSRFError):
 
 def handle_server_error(error: Exception):
     db.session.rollback()
+    remove_files_not_saved()
     original = getattr(error, "original_exception", None) or error
     # The route, the exception's type and where it was raised, never its message: that may
     # hold what a user typed (SQL errors carry the row's values).
@@ -199,6 +212,13 @@ def handle_database_error(error: DBAPIError):
         # The signed-in user could not be read (their session's row is what failed): the
         # answer names no one, and asking the database again would only wait once more.
         g._login_user = login_manager.anonymous_user()
+    remove_files_not_saved()
+    if g.get("saved_before_failing"):
+        log.warning("Database %s on %s %s: perhaps saved", fault, request.method, request.url_rule)
+        title = _("Your answers may have been saved")
+        response = make_response(_fault_page(str(MAYBE_SAVED_NOTE), title))
+        response.status_code = 503
+        return response
     log.warning("Database %s on %s %s: nothing was saved", fault, request.method, request.url_rule)
     note = str(BUSY_NOTE if fault == "busy" else UNSAVED_NOTE)
     render = g.pop("form_on_fault", None)
@@ -227,7 +247,7 @@ def _let_go() -> None:
         db.session.close()
 
 
-def _fault_page(note: str) -> str:
+def _fault_page(note: str, title: str | None = None) -> str:
     """The page for a database fault, drawn without the database: not even the signed-in
     user's name, whose row the rollback expired."""
     public = student_page()
@@ -235,7 +255,7 @@ def _fault_page(note: str) -> str:
     return render_template(
         "errors/error.html",
         status=503,
-        title=_("Nothing was saved") if sent else MESSAGES[503][0],
+        title=title or (_("Nothing was saved") if sent else MESSAGES[503][0]),
         message=note if sent else MESSAGES[503][1],
         public=public,
         way_back=_way_back() if public else None,

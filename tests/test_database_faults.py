@@ -2,6 +2,7 @@
 connection. The health check tells the truth, and writes come back by themselves."""
 
 import contextlib
+import io
 import os
 import shutil
 import sqlite3
@@ -21,9 +22,11 @@ from recruit.auth.models import Role
 from recruit.candidates.models import Candidate
 from recruit.database import database_fault
 from recruit.extensions import db
+from recruit.interest import services as interest_services
 from recruit.interest.receipts import start_token
 from recruit.pipeline.stages import create_standard_stages
 from recruit.universities.models import University
+from tests.pdf_files import blank_pdf
 
 
 def need_root(reason: str) -> None:
@@ -401,6 +404,84 @@ def test_a_form_whose_connection_is_lost_at_its_commit_is_saved_once(form_app, t
     assert terminate.terminated
     assert response.status_code == 303
     assert candidates() == 1
+
+
+def uploads(app) -> list[str]:
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    return sorted(path.name for path in folder.glob("*.pdf")) if folder.exists() else []
+
+
+def with_resume(data: dict) -> dict:
+    return {**data, "resume": (io.BytesIO(blank_pdf()), "resume.pdf")}
+
+
+def test_a_form_run_again_after_a_lost_commit_keeps_one_resume(form_app, terminate):
+    """When a form with a resume is run again because its COMMIT was cut off and not kept,
+    is the first run's file removed, so one file is kept for the one record?"""
+
+    def cut_at_commit(connection):
+        if has_request_context() and request.method == "POST" and not terminate.terminated:
+            terminate(connection)
+
+    event.listen(db.engine, "commit", cut_at_commit)
+    try:
+        data = with_resume(interest_form("late@state.edu"))
+        response = form_app.test_client().post("/apply", data=data)
+    finally:
+        event.remove(db.engine, "commit", cut_at_commit)
+    assert response.status_code == 303
+    assert candidates() == 1
+    assert len(uploads(form_app)) == 1
+
+
+def test_a_commit_kept_but_unanswered_does_not_say_nothing_was_saved(form_app):
+    """When the form's COMMIT was kept but the connection died before its answer came back,
+    does the student hear that the answers may have been saved, rather than "nothing was
+    saved, send it again"?"""
+    postgres_only(form_app)
+    url = form_app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql+psycopg", "postgresql")
+    dialect = db.engine.dialect
+    real_commit = dialect.do_commit
+    terminated = []
+
+    def commit_then_lose_the_answer(dbapi_connection):
+        real_commit(dbapi_connection)
+        if has_request_context() and request.method == "POST" and not terminated:
+            with psycopg.connect(url, autocommit=True) as killer:
+                pid = dbapi_connection.dbapi_connection.info.backend_pid
+                killer.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+            terminated.append(pid)
+            dbapi_connection.execute("SELECT 1")  # the answer that never comes
+
+    dialect.do_commit = commit_then_lose_the_answer
+    try:
+        response = form_app.test_client().post("/apply", data=interest_form("kept@state.edu"))
+    finally:
+        dialect.do_commit = real_commit
+    page = response.get_data(as_text=True)
+    assert terminated
+    assert response.status_code == 503
+    assert "may have been kept" in page
+    assert "Nothing was saved" not in page
+    assert candidates() == 1
+
+
+def test_a_resume_written_for_a_form_that_was_not_saved_is_removed(form_app, monkeypatch):
+    """When the database fails after a student's resume was written but before its record
+    was committed, is the file removed rather than left where no record (and so no erasure)
+    can reach it?"""
+    real_submit = interest_services.submit_interest
+
+    def submit_then_fail(*args, **kwargs):
+        real_submit(*args, **kwargs)
+        raise OperationalError("COMMIT", {}, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(interest_services, "submit_interest", submit_then_fail)
+    data = with_resume(interest_form("full@state.edu"))
+    response = form_app.test_client().post("/apply", data=data)
+    assert response.status_code == 503
+    assert candidates() == 0
+    assert uploads(form_app) == []
 
 
 def test_a_page_whose_connection_drops_after_its_answer_still_answers(app, make_app, terminate):

@@ -469,3 +469,11 @@ def test_interview_choice_under_a_held_lock_keeps_the_time(
     assert response.status_code == 503
     assert BUSY in page_text(response)
     assert re.search(rf'<input checked[^>]*value="{chosen}"', response.get_data(as_text=True))
+
+
+def test_a_referer_no_browser_sends_still_gets_the_error_page(client):
+    """Does a Referer that cannot be read as an address ("http://[host/") leave the error
+    page's way back at the interest form, instead of failing the error page itself?"""
+    response = client.get("/apply?x=%00", headers={"Referer": "http://[localhost/apply"})
+    assert response.status_code == 400
+    assert 'href="/apply"' in response.get_data(as_text=True)

@@ -29,7 +29,7 @@ from recruit.candidates.models import (
     Tag,
     name_key,
 )
-from recruit.database import utcnow
+from recruit.database import remove_if_not_saved, utcnow
 from recruit.extensions import db
 from recruit.pipeline.moves import last_stage_change, new_candidate, record_entry
 from recruit.pipeline.rules import on_board_clause
@@ -335,7 +335,9 @@ def write_upload(data: bytes) -> str:
     """Keep a checked PDF's bytes under a new random name in the upload folder; returns
     the name."""
     stored_name = secrets.token_hex(16) + ".pdf"
-    (upload_folder() / stored_name).write_bytes(data)
+    path = upload_folder() / stored_name
+    path.write_bytes(data)
+    remove_if_not_saved(path)
     return stored_name
 
 
