@@ -382,3 +382,14 @@ def test_a_supervisors_blanked_message_is_not_sent_again(client, planted):
         select(func.count()).where(OutboxMessage.to == "renee.caldwell@dgs.state.example")
     )
     assert count == 1
+
+
+def test_erased_student_cannot_be_placed_or_scheduled(client, signed_in, make_candidate, stages):
+    """Are placing an erased student in a position, and scheduling their interview, refused?"""
+    signed_in(Role.ADMIN)
+    erased = _erased(client, make_candidate, stage=stages["offer"])
+    placing = client.get(f"/placements/new?candidate_id={erased.id}")
+    assert placing.status_code == 302
+    assert placing.location.endswith(f"/candidates/{erased.id}")
+    assert "cannot be placed" in client.get(placing.location).get_data(as_text=True)
+    assert client.get(f"/interviews/new/{erased.id}").status_code == 404

@@ -33,7 +33,10 @@ def halfway(starts_on: date, ends_on: date) -> date:
 
 
 def check_placeable(candidate: Candidate) -> None:
-    """Refuse a candidate whose stage is not one a placement starts from."""
+    """Refuse a candidate whose record was erased, or whose stage is not one a placement
+    starts from."""
+    if candidate.anonymized_at is not None:
+        raise PlacementRefused("This candidate's record was erased: it cannot be placed.")
     if not placeable(candidate.stage):
         raise PlacementRefused(
             f"{candidate.full_name} is at {candidate.stage.name}: only candidates at "
