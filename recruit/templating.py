@@ -25,22 +25,37 @@ NAVIGATION = [
     ("Positions", "positions.index", "view_pipeline"),
     ("Placements", "placements.index", "view_pipeline"),
     ("Reports", "reports.index", "view_pipeline"),
+]
+
+# The office's set-up pages, under one Admin menu so the header keeps to one line.
+ADMIN_NAVIGATION = [
+    ("Users", "admin.users", "administer"),
     ("Stages", "stages.index", "administer"),
     ("Messages", "message_templates.index", "administer"),
-    ("Users", "admin.users", "administer"),
+    ("Evaluation items", "evaluation_items.index", "administer"),
+    ("Translations", "admin.untranslated", "administer"),
     ("Settings", "admin.settings", "administer"),
     ("Privacy", "privacy.index", "administer"),
+    ("Export everything", "admin.export_all", "administer"),
     ("Audit log", "audit.index", "administer"),
 ]
 
+# Each signed-in user's own pages, in the account menu.
+ACCOUNT_NAVIGATION = [
+    ("Password and two-step", "auth.change_password", None),
+    ("Where you are signed in", "auth.account_sessions", None),
+]
 
-def navigation() -> list[dict]:
-    """The menu entries the signed-in user may open."""
+MENUS = {"main": NAVIGATION, "admin": ADMIN_NAVIGATION, "account": ACCOUNT_NAVIGATION}
+
+
+def navigation(menu: str = "main") -> list[dict]:
+    """The entries of a menu ("main", "admin" or "account") the signed-in user may open."""
     if not current_user.is_authenticated:
         return []
     items = []
-    for label, endpoint, action in NAVIGATION:
-        if can(current_user, action):
+    for label, endpoint, action in MENUS[menu]:
+        if action is None or can(current_user, action):
             items.append(
                 {
                     "label": label,

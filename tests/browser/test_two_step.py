@@ -36,6 +36,7 @@ def test_admin_sets_up_two_step_then_signs_in_with_a_code(
     expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
     expect(page.locator(".recovery-codes li")).to_have_count(10)
     accessible(page, axe_check)
+    page.locator(".site-header summary", has_text="Rosa Lind").click()  # the account menu
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, live_server, admin)
