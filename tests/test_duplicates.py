@@ -258,7 +258,7 @@ def test_duplicate_lookup_reads_candidates_through_indexes(app, make_candidate):
     assert [candidate.id for candidate in found] == [known_id]
     statement, parameters = next((s, p) for s, p in sent if "phone_key" in s)
     plan = query_plan(statement, parameters)
-    assert "ix_candidates_phone_key" in plan
+    assert "ix_candidates_phone_key" in plan, plan
     assert "uq_candidates_email_lower" in plan
     assert "SCAN candidates" not in plan and "Seq Scan on candidates" not in plan
     db.session.rollback()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -150,16 +150,19 @@ def likely_duplicates(
     queries, each through indexes, with what a warning shows of them loaded."""
     email = email.strip().lower()
     wanted = (name_key(first_name, last_name), university_id or None)
+    # Each way of matching reads its own index; a union of their ids (not one OR over the
+    # table, which PostgreSQL answers by reading every candidate) picks the records.
     matches = [
-        func.lower(Candidate.email) == email,
-        Candidate.id.in_(select(CandidateEmail.candidate_id).where(CandidateEmail.email == email)),
-        Candidate.id.in_(same_names({wanted}).get(wanted, [])),
+        select(Candidate.id).where(func.lower(Candidate.email) == email),
+        select(CandidateEmail.candidate_id).where(CandidateEmail.email == email),
     ]
+    if same_name := same_names({wanted}).get(wanted):
+        matches.append(select(Candidate.id).where(Candidate.id.in_(same_name)))
     if key := phone_key(phone):
-        matches.append(Candidate.phone_key == key)
+        matches.append(select(Candidate.id).where(Candidate.phone_key == key))
     query = (
         select(Candidate)
-        .where(or_(*matches), Candidate.anonymized_at.is_(None))
+        .where(Candidate.id.in_(union(*matches)), Candidate.anonymized_at.is_(None))
         .options(joinedload(Candidate.university), joinedload(Candidate.stage))
     )
     if exclude_id:
