@@ -390,3 +390,57 @@ def test_upgrade_to_0017_keys_every_existing_name(migration_app):
     columns = {column["name"] for column in inspect(db.engine).get_columns("candidates")}
     assert "name_key" not in columns
     assert "ix_candidates_name_key_university" not in index_names()
+
+
+def test_upgrade_to_0018_keys_every_existing_phone(migration_app):
+    """Does 0018 give each existing candidate the key of their phone (blank when none or
+    too short), past a full batch, and does its downgrade take the column, its index and
+    the alternate addresses away again?"""
+    path = (
+        Path(__file__).parent.parent
+        / "migrations/versions/0018_duplicates_by_phone_and_alternate_emails.py"
+    )
+    spec = importlib.util.spec_from_file_location("revision_0018", path)
+    revision = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    flask_db(migration_app, "upgrade", revision.down_revision)
+    at = "2026-11-30 12:00:00.000000"
+    people = [(1000 + n, "") for n in range(revision.BATCH)]
+    people += [(9000, "+1 (916) 555-0100"), (9001, "555-01")]
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO stages (id, name, position, kind, retired, created_at) "
+                "VALUES (901, 'Migrated', 901, 'active', false, :at)"
+            ),
+            {"at": at},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO candidates (id, first_name, last_name, email, phone,"
+                " university_other, major, availability, procurement_areas, source,"
+                " stage_id, stage_entered_at, legal_hold, last_activity_at, created_at,"
+                " updated_at, version) VALUES (:id, 'Ana', 'Garcia', :email, :phone,"
+                " '', '', '', '[]', 'website', 901, :at, false, :at, :at, :at, 1)"
+            ),
+            [
+                {
+                    "id": candidate_id,
+                    "email": f"c{candidate_id}@u.example",
+                    "phone": phone,
+                    "at": at,
+                }
+                for candidate_id, phone in people
+            ],
+        )
+    flask_db(migration_app, "upgrade")
+
+    keys = dict(db.session.execute(text("SELECT id, phone_key FROM candidates")).all())
+    assert [keys[1000], keys[9000], keys[9001]] == ["", "9165550100", ""]
+    assert {"ix_candidates_phone_key", "ix_candidate_emails_candidate_id"} <= index_names()
+    db.session.rollback()
+    flask_db(migration_app, "downgrade", revision.down_revision)
+    db.session.remove()
+    columns = {column["name"] for column in inspect(db.engine).get_columns("candidates")}
+    assert "phone_key" not in columns
+    assert "candidate_emails" not in table_names()

@@ -136,3 +136,12 @@ class MergeForm(Form):
         "Email of the duplicate record", validators=[InputRequired(), Length(max=254)]
     )
     confirm = BooleanField("I checked: both records are the same person")
+
+
+class SideBySideMergeForm(Form):
+    """The side-by-side merge; the versions prove HR chose from both records as they are.
+    Each differing detail is a radio named take-<choice> ("kept" or "other"), read by the
+    view from the rows the page showed."""
+
+    kept_version = HiddenField(validators=[InputRequired()])
+    other_version = HiddenField(validators=[InputRequired()])

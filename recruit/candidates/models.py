@@ -94,6 +94,26 @@ def name_key(first_name: str | None, last_name: str | None) -> str:
     return "".join(ch for ch in folded if ch.isalnum())[:NAME_KEY_LENGTH]
 
 
+# Fewer digits than this say nothing of who a number belongs to ("0", "555-0100").
+PHONE_KEY_MIN_DIGITS = 7
+PHONE_KEY_LENGTH = 20
+
+
+def phone_key(phone: str | None) -> str:
+    """A phone as the duplicate check compares it: its digits alone, without a leading US
+    country code, so "(555) 010-1234" and "+1 555 010 1234" are one number; blank when too
+    short to tell anyone apart."""
+    digits = "".join(ch for ch in phone or "" if ch in "0123456789")
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits[:PHONE_KEY_LENGTH] if len(digits) >= PHONE_KEY_MIN_DIGITS else ""
+
+
+def _inserted_phone_key(context) -> str:
+    """The stored phone key of a row inserted without the ORM's events (bulk seeding)."""
+    return phone_key(context.get_current_parameters().get("phone"))
+
+
 def _inserted_name_key(context) -> str:
     """The stored name key of a row inserted without the ORM's events (bulk seeding)."""
     row = context.get_current_parameters()
@@ -159,6 +179,7 @@ class Candidate(db.Model):
         Index("ix_candidates_name", "last_name", "first_name"),
         # The duplicate check looks names up by their folded key, at a university or any.
         Index("ix_candidates_name_key_university", "name_key", "university_id"),
+        Index("ix_candidates_phone_key", "phone_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -172,6 +193,10 @@ class Candidate(db.Model):
     )
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # phone_key(phone), kept by the events below like name_key: blank once erased.
+    phone_key: Mapped[str] = mapped_column(
+        String(PHONE_KEY_LENGTH), default=_inserted_phone_key, server_default=""
+    )
     university_id: Mapped[int | None] = mapped_column(ForeignKey("universities.id"))
     university_other: Mapped[str] = mapped_column(String(200), default="")
     major: Mapped[str] = mapped_column(String(120), default="")
@@ -218,6 +243,12 @@ class Candidate(db.Model):
     event_links: Mapped[list["CandidateEvent"]] = relationship(
         back_populates="candidate", cascade="all, delete-orphan"
     )
+    alternate_emails: Mapped[list["CandidateEmail"]] = relationship(
+        back_populates="candidate",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="CandidateEmail.email",
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -246,6 +277,35 @@ def _keep_name_key(_mapper, _connection, candidate: Candidate) -> None:
     key = "" if candidate.anonymized_at else name_key(candidate.first_name, candidate.last_name)
     if candidate.name_key != key:
         candidate.name_key = key
+
+
+@event.listens_for(Candidate, "before_insert")
+@event.listens_for(Candidate, "before_update")
+def _keep_phone_key(_mapper, _connection, candidate: Candidate) -> None:
+    """Store the key of the phone a candidate is written with (blank once erased)."""
+    state = inspect(candidate)
+    if state.has_identity and not state.attrs["phone"].history.has_changes():
+        return
+    key = phone_key(candidate.phone)
+    if candidate.phone_key != key:
+        candidate.phone_key = key
+
+
+class CandidateEmail(db.Model):
+    """Another address a candidate is known by: the email of a duplicate merged into them.
+    The interest form and search find the candidate by it, and no other candidate may take
+    it. Stored in lower case, so the unique key compares addresses in any case."""
+
+    __tablename__ = "candidate_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="alternate_emails")
 
 
 Index("uq_tags_name_lower", func.lower(Tag.name), unique=True)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from recruit.audit.services import record
 from recruit.auth.models import User
@@ -20,6 +21,7 @@ from recruit.candidates import resume_pdf
 from recruit.candidates.models import (
     Attachment,
     Candidate,
+    CandidateEmail,
     CandidateEvent,
     CandidateInterest,
     Interest,
@@ -28,6 +30,7 @@ from recruit.candidates.models import (
     Stage,
     Tag,
     name_key,
+    phone_key,
 )
 from recruit.database import remove_if_not_saved, utcnow
 from recruit.extensions import db
@@ -88,6 +91,24 @@ def candidate_by_email(email: str) -> Candidate | None:
     )
 
 
+def owner_of_alternate(email: str) -> Candidate | None:
+    """The candidate who keeps this email as an alternate address (from a merge)."""
+    return db.session.scalar(
+        select(Candidate)
+        .join(CandidateEmail, CandidateEmail.candidate_id == Candidate.id)
+        .where(CandidateEmail.email == email.strip().lower())
+    )
+
+
+def keep_alternate_email(candidate: Candidate, email: str) -> None:
+    """Remember an address a candidate is also known by, once, in lower case."""
+    email = email.strip().lower()
+    if email and email != candidate.email.lower():
+        known = {alternate.email for alternate in candidate.alternate_emails}
+        if email not in known:
+            candidate.alternate_emails.append(CandidateEmail(email=email))
+
+
 def duplicate_keys(first_name: str, last_name: str, university_id) -> tuple[tuple, tuple]:
     """The (name_key, university id) pairs a candidate answers to as a likely duplicate:
     a search at their university, and a search at no university in particular."""
@@ -117,21 +138,70 @@ def same_names(wanted: set[tuple[str, int | None]]) -> dict[tuple[str, int | Non
 
 
 def likely_duplicates(
-    email: str, first_name: str, last_name: str, university_id, exclude_id=None
+    email: str,
+    first_name: str,
+    last_name: str,
+    university_id,
+    exclude_id=None,
+    phone: str = "",
 ) -> list[Candidate]:
-    """Candidates with the same email, or the same name (name_key) at the same university."""
+    """Candidates staff work with who have the same email (their own or an alternate one),
+    the same phone (phone_key), or the same name (name_key) at the same university; two
+    queries, each through indexes, with what a warning shows of them loaded."""
+    email = email.strip().lower()
     wanted = (name_key(first_name, last_name), university_id or None)
-    same_name = same_names({wanted}).get(wanted, [])
-    query = select(Candidate).where(
-        (func.lower(Candidate.email) == email.strip().lower()) | Candidate.id.in_(same_name)
+    # Each way of matching reads its own index; a union of their ids (not one OR over the
+    # table, which PostgreSQL answers by reading every candidate) picks the records.
+    matches = [
+        select(Candidate.id).where(func.lower(Candidate.email) == email),
+        select(CandidateEmail.candidate_id).where(CandidateEmail.email == email),
+    ]
+    if same_name := same_names({wanted}).get(wanted):
+        matches.append(select(Candidate.id).where(Candidate.id.in_(same_name)))
+    if key := phone_key(phone):
+        matches.append(select(Candidate.id).where(Candidate.phone_key == key))
+    query = (
+        select(Candidate)
+        .where(Candidate.id.in_(union(*matches)), Candidate.anonymized_at.is_(None))
+        .options(joinedload(Candidate.university), joinedload(Candidate.stage))
     )
     if exclude_id:
         query = query.where(Candidate.id != exclude_id)
     return list(db.session.scalars(query.order_by(Candidate.id).limit(5)))
 
 
+def duplicates_of(candidate: Candidate) -> list[Candidate]:
+    """The likely duplicates of a candidate on record; none for an erased one."""
+    if candidate.anonymized_at is not None:
+        return []
+    return likely_duplicates(
+        candidate.email,
+        candidate.first_name,
+        candidate.last_name,
+        candidate.university_id,
+        exclude_id=candidate.id,
+        phone=candidate.phone,
+    )
+
+
+def why_duplicate(candidate: Candidate, other: Candidate) -> str:
+    """What makes other look like candidate, in words: the strongest sign first."""
+    if other.email.lower() == candidate.email.lower():
+        return _l("same email")
+    if other.phone_key and other.phone_key == phone_key(candidate.phone):
+        return _l("same phone")
+    if other.name_key and other.name_key == name_key(candidate.first_name, candidate.last_name):
+        return _l("same name and university") if candidate.university_id else _l("same name")
+    return _l("same email")  # one of them keeps the other's address as an alternate
+
+
 def create_candidate(values: dict, interests, tags, by_user: User | None, **entry) -> Candidate:
     """Add a candidate in the first stage, recording the entry as a stage change."""
+    # An address kept from a merge is that person's, like their own: no second record.
+    with db.session.no_autoflush:
+        owner = owner_of_alternate(values["email"])
+    if owner is not None:
+        raise DuplicateCandidate(owner)
     candidate = new_candidate(values)
     candidate.interests = [CandidateInterest(interest=Interest(i)) for i in set(interests)]
     try:
@@ -206,8 +276,11 @@ def check_duplicates(candidate: Candidate | None, values: dict, confirmed: bool)
         values["last_name"],
         values["university_id"],
         exclude_id=candidate.id if candidate else None,
+        phone=values.get("phone", ""),
     )
-    same_email = any(d.email.lower() == values["email"].lower() for d in duplicates)
+    email = values["email"].strip().lower()
+    owner = owner_of_alternate(email) if duplicates else None
+    same_email = any(d.email.lower() == email or d is owner for d in duplicates)
     if same_email or (duplicates and not confirmed):
         raise LikelyDuplicates(duplicates, same_email)
 

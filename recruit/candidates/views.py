@@ -26,6 +26,7 @@ from recruit.candidates.forms import (
     MergeForm,
     MoveForm,
     NoteForm,
+    SideBySideMergeForm,
     checked_resume,
 )
 from recruit.candidates.models import (
@@ -44,7 +45,7 @@ from recruit.extensions import db
 from recruit.interviews import services as interviews
 from recruit.interviews.scorecards import scorecards_for_candidate
 from recruit.messages import services as messages
-from recruit.pipeline.merge import merge_candidates
+from recruit.pipeline.merge import merge_candidates, side_by_side
 from recruit.pipeline.moves import CLOSE_REASON_LABELS, MoveRefused, StaleMove, move_candidate
 from recruit.placements.models import Placement
 from recruit.placements.openings import chosen_openings, opening_filter_choices
@@ -294,6 +295,7 @@ def candidate_page(candidate_id: int, update_conflict: Conflict | None = None, s
             selectinload(Candidate.history).joinedload(StageChange.from_stage),
             selectinload(Candidate.history).joinedload(StageChange.to_stage),
             selectinload(Candidate.attachments),
+            selectinload(Candidate.alternate_emails),
             selectinload(Candidate.event_links).joinedload(CandidateEvent.event),
         )
     )
@@ -315,6 +317,10 @@ def candidate_page(candidate_id: int, update_conflict: Conflict | None = None, s
         if can(current_user, "review_updates")
         else None
     )
+    duplicates = [
+        (other, services.why_duplicate(candidate, other))
+        for other in services.duplicates_of(candidate)
+    ]
     return render_template(
         "candidates/detail.html",
         candidate=candidate,
@@ -324,6 +330,7 @@ def candidate_page(candidate_id: int, update_conflict: Conflict | None = None, s
         interview_scorecards=scorecards_for_candidate(candidate, current_user, listed),
         reviews=reviews,
         update_conflict=update_conflict,
+        duplicates=duplicates,
         move=move,
         message_refusal=messages.why_not_message(candidate),
         stage_message_hint=messages.stage_messages_hint(),
@@ -532,7 +539,8 @@ def resume(candidate_id: int, attachment_id: int):
 @bp.route("/<int:candidate_id>/merge", methods=["GET", "POST"])
 @requires("merge_candidates")
 def merge(candidate_id: int):
-    """Fold a duplicate record into this one; erased records are neither kept nor folded."""
+    """Fold a duplicate record into this one, found by its email; Compare opens both side
+    by side instead. Erased records are neither kept nor folded."""
     keep = editable_candidate(candidate_id)
     form = MergeForm()
     duplicate = None
@@ -540,6 +548,12 @@ def merge(candidate_id: int):
         duplicate = services.candidate_by_email(form.other_email.data)
         if duplicate is None or duplicate.id == keep.id or duplicate.anonymized_at is not None:
             form.other_email.errors = ["No other candidate has this email."]
+        elif "compare" in request.form:
+            return redirect(
+                url_for(
+                    "candidates.merge_side_by_side", candidate_id=keep.id, other_id=duplicate.id
+                )
+            )
         elif not form.confirm.data:
             form.confirm.errors = ["Check both records, then tick this box to merge."]
         else:
@@ -549,3 +563,42 @@ def merge(candidate_id: int):
             flash(f"{name}'s duplicate record is merged into this one.", "success")
             return redirect(url_for("candidates.detail", candidate_id=keep.id))
     return render_template("candidates/merge.html", keep=keep, form=form, duplicate=duplicate)
+
+
+@bp.route("/<int:candidate_id>/merge/<int:other_id>", methods=["GET", "POST"])
+@requires("merge_candidates")
+def merge_side_by_side(candidate_id: int, other_id: int):
+    """Both records side by side, a choice per differing detail; merging folds the other
+    record into this one, keeping the details chosen."""
+    keep = editable_candidate(candidate_id)
+    other = get_candidate(other_id)
+    if other.id == keep.id or other.anonymized_at is not None:
+        abort(404)
+    rows = side_by_side(keep, other)
+    form = SideBySideMergeForm()
+    status = 200
+    if form.validate_on_submit():
+        if (parse_id(form.kept_version.data), parse_id(form.other_version.data)) != (
+            keep.version,
+            other.version,
+        ):
+            # The page showed older details than the records hold now: show them afresh.
+            flash(_("One of the records changed since you opened this page. Check again."), "error")
+            status = 409
+        else:
+            take = {
+                row.choice
+                for row in rows
+                if row.differs
+                and request.form.get(f"take-{row.choice}", "other" if row.take_other else "kept")
+                == "other"
+            }
+            merge_candidates(keep, other, current_user, take=take)
+            db.session.commit()
+            flash(_("The duplicate record is merged into this one."), "success")
+            return redirect(url_for("candidates.detail", candidate_id=candidate_id))
+    form.kept_version.data = str(keep.version)
+    form.other_version.data = str(other.version)
+    return render_template(
+        "candidates/merge_side_by_side.html", keep=keep, other=other, rows=rows, form=form
+    ), status

@@ -1,5 +1,6 @@
-"""The search document: one row per candidate (name, email, university, major, tags,
-notes), kept in step with the tables by a session hook and rewritten only from here.
+"""The search document: one row per candidate (name, email and alternate addresses,
+university, major, tags, notes), kept in step with the tables by a session hook and
+rewritten only from here.
 
 Whatever flushes a change to a candidate, a note or a university rewrites the candidate's
 row; writers that bypass the session (a bulk UPDATE) call reindex() themselves.
@@ -8,13 +9,13 @@ row; writers that bypass the session (a bulk UPDATE) call reindex() themselves.
 from sqlalchemy import bindparam, event, inspect, select, text
 from sqlalchemy.orm import Session
 
-from recruit.candidates.models import Candidate, Note, Tag, candidate_tags
+from recruit.candidates.models import Candidate, CandidateEmail, Note, Tag, candidate_tags
 from recruit.candidates.search import FIELDS, POSTGRES_WEIGHTS, TABLE, fold
 from recruit.universities.models import University
 
 
 def _documents(connection, ids: list[int]) -> list[dict]:
-    """The text to index for these candidates, read with three queries."""
+    """The text to index for these candidates, read with four queries."""
     rows = connection.execute(
         select(
             Candidate.id,
@@ -41,6 +42,13 @@ def _documents(connection, ids: list[int]) -> list[dict]:
         select(Note.candidate_id, Note.body).where(Note.candidate_id.in_(ids))
     ):
         notes.setdefault(candidate_id, []).append(body)
+    alternates: dict[int, list[str]] = {}
+    for candidate_id, email in connection.execute(
+        select(CandidateEmail.candidate_id, CandidateEmail.email)
+        .where(CandidateEmail.candidate_id.in_(ids))
+        .order_by(CandidateEmail.email)
+    ):
+        alternates.setdefault(candidate_id, []).append(email)
     documents = []
     for row in rows:
         university = " ".join(part for part in (row[6], row[7], row[5]) if part)
@@ -48,7 +56,8 @@ def _documents(connection, ids: list[int]) -> list[dict]:
             {
                 "candidate_id": row[0],
                 "name": f"{row[1]} {row[2]}",
-                "email": row[3],
+                # Addresses kept from merged duplicates find the record as its own does.
+                "email": " ".join([row[3], *alternates.get(row[0], [])]),
                 "university": university,
                 "major": row[4] or "",
                 "tags": " ".join(sorted(tags.get(row[0], []))),
@@ -139,7 +148,7 @@ def _index_changed(candidate: Candidate) -> bool:
 def _touched_candidates(session: Session) -> set[int]:
     ids: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Note) and obj.candidate_id is not None:
+        if isinstance(obj, Note | CandidateEmail) and obj.candidate_id is not None:
             ids.add(obj.candidate_id)
         elif isinstance(obj, Candidate) and obj.id is not None:
             if obj in session.dirty and not _index_changed(obj):

@@ -12,6 +12,7 @@ from recruit.candidates import services as candidates
 from recruit.candidates.models import (
     Attachment,
     Candidate,
+    CandidateEmail,
     Note,
     Stage,
     StageKind,
@@ -70,6 +71,7 @@ def personal_data(candidate: Candidate) -> dict:
         }
         | {
             "university": candidate.university.full_name if candidate.university else None,
+            "alternate_emails": [alternate.email for alternate in candidate.alternate_emails],
             "stage": candidate.stage.name,
             "interests": [_plain(ci.interest) for ci in candidate.interests],
             "tags": [tag.name for tag in candidate.tags],
@@ -148,7 +150,12 @@ def export_personal_data(candidate: Candidate, by_user, why: str) -> dict:
 def identifiers(candidate: Candidate) -> tuple[list[str], list[str]]:
     """What identifies a candidate in text: every part of their name and details, and
     the distinctive ones (full name, email, phone) worth searching for anywhere."""
-    distinctive = [candidate.full_name, candidate.email, candidate.phone or ""]
+    distinctive = [
+        candidate.full_name,
+        candidate.email,
+        candidate.phone or "",
+        *(alternate.email for alternate in candidate.alternate_emails),
+    ]
     return [candidate.first_name, candidate.last_name], [d for d in distinctive if d]
 
 
@@ -205,6 +212,9 @@ def erase(
         "Candidate", candidate.id, names, distinctive, search_all=not one_of_many
     )
     proposals_deleted = erase_proposals(candidate.id, by_user)
+    # Addresses kept from merged duplicates are the person's too; deleted before the record
+    # changes, whose flush rewrites the search document from what is left.
+    db.session.execute(delete(CandidateEmail).where(CandidateEmail.candidate_id == candidate.id))
     candidate.first_name = ERASED
     candidate.last_name = f"#{candidate.id}"
     candidate.email = f"erased-{candidate.id}@erased.invalid"
@@ -218,7 +228,7 @@ def erase(
     db.session.execute(delete(StatusLink).where(StatusLink.candidate_id == candidate.id))
     interviews_cancelled = erase_interviews(candidate)
     erase_scorecards(candidate.id)
-    db.session.expire(candidate, ["notes", "tags", "attachments", "history"])
+    db.session.expire(candidate, ["notes", "tags", "attachments", "history", "alternate_emails"])
     record(
         action,
         user=by_user,
