@@ -9,6 +9,9 @@ from flask import Response
 from recruit.plain_text import without_control_characters
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel on Windows reads a CSV without a byte-order mark in the machine's legacy code page
+# ("ChloÃ©" for "Chloé"); with it, as UTF-8. Other readers skip it.
+BYTE_ORDER_MARK = "\ufeff"
 
 
 def csv_safe(value) -> str:
@@ -19,8 +22,9 @@ def csv_safe(value) -> str:
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> Response:
-    """A CSV download of rows, every cell neutralised."""
+    """A CSV download of rows, every cell neutralised, that Excel opens as UTF-8."""
     buffer = io.StringIO()
+    buffer.write(BYTE_ORDER_MARK)
     writer = csv.writer(buffer)
     writer.writerow(header)
     for row in rows:

@@ -1,12 +1,22 @@
-"""The base of every Recruit form: Flask-WTF's, with uploads kept to the file fields and
-control characters refused in every text field."""
+"""The base of every Recruit form: Flask-WTF's, with uploads kept to the file fields,
+control characters refused in every text field, and messages that name the field."""
+
+import copy
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import Form as WTForm
-from wtforms.fields import FileField, PasswordField, StringField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms.fields import (
+    BooleanField,
+    FileField,
+    PasswordField,
+    RadioField,
+    SelectFieldBase,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, ValidationError
 
 from recruit.plain_text import has_control_characters
 
@@ -21,13 +31,61 @@ def refuse_control_characters(form, field) -> None:
         raise ValidationError(CONTROL_REFUSED)
 
 
+EMAIL_REFUSED = _l("Enter an email address like name@agency.example.")
+
+
+def _named(label) -> str:
+    """A field's label as it reads inside a sentence: "First name" becomes "first name",
+    "NACE area" stays as it is."""
+    text = str(label).strip().rstrip(":")
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def required_message(form, field) -> str:
+    """What a required field says when left blank: the form's own words for it, else a
+    sentence made from its label ("Enter the title.", "Choose the role.")."""
+    own = getattr(form, "required_messages", {}).get(field.short_name)
+    if own is not None:
+        return own
+    name = _named(field.label.text)
+    if isinstance(field, BooleanField):
+        return _l("Tick “%(name)s” to go on.", name=field.label.text)
+    if isinstance(field, FileField):
+        return _l("Choose a file for the %(name)s.", name=name)
+    if isinstance(field, SelectFieldBase | RadioField):
+        return _l("Choose the %(name)s.", name=name)
+    return _l("Enter the %(name)s.", name=name)
+
+
+def _friendly(form, field, validator):
+    # WTForms' defaults ("This field is required.", "Invalid email address.") name no
+    # field; the student form words each of its own, and staff forms get the same here.
+    if isinstance(validator, InputRequired | DataRequired):
+        message = required_message(form, field)
+    elif isinstance(validator, Email):
+        message = EMAIL_REFUSED
+    else:
+        return validator
+    if validator.message is not None:
+        return validator
+    # A copy: the validator object is shared by every instance of the form.
+    worded = copy.copy(validator)
+    worded.message = message
+    return worded
+
+
 class PlainTextMeta:
     """Form options that give every text field the control-character check, so no form
     can forget it: a CR reached the calendar feed, and a line break in a name broke the
-    mail it went into. Passwords are left as typed."""
+    mail it went into. Passwords are left as typed. Required and email fields without
+    words of their own get a message naming the field (a form may set required_messages,
+    field name to message, for better words)."""
 
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)
+        field.validators = [_friendly(form, field, v) for v in field.validators]
         if isinstance(field, StringField) and not isinstance(field, PasswordField):
             field.validators = [*field.validators, refuse_control_characters]
         return field

@@ -148,6 +148,14 @@ def test_admin_cannot_deactivate_themselves(client, signed_in):
     assert admin.active is True
 
 
+def test_deactivating_oneself_is_refused_under_active(client, signed_in):
+    """Is the refusal to deactivate one's own account shown under Active, not Role?"""
+    admin = signed_in(Role.ADMIN)
+    response = client.post(f"/admin/users/{admin.id}/edit", data=edit_form(admin, active=""))
+    assert 'id="active-error">You cannot deactivate your own account.' in response.text
+    assert 'id="role-error"' not in response.text
+
+
 def test_admin_can_rename_themselves(client, signed_in):
     """Can an admin change their own name while keeping their role?"""
     admin = signed_in(Role.ADMIN)

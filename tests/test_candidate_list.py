@@ -38,7 +38,8 @@ def add_note(candidate, body: str) -> None:
 def csv_rows(response) -> list[dict]:
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    # Read as Excel does: the byte-order mark says UTF-8 and is not part of the header.
+    return list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
 
 # --- filters ----------------------------------------------------------------------------
@@ -383,6 +384,26 @@ def test_closed_candidates_stay_searchable(client, signed_in, make_candidate):
     assert listed(client.get("/candidates/?q=nakamura&status=closed")) == [closed.id]
 
 
+def test_added_since_lists_only_newer_candidates(client, signed_in, make_candidate):
+    """Does "Added since" list the candidates added on or after that day, and no older?"""
+    signed_in(Role.HR)
+    new = make_candidate(last_name="Newcomer")
+    old = make_candidate(last_name="Oldtimer")
+    old.created_at = utcnow() - timedelta(days=20)
+    db.session.commit()
+    since = (utcnow() - timedelta(days=5)).date().isoformat()
+    assert listed(client.get(f"/candidates/?added_since={since}")) == [new.id]
+    page = client.get(f"/candidates/?added_since={since}").text
+    assert f'name="added_since" value="{since}"' in page
+
+
+def test_a_malformed_added_since_is_ignored(client, signed_in, make_candidate):
+    """Is a malformed "Added since" date ignored rather than an error?"""
+    signed_in(Role.HR)
+    make_candidate()
+    assert client.get("/candidates/?added_since=yesterday").status_code == 200
+
+
 # --- export -----------------------------------------------------------------------------
 
 
@@ -441,6 +462,16 @@ def test_export_neutralises_formulas(client, signed_in, make_candidate):
     assert row["last_name"] == "'+Smith"
     assert row["phone"] == "'-1+2"
     assert row["major"] == "'@SUM(A1)"
+
+
+def test_export_opens_in_excel_as_utf8(client, signed_in, make_candidate):
+    """Does the CSV start with a UTF-8 byte-order mark, so Excel keeps "Chloé Lefèvre"?"""
+    signed_in(Role.HR)
+    make_candidate(first_name="Chloé", last_name="Lefèvre")
+    response = client.get("/candidates/export.csv")
+    assert response.get_data().startswith(b"\xef\xbb\xbfid,")
+    row = csv_rows(response)[0]
+    assert (row["first_name"], row["last_name"]) == ("Chloé", "Lefèvre")
 
 
 def test_export_is_audited(client, signed_in, make_candidate):

@@ -174,6 +174,19 @@ def test_create_puts_the_candidate_in_the_first_stage(client, signed_in, stages)
     )
 
 
+def test_a_new_candidate_has_no_source_preset(client, signed_in):
+    """Does adding a candidate by hand preset no source (not "Event" with no event), and
+    ask for one in plain words?"""
+    signed_in(Role.HR)
+    page = client.get("/candidates/new").text
+    source = page.split('id="source"')[1].split("</select>")[0]
+    assert source.split("<option")[1] == ' value="">Choose how they reached the office</option>'
+    assert "selected" not in source
+    response = client.post("/candidates/new", data=profile(source=""))
+    assert "Choose how the student reached the office." in response.text
+    assert count(Candidate) == 0
+
+
 def test_create_refuses_an_email_already_used_in_another_case(client, signed_in, make_candidate):
     """Is a new candidate with a known email, typed in other letters, refused with a link to
     the one already here?"""
@@ -712,6 +725,27 @@ def test_closing_needs_a_reason(client, signed_in, make_candidate, stages):
     )
 
     assert "Choose a reason for moving" in response.text
+    assert db.session.get(Candidate, candidate.id).stage_id == stages["interested"].id
+
+
+def test_a_refused_close_keeps_the_stage_and_comment(client, signed_in, make_candidate, stages):
+    """When closing is refused for want of a reason, does the page come back with the
+    chosen stage and the typed comment kept, and the refusal under Reason?"""
+    signed_in(Role.HR)
+    candidate = make_candidate()
+    not_selected = stages["not_selected"].id
+
+    response = client.post(
+        f"/candidates/{candidate.id}/move",
+        data={"to_stage": not_selected, "version": "1", "comment": "Took another offer"},
+    )
+
+    assert response.status_code == 422
+    page = response.text
+    assert f'<option selected value="{not_selected}">' in page
+    assert 'value="Took another offer"' in page
+    reason = page.split('id="reason-error"')[1].split("</p>")[0]
+    assert "Choose a reason for moving" in reason
     assert db.session.get(Candidate, candidate.id).stage_id == stages["interested"].id
 
 

@@ -104,3 +104,24 @@ def test_position_page_lists_placements(client, signed_in, make_candidate):
     new_placement(make_candidate(first_name="Maya", last_name="Okafor"), position)
     page = client.get(f"/positions/{position.id}").get_data(as_text=True)
     assert "Maya Okafor" in page
+
+
+def test_the_new_position_form_says_a_draft_cannot_take_placements(client, signed_in):
+    """Does the new-position form say, beside Status, that a draft is for staff alone and
+    that only an open position takes placements?"""
+    signed_in(Role.HR)
+    page = client.get("/positions/new").text
+    assert 'aria-describedby="status-hint"' in page
+    hint = page.split('id="status-hint">')[1].split("</p>")[0]
+    assert "draft" in hint and "Choose Open" in hint and "place candidates" in hint
+
+
+def test_placing_says_only_open_positions_are_listed(client, signed_in, make_candidate):
+    """Does the position choice say, beside it, that only open positions are listed?"""
+    signed_in(Role.HR)
+    new_position(title="Draft Intern", status=PositionStatus.DRAFT)
+    candidate = make_candidate(stage="offer")
+    page = client.get(f"/placements/new?candidate_id={candidate.id}").text
+    assert 'aria-describedby="position_id-hint"' in page
+    assert "Only open positions are listed" in page.split('id="position_id-hint">')[1]
+    assert "Draft Intern" not in page

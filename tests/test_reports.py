@@ -527,7 +527,7 @@ def test_csv_export_neutralises_a_formula_in_an_event_name(client, signed_in, ma
 
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert rows[0][:3] == ["Name", "Date", "Leads"]
     assert rows[1][0] == '\'=HYPERLINK("http://evil.example","Fair")'
 
@@ -540,7 +540,7 @@ def test_csv_exports_the_funnel_for_the_same_period(client, signed_in, journey):
     response = client.get(f"/reports/funnel.csv?{FALL_2025_ARGS}")
 
     assert "recruit-funnel-fall-2025.csv" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert rows[1] == ["Interested", "1", "0", "1"]
 
 

@@ -1,6 +1,7 @@
 """Admin pages: staff accounts and their roles."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -59,11 +60,12 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.role.data = user.role.value
     if form.validate_on_submit():
-        if user.id == current_user.id and (
-            not form.active.data or form.role.data != Role.ADMIN.value
-        ):
-            form.role.errors.append("You cannot take away your own admin access.")
-        else:
+        own = user.id == current_user.id
+        if own and not form.active.data:
+            form.active.errors.append(_("You cannot deactivate your own account."))
+        if own and form.role.data != Role.ADMIN.value:
+            form.role.errors.append(_("You cannot take away your own admin access."))
+        if not (form.active.errors or form.role.errors):
             services.update_user(
                 user, form.name.data, form.role.data, form.active.data, by=current_user
             )

@@ -20,8 +20,15 @@ PERSONAL_DETAIL_KEYS = frozenset({"removed", "interviewer_name", "why", "q", "fi
 ERASED = "(erased)"
 
 
+def _unproxied(value):
+    # Flask-Login's current_user is a proxy: its class name ("LocalProxy") is no record's.
+    unwrap = getattr(value, "_get_current_object", None)
+    return unwrap() if unwrap is not None else value
+
+
 def record(action: str, user=None, target=None, **detail) -> AuditEntry:
     """Add an audit entry for an action; the caller's transaction commits it."""
+    user, target = _unproxied(user), _unproxied(target)
     entry = AuditEntry(
         action=action,
         user_id=getattr(user, "id", None),

@@ -1,5 +1,6 @@
 """The audit log page for admins: who did what, filterable and exportable, never editable."""
 
+import json
 from datetime import date, datetime, time
 
 from flask import Blueprint, render_template, request
@@ -7,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from recruit.audit import wording
 from recruit.audit.models import AuditEntry
 from recruit.audit.services import record, summary
 from recruit.auth.access import requires
@@ -73,13 +75,17 @@ def index():
     """The audit log, newest first."""
     query, filters = _filtered(request.args)
     users = db.session.execute(select(User.id, User.name).order_by(User.name)).all()
+    page = paginate(query, request.args)
     return render_template(
         "audit/index.html",
-        page=paginate(query, request.args),
+        page=page,
         filters=filters,
         groups=ACTION_GROUPS,
         users=users,
         summary=summary,
+        action_label=wording.action_label,
+        detail_lines=wording.detail_lines,
+        records=wording.record_links(page.items, current_user),
     )
 
 
@@ -98,7 +104,7 @@ def export():
             e.target_type or "",
             e.target_id or "",
             e.remote_addr or "",
-            e.detail,
+            json.dumps(e.detail, ensure_ascii=False, sort_keys=True),
         ]
         for e in entries
     ]

@@ -94,7 +94,9 @@ def change_password():
             form.current_password.errors.append("That is not your current password.")
         else:
             services.change_password(
-                current_user, form.new_password.data, keep=sessions.current_session()
+                current_user._get_current_object(),
+                form.new_password.data,
+                keep=sessions.current_session(),
             )
             db.session.commit()
             flash("Your password is changed. Other devices are signed out.", "success")
@@ -134,7 +136,8 @@ def end_session(session_id: int):
 @login_required
 def end_other_sessions():
     """Sign the user out on every device but this one."""
-    sessions.sign_out_everywhere(current_user, by=current_user, keep=sessions.current_session())
+    user = current_user._get_current_object()
+    sessions.sign_out_everywhere(user, by=user, keep=sessions.current_session())
     db.session.commit()
     flash("You are signed out on every other device.", "success")
     return redirect(url_for("auth.account_sessions"))

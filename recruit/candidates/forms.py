@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -60,6 +61,12 @@ class MultiCheckboxField(SelectMultipleField):
 class CandidateForm(VersionedForm, Form):
     """Create or edit a candidate: one form for both."""
 
+    required_messages = {
+        "first_name": _l("Enter the candidate's first name."),
+        "last_name": _l("Enter the candidate's last name."),
+        "email": _l("Enter the candidate's email address."),
+    }
+
     first_name = StringField("First name", validators=[InputRequired(), Length(max=100)])
     last_name = StringField("Last name", validators=[InputRequired(), Length(max=100)])
     email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
@@ -80,7 +87,13 @@ class CandidateForm(VersionedForm, Form):
     procurement_areas = MultiCheckboxField(
         "Areas of procurement", choices=[(a, a) for a in PROCUREMENT_AREAS]
     )
-    source = SelectField("Source", choices=enum_choices(Source))
+    # No source is preset: "Event" as the first choice credited events with students staff
+    # added by hand.
+    source = SelectField(
+        "Source",
+        choices=enum_choices(Source, _l("Choose how they reached the office")),
+        validators=[InputRequired(_l("Choose how the student reached the office."))],
+    )
     source_event_id = SelectField("Source event", coerce=str, validate_choice=True)
     rating = SelectField(
         "Rating", choices=[("", "Not rated")] + [(str(n), f"{n} of 5") for n in range(1, 6)]

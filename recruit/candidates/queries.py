@@ -24,6 +24,7 @@ from recruit.extensions import db
 from recruit.pagination import Page, paginate
 from recruit.pipeline.rules import closed_clause, on_board_clause
 from recruit.placements.models import CandidateOpening
+from recruit.timezones import day_bounds
 from recruit.universities.models import University
 
 BOARD_COLUMN_SIZE = 25
@@ -63,6 +64,8 @@ class CandidateFilters:
     resume: bool = False
     # Only candidates with an update from the public form waiting for HR.
     updates: bool = False
+    # Only candidates added on or after this office day (the dashboard's new leads).
+    added_since: date | None = None
     status: str = "open"
     sort: str = ""
     direction: str = "asc"
@@ -86,6 +89,7 @@ class CandidateFilters:
             rating=rating if rating and rating <= 5 else None,
             resume=args.get("resume") == "1",
             updates=args.get("updates") == "1",
+            added_since=_day(args.get("added_since", "")),
             status=args.get("status") if args.get("status") in STATUSES else "open",
             sort=args.get("sort") if args.get("sort") in SORTS else "",
             direction="desc" if args.get("direction") == "desc" else "asc",
@@ -105,6 +109,7 @@ class CandidateFilters:
             "rating": self.rating,
             "resume": "1" if self.resume else "",
             "updates": "1" if self.updates else "",
+            "added_since": self.added_since.isoformat() if self.added_since else "",
             "status": "" if self.status == "open" else self.status,
             "sort": self.sort,
             "direction": "" if self.direction == "asc" else self.direction,
@@ -123,6 +128,14 @@ class CandidateFilters:
     @property
     def active(self) -> bool:
         return bool(self.as_args(status=""))
+
+
+def _day(value: str) -> date | None:
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return day if 1990 < day.year < 2100 else None
 
 
 def _graduation(value: str) -> tuple[Term, int] | None:
@@ -207,6 +220,8 @@ def conditions(filters: CandidateFilters) -> list:
         )
     if filters.updates:
         where.append(pending_clause())
+    if filters.added_since:
+        where.append(Candidate.created_at >= day_bounds(filters.added_since)[0])
     return where
 
 

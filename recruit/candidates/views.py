@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from recruit.audit.services import record
 from recruit.auth.access import requires, safe_next_url
 from recruit.auth.policy import can
-from recruit.board import move_answer
+from recruit.board import move_answer, wants_json
 from recruit.candidates import proposals, queries, search, services
 from recruit.candidates.forms import (
     BulkForm,
@@ -47,6 +47,7 @@ from recruit.interviews.scorecards import scorecards_for_candidate
 from recruit.messages import services as messages
 from recruit.pipeline.merge import merge_candidates, side_by_side
 from recruit.pipeline.moves import CLOSE_REASON_LABELS, MoveRefused, StaleMove, move_candidate
+from recruit.pipeline.rules import closed
 from recruit.placements.models import Placement
 from recruit.placements.openings import chosen_openings, opening_filter_choices
 from recruit.stale import Conflict, StaleSave, refuse
@@ -281,9 +282,15 @@ def detail(candidate_id: int):
     return candidate_page(candidate_id)
 
 
-def candidate_page(candidate_id: int, update_conflict: Conflict | None = None, status=200):
+def candidate_page(
+    candidate_id: int,
+    update_conflict: Conflict | None = None,
+    status=200,
+    refused_move: MoveForm | None = None,
+):
     """The candidate's page; with a conflict when accepting a proposed update was refused
-    because someone saved the candidate since the page was drawn."""
+    because someone saved the candidate since the page was drawn, or with the move form as
+    sent when the move was refused."""
     candidate = db.session.scalar(
         select(Candidate)
         .where(Candidate.id == candidate_id)
@@ -307,9 +314,11 @@ def candidate_page(candidate_id: int, update_conflict: Conflict | None = None, s
         .options(selectinload(Placement.position), selectinload(Placement.evaluations))
         .order_by(Placement.starts_on.desc())
     ).all()
-    move = MoveForm(formdata=None, version=candidate.version)
-    move.to_stage.choices = services.stage_choices()
-    move.to_stage.data = str(candidate.stage_id)
+    move = refused_move
+    if move is None:
+        move = MoveForm(formdata=None, version=candidate.version)
+        move.to_stage.choices = services.stage_choices()
+        move.to_stage.data = str(candidate.stage_id)
     openings = chosen_openings(candidate)
     listed = interviews.for_candidate(candidate)
     reviews = (
@@ -489,6 +498,12 @@ def move(candidate_id: int):
         return _move_answer(str(error), 409, back, get_candidate(candidate_id))
     except MoveRefused as error:
         db.session.rollback()
+        if not wants_json() and not form.next.data:
+            # From the candidate page: show it again with the stage and comment as chosen,
+            # the refusal beside the field to fix, instead of a fresh form.
+            failed = form.reason if closed(to_stage) and not form.reason.data else form.to_stage
+            failed.errors = [str(error)]
+            return candidate_page(candidate_id, status=422, refused_move=form)
         return _move_answer(str(error), 422, back, candidate)
     db.session.commit()
     said = " We will email them the stage's message." if change.queued_message else ""

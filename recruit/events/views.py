@@ -341,7 +341,7 @@ def calendar_link():
     """Show how to subscribe, and issue a new secret link (the old one stops working)."""
     link = None
     if request.method == "POST":
-        token = services.new_calendar_token(current_user)
+        token = services.new_calendar_token(current_user._get_current_object())
         db.session.commit()
         link = url_for("calendar.feed", token=token, _external=True)
     return render_template("events/calendar.html", link=link)

@@ -1,20 +1,24 @@
 """Figures for the home dashboard, each from one aggregate query."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from recruit.auth.policy import can
 from recruit.candidates.models import Candidate, Stage
+from recruit.candidates.queries import CandidateFilters, list_query
 from recruit.extensions import db
 from recruit.interviews.models import Interview, Interviewer
 from recruit.interviews.services import booked_between
 from recruit.pipeline.rules import on_board_clause
-from recruit.placements.models import Evaluation, EvaluationKind, Placement
-from recruit.placements.placements import DUE_SOON_DAYS
+from recruit.placements.models import Placement
+from recruit.placements.placements import evaluations_due_clause
 from recruit.timezones import day_bounds, local_today
 from recruit.universities.queries import follow_up_counts
+
+# The dashboard's new leads: students who signed up in this many office days, today's too.
+NEW_LEAD_DAYS = 7
 
 
 class PipelineCounts(list):
@@ -47,37 +51,22 @@ def follow_up_counts_for(user, today: date) -> dict[str, int]:
     return follow_up_counts(user.id if mine else None, today)
 
 
-def new_leads_since(moment: datetime) -> int:
-    """How many candidates arrived since a moment."""
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(Candidate).where(Candidate.created_at >= moment)
-        )
-        or 0
-    )
+def new_leads_filters(today: date) -> CandidateFilters:
+    """The candidate list's filters for the students who signed up this past week, open or
+    closed: the dashboard counts them and links to them."""
+    return CandidateFilters(added_since=today - timedelta(days=NEW_LEAD_DAYS - 1), status="all")
+
+
+def count_listed(filters: CandidateFilters) -> int:
+    """How many candidates the list shows under some filters, counted by the list's query."""
+    listed = list_query(filters, Candidate.id).order_by(None).subquery()
+    return db.session.scalar(select(func.count()).select_from(listed)) or 0
 
 
 def placements_awaiting_evaluations(today: date) -> int:
     """How many placements have a supervisor evaluation overdue or due soon and not in."""
-    until = today + timedelta(days=DUE_SOON_DAYS)
-    submitted = select(Evaluation.id).where(Evaluation.placement_id == Placement.id)
-    midterm_missing = ~submitted.where(
-        Evaluation.kind == EvaluationKind.SUPERVISOR_MIDTERM
-    ).exists()
-    final_missing = ~submitted.where(Evaluation.kind == EvaluationKind.SUPERVISOR_FINAL).exists()
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Placement)
-            .where(
-                or_(
-                    (Placement.midterm_due_on <= until) & midterm_missing,
-                    (Placement.final_due_on <= until) & final_missing,
-                )
-            )
-        )
-        or 0
-    )
+    query = select(func.count()).select_from(Placement).where(evaluations_due_clause(today))
+    return db.session.scalar(query) or 0
 
 
 def interviews_today_for(user) -> list[Interview]:

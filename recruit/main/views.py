@@ -1,7 +1,5 @@
 """The home dashboard and the health check."""
 
-from datetime import timedelta
-
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -9,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from recruit.auth.access import public
 from recruit.auth.policy import can
 from recruit.candidates.proposals import pending_count
-from recruit.database import utcnow, writable_fault
+from recruit.database import writable_fault
 from recruit.extensions import db
 from recruit.main import services
 from recruit.placements.placements import DUE_SOON_DAYS
@@ -23,12 +21,15 @@ bp = Blueprint("main", __name__)
 def dashboard():
     """What needs the signed-in staff member's attention today."""
     today = local_today()
+    new_leads = services.new_leads_filters(today)
     return render_template(
         "main/dashboard.html",
         pipeline=services.pipeline_counts(),
         follow_ups=services.follow_up_counts_for(current_user, today),
         follow_up_days=FOLLOW_UP_DAYS,
-        new_leads=services.new_leads_since(utcnow() - timedelta(days=7)),
+        new_leads=services.count_listed(new_leads),
+        new_leads_args=new_leads.as_args(),
+        new_lead_days=services.NEW_LEAD_DAYS,
         awaiting_evaluations=services.placements_awaiting_evaluations(today),
         updates_to_review=pending_count() if can(current_user, "review_updates") else None,
         evaluation_days=DUE_SOON_DAYS,

@@ -80,7 +80,14 @@ class PositionForm(VersionedForm, Form):
     openings = IntegerField(
         "Openings", default=1, validators=[InputRequired(), NumberRange(min=1, max=500)]
     )
-    status = SelectField("Status", choices=enum_choices(PositionStatus))
+    status = SelectField(
+        "Status",
+        choices=enum_choices(PositionStatus),
+        description=_l(
+            "A new position starts as a draft, seen by staff alone. Choose Open to list it "
+            "on the students' openings page and to place candidates in it."
+        ),
+    )
     location = StringField(
         "Location",
         validators=[Optional(), Length(max=200)],
@@ -98,7 +105,15 @@ class PositionForm(VersionedForm, Form):
 class PlacementForm(Form):
     """Place a candidate in an open position; blanks take the position's values."""
 
-    position_id = SelectField("Position", coerce=str, validate_choice=False)
+    position_id = SelectField(
+        "Position",
+        coerce=str,
+        validate_choice=False,
+        description=_l(
+            "Only open positions are listed: a draft, filled or closed one is not. Open a "
+            "position on its page to place someone in it."
+        ),
+    )
     supervisor_name = StringField(
         "Supervisor", validators=[Optional(), Length(max=120)], description="Blank: the position's."
     )

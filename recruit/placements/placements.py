@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from recruit.audit.services import record
 from recruit.auth.models import User
@@ -11,6 +11,7 @@ from recruit.extensions import db
 from recruit.pipeline.moves import move_candidate
 from recruit.pipeline.rules import StageKey, placeable
 from recruit.placements.models import (
+    Evaluation,
     EvaluationKind,
     Outcome,
     Placement,
@@ -107,6 +108,21 @@ def evaluation_deadlines(placement: Placement, today: date) -> list[dict]:
         elif due_on <= today + timedelta(days=DUE_SOON_DAYS):
             due.append({"label": f"{name} due", "state": "due", "due_on": due_on})
     return due
+
+
+def evaluations_due_clause(today: date):
+    """Placements with a supervisor evaluation overdue or due soon and not yet in: what the
+    dashboard counts and the placements list's "Evaluations due" shows."""
+    until = today + timedelta(days=DUE_SOON_DAYS)
+    submitted = select(Evaluation.id).where(Evaluation.placement_id == Placement.id)
+    midterm_missing = ~submitted.where(
+        Evaluation.kind == EvaluationKind.SUPERVISOR_MIDTERM
+    ).exists()
+    final_missing = ~submitted.where(Evaluation.kind == EvaluationKind.SUPERVISOR_FINAL).exists()
+    return or_(
+        (Placement.midterm_due_on <= until) & midterm_missing,
+        (Placement.final_due_on <= until) & final_missing,
+    )
 
 
 # Which stage each outcome offers to move the candidate to.

@@ -45,6 +45,7 @@ from recruit.placements.placements import (
     PlacementRefused,
     check_placeable,
     evaluation_deadlines,
+    evaluations_due_clause,
     outcome_stage,
     place_candidate,
     record_outcome,
@@ -156,11 +157,15 @@ def detail(position_id: int):
 # --- placements ---------------------------------------------------------------------------
 
 
+# The list's tabs: placements running or ahead, ended, and those awaiting an evaluation.
+PLACEMENT_TABS = ("current", "past", "evaluations_due")
+
+
 @placements_bp.get("/", endpoint="index")
 @requires("view_pipeline")
 def placement_list():
     """Current or past placements by term, agency and outcome, with evaluations due."""
-    when = "past" if request.args.get("when") == "past" else "current"
+    when = request.args.get("when") if request.args.get("when") in PLACEMENT_TABS else "current"
     today = local_today()
     filters = {key: request.args.get(key, "") for key in ("term", "agency", "status")}
     query = (
@@ -174,6 +179,9 @@ def placement_list():
     )
     if when == "past":
         query = query.where(Placement.ends_on < today).order_by(Placement.ends_on.desc())
+    elif when == "evaluations_due":
+        # Past placements too: a final evaluation still missing after the end is overdue.
+        query = query.where(evaluations_due_clause(today)).order_by(Placement.ends_on)
     else:
         query = query.where(Placement.ends_on >= today).order_by(Placement.ends_on)
     query = query.order_by(Placement.id)
