@@ -379,16 +379,18 @@ def candidate_with_history(hr_user, stages, make_candidate):
 
 @pytest.mark.parametrize(
     "path",
-    ["board", "search", "candidate"],
+    ["board", "search", "candidate", "move"],
 )
 def test_candidate_pages_are_accessible(
     page, live_server, hr_user, candidate_with_history, sign_in, axe_check, path
 ):
-    """Does axe-core find no serious or critical problems on the board, list and page?"""
+    """Does axe-core find no serious or critical problems on the board, list, page and a
+    card's move page?"""
     url = {
         "board": BOARD,
         "search": "/candidates/?q=Ana",
         "candidate": f"/candidates/{candidate_with_history.id}",
+        "move": f"/candidates/{candidate_with_history.id}/move",
     }[path]
     sign_in(page, live_server, hr_user)
     page.goto(f"{live_server}{url}")
