@@ -32,8 +32,10 @@
   function openMenu(card) {
     const form = formFor(card);
     if (!form) return;
+    closeMenu(false);
     card.append(form);
     form.hidden = false;
+    card.querySelector("[data-move-link]").setAttribute("aria-expanded", "true");
     form.querySelector("[data-move-select]").focus();
   }
 
@@ -42,6 +44,7 @@
     const card = shared.closest("[data-version]");
     shared.hidden = true;
     const link = card && card.querySelector("[data-move-link]");
+    if (link) link.setAttribute("aria-expanded", "false");
     if (focusLink && link) link.focus();
   }
 

@@ -269,6 +269,17 @@ def test_card_rating_reads_as_words(page, live_server, hr_user, make_candidate, 
     assert "★" not in spoken
 
 
+# Names of the lengths a board usually holds.
+NAMES = [
+    ("Lucia", "Fernandez"),
+    ("Kwame", "Mensah"),
+    ("Ingrid", "Larsen"),
+    ("Amara", "Diallo"),
+    ("Mateo", "Hernandez"),
+    ("Yuki", "Sato"),
+]
+
+
 def test_at_1366_by_768_twenty_cards_and_six_columns_show_and_nothing_scrolls_sideways(
     new_page, live_server, hr_user, stages, make_candidate, sign_in
 ):
@@ -277,8 +288,10 @@ def test_at_1366_by_768_twenty_cards_and_six_columns_show_and_nothing_scrolls_si
     the window?"""
     tags = [Tag(name=name) for name in ("Spanish speaker", "Evenings", "Veteran")]
     for key in ("interested", "screening", "interview", "offer", "onboarding", "active_intern"):
-        for n in range(6):
+        for n, (first, last) in enumerate(NAMES):
             make_candidate(
+                first_name=first,
+                last_name=last,
                 stage=key,
                 university_other="University of Texas at San Antonio",
                 grad_term=Term.SPRING,
