@@ -72,3 +72,60 @@ def test_both_boards_draw_columns_and_cards_from_the_shared_partials(
         assert card_attribute in page and "data-version=" in page
         assert 'name="to_stage"' in page and ">Move</button>" in page
         assert "js/board.js" in page
+
+
+def test_board_draws_one_stage_list_however_many_cards(client, signed_in, stages, make_candidate):
+    """Does the board draw the list of stages once, not on each of its cards?"""
+    signed_in(Role.HR)
+    for _ in range(12):
+        make_candidate()
+    page = client.get("/candidates/board").get_data(as_text=True)
+    assert page.count('data-candidate-id="') == 12
+    assert page.count('name="to_stage"') == 1
+
+
+def test_each_card_links_to_its_move_page(client, signed_in, stages, make_candidate):
+    """Does each card carry a Move link to its candidate's move page, naming the candidate?"""
+    signed_in(Role.HR)
+    candidate = make_candidate(first_name="Ana", last_name="Garcia")
+    page = client.get("/candidates/board").get_data(as_text=True)
+    card = page[page.index(f'data-candidate-id="{candidate.id}"') :]
+    card = card[: card.index("</li>")]
+    assert (
+        f'href="/candidates/{candidate.id}/move" data-move-link>Move'
+        '<span class="visually-hidden"> Ana Garcia</span></a>'
+    ) in card
+
+
+def test_move_page_posts_the_boards_form_and_comes_back(client, signed_in, stages, make_candidate):
+    """Without the script, does a card's move page post the board's form and lead back to
+    the filtered board it came from?"""
+    signed_in(Role.HR)
+    candidate = make_candidate(first_name="Ana", last_name="Garcia")
+    back = "/candidates/board?q=Garcia"
+    page = client.get(f"/candidates/{candidate.id}/move", query_string={"next": back})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert f'action="/candidates/{candidate.id}/move"' in text
+    assert 'name="version" value="1"' in text
+    assert f'name="next" value="{back}"' in text
+    moved = client.post(
+        f"/candidates/{candidate.id}/move",
+        data={"to_stage": stages["screening"].id, "version": 1, "next": back},
+    )
+    assert (moved.status_code, moved.location) == (303, back)
+
+
+def test_outreach_gets_no_move_page(client, signed_in, stages, make_candidate):
+    """Is a card's move page refused to outreach staff, who may not move candidates?"""
+    signed_in(Role.OUTREACH)
+    candidate = make_candidate()
+    assert client.get(f"/candidates/{candidate.id}/move").status_code == 403
+    assert "data-move-link" not in client.get("/candidates/board").get_data(as_text=True)
+
+
+def test_the_board_names_itself_as_a_region(client, signed_in, make_candidate, stages):
+    """Is the board's name on an element that may carry one (a region), not a bare div?"""
+    signed_in(Role.HR)
+    page = client.get("/candidates/board").get_data(as_text=True)
+    assert '<div class="board" data-board="candidates" role="region" aria-label=' in page

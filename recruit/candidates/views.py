@@ -515,6 +515,21 @@ def _move_answer(message: str, status: int, back: str, candidate: Candidate):
     return move_answer(message, status, back, candidate.stage_id, candidate.version)
 
 
+@bp.get("/<int:candidate_id>/move")
+@requires("move_candidates")
+def move_page(candidate_id: int):
+    """A board card's Move control on a page of its own, for a browser without the board's
+    script: the same form the script posts, back to the board it came from."""
+    candidate = get_candidate(candidate_id)
+    back = safe_next_url(request.args.get("next")) or url_for("candidates.board")
+    return render_template(
+        "candidates/move.html",
+        candidate=candidate,
+        move_choices=[(str(s.id), s.name) for s in queries.board_stages()],
+        back=back,
+    )
+
+
 @bp.post("/<int:candidate_id>/notes")
 @requires("edit_candidates")
 def add_note(candidate_id: int):

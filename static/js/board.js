@@ -1,14 +1,52 @@
-// Enhances a kanban board that already works without JavaScript: each card's own
-// "Move to" form is posted in the background (by drag and drop or by the form),
-// the card moves and the counts change in place; a refused move (409) puts the card
-// where it really is and says who moved it.
+// Enhances a kanban board that already works without JavaScript: a card's move form is
+// posted in the background (by drag and drop or by the form), the card moves and the
+// counts change in place; a refused move (409) puts the card where it really is and says
+// who moved it. A card holds its own form (events) or a Move link to its move page
+// (candidates), which here opens the board's one shared form inside the card instead.
+// Columns fold, and stay folded on this browser.
 (function () {
   "use strict";
 
   const board = document.querySelector("[data-board]");
   if (!board) return;
   const status = document.querySelector("[data-board-status]");
+  const shared = document.querySelector("[data-shared-move]");
   let dragged = null;
+
+  // The form that moves this card: its own, or the shared one set up for it; null when
+  // the viewer may not move it.
+  function formFor(card) {
+    const own = card.querySelector("[data-move-form]:not([data-shared-move])");
+    if (own) return own;
+    const link = card.querySelector("[data-move-link]");
+    if (!link || !shared) return null;
+    shared.action = new URL(link.href, window.location.href).pathname;
+    shared.querySelector("[data-version-input]").value = card.dataset.version;
+    const name = card.querySelector("a");
+    shared.querySelector("[data-move-name]").textContent = name ? name.textContent : "";
+    const column = card.closest("[data-stage-id]");
+    if (column) shared.querySelector("[data-move-select]").value = column.dataset.stageId;
+    return shared;
+  }
+
+  function openMenu(card) {
+    const form = formFor(card);
+    if (!form) return;
+    closeMenu(false);
+    card.append(form);
+    form.hidden = false;
+    card.querySelector("[data-move-link]").setAttribute("aria-expanded", "true");
+    form.querySelector("[data-move-select]").focus();
+  }
+
+  function closeMenu(focusLink) {
+    if (!shared || shared.hidden) return;
+    const card = shared.closest("[data-version]");
+    shared.hidden = true;
+    const link = card && card.querySelector("[data-move-link]");
+    if (link) link.setAttribute("aria-expanded", "false");
+    if (focusLink && link) link.focus();
+  }
 
   function say(message, kind) {
     if (!status) return;
@@ -47,7 +85,10 @@
   }
 
   async function submitMove(card, stageId) {
-    const form = card.querySelector("[data-move-form]");
+    // A drag while the shared form is open in another card: that card's menu closes.
+    if (shared && !shared.hidden && shared.closest("[data-version]") !== card) closeMenu(false);
+    const form = formFor(card);
+    if (!form) return;
     const select = form.querySelector("[data-move-select]");
     select.value = String(stageId);
     card.setAttribute("aria-busy", "true");
@@ -67,7 +108,11 @@
       say("The move could not be saved. Reload the page and try again.", "error");
     } finally {
       card.removeAttribute("aria-busy");
-      select.focus();
+      if (form === shared) {
+        closeMenu(true);
+      } else {
+        select.focus();
+      }
     }
   }
 
@@ -82,7 +127,7 @@
   board.addEventListener("dragstart", function (event) {
     const card = event.target.closest("[data-version]");
     if (!card) return;
-    if (!card.querySelector("[data-move-form]")) {
+    if (!card.querySelector("[data-move-form], [data-move-link]")) {
       event.preventDefault(); // someone who may not move this card has no form to post
       return;
     }
@@ -138,6 +183,71 @@
     const link = card.querySelector("a");
     return link ? link.getAttribute("href") : null;
   }
+
+  board.addEventListener("click", function (event) {
+    const link = event.target.closest("[data-move-link]");
+    if (link) {
+      event.preventDefault();
+      const card = link.closest("[data-version]");
+      if (shared && !shared.hidden && shared.closest("[data-version]") === card) {
+        closeMenu(true);
+      } else {
+        openMenu(card);
+      }
+    } else if (event.target.closest("[data-move-cancel]")) {
+      closeMenu(true);
+    }
+  });
+
+  board.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && event.target.closest("[data-shared-move]")) closeMenu(true);
+  });
+
+  // Folding: a button per column, added here since without the script it could do nothing;
+  // which columns are folded is kept per board in this browser.
+  const foldKey = "recruit.board." + board.dataset.board + ".folded";
+  function foldedStages() {
+    try {
+      return JSON.parse(window.localStorage.getItem(foldKey)) || [];
+    } catch (error) {
+      return [];
+    }
+  }
+  function keepFolded() {
+    const folded = Array.from(board.querySelectorAll(".board-column.is-folded"));
+    try {
+      window.localStorage.setItem(foldKey, JSON.stringify(folded.map(function (c) {
+        return c.dataset.stageId;
+      })));
+    } catch (error) {
+      // Storage refused (private mode): the fold lasts until the page is left.
+    }
+  }
+  function fold(column, folded) {
+    column.classList.toggle("is-folded", folded);
+    column.querySelector("[data-fold]").setAttribute("aria-expanded", String(!folded));
+  }
+  const folded = foldedStages();
+  board.querySelectorAll(".board-column[data-stage-id]").forEach(function (column) {
+    const title = column.querySelector(".board-column__title span");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "board-column__fold";
+    button.dataset.fold = "";
+    button.setAttribute("aria-expanded", "true");
+    const icon = document.createElement("span");
+    icon.setAttribute("aria-hidden", "true");
+    const label = document.createElement("span");
+    label.className = "visually-hidden";
+    label.textContent = (title ? title.textContent : "") + " cards";
+    button.append(icon, label);
+    column.prepend(button);
+    if (folded.indexOf(column.dataset.stageId) !== -1) fold(column, true);
+    button.addEventListener("click", function () {
+      fold(column, !column.classList.contains("is-folded"));
+      keepFolded();
+    });
+  });
 
   board.addEventListener("click", async function (event) {
     const more = event.target.closest("[data-more]");

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from recruit.auth.models import Role
-from recruit.candidates.models import StageChange
+from recruit.candidates.models import StageChange, Tag, Term
 from recruit.extensions import db
 from recruit.pipeline.moves import move_candidate
 
@@ -33,6 +33,13 @@ def column(page, stage_id: int):
 def count(page, stage_id: int):
     """The number shown in a column's heading."""
     return column(page, stage_id).locator("[data-count]")
+
+
+def open_move(page, candidate_id: int):
+    """A card with its move menu opened from its Move link, as a keyboard user would."""
+    the_card = card(page, candidate_id)
+    the_card.get_by_role("link", name="Move ").press("Enter")
+    return the_card
 
 
 def board_status(page):
@@ -76,7 +83,7 @@ def test_hr_drags_card_to_screening_and_history_shows_who(
     expect(column(page, screening).locator(card(page, mover_id))).to_be_visible()
     expect(count(page, interested)).to_have_text("1")
     expect(count(page, screening)).to_have_text("2")
-    card(page, mover_id).get_by_role("link", name="Lucia Fernandez").click()
+    card(page, mover_id).get_by_role("link", name="Lucia Fernandez", exact=True).click()
     history = page.get_by_role("region", name="Stage history")
     move = history.get_by_role("listitem").filter(has_text="Interested → Screening")
     expect(move).to_contain_text("Grace Hopkins")
@@ -91,10 +98,10 @@ def test_hr_moves_card_with_keyboard_without_reload(
     sign_in(page, live_server, hr_user)
     page.goto(f"{live_server}{BOARD}")
     page.evaluate("window.boardNotReloaded = true")
-    the_card = card(page, candidate_id)
+    the_card = open_move(page, candidate_id)
 
     move_to = the_card.get_by_label("Move to")
-    move_to.focus()
+    expect(move_to).to_be_focused()
     move_to.select_option(label="Screening")
     the_card.get_by_role("button", name="Move", exact=True).press("Enter")
 
@@ -114,16 +121,18 @@ def test_hr_moves_card_with_keyboard_without_reload(
 def test_move_button_works_without_javascript(
     new_page, live_server, hr_user, stages, make_candidate, sign_in
 ):
-    """With JavaScript off, does the Move button post the form and come back to the board?"""
+    """With JavaScript off, does a card's Move link open its form, and the Move button post
+    it and come back to the board?"""
     candidate = make_candidate(first_name="Ingrid", last_name="Larsen")
     candidate_id, screening = candidate.id, stages["screening"].id
     page = new_page(java_script_enabled=False)
     sign_in(page, live_server, hr_user)
     page.goto(f"{live_server}{BOARD}")
-    the_card = card(page, candidate_id)
+    card(page, candidate_id).get_by_role("link", name="Move Ingrid Larsen").click()
 
-    the_card.get_by_label("Move to").select_option(label="Screening")
-    the_card.get_by_role("button", name="Move", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Move Ingrid Larsen")
+    page.get_by_label("Move to").select_option(label="Screening")
+    page.get_by_role("button", name="Move", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/candidates/board\??$"))
     expect(page.get_by_role("status").filter(has_text="Ingrid Larsen moved")).to_have_text(
@@ -144,7 +153,7 @@ def test_stale_move_says_who_moved_it_and_moves_nothing(
     page.goto(f"{live_server}{BOARD}")
     expect(card(page, candidate_id)).to_be_visible()
     move_as_colleague(app, candidate, stages["screening"], colleague)
-    the_card = card(page, candidate_id)
+    the_card = open_move(page, candidate_id)
 
     the_card.get_by_label("Move to").select_option(label="Interview")
     the_card.get_by_role("button", name="Move", exact=True).click()
@@ -192,6 +201,7 @@ def test_show_more_after_a_move_out_skips_nobody(
     cards = column(page, interested).locator("[data-candidate-id]")
     leaving = cards.first
     leaving_id = leaving.get_attribute("data-candidate-id")
+    leaving = open_move(page, int(leaving_id))
     leaving.get_by_label("Move to").select_option(label="Screening")
     leaving.get_by_role("button", name="Move", exact=True).click()
     expect(cards).to_have_count(24)
@@ -214,7 +224,7 @@ def test_show_more_after_a_move_in_repeats_nobody(
     arriving_id, interested = arriving.id, stages["interested"].id
     sign_in(page, live_server, hr_user)
     page.goto(f"{live_server}{BOARD}")
-    arriving_card = card(page, arriving_id)
+    arriving_card = open_move(page, arriving_id)
     arriving_card.get_by_label("Move to").select_option(label="Interested")
     arriving_card.get_by_role("button", name="Move", exact=True).click()
     cards = column(page, interested).locator("[data-candidate-id]")
@@ -259,6 +269,116 @@ def test_card_rating_reads_as_words(page, live_server, hr_user, make_candidate, 
     assert "★" not in spoken
 
 
+# Names of the lengths a board usually holds.
+NAMES = [
+    ("Lucia", "Fernandez"),
+    ("Kwame", "Mensah"),
+    ("Ingrid", "Larsen"),
+    ("Amara", "Diallo"),
+    ("Mateo", "Hernandez"),
+    ("Yuki", "Sato"),
+]
+
+
+def test_at_1366_by_768_twenty_cards_and_six_columns_show_and_nothing_scrolls_sideways(
+    new_page, live_server, hr_user, stages, make_candidate, sign_in
+):
+    """On a 1366x768 screen, are at least 20 cards and six columns wholly in view without
+    scrolling, is the board's sideways scrollbar in view, and is the page no wider than
+    the window?"""
+    tags = [Tag(name=name) for name in ("Spanish speaker", "Evenings", "Veteran")]
+    for key in ("interested", "screening", "interview", "offer", "onboarding", "active_intern"):
+        for n, (first, last) in enumerate(NAMES):
+            make_candidate(
+                first_name=first,
+                last_name=last,
+                stage=key,
+                university_other="University of Texas at San Antonio",
+                grad_term=Term.SPRING,
+                grad_year=2027,
+                rating=4,
+                tags=tags[: n % 4],
+            )
+    page = new_page(viewport={"width": 1366, "height": 768})
+    sign_in(page, live_server, hr_user)
+    page.goto(f"{live_server}{BOARD}")
+    expect(page.locator("[data-fold]").first).to_be_attached()
+
+    seen = page.evaluate(
+        """() => {
+          const inView = (el) => {
+            const r = el.getBoundingClientRect();
+            let box = el.parentElement;
+            while (box) {  // clipped by a scrolling column or the board?
+              const s = getComputedStyle(box);
+              if (/(auto|scroll|hidden)/.test(s.overflowX + s.overflowY)) {
+                const b = box.getBoundingClientRect();
+                if (r.left < b.left || r.right > b.right || r.top < b.top || r.bottom > b.bottom)
+                  return false;
+              }
+              box = box.parentElement;
+            }
+            return r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight;
+          };
+          const board = document.querySelector("[data-board]").getBoundingClientRect();
+          return {
+            cards: [...document.querySelectorAll("[data-candidate-id]")].filter(inView).length,
+            columns: [...document.querySelectorAll(".board-column")].filter(inView).length,
+            boardBottom: board.bottom,
+            scrollWidth: document.documentElement.scrollWidth,
+            scrollHeight: document.documentElement.scrollHeight,
+          };
+        }"""
+    )
+
+    assert seen["cards"] >= 20, seen
+    assert seen["columns"] >= 6, seen
+    assert seen["boardBottom"] <= 768, seen
+    assert seen["scrollWidth"] == 1366, seen
+    assert seen["scrollHeight"] == 768, seen
+
+
+def test_a_folded_column_stays_folded_after_a_reload(
+    page, live_server, hr_user, stages, make_candidate, sign_in
+):
+    """Does folding a column hide its cards, say so, and last after a reload?"""
+    candidate = make_candidate(first_name="Noor", last_name="Haddad", stage="offer")
+    offer = column(page, stages["offer"].id)
+    sign_in(page, live_server, hr_user)
+    page.goto(f"{live_server}{BOARD}")
+    fold = offer.get_by_role("button", name="Offer cards")
+    expect(fold).to_have_attribute("aria-expanded", "true")
+
+    fold.click()
+
+    expect(card(page, candidate.id)).to_be_hidden()
+    expect(fold).to_have_attribute("aria-expanded", "false")
+    page.reload()
+    expect(offer.get_by_role("button", name="Offer cards")).to_have_attribute(
+        "aria-expanded", "false"
+    )
+    expect(card(page, candidate.id)).to_be_hidden()
+    offer.get_by_role("button", name="Offer cards").click()
+    expect(card(page, candidate.id)).to_be_visible()
+
+
+def test_escape_closes_a_cards_move_menu_and_moves_nothing(
+    page, live_server, hr_user, stages, make_candidate, sign_in
+):
+    """Does Escape close a card's move menu, back on its Move link, with nothing moved?"""
+    candidate = make_candidate(first_name="Lena", last_name="Vogel")
+    sign_in(page, live_server, hr_user)
+    page.goto(f"{live_server}{BOARD}")
+    the_card = open_move(page, candidate.id)
+    expect(the_card.get_by_label("Move to")).to_be_focused()
+
+    page.keyboard.press("Escape")
+
+    expect(the_card.get_by_label("Move to")).to_be_hidden()
+    expect(the_card.get_by_role("link", name="Move Lena Vogel")).to_be_focused()
+    assert stage_changes(candidate.id) == 1
+
+
 @pytest.fixture
 def candidate_with_history(hr_user, stages, make_candidate):
     """A candidate moved once, so the board, list and page have something to show."""
@@ -272,16 +392,18 @@ def candidate_with_history(hr_user, stages, make_candidate):
 
 @pytest.mark.parametrize(
     "path",
-    ["board", "search", "candidate"],
+    ["board", "search", "candidate", "move"],
 )
 def test_candidate_pages_are_accessible(
     page, live_server, hr_user, candidate_with_history, sign_in, axe_check, path
 ):
-    """Does axe-core find no serious or critical problems on the board, list and page?"""
+    """Does axe-core find no serious or critical problems on the board, list, page and a
+    card's move page?"""
     url = {
         "board": BOARD,
         "search": "/candidates/?q=Ana",
         "candidate": f"/candidates/{candidate_with_history.id}",
+        "move": f"/candidates/{candidate_with_history.id}/move",
     }[path]
     sign_in(page, live_server, hr_user)
     page.goto(f"{live_server}{url}")
