@@ -6,6 +6,7 @@ import time
 
 from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from recruit.config import load_config
 from recruit.database import (
@@ -18,8 +19,24 @@ from recruit.database import (
 from recruit.extensions import csrf, db, limiter, login_manager, migrate
 
 
+class RowIdConverter(IntegerConverter):
+    """<int:…> in Recruit's addresses: a number a row id can be. A larger one is no page
+    (404), rather than a number PostgreSQL's INTEGER columns refuse (a 500)."""
+
+    def __init__(self, url_map, **kwargs):
+        super().__init__(url_map, **{"max": 2**31 - 1, **kwargs})
+
+
+class RecruitMap(Map):
+    """Werkzeug's URL map with Recruit's <int:…>."""
+
+    default_converters = {**Map.default_converters, "int": RowIdConverter}
+
+
 class Recruit(Flask):
     """Flask, running a view again once when its database connection dropped midway."""
+
+    url_map_class = RecruitMap
 
     def dispatch_request(self):
         """Dispatch as Flask does, retrying once after a connection lost before a commit."""

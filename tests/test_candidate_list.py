@@ -638,7 +638,7 @@ def test_board_cards_carry_their_move_link(client, signed_in, make_candidate, st
     card = column[column.index(f'data-candidate-id="{candidate.id}"') :]
     card = card[: card.index("</li>")]
     assert 'data-version="1"' in card
-    assert f'href="/candidates/{candidate.id}/move" data-move-link' in card
+    assert f'href="/candidates/{candidate.id}/move?version=1" data-move-link' in card
     assert "<select" not in card
 
 

@@ -225,6 +225,39 @@ def test_hand_add_with_an_alternate_email_is_refused(client, signed_in, make_can
     assert count(Candidate) == 1
 
 
+@pytest.mark.parametrize("held_as", ["alternate", "own"])
+def test_an_email_held_by_a_record_past_the_first_five_suggestions_is_refused(
+    client, signed_in, make_candidate, held_as
+):
+    """When eight records share a phone, is an edit to an address that a record outside the
+    five suggestions holds (as its own, or as an alternate) still refused, not saved into
+    a clash?"""
+    user = signed_in(Role.HR)
+    phone = "916 555 0100"
+    crowd = [make_candidate(first_name="Zed", phone=phone) for _ in range(7)]
+    holder = make_candidate(first_name="Holder", email="holder@capital.example", phone=phone)
+    if held_as == "alternate":
+        merge_candidates(holder, make_candidate(email="old@mail.example"), user)
+        db.session.commit()
+    taken = "old@mail.example" if held_as == "alternate" else "holder@capital.example"
+    edited = crowd[0]
+
+    response = client.post(
+        f"/candidates/{edited.id}/edit",
+        data=profile(
+            first_name="Zed",
+            email=taken.upper(),
+            phone=phone,
+            confirm_duplicate="y",
+            version=str(edited.version),
+        ),
+    )
+
+    assert "Another candidate already has this email." in response.text
+    db.session.expire_all()
+    assert db.session.get(Candidate, edited.id).email != taken
+
+
 def test_erasure_leaves_no_alternate_email(client, signed_in, make_candidate):
     """Does erasing a merged record delete its alternate addresses?"""
     admin = signed_in(Role.ADMIN)

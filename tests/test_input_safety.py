@@ -357,3 +357,11 @@ def test_audit_export_from_another_site_is_refused(client, signed_in):
     signed_in(Role.ADMIN)
     response = client.get("/admin/audit/export.csv", headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 403
+
+
+def test_an_id_past_what_a_row_id_can_be_is_no_page(client, signed_in):
+    """Is a candidate address with an id past 2**31 a 404 on both databases, not a number
+    PostgreSQL refuses (a 500)?"""
+    signed_in(Role.HR)
+    assert client.get(f"/candidates/{2**31}").status_code == 404
+    assert client.get(f"/candidates/{2**31 - 1}").status_code == 404

@@ -1,7 +1,12 @@
 """The candidates board and the events board share one move path and one stale-move rule."""
 
+import re
+
 from recruit.auth.models import Role
+from recruit.candidates.models import Candidate
 from recruit.events.models import EventStatus
+from recruit.extensions import db
+from recruit.pipeline.moves import move_candidate
 
 JSON = {"Accept": "application/json"}
 
@@ -92,7 +97,7 @@ def test_each_card_links_to_its_move_page(client, signed_in, stages, make_candid
     card = page[page.index(f'data-candidate-id="{candidate.id}"') :]
     card = card[: card.index("</li>")]
     assert (
-        f'href="/candidates/{candidate.id}/move" data-move-link>Move'
+        f'href="/candidates/{candidate.id}/move?version=1" data-move-link>Move'
         '<span class="visually-hidden"> Ana Garcia</span></a>'
     ) in card
 
@@ -114,6 +119,31 @@ def test_move_page_posts_the_boards_form_and_comes_back(client, signed_in, stage
         data={"to_stage": stages["screening"].id, "version": 1, "next": back},
     )
     assert (moved.status_code, moved.location) == (303, back)
+
+
+def test_move_page_opened_from_a_stale_card_refuses_the_move(
+    client, signed_in, stages, make_candidate, make_user
+):
+    """Without the script, when someone moved the card after the board was drawn, does its
+    move page refuse the move as stale, naming who moved it, as the drag would?"""
+    signed_in(Role.HR)
+    candidate = make_candidate(first_name="Ana", last_name="Garcia")
+    board = client.get("/candidates/board").get_data(as_text=True)
+    link = re.search(rf'href="(/candidates/{candidate.id}/move[^"]*)"', board).group(1)
+    other = make_user(role=Role.HR, name="Jordan Reyes")
+    move_candidate(candidate, stages["interview"], other, candidate.version)
+    db.session.commit()
+
+    page = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    moved = client.post(
+        f"/candidates/{candidate.id}/move",
+        data={"to_stage": stages["screening"].id, "version": version},
+        follow_redirects=True,
+    )
+    assert "Jordan Reyes" in moved.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Candidate, candidate.id).stage_id == stages["interview"].id
 
 
 def test_outreach_gets_no_move_page(client, signed_in, stages, make_candidate):

@@ -797,3 +797,22 @@ def test_link_opens_the_page_in_the_students_language(client, student):
     path = address.removeprefix("http://127.0.0.1:5000")
     page = text(client.get(path, headers={"Accept-Language": "en-US"}))
     assert '<html lang="es">' in page
+
+
+def test_a_link_asked_for_with_a_merged_away_address_reaches_the_kept_record(
+    make_user, make_candidate, student
+):
+    """When a student asks for their link with the address of a record merged into theirs,
+    is the link sent to the record that was kept (at its own address)?"""
+    from recruit.pipeline.merge import merge_candidates
+
+    old = make_candidate(email="maya.old@mail.example", consent_at=utcnow())
+    merge_candidates(student, old, make_user(role=Role.HR))
+    db.session.commit()
+
+    students.send_link_on_request("Maya.Old@mail.example")
+    db.session.commit()
+
+    (message,) = outbox()
+    assert message.candidate_id == student.id
+    assert message.to == STUDENT_EMAIL

@@ -85,10 +85,12 @@ class DuplicateCandidate(Exception):
 
 
 def candidate_by_email(email: str) -> Candidate | None:
-    """The candidate with this email, in any letter case."""
-    return db.session.scalar(
+    """The candidate with this email, in any letter case: their own, or an address they
+    keep as an alternate (from a merge)."""
+    own = db.session.scalar(
         select(Candidate).where(func.lower(Candidate.email) == email.strip().lower())
     )
+    return own or owner_of_alternate(email)
 
 
 def owner_of_alternate(email: str) -> Candidate | None:
@@ -105,7 +107,8 @@ def keep_alternate_email(candidate: Candidate, email: str) -> None:
     email = email.strip().lower()
     if email and email != candidate.email.lower():
         known = {alternate.email for alternate in candidate.alternate_emails}
-        if email not in known:
+        # An address is one person's: one another record already keeps stays theirs.
+        if email not in known and owner_of_alternate(email) is None:
             candidate.alternate_emails.append(CandidateEmail(email=email))
 
 
@@ -278,11 +281,15 @@ def check_duplicates(candidate: Candidate | None, values: dict, confirmed: bool)
         exclude_id=candidate.id if candidate else None,
         phone=values.get("phone", ""),
     )
-    email = values["email"].strip().lower()
-    owner = owner_of_alternate(email) if duplicates else None
-    same_email = any(d.email.lower() == email or d is owner for d in duplicates)
-    if same_email or (duplicates and not confirmed):
-        raise LikelyDuplicates(duplicates, same_email)
+    # Whoever holds the email, as theirs or as an alternate, is asked for on its own: the
+    # suggestions stop at five, and two records never share an address.
+    email = values["email"]
+    holder = candidate_by_email(email)
+    if holder is not None and (candidate is None or holder.id != candidate.id):
+        others = [d for d in duplicates if d.id != holder.id]
+        raise LikelyDuplicates([holder, *others][:5], True)
+    if duplicates and not confirmed:
+        raise LikelyDuplicates(duplicates, False)
 
 
 def save_candidate(

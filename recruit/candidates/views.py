@@ -519,12 +519,15 @@ def _move_answer(message: str, status: int, back: str, candidate: Candidate):
 @requires("move_candidates")
 def move_page(candidate_id: int):
     """A board card's Move control on a page of its own, for a browser without the board's
-    script: the same form the script posts, back to the board it came from."""
+    script: the same form the script posts, back to the board it came from. It carries the
+    version the board showed, so a card someone moved meanwhile is refused as stale."""
     candidate = get_candidate(candidate_id)
     back = safe_next_url(request.args.get("next")) or url_for("candidates.board")
+    shown = parse_id(request.args.get("version"))
     return render_template(
         "candidates/move.html",
         candidate=candidate,
+        version=candidate.version if shown is None else shown,
         move_choices=[(str(s.id), s.name) for s in queries.board_stages()],
         back=back,
     )
