@@ -141,7 +141,8 @@ def read_only(server, url, seed_data) -> dict:
 def disk_full(server, url, seed_data) -> dict:
     server.start()
     filler = sqlite_path(url).parent / "filler"
-    with open(filler, "wb") as file, contextlib.suppress(OSError):
+    # The suppression outside: closing the file flushes what did not fit, and fails too.
+    with contextlib.suppress(OSError), open(filler, "wb") as file:
         while True:
             file.write(b"\0" * 65536)
             file.flush()

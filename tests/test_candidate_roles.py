@@ -185,7 +185,7 @@ def test_hr_is_offered_the_board_controls(client, signed_in, make_candidate):
     signed_in(Role.HR)
     candidate = make_candidate()
     board = client.get("/candidates/board").text
-    assert f'action="/candidates/{candidate.id}/move"' in board
+    assert f'href="/candidates/{candidate.id}/move?version=' in board
     assert 'draggable="true"' in board
 
 

@@ -314,7 +314,8 @@ def tiny_disk(folder: Path, size: str):
 def fill(folder: Path) -> Path:
     """Write a file until the disk under folder has no room left; return it."""
     filler = folder / "filler"
-    with open(filler, "wb") as file, contextlib.suppress(OSError):
+    # The suppression outside: closing the file flushes what did not fit, and fails too.
+    with contextlib.suppress(OSError), open(filler, "wb") as file:
         while True:
             file.write(b"\0" * 65536)
             file.flush()

@@ -60,7 +60,7 @@ def test_supervisor_submits_a_midterm_on_a_phone(
     expect(page.get_by_text("Keeps contract files spotless.")).to_be_visible()
     assert_accessible(page, axe_check)
     page.goto(f"{live_server}/placements/")
-    expect(page.get_by_role("link", name="Maya Okafor")).to_be_visible()
+    expect(page.get_by_role("link", name="Maya Okafor", exact=True)).to_be_visible()
     assert_accessible(page, axe_check)
     # The error state answers 400 on purpose, which Chromium reports; nothing else may.
     assert [e for e in console_errors if "status of 400" not in e] == []

@@ -65,10 +65,10 @@ def test_student_signs_up_at_a_fair_and_staff_see_the_lead(
     page.goto(f"{live_server}/candidates/board")
     first_column = page.locator(f'[data-stage-id="{stages["interested"].id}"]')
     expect(first_column.get_by_role("heading", level=2)).to_contain_text("Interested")
-    expect(first_column.get_by_role("link", name="Priya Natarajan")).to_be_visible()
+    expect(first_column.get_by_role("link", name="Priya Natarajan", exact=True)).to_be_visible()
     page.goto(f"{live_server}/events/{fair.id}")
     leads = page.get_by_role("region", name="Leads")
-    expect(leads.get_by_role("link", name="Priya Natarajan")).to_be_visible()
+    expect(leads.get_by_role("link", name="Priya Natarajan", exact=True)).to_be_visible()
 
 
 def test_empty_form_says_what_is_missing(phone, live_server, fair):

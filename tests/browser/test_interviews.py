@@ -126,7 +126,7 @@ def hr_schedules_three_times(desk, live_server: str, days: list[date]) -> None:
     """From the board's Screening column, HR open Lucia and offer three times to a panel."""
     desk.goto(f"{live_server}/candidates/board")
     screening = desk.get_by_role("region", name=re.compile(r"^Screening\b"))
-    screening.get_by_role("link", name=STUDENT).click()
+    screening.get_by_role("link", name=STUDENT, exact=True).click()
     expect(desk.get_by_role("heading", level=1)).to_have_text(STUDENT)
     desk.get_by_role("link", name="Schedule an interview").click()
     expect(desk.get_by_role("heading", level=1)).to_have_text("Schedule an interview")

@@ -107,7 +107,7 @@ def hr_opens_the_candidate(desk, live_server: str) -> None:
     """From the board, HR open the student's card."""
     desk.goto(f"{live_server}/candidates/board")
     interested = desk.get_by_role("region", name=re.compile(r"^Interested\b"))
-    interested.get_by_role("link", name=STUDENT).click()
+    interested.get_by_role("link", name=STUDENT, exact=True).click()
     expect(desk.get_by_role("heading", level=1)).to_have_text(STUDENT)
 
 
@@ -197,7 +197,7 @@ def test_student_journey_in_spanish_on_a_phone(
     # The board shows open stages only; closed candidates are in the list.
     desk.goto(f"{live_server}/candidates/board")
     expect(desk.get_by_role("region", name=re.compile(r"^Interested\b"))).to_be_visible()
-    expect(desk.get_by_role("link", name=STUDENT)).to_have_count(0)
+    expect(desk.get_by_role("link", name=STUDENT, exact=True)).to_have_count(0)
     desk.get_by_role("link", name="list", exact=True).click()
     row = desk.get_by_role("row", name=re.compile(STUDENT))
     expect(row.get_by_role("cell").nth(3)).to_contain_text("Withdrawn")
