@@ -220,7 +220,7 @@ def test_the_interview_figures_download_as_csv(client, signed_in, three_students
 
     response = client.get("/reports/interviews.csv?term=fall-2025")
 
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert rows[0][:3] == ["Position", "First interviews", "Median days from interest"]
     assert rows[1] == [POSITION, "2", "15.0", "15.0", "2", "1", "50.0"]
     assert rows[2][0] == "All positions"

@@ -184,6 +184,7 @@ def records(app, make_user, make_candidate, make_event, make_university, stages)
     return {
         "interview_id": interview.id,
         "candidate_id": candidate.id,
+        "other_id": make_candidate().id,
         "event_id": make_event().id,
         "university_id": university.id,
         "contact_id": contact.id,

@@ -325,6 +325,9 @@ def test_next_student_gets_an_empty_form(kiosk, live_server, fair, stages):
     )
     kiosk.get_by_role("button", name="Send").click()
     expect(kiosk.get_by_role("heading", level=1)).to_have_text(THANKS)
+    # The countdown shows once kiosk.js runs: only then does "Next student" replace the
+    # page in the history rather than follow the plain link.
+    expect(kiosk.locator("[data-kiosk-timer]")).to_be_visible()
 
     kiosk.get_by_role("link", name="Next student").click()
 
