@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import selectinload
 
 from recruit.audit.services import record
@@ -25,7 +25,8 @@ from recruit.interviews.models import (
     InterviewState,
 )
 from recruit.messages.links import derived_token
-from recruit.messages.models import DeliveryState, OutboxMessage
+from recruit.messages.models import OutboxMessage
+from recruit.messages.services import forget_messages_about_erased
 from recruit.pipeline import moves
 from recruit.pipeline.rules import StageKey
 from recruit.placements.models import Position
@@ -447,20 +448,8 @@ def erase_interviews(candidate: Candidate) -> int:
     interviews = for_candidate(candidate)
     uids = [interview.uid for interview in interviews]
     if uids:
-        about_them = or_(*(OutboxMessage.calendar.contains(uid) for uid in uids))
         # The panel's invitations not sent yet are withdrawn: the cancellation follows.
-        db.session.execute(
-            update(OutboxMessage)
-            .where(about_them, OutboxMessage.state == DeliveryState.QUEUED)
-            .values(state=DeliveryState.CANCELLED, last_error="The candidate's record was erased.")
-            .execution_options(synchronize_session=False)
-        )
-        db.session.execute(
-            update(OutboxMessage)
-            .where(about_them)
-            .values(subject="(erased)", body="", calendar=None)
-            .execution_options(synchronize_session=False)
-        )
+        forget_messages_about_erased(or_(*(OutboxMessage.calendar.contains(uid) for uid in uids)))
     now = utcnow()
     cancelled = 0
     for interview in interviews:

@@ -572,7 +572,14 @@ def erase_link_messages(link_kind: LinkKind, refs: list[int]) -> None:
     recipient, who is someone else, stays, and so do the rows."""
     if not refs:
         return
-    about_them = (OutboxMessage.link_kind == link_kind) & OutboxMessage.link_ref.in_(refs)
+    forget_messages_about_erased(
+        (OutboxMessage.link_kind == link_kind) & OutboxMessage.link_ref.in_(refs)
+    )
+
+
+def forget_messages_about_erased(about_them: ColumnElement[bool]) -> None:
+    """Withdraw the messages about an erased candidate not sent yet, and blank what every
+    one of them said; their recipients (other people) and the rows stay."""
     db.session.execute(
         update(OutboxMessage)
         .where(about_them, OutboxMessage.state == DeliveryState.QUEUED)
