@@ -221,7 +221,10 @@ class InterestForm(Form):
     def forget_between_students(self) -> None:
         """At a fair's kiosk: no field offers or keeps what an earlier student typed."""
         for field in self:
-            if isinstance(field, StringField | SelectField) and not isinstance(field, HiddenField):
+            # Checkboxes take no autocomplete attribute: the form's own "off" covers them.
+            if isinstance(field, HiddenField | MultiCheckboxField):
+                continue
+            if isinstance(field, StringField | SelectField):
                 field.render_kw = {**(field.render_kw or {}), "autocomplete": "off"}
 
     def validate_grad_year(self, field) -> None:
