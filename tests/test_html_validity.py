@@ -50,6 +50,26 @@ NOT_PAGES = {
     "interest.start_tokens",
 }
 DEAD_TOKEN = "x" * 43
+
+# Staff forms whose empty send comes back with errors (and changes nothing).
+FORMS_SENT_EMPTY = {
+    "admin.edit_user",
+    "admin.new_user",
+    "candidates.create",
+    "candidates.edit",
+    "contacts.edit",
+    "events.create",
+    "events.edit",
+    "interviews.schedule",
+    "message_templates.create",
+    "message_templates.edit",
+    "placements.create",
+    "positions.create",
+    "positions.edit",
+    "universities.create",
+    "universities.edit",
+    "universities.new_contact",
+}
 ADMIN_EMAIL = "admin@recruit.example"
 
 
@@ -80,7 +100,7 @@ def office(app):
 
 
 def first(query):
-    """The first id a query finds; fails when the demo has none."""
+    """The first row a query finds; fails when the demo has none."""
     found = db.session.scalar(query.limit(1))
     assert found is not None, f"the demo office has no row for {query}"
     return found
@@ -132,9 +152,11 @@ def signed_in_client(app, user: User):
 
 
 def staff_pages(app, routes) -> dict[str, str]:
-    """Every staff GET page of the policy sweep, as each role that may open it sees it, and
-    the admin's view of a candidate in each stage and of an interview in each state."""
+    """Every staff GET page of the policy sweep, as each role that may open it sees it; the
+    admin's view of a candidate in each stage and of an interview in each state; and the
+    admin's forms sent empty, with their errors."""
     pages = {}
+    unopened = set()
     for role in Role:
         user = first(select(User).where(User.role == role).order_by(User.id))
         client = signed_in_client(app, user)
@@ -145,6 +167,11 @@ def staff_pages(app, routes) -> dict[str, str]:
             response = client.get(url)
             if response.status_code == 200 and response.mimetype == "text/html":
                 pages[f"{role} {url}"] = response.get_data(as_text=True)
+            elif response.mimetype == "text/html":
+                unopened.add(endpoint)
+    # Files the demo has none of, and a placement for a candidate without an offer (one
+    # with an offer comes below).
+    assert unopened <= {"candidates.resume", "proposals.file", "placements.create"}, unopened
     admin = signed_in_client(app, first(select(User).where(User.email == ADMIN_EMAIL)))
     for stage in db.session.scalars(select(Stage).order_by(Stage.position)):
         candidate = db.session.scalar(select(Candidate.id).where(Candidate.stage_id == stage.id))
@@ -158,6 +185,15 @@ def staff_pages(app, routes) -> dict[str, str]:
         if interview is not None:
             url = f"/interviews/{interview}"
             pages[f"admin {url} ({state})"] = admin.get(url).get_data(as_text=True)
+    offer = first(select(Candidate.id).join(Stage).where(Stage.key == "offer"))
+    url = f"/placements/new?candidate_id={offer}"
+    pages[f"admin {url}"] = admin.get(url).get_data(as_text=True)
+    # Last, as a send could change what the pages above show.
+    for endpoint, url in routes:
+        if endpoint in FORMS_SENT_EMPTY:
+            response = admin.post(url, data={})
+            assert response.status_code in (200, 400, 409), f"{url} took an empty send"
+            pages[f"admin POST {url}"] = response.get_data(as_text=True)
     return pages
 
 
@@ -269,10 +305,10 @@ def other_pages(app, make_user, interview_id: int) -> dict[str, str]:
         .join(Interviewer, Interviewer.user_id == User.id)
         .where(Interviewer.interview_id == interview_id)
     )
+    scorecard = signed_in_client(app, panel_member).get(f"/interviews/{interview_id}/scorecard")
+    assert scorecard.status_code == 200, "the panel's scorecard did not open"
     answers = {
-        "panel scorecard": signed_in_client(app, panel_member).get(
-            f"/interviews/{interview_id}/scorecard"
-        ),
+        "panel scorecard": scorecard,
         "two-step code": two_step.get("/login/two-step"),
         "visitor 404": visitor.get("/no-such-page"),
         "visitor 404 in Spanish": visitor.get("/apply/no/such/page?lang=es"),
