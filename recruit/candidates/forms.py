@@ -126,6 +126,9 @@ class CandidateForm(VersionedForm, Form):
             Length(max=400, message=_l("Tags take at most 400 characters in all: remove some.")),
         ],
         description="Separate with commas.",
+        # No maxlength in the page: a pasted list longer than the limit would be cut
+        # silently, mid-tag; refused, it comes back whole with the reason beside it.
+        render_kw={"maxlength": False},
     )
     consent = BooleanField("The student agreed to be contacted about opportunities")
     resume = FileField("Resume (PDF, optional)")
