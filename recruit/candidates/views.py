@@ -1,5 +1,7 @@
 """Candidate pages: the list and search, the board, a candidate's page, edits and moves."""
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     abort,
@@ -517,7 +519,12 @@ def retag(candidate_id: int):
     )
 
 
-def _save_in_place(candidate_id: int, form: RatingForm | TagsForm, save, saved: str):
+def _save_in_place(
+    candidate_id: int,
+    form: RatingForm | TagsForm,
+    save: Callable[[Candidate], None],
+    saved: str,
+):
     """Save one detail set in place by the Edit form's rules: a stale form is refused
     (409) before anything else, a wrong value is refused (400) saying why."""
     candidate = get_candidate(candidate_id)
@@ -536,7 +543,13 @@ def _save_in_place(candidate_id: int, form: RatingForm | TagsForm, save, saved: 
     return _in_place_answer(candidate, form, saved, 200)
 
 
-def _in_place_answer(candidate, form, message: str, status: int, conflict=None):
+def _in_place_answer(
+    candidate: Candidate,
+    form: RatingForm | TagsForm,
+    message: str,
+    status: int,
+    conflict: Conflict | None = None,
+):
     """JSON for the page's script (the version to send next, what is saved now); else the
     page again: after a flash when saved or erased, with the form as sent when refused."""
     if wants_json():
