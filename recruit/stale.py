@@ -101,6 +101,17 @@ class Conflict:
     def plural(self) -> bool:
         return self.noun.endswith("settings")
 
+    @property
+    def headline(self) -> str:
+        """'Dana Whitfield saved this candidate while you were editing it (2 minutes ago)'."""
+        when = f" ({self.when})" if self.when else ""
+        return f"{self.who} saved {self.what} while you were editing {self.it}{when}"
+
+    @property
+    def in_short(self) -> str:
+        """The refusal in two sentences, for a status line rather than a page."""
+        return f"{self.headline}. Nothing was saved; save again to replace theirs with yours."
+
 
 def saved_by(record, action: str | None = None, last_change=None) -> tuple[str, datetime | None]:
     """Who saved the record last and when: its updated_by where the model keeps one, else

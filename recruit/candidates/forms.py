@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from recruit.candidates.models import (
     PROCUREMENT_AREAS,
@@ -58,6 +58,29 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+class RatingField(SelectField):
+    """A rating of 1 to 5, or none: the Edit form's select and the candidate page's stars."""
+
+    refused = _l("Choose a rating from 1 to 5, or Not rated.")
+
+    def __init__(self, label="Rating", **options):
+        options.setdefault(
+            "choices", [("", "Not rated")] + [(str(n), f"{n} of 5") for n in range(1, 6)]
+        )
+        super().__init__(label, **options)
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.refused) from None
+
+    @property
+    def rating(self) -> int | None:
+        """The rating chosen, as a number; None when not rated."""
+        return int(self.data) if self.data else None
+
+
 class CandidateForm(VersionedForm, Form):
     """Create or edit a candidate: one form for both."""
 
@@ -95,15 +118,33 @@ class CandidateForm(VersionedForm, Form):
         validators=[InputRequired(_l("Choose how the student reached the office."))],
     )
     source_event_id = SelectField("Source event", coerce=str, validate_choice=True)
-    rating = SelectField(
-        "Rating", choices=[("", "Not rated")] + [(str(n), f"{n} of 5") for n in range(1, 6)]
-    )
+    rating = RatingField()
     tags = StringField(
-        "Tags", validators=[Optional(), Length(max=400)], description="Separate with commas."
+        "Tags",
+        validators=[
+            Optional(),
+            Length(max=400, message=_l("Tags take at most 400 characters in all: remove some.")),
+        ],
+        description="Separate with commas.",
+        # No maxlength in the page: a pasted list longer than the limit would be cut
+        # silently, mid-tag; refused, it comes back whole with the reason beside it.
+        render_kw={"maxlength": False},
     )
     consent = BooleanField("The student agreed to be contacted about opportunities")
     resume = FileField("Resume (PDF, optional)")
     confirm_duplicate = BooleanField("Save anyway: this is a different person")
+
+
+class RatingForm(VersionedForm, Form):
+    """A candidate's rating set in place on their page, by the Edit form's own field."""
+
+    rating = CandidateForm.rating
+
+
+class TagsForm(VersionedForm, Form):
+    """A candidate's tags set in place on their page, by the Edit form's own field."""
+
+    tags = CandidateForm.tags
 
 
 class MoveForm(Form):

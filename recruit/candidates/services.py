@@ -232,15 +232,18 @@ def create_candidate(values: dict, interests, tags, by_user: User | None, **entr
 
 
 def update_candidate(candidate: Candidate, values: dict, interests, tags, by_user: User) -> None:
-    """Save edits to a candidate's profile; the version guards against lost updates."""
+    """Save edits to a candidate's profile; interests or tags given as None stay as they
+    are. The version guards against lost updates."""
     for name, value in values.items():
         setattr(candidate, name, value)
-    candidate.interests = [
-        next((ci for ci in candidate.interests if ci.interest == Interest(i)), None)
-        or CandidateInterest(interest=Interest(i))
-        for i in sorted(set(interests))
-    ]
-    set_tags(candidate, tags)
+    if interests is not None:
+        candidate.interests = [
+            next((ci for ci in candidate.interests if ci.interest == Interest(i)), None)
+            or CandidateInterest(interest=Interest(i))
+            for i in sorted(set(interests))
+        ]
+    if tags is not None:
+        set_tags(candidate, tags)
     candidate.last_activity_at = utcnow()
     if values.get("source_event_id"):
         link_event(candidate, values["source_event_id"], via="staff")
@@ -308,6 +311,15 @@ def save_candidate(
     update_candidate(candidate, values, interests, tags, by_user)
     flush_candidate(candidate)
     return candidate
+
+
+def save_in_place(
+    candidate: Candidate, by_user: User, values: dict | None = None, tags: list[str] | None = None
+) -> None:
+    """Save a detail set in place on the candidate's page (the rating, the tags) as the
+    Edit form saves it: the same audit entry, refused as stale if someone saved meanwhile."""
+    update_candidate(candidate, values or {}, None, tags, by_user)
+    flush_candidate(candidate)
 
 
 def flush_candidate(candidate: Candidate) -> None:

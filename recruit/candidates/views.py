@@ -1,9 +1,12 @@
 """Candidate pages: the list and search, the board, a candidate's page, edits and moves."""
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     abort,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -26,7 +29,9 @@ from recruit.candidates.forms import (
     MergeForm,
     MoveForm,
     NoteForm,
+    RatingForm,
     SideBySideMergeForm,
+    TagsForm,
     checked_resume,
 )
 from recruit.candidates.models import (
@@ -287,10 +292,12 @@ def candidate_page(
     update_conflict: Conflict | None = None,
     status=200,
     refused_move: MoveForm | None = None,
+    refused_in_place: RatingForm | TagsForm | None = None,
+    in_place_conflict: Conflict | None = None,
 ):
     """The candidate's page; with a conflict when accepting a proposed update was refused
-    because someone saved the candidate since the page was drawn, or with the move form as
-    sent when the move was refused."""
+    because someone saved the candidate since the page was drawn, or with the move form,
+    the rating or the tags as sent when saving them was refused."""
     candidate = db.session.scalar(
         select(Candidate)
         .where(Candidate.id == candidate_id)
@@ -319,6 +326,16 @@ def candidate_page(
         move = MoveForm(formdata=None, version=candidate.version)
         move.to_stage.choices = services.stage_choices()
         move.to_stage.data = str(candidate.stage_id)
+    in_place = {
+        "rating": RatingForm(formdata=None, rating=str(candidate.rating or "")),
+        "tags": TagsForm(formdata=None, tags=", ".join(t.name for t in candidate.tags)),
+    }
+    for form in in_place.values():
+        form.load_version(candidate)
+    if refused_in_place is not None:
+        in_place["rating" if isinstance(refused_in_place, RatingForm) else "tags"] = (
+            refused_in_place
+        )
     openings = chosen_openings(candidate)
     listed = interviews.for_candidate(candidate)
     reviews = (
@@ -341,6 +358,8 @@ def candidate_page(
         update_conflict=update_conflict,
         duplicates=duplicates,
         move=move,
+        in_place=in_place,
+        in_place_conflict=in_place_conflict,
         message_refusal=messages.why_not_message(candidate),
         stage_message_hint=messages.stage_messages_hint(),
         note_form=NoteForm(formdata=None),
@@ -386,7 +405,7 @@ def _profile_values(form: CandidateForm) -> dict:
         "procurement_areas": list(form.procurement_areas.data or []),
         "source": form.source.data,
         "source_event_id": optional_int(form.source_event_id.data),
-        "rating": optional_int(form.rating.data),
+        "rating": form.rating.rating,
     }
 
 
@@ -464,6 +483,90 @@ def _save(candidate: Candidate | None):
         duplicates=duplicates,
         conflict=conflict,
     ), (409 if conflict else 200)
+
+
+# --- the rating and tags, set in place on the candidate's page -------------------------
+
+
+@bp.post("/<int:candidate_id>/rating")
+@requires("edit_candidates")
+def rate(candidate_id: int):
+    """Set a candidate's rating from their page: a star saves at once with the page's
+    script, or with the Save button without it."""
+    form = RatingForm()
+    return _save_in_place(
+        candidate_id,
+        form,
+        lambda candidate: services.save_in_place(
+            candidate, current_user, values={"rating": form.rating.rating}
+        ),
+        "Rating saved.",
+    )
+
+
+@bp.post("/<int:candidate_id>/tags")
+@requires("edit_candidates")
+def retag(candidate_id: int):
+    """Set a candidate's tags from their page, as the Edit form's Tags field reads them."""
+    form = TagsForm()
+    return _save_in_place(
+        candidate_id,
+        form,
+        lambda candidate: services.save_in_place(
+            candidate, current_user, tags=services.parse_tags(form.tags.data or "")
+        ),
+        "Tags saved.",
+    )
+
+
+def _save_in_place(
+    candidate_id: int,
+    form: RatingForm | TagsForm,
+    save: Callable[[Candidate], None],
+    saved: str,
+):
+    """Save one detail set in place by the Edit form's rules: a stale form is refused
+    (409) before anything else, a wrong value is refused (400) saying why."""
+    candidate = get_candidate(candidate_id)
+    if candidate.anonymized_at is not None:
+        return _in_place_answer(candidate, form, _(ERASED_REFUSAL), 409)
+    try:
+        services.check_unchanged(candidate, form.loaded_version)
+        if not form.validate():
+            why = next(error for errors in form.errors.values() for error in errors)
+            return _in_place_answer(candidate, form, str(why), 400)
+        save(candidate)
+        db.session.commit()
+    except StaleSave as stale:
+        conflict = refuse(stale, form)
+        return _in_place_answer(get_candidate(candidate_id), form, conflict.in_short, 409, conflict)
+    return _in_place_answer(candidate, form, saved, 200)
+
+
+def _in_place_answer(
+    candidate: Candidate,
+    form: RatingForm | TagsForm,
+    message: str,
+    status: int,
+    conflict: Conflict | None = None,
+):
+    """JSON for the page's script (the version to send next, what is saved now); else the
+    page again: after a flash when saved or erased, with the form as sent when refused."""
+    if wants_json():
+        return jsonify(
+            ok=status == 200,
+            message=message,
+            version=candidate.version,
+            rating=candidate.rating,
+            tags=[tag.name for tag in candidate.tags],
+            errors=form.errors,
+        ), status
+    if status == 200 or candidate.anonymized_at is not None:
+        flash(message, "success" if status == 200 else "error")
+        return redirect(url_for("candidates.detail", candidate_id=candidate.id), 303)
+    return candidate_page(
+        candidate.id, status=status, refused_in_place=form, in_place_conflict=conflict
+    )
 
 
 @bp.post("/<int:candidate_id>/move")
