@@ -98,8 +98,18 @@ def test_a_reorder_writes_one_audit_entry(client, signed_in, stages):
         select(AuditEntry).where(AuditEntry.action == "stage.reorder")
     ).all()
     assert [(e.user_id, e.target_id, e.detail) for e in entries] == [
-        (admin.id, stages["onboarding"].id, {"before": 5, "after": 1})
+        (admin.id, stages["onboarding"].id, {"name": "Onboarding", "position": [5, 1]})
     ]
+
+
+def test_the_audit_log_says_where_a_stage_moved(client, signed_in, stages):
+    """Does the audit log show a reorder as the stage's name and "5 → 1"?"""
+    signed_in(Role.ADMIN)
+    place(client, stages["onboarding"], 1, order_seen(stages))
+    page = client.get("/admin/audit/").text
+    assert "Moved a stage in the pipeline" in page
+    assert "Position:</span> 5 → 1" in page
+    assert "Name:</span> Onboarding" in page
 
 
 def test_a_reorder_from_an_older_order_is_refused(client, auth, make_user, stages):
@@ -145,7 +155,19 @@ def test_the_stages_page_offers_each_stage_every_position(client, signed_in, sta
     menu = page[page.index(f'id="position-{stages["interview"].id}"') :]
     menu = menu[: menu.index("</select>")]
     assert re.findall(r'<option value="(\d+)"', menu) == [str(n) for n in range(1, in_use + 1)]
-    assert '<option value="3" selected>' in menu
+    assert re.findall(r'<option value="(\d+)" selected>', menu) == ["3"]
+
+
+def test_move_without_choosing_leaves_the_stage_in_place(client, signed_in, stages):
+    """Does pressing a stage's Move with its Position menu as the page drew it change nothing?"""
+    signed_in(Role.ADMIN)
+    page = client.get("/admin/stages/").text
+    menu = page[page.index(f'id="position-{stages["offer"].id}"') :]
+    shown = re.findall(r'<option value="(\d+)" selected>', menu[: menu.index("</select>")])
+    place(client, stages["offer"], shown[0], order_seen(stages))
+    assert board_columns(client)[:4] == ["Interested", "Screening", "Interview", "Offer"]
+    reorders = select(AuditEntry).where(AuditEntry.action == "stage.reorder")
+    assert db.session.scalars(reorders).all() == []
 
 
 def test_add_a_stage_at_the_end(client, signed_in, stages):

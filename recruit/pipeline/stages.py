@@ -230,7 +230,7 @@ def place_stage(stage: Stage, position: int, seen_order: list[int], by_user: Use
     except StaleDataError as error:
         # Another admin's reorder committed between our read and this write.
         raise StageOrderChanged("The stages changed since this page was loaded.") from error
-    record("stage.reorder", user=by_user, target=stage, before=before, after=after)
+    record("stage.reorder", user=by_user, target=stage, name=stage.name, position=[before, after])
     return True
 
 

@@ -4,6 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from recruit.auth.models import Role
+from recruit.extensions import db
+from recruit.pipeline.stages import place_stage, stages_in_use
 
 STAGES = "/admin/stages/"
 
@@ -94,3 +96,31 @@ def test_stages_page_without_javascript_moves_in_one_step(
     page.get_by_label("Position of Onboarding").select_option("2")
     page.get_by_role("button", name="Move Onboarding").click()
     assert stage_rows(page)[:3] == ["Interested", "Onboarding", "Screening"]
+
+
+def test_a_drop_on_an_out_of_date_order_is_refused_and_accessible(
+    app, page, live_server, admin, make_user, stages, sign_in, axe_check
+):
+    """When a colleague reorders the stages after the page loaded, is the keyboard drop
+    refused naming the colleague, the colleague's order shown, and the page clean to axe?"""
+    colleague = make_user(role=Role.ADMIN, name="Grace Hopper")
+    sign_in(page, live_server, admin)
+    page.goto(f"{live_server}{STAGES}")
+    db.session.rollback()  # the server wrote since the test's transaction began
+    with app.test_request_context(method="POST"):
+        order = [s.id for s in stages_in_use()]
+        place_stage(stages["offer"], 1, order, colleague)
+        db.session.commit()
+
+    page.get_by_role("button", name="Reorder Interview").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Grace Hopper changed the stages after you loaded this page")
+    expect(alert).to_contain_text("Nothing was moved.")
+    assert stage_rows(page)[:4] == ["Offer", "Interested", "Screening", "Interview"]
+    violations, report = axe_check(page)
+    assert not violations, report
