@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from recruit.auth.models import Role
-from recruit.candidates.models import Candidate, Note, StageChange
+from recruit.candidates.models import Candidate, CandidateEvent, Note, StageChange
 from recruit.extensions import db
 
 MANAGERS = [Role.HR, Role.ADMIN]
@@ -129,6 +129,45 @@ def test_outreach_is_not_offered_what_they_may_not_do(client, signed_in, make_ca
     assert "Apply to selected" not in listing
     assert f'action="/candidates/{candidate.id}/move"' not in page
     assert "Merge a duplicate" not in page
+
+
+def event_with_a_lead(make_event, make_candidate):
+    """An event with one lead who signed up on its form; returns the event's and lead's ids."""
+    event = make_event()
+    lead = make_candidate(first_name="Sara", last_name="Berg")
+    db.session.add(CandidateEvent(candidate=lead, event_id=event.id, via="form"))
+    db.session.commit()
+    return event.id, lead.id
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"), [(Role.OUTREACH, False), (Role.HR, True), (Role.ADMIN, True)]
+)
+def test_event_leads_offer_selection_only_to_who_may_act_on_it(
+    client, signed_in, make_event, make_candidate, role, offered
+):
+    """Does an event's leads list show selection boxes and the bulk bar to HR and admins,
+    and neither to outreach, for whom the bulk action is refused?"""
+    signed_in(role)
+    event_id, lead_id = event_with_a_lead(make_event, make_candidate)
+    page = client.get(f"/events/{event_id}").text
+    assert "Sara Berg" in page
+    assert (f'name="ids" value="{lead_id}"' in page) is offered
+    assert ("Select all on this page" in page) is offered
+    assert ("Apply to selected" in page) is offered
+
+
+@pytest.mark.parametrize(("role", "offered"), [(Role.OUTREACH, False), (Role.HR, True)])
+def test_candidate_list_offers_selection_only_to_who_may_act_on_it(
+    client, signed_in, make_candidate, role, offered
+):
+    """Does the candidate list show selection boxes to HR and none to outreach?"""
+    signed_in(role)
+    candidate = make_candidate()
+    page = client.get("/candidates/").text
+    assert candidate.full_name in page
+    assert (f'name="ids" value="{candidate.id}"' in page) is offered
+    assert ("Select all on this page" in page) is offered
 
 
 # --- HR and admins ----------------------------------------------------------------------

@@ -31,6 +31,7 @@ ROWS = {
     },
     "Move candidates between stages, bulk actions, candidate CSV export, merge": {
         "move_candidates",
+        "bulk_candidates",
         "export_candidates",
         "merge_candidates",
     },

@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
 from recruit.candidates.models import Candidate, Stage, StageChange, StageKind
 from recruit.extensions import db
@@ -52,26 +53,121 @@ def test_rename_to_a_name_in_use_is_refused(client, signed_in, stages):
     assert stages["screening"].name == "Screening"
 
 
-def test_move_a_stage_up(client, signed_in, stages):
-    """Does moving Interview up put it before Screening on the board?"""
-    signed_in(Role.ADMIN)
-    client.post(f"/admin/stages/{stages['interview'].id}/shift", data={"direction": "up"})
-    assert board_columns(client)[:3] == ["Interested", "Interview", "Screening"]
+def order_seen(stages_by_key) -> str:
+    """The order field of the stages page as an admin loading it now would post it."""
+    in_use = [s for s in stages_by_key.values() if not s.retired]
+    return ",".join(str(s.id) for s in sorted(in_use, key=lambda s: s.position))
 
 
-def test_move_a_stage_down(client, signed_in, stages):
-    """Does moving Interested down put it after Screening on the board?"""
+def place(client, stage, position, order):
+    """Post the stages page's Position form for one stage."""
+    return client.post(
+        "/admin/stages/order",
+        data={"stage_id": str(stage.id), "position": str(position), "order": order},
+    )
+
+
+def test_one_post_places_a_stage(client, signed_in, stages):
+    """Does one Move to position 1 put Offer first on the board, the others shifting down?"""
     signed_in(Role.ADMIN)
-    client.post(f"/admin/stages/{stages['interested'].id}/shift", data={"direction": "down"})
-    assert board_columns(client)[:2] == ["Screening", "Interested"]
+    response = place(client, stages["offer"], 1, order_seen(stages))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/admin/stages/#stage-{stages['offer'].id}")
+    assert f"Offer is now at position 1 of {len(stages)}." in client.get("/admin/stages/").text
+    assert board_columns(client)[:5] == [
+        "Offer",
+        "Interested",
+        "Screening",
+        "Interview",
+        "Onboarding",
+    ]
+
+
+def test_a_stage_moves_down_in_one_post(client, signed_in, stages):
+    """Does moving Interested to position 3 put it after Screening and Interview?"""
+    signed_in(Role.ADMIN)
+    place(client, stages["interested"], 3, order_seen(stages))
+    assert board_columns(client)[:4] == ["Screening", "Interview", "Interested", "Offer"]
+
+
+def test_a_reorder_writes_one_audit_entry(client, signed_in, stages):
+    """Does a move across four places write one stage.reorder entry, naming where it went?"""
+    admin = signed_in(Role.ADMIN)
+    place(client, stages["onboarding"], 1, order_seen(stages))
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "stage.reorder")
+    ).all()
+    assert [(e.user_id, e.target_id, e.detail) for e in entries] == [
+        (admin.id, stages["onboarding"].id, {"name": "Onboarding", "position": [5, 1]})
+    ]
+
+
+def test_the_audit_log_says_where_a_stage_moved(client, signed_in, stages):
+    """Does the audit log show a reorder as the stage's name and "5 → 1"?"""
+    signed_in(Role.ADMIN)
+    place(client, stages["onboarding"], 1, order_seen(stages))
+    page = client.get("/admin/audit/").text
+    assert "Moved a stage in the pipeline" in page
+    assert "Position:</span> 5 → 1" in page
+    assert "Name:</span> Onboarding" in page
+
+
+def test_a_reorder_from_an_older_order_is_refused(client, auth, make_user, stages):
+    """When a colleague moved a stage after the page was loaded, is the move refused, saying
+    who, and the colleague's order kept?"""
+    seen = order_seen(stages)
+    auth.login(make_user(role=Role.ADMIN, name="Ada Lovelace").email)
+    place(client, stages["interview"], 1, seen)
+    auth.login(make_user(role=Role.ADMIN, name="Grace Hopper").email)
+    response = place(client, stages["offer"], 2, seen)
+    assert response.status_code == 409
+    assert "Ada Lovelace changed the stages after you loaded this page" in response.text
+    assert "Nothing was moved." in response.text
+    assert board_columns(client)[:4] == ["Interview", "Interested", "Screening", "Offer"]
+    reorders = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "stage.reorder"))
+    assert len(reorders.all()) == 1
+
+
+def test_a_reorder_after_a_stage_was_added_is_refused(client, signed_in, stages):
+    """Is a move made from a page loaded before a stage was added refused?"""
+    signed_in(Role.ADMIN)
+    seen = order_seen(stages)
+    client.post("/admin/stages/", data={"name": "Background check", "kind": "active"})
+    response = place(client, stages["offer"], 1, seen)
+    assert response.status_code == 409
+    assert board_columns(client)[0] == "Interested"
 
 
 def test_reorder_skips_retired_stages(client, signed_in, stages):
-    """After Interview is retired, does moving Offer up put it before Screening?"""
+    """After Interview is retired, does putting Offer at position 2 put it before Screening?"""
     signed_in(Role.ADMIN)
     client.post(f"/admin/stages/{stages['interview'].id}/retire", data={"move_to": ""})
-    client.post(f"/admin/stages/{stages['offer'].id}/shift", data={"direction": "up"})
+    db.session.expire_all()
+    place(client, stages["offer"], 2, order_seen(stages))
     assert board_columns(client)[:3] == ["Interested", "Offer", "Screening"]
+
+
+def test_the_stages_page_offers_each_stage_every_position(client, signed_in, stages):
+    """Does each stage's Position menu list 1 to the number of stages, its own chosen?"""
+    signed_in(Role.ADMIN)
+    page = client.get("/admin/stages/").text
+    in_use = len([s for s in stages.values() if not s.retired])
+    menu = page[page.index(f'id="position-{stages["interview"].id}"') :]
+    menu = menu[: menu.index("</select>")]
+    assert re.findall(r'<option value="(\d+)"', menu) == [str(n) for n in range(1, in_use + 1)]
+    assert re.findall(r'<option value="(\d+)" selected>', menu) == ["3"]
+
+
+def test_move_without_choosing_leaves_the_stage_in_place(client, signed_in, stages):
+    """Does pressing a stage's Move with its Position menu as the page drew it change nothing?"""
+    signed_in(Role.ADMIN)
+    page = client.get("/admin/stages/").text
+    menu = page[page.index(f'id="position-{stages["offer"].id}"') :]
+    shown = re.findall(r'<option value="(\d+)" selected>', menu[: menu.index("</select>")])
+    place(client, stages["offer"], shown[0], order_seen(stages))
+    assert board_columns(client)[:4] == ["Interested", "Screening", "Interview", "Offer"]
+    reorders = select(AuditEntry).where(AuditEntry.action == "stage.reorder")
+    assert db.session.scalars(reorders).all() == []
 
 
 def test_add_a_stage_at_the_end(client, signed_in, stages):
@@ -185,7 +281,7 @@ def test_only_admins_change_stages(client, signed_in, stages, role):
     attempts = [
         client.post(f"/admin/stages/{screening}", data={"name": "X", "kind": "active"}),
         client.post("/admin/stages/", data={"name": "New", "kind": "active"}),
-        client.post(f"/admin/stages/{screening}/shift", data={"direction": "up"}),
+        place(client, stages["screening"], 1, order_seen(stages)),
         client.post(f"/admin/stages/{screening}/retire", data={"move_to": ""}),
     ]
     assert [r.status_code for r in attempts] == [403] * 4

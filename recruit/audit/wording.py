@@ -129,7 +129,7 @@ RECORD_PAGES = {
 # out for them; no other proxy was ever recorded.
 TARGET_ALIASES = {"LocalProxy": "User"}
 # Actions whose details hold [before, after] pairs.
-PAIRED_CHANGES = frozenset({"user.update", "interview_kit.save"})
+PAIRED_CHANGES = frozenset({"user.update", "interview_kit.save", "stage.reorder"})
 
 
 def action_label(action: str) -> str:

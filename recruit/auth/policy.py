@@ -17,6 +17,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "log_interactions": EVERYONE,
     # Move candidates between stages, bulk actions, candidate CSV export, merge
     "move_candidates": HR_STAFF,
+    # Move, tag or export the candidates ticked in a list: the lists show their selection
+    # boxes and bulk bar only to these roles, and the bulk action refuses everyone else.
+    "bulk_candidates": HR_STAFF,
     "export_candidates": HR_STAFF,
     "merge_candidates": HR_STAFF,
     # Accept or dismiss the updates the public form sent for a known email

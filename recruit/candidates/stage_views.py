@@ -4,10 +4,11 @@ what students in each read on their own page."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from recruit.auth.access import requires
+from recruit.board import time_ago
 from recruit.candidates.forms import enum_choices
 from recruit.candidates.models import Stage, StageKind
 from recruit.database import parse_id
@@ -40,6 +41,19 @@ class StageWordingForm(VersionedForm, Form):
     )
 
 
+class PlaceStageForm(Form):
+    """One stage put at a position; order is the stage ids in the order the admin saw."""
+
+    stage_id = HiddenField(validators=[InputRequired()])
+    position = IntegerField("Position", validators=[InputRequired(), NumberRange(min=1)])
+    order = HiddenField(validators=[InputRequired()])
+
+    @property
+    def seen_order(self) -> list[int]:
+        """The ids of the stages in use, in the order the page showed them."""
+        return [parse_id(part) or 0 for part in (self.order.data or "").split(",")]
+
+
 class RetireForm(Form):
     move_to = SelectField("Move its candidates to", coerce=str, validate_choice=False)
 
@@ -56,8 +70,11 @@ def index():
     return _render_index()
 
 
-def _render_index(editing: Stage | None = None, edit_form=None, conflict=None, status=200):
-    """The stages page; a refused save comes back in its row with what the admin typed."""
+def _render_index(
+    editing: Stage | None = None, edit_form=None, conflict=None, order_conflict=None, status=200
+):
+    """The stages page; a refused save comes back in its row with what the admin typed, a
+    refused reorder with who changed the stages meanwhile."""
     stages = db.session.scalars(select(Stage).order_by(Stage.retired, Stage.position)).all()
     retire = RetireForm()
     retire.move_to.choices = [("", "Nobody to move")] + [
@@ -72,6 +89,8 @@ def _render_index(editing: Stage | None = None, edit_form=None, conflict=None, s
         editing=editing,
         edit_form=edit_form,
         conflict=conflict,
+        order_conflict=order_conflict,
+        in_use=[s for s in stages if not s.retired],
     ), status
 
 
@@ -116,13 +135,37 @@ def update(stage_id: int):
     return redirect(url_for("stages.index"))
 
 
-@bp.post("/<int:stage_id>/shift")
-def shift(stage_id: int):
-    """Move a stage up or down the pipeline."""
-    stage = db.get_or_404(Stage, stage_id)
-    stage_admin.shift_stage(stage, -1 if request.form.get("direction") == "up" else 1, current_user)
+@bp.post("/order")
+def reorder():
+    """Put a stage at a chosen position in one step (the drag and the keyboard handle
+    post this same form)."""
+    form = PlaceStageForm()
+    stage = db.session.get(Stage, parse_id(form.stage_id.data or "") or 0)
+    if stage is None or not form.validate():
+        flash("Choose a stage and the position to put it at.", "error")
+        return redirect(url_for("stages.index"))
+    try:
+        moved = stage_admin.place_stage(stage, form.position.data, form.seen_order, current_user)
+    except stage_admin.StageOrderChanged:
+        db.session.rollback()
+        return _render_index(order_conflict=_order_conflict(stage), status=409)
+    except stage_admin.StageRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("stages.index"))
     db.session.commit()
-    return redirect(url_for("stages.index"))
+    if moved:
+        in_use = stage_admin.stages_in_use()
+        where = in_use.index(stage) + 1
+        flash(f"{stage.name} is now at position {where} of {len(in_use)}.", "success")
+    return redirect(url_for("stages.index", _anchor=f"stage-{stage.id}"))
+
+
+def _order_conflict(stage: Stage) -> dict:
+    """What an admin whose reorder was refused is told: who changed the stages, and when."""
+    change = stage_admin.last_order_change()
+    who, when = change if change else ("Someone else", None)
+    return {"stage": stage.name, "who": who, "when": time_ago(when) if when else ""}
 
 
 @bp.post("/<int:stage_id>/retire")

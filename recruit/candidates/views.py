@@ -181,7 +181,7 @@ def export():
 
 
 @bp.post("/bulk")
-@requires("move_candidates")
+@requires("bulk_candidates")
 def bulk():
     """Move, tag or export the candidates selected in the list."""
     form = BulkForm()

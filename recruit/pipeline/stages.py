@@ -1,9 +1,13 @@
 """Stage administration: the standard stages, and adding, renaming, reordering and
 retiring stages, whose candidates move out through recorded moves first."""
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
+from recruit.audit.models import AuditEntry
 from recruit.audit.services import record
 from recruit.auth.models import User
 from recruit.candidates.models import Candidate, Stage, StageKind
@@ -168,22 +172,66 @@ def set_student_wording(
     record("stage.student_text", user=by_user, target=stage, name=stage.name)
 
 
-def shift_stage(stage: Stage, step: int, by_user: User) -> None:
-    """Swap a stage with its neighbour above (-1) or below (+1)."""
-    # Neighbours are the stages still in use: swapping with a retired one, which the
-    # admin page lists apart and the board hides, would seem to do nothing.
-    stages = list(db.session.scalars(select(Stage).order_by(Stage.position, Stage.id)))
-    order = [s for s in stages if not s.retired]
+class StageOrderChanged(StageRefused):
+    """A reorder built from an order of the stages that is no longer the pipeline's."""
+
+
+def stages_in_use() -> list[Stage]:
+    """The stages not retired, in pipeline order: the order the admin page lets admins
+    rearrange and the board shows."""
+    return list(
+        db.session.scalars(
+            select(Stage).where(Stage.retired.is_(False)).order_by(Stage.position, Stage.id)
+        )
+    )
+
+
+# The audited actions that change which stages are in use or their order.
+ORDER_ACTIONS = ("stage.reorder", "stage.create", "stage.retire")
+
+
+def last_order_change() -> tuple[str, datetime] | None:
+    """Who last reordered, added or retired a stage, and when."""
+    entry = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action.in_(ORDER_ACTIONS))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    if entry is None:
+        return None
+    return (entry.user.name if entry.user else "Someone else"), entry.created_at
+
+
+def place_stage(stage: Stage, position: int, seen_order: list[int], by_user: User) -> bool:
+    """Put a stage at a position (1 is first) among the stages in use, in one step; returns
+    whether it moved. Refuses a placement made from an order (seen_order, the stage ids
+    the admin saw) that is no longer the pipeline's."""
+    order = stages_in_use()
+    if [s.id for s in order] != seen_order:
+        raise StageOrderChanged("The stages changed since this page was loaded.")
     if stage not in order:
-        return
-    index = order.index(stage)
-    other = index + step
-    if not 0 <= other < len(order):
-        return
-    order[index], order[other] = order[other], order[index]
-    for position, row in enumerate(order + [s for s in stages if s.retired], start=1):
-        row.position = position
-    record("stage.reorder", user=by_user, target=stage, step=step)
+        raise StageRefused(f"{stage.name} is retired: it has no place in the pipeline.")
+    before = order.index(stage) + 1
+    after = min(max(position, 1), len(order))
+    if after == before:
+        return False
+    order.remove(stage)
+    order.insert(after - 1, stage)
+    # Retired stages keep the positions after those in use, as the admin page lists them.
+    retired = db.session.scalars(
+        select(Stage).where(Stage.retired.is_(True)).order_by(Stage.position, Stage.id)
+    )
+    for number, row in enumerate([*order, *retired], start=1):
+        if row.position != number:
+            row.position = number
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        # Another admin's reorder committed between our read and this write.
+        raise StageOrderChanged("The stages changed since this page was loaded.") from error
+    record("stage.reorder", user=by_user, target=stage, name=stage.name, position=[before, after])
+    return True
 
 
 def retire_stage(stage: Stage, move_to: Stage | None, by_user: User) -> int:
