@@ -3,8 +3,10 @@ control characters refused in every text field, and messages that name the field
 
 import copy
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import Form as WTForm
 from wtforms.fields import (
@@ -104,10 +106,14 @@ class Form(FlaskForm):
     Flask-WTF hands a form the uploaded files and the text fields together, so a file
     sent under a text field's name (any client can send one) became that field's data
     and failed its validators with a TypeError: a server error instead of a refusal.
+    It also reads a JSON body as the form's fields, numbers and objects included, which
+    the text validators cannot take either: Recruit's forms read form fields only.
     """
 
     class Meta(PlainTextMeta, FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
+            if formdata is _Auto and not request.form and not request.files:
+                return None
             data = super().wrap_formdata(form, formdata)
             if not isinstance(data, CombinedMultiDict):
                 return data

@@ -140,11 +140,19 @@ class RatingForm(VersionedForm, Form):
 
     rating = CandidateForm.rating
 
+    def sent_its_value(self) -> bool:
+        """Did the request carry the rating (Not rated sends an empty one)?"""
+        return bool(self.rating.raw_data)
+
 
 class TagsForm(VersionedForm, Form):
     """A candidate's tags set in place on their page, by the Edit form's own field."""
 
     tags = CandidateForm.tags
+
+    def sent_its_value(self) -> bool:
+        """Did the request carry the tags field (an empty one clears the tags)?"""
+        return bool(self.tags.raw_data)
 
 
 class MoveForm(Form):

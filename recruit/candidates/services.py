@@ -317,8 +317,16 @@ def save_in_place(
     candidate: Candidate, by_user: User, values: dict | None = None, tags: list[str] | None = None
 ) -> None:
     """Save a detail set in place on the candidate's page (the rating, the tags) as the
-    Edit form saves it: the same audit entry, refused as stale if someone saved meanwhile."""
-    update_candidate(candidate, values or {}, None, tags, by_user)
+    Edit form saves it: the same audit entry, refused as stale if someone saved meanwhile.
+    A value that is already saved writes nothing: no entry, no new version."""
+    values = values or {}
+    same_values = all(getattr(candidate, name) == value for name, value in values.items())
+    same_tags = tags is None or sorted(t.name.lower() for t in candidate.tags) == sorted(
+        name.lower() for name in tags
+    )
+    if same_values and same_tags:
+        return
+    update_candidate(candidate, values, None, tags, by_user)
     flush_candidate(candidate)
 
 

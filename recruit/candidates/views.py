@@ -513,7 +513,7 @@ def retag(candidate_id: int):
         candidate_id,
         form,
         lambda candidate: services.save_in_place(
-            candidate, current_user, tags=services.parse_tags(form.tags.data or "")
+            candidate, current_user, tags=services.parse_tags(form.tags.data)
         ),
         "Tags saved.",
     )
@@ -530,6 +530,10 @@ def _save_in_place(
     candidate = get_candidate(candidate_id)
     if candidate.anonymized_at is not None:
         return _in_place_answer(candidate, form, _(ERASED_REFUSAL), 409)
+    if form.loaded_version is None or not form.sent_its_value():
+        # Not from the page's form (which always sends both): nothing to check it against,
+        # and a missing field would read as "clear it".
+        return _in_place_answer(candidate, form, _("Reload the page and try again."), 400)
     try:
         services.check_unchanged(candidate, form.loaded_version)
         if not form.validate():
@@ -564,6 +568,8 @@ def _in_place_answer(
     if status == 200 or candidate.anonymized_at is not None:
         flash(message, "success" if status == 200 else "error")
         return redirect(url_for("candidates.detail", candidate_id=candidate.id), 303)
+    if status == 400:
+        flash(message, "error")
     return candidate_page(
         candidate.id, status=status, refused_in_place=form, in_place_conflict=conflict
     )

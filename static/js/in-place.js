@@ -1,8 +1,10 @@
 // Enhances the candidate page's rating and tags forms, which work without JavaScript: a
-// star saves as soon as it is chosen, the tags when Enter is pressed, the field is left or
-// Save is pressed. Each answer gives every form on the page the candidate's new version,
-// so the next save (or move) is not refused as stale; a refused save (409) says who saved
-// meanwhile and keeps what the user chose, and saving again then goes through.
+// star saves as soon as it is clicked (from the keyboard: when the stars are left or Enter
+// is pressed, not at every arrow), the tags when Enter is pressed, the field is left or
+// Save is pressed. A saved answer gives every form on the page the candidate's new version,
+// so the next save (or move) is not refused as stale. A refused save (409) says who saved
+// meanwhile and keeps what the user chose; only this form learns the new version, so an
+// explicit Save then replaces the colleague's value, and nothing else saves by itself.
 (function () {
   "use strict";
 
@@ -57,9 +59,13 @@
     }
     let saved = chosen();
 
+    // Emptied first, so that the same message twice is announced twice.
     function say(message, outcome) {
-      status.textContent = message;
+      status.textContent = "";
       status.className = "in-place__status in-place__status--" + outcome;
+      window.setTimeout(function () {
+        status.textContent = message;
+      }, 50);
     }
 
     function markInvalid(invalid) {
@@ -99,7 +105,13 @@
         const type = response.headers.get("Content-Type") || "";
         if (!type.includes("application/json")) throw new Error("answered " + response.status);
         const answer = await response.json();
-        setVersion(answer.version);
+        if (response.ok) {
+          setVersion(answer.version);
+        } else if (response.status === 409) {
+          // The page still shows what was loaded: the other forms stay refused as stale.
+          form.elements.namedItem("version").value = String(answer.version);
+          again = false;
+        }
         if (response.ok || response.status === 409) {
           saved = savedValue(answer);
           showSaved(answer);
@@ -123,8 +135,29 @@
       event.preventDefault();
       save(true);
     });
-    // A radio's change is a star chosen; a text field's is Enter pressed or the field left.
+    // A text field's change is Enter pressed or the field left. A star clicked saves at
+    // once; a star reached with the arrow keys saves when the stars are left or on Enter.
+    let arrowed = false;
+    form.addEventListener("keydown", function (event) {
+      if (input) return;
+      if (event.key.startsWith("Arrow")) arrowed = true;
+      if (event.key === "Enter") {
+        event.preventDefault();
+        arrowed = false;
+        save(false);
+      }
+    });
+    form.addEventListener("pointerdown", function () {
+      arrowed = false;
+    });
     form.addEventListener("change", function () {
+      if (!arrowed) save(false);
+    });
+    form.addEventListener("focusout", function (event) {
+      if (!arrowed || input) return;
+      const next = event.relatedTarget;
+      if (next && next.name === "rating" && form.contains(next)) return;
+      arrowed = false;
       save(false);
     });
   }

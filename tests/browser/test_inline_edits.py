@@ -4,7 +4,9 @@ JavaScript, passes axe-core and fits a phone."""
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import func, select
 
+from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
 from recruit.candidates import services
 from recruit.candidates.models import Candidate
@@ -29,6 +31,16 @@ def saved(candidate_id: int) -> Candidate:
     """The candidate as the database holds it now."""
     db.session.rollback()  # end the test's transaction: the server wrote in its own
     return db.session.get(Candidate, candidate_id)
+
+
+def candidate_updates(candidate_id: int) -> int:
+    """How many saves of the candidate the audit log holds."""
+    db.session.rollback()
+    return db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.action == "candidate.update", AuditEntry.target_id == candidate_id)
+    )
 
 
 def star(page, n: int):
@@ -65,18 +77,36 @@ def test_a_star_saves_at_once_and_stays_after_reload(
 
 
 def test_a_keyboard_user_moves_along_the_stars(page, live_server, hr_user, amara, sign_in):
-    """Does a keyboard user's arrow on the stars save the next rating, one after another?"""
+    """Do a keyboard user's arrows pass stars without saving each, and does Enter save the
+    one reached, once (one audit entry)?"""
     candidate_id = amara.id
     open_candidate(page, live_server, sign_in, hr_user, candidate_id)
+    entries_before = candidate_updates(candidate_id)
     page.get_by_role("radio", name="2 of 5").focus()
 
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-
     expect(page.get_by_role("radio", name="4 of 5")).to_be_checked()
+    assert saved(candidate_id).rating == 2
+    page.keyboard.press("Enter")
+
     expect(page.locator("[data-rated]")).to_have_text("· rated 4 of 5")
     expect(status(page, "rating")).to_have_text("Rating saved.")
     assert saved(candidate_id).rating == 4
+    assert candidate_updates(candidate_id) == entries_before + 1
+
+
+def test_leaving_the_stars_saves_the_one_reached(page, live_server, hr_user, amara, sign_in):
+    """Does Tab out of the stars, after an arrow, save the star reached?"""
+    candidate_id = amara.id
+    open_candidate(page, live_server, sign_in, hr_user, candidate_id)
+    page.get_by_role("radio", name="2 of 5").focus()
+
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Tab")
+
+    expect(status(page, "rating")).to_have_text("Rating saved.")
+    assert saved(candidate_id).rating == 1
 
 
 def test_after_a_star_the_tags_and_a_move_are_not_stale(
