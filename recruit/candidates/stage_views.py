@@ -75,7 +75,9 @@ def _render_index(
 ):
     """The stages page; a refused save comes back in its row with what the admin typed, a
     refused reorder with who changed the stages meanwhile."""
-    stages = db.session.scalars(select(Stage).order_by(Stage.retired, Stage.position)).all()
+    stages = db.session.scalars(
+        select(Stage).order_by(Stage.retired, Stage.position, Stage.id)
+    ).all()
     retire = RetireForm()
     retire.move_to.choices = [("", "Nobody to move")] + [
         (str(s.id), s.name) for s in stages if not s.retired

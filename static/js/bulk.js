@@ -26,6 +26,14 @@
     if (count) count.hidden = false;
     update(); // the browser may have kept ticks from before a reload
 
+    // A row reached with Tab scrolls clear of the bar, however tall it wraps.
+    const bar = form.querySelector(".bulk-bar");
+    if (bar && window.ResizeObserver) {
+      new ResizeObserver(function () {
+        document.documentElement.style.scrollPaddingBottom = bar.offsetHeight + 16 + "px";
+      }).observe(bar);
+    }
+
     const action = form.querySelector("[data-bulk-action]");
     if (!action) return;
     function showFields() {

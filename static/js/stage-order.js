@@ -41,7 +41,8 @@
 
   function cancel(refocus) {
     const done = settle();
-    body.insertBefore(done.row, done.next);
+    // Put back only a row that moved: moving it would drop the focus of what is in it.
+    if (done.row.nextSibling !== done.next) body.insertBefore(done.row, done.next);
     if (refocus) done.handle.focus();
     say("Cancelled. " + where(done.row) + ".");
   }
@@ -147,13 +148,18 @@
     handle.setAttribute("aria-pressed", "false");
     handle.addEventListener("keydown", function (event) { onKey(event, row, handle); });
     handle.addEventListener("pointerdown", function (event) { onPointerDown(event, row, handle); });
-    handle.addEventListener("blur", function () {
-      if (lifted && !lifted.drag && lifted.row === row && !row.contains(document.activeElement)) {
-        // Tabbing away drops nothing: the stage goes back where it was.
-        window.requestAnimationFrame(function () {
-          if (lifted && lifted.row === row && document.activeElement !== handle) cancel(false);
-        });
-      }
+    handle.addEventListener("blur", function (event) {
+      if (!lifted || lifted.drag || lifted.row !== row) return;
+      // Tabbing away drops nothing: the stage goes back where it was and the focus goes on
+      // to where Tab took it. (A row moved by an arrow blurs its handle, then refocuses it.)
+      const next = event.relatedTarget;
+      window.requestAnimationFrame(function () {
+        if (!lifted || lifted.row !== row || document.activeElement === handle) return;
+        const now = document.activeElement;
+        const to = now && now !== document.body ? now : next;
+        cancel(false);
+        if (to && to.isConnected && document.activeElement !== to) to.focus();
+      });
     });
   });
   if (help) help.hidden = false;

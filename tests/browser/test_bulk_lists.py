@@ -114,3 +114,33 @@ def test_lists_with_the_bulk_bar_are_accessible(
         row_boxes(page).first.click()
         violations, report = axe_check(page)
         assert not violations, report
+
+
+def test_tabbing_through_an_events_leads_on_a_phone_stays_clear_of_the_bar(
+    new_page, live_server, hr_user, make_candidate, make_event, sign_in
+):
+    """On a 390x844 phone, is every lead's box and name reached with Tab wholly above the
+    bulk bar (which wraps taller on an event's page), never under it?"""
+    event = make_event(name="Capital Spring Fair")
+    for _ in range(15):
+        db.session.add(CandidateEvent(candidate=make_candidate(), event_id=event.id, via="form"))
+    db.session.commit()
+    page = new_page(viewport=PHONE)
+    sign_in(page, live_server, hr_user)
+    page.goto(f"{live_server}/events/{event.id}")
+    first = row_boxes(page).first
+    first.focus()
+    covered = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        inside_list = page.evaluate(
+            "!!document.activeElement.closest('tbody')"
+            " && !document.activeElement.closest('.bulk-bar')"
+        )
+        if not inside_list:
+            continue
+        focused = page.evaluate("document.activeElement.getBoundingClientRect().bottom")
+        bar_top = page.locator(".bulk-bar").bounding_box()["y"]
+        if focused > bar_top + 1:
+            covered.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+    assert covered == [], f"under the bulk bar: {covered}"

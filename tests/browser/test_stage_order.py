@@ -64,6 +64,27 @@ def test_escape_puts_a_picked_up_stage_back(page, live_server, admin, stages, si
     assert stage_rows(page)[3:5] == ["Offer", "Onboarding"]
 
 
+def test_tab_away_from_a_picked_up_stage_puts_it_back_and_keeps_the_focus(
+    page, live_server, admin, stages, sign_in
+):
+    """Picked up and moved, then Tab: is the stage back in its place, and is the focus on
+    the next control (its Position menu), not lost to the page?"""
+    sign_in(page, live_server, admin)
+    page.goto(f"{live_server}{STAGES}")
+    page.get_by_role("button", name="Reorder Offer").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+
+    expect(page.locator("[data-reorder-status]")).to_contain_text("Cancelled.")
+    assert stage_rows(page)[3:5] == ["Offer", "Onboarding"]
+    focused = page.evaluate(
+        "document.activeElement.closest('[data-reorder-row]')?.dataset.stageName"
+    )
+    assert focused == "Offer"
+    assert page.evaluate("document.activeElement.tagName") != "BODY"
+
+
 def test_admin_drags_a_stage_by_its_handle(page, live_server, admin, stages, sign_in):
     """Does dragging Offer's handle onto Interested's row put Offer first, kept on reload?"""
     sign_in(page, live_server, admin)
