@@ -42,8 +42,9 @@ run: $(VENV)/.runtime $(CATALOGS)
 VNU_JAR := tests/node_modules/vnu-jar/build/dist/vnu.jar
 
 $(VNU_JAR): tests/package.json tests/package-lock.json
-	npm ci --prefix tests --ignore-scripts --no-audit --no-fund
-	touch $@
+	npm ci --prefix tests --ignore-scripts --no-audit --no-fund --fetch-timeout=60000 --fetch-retries=1
+	touch -c $@
+	test -s $@
 
 test: $(VENV)/.dev $(CATALOGS) $(VNU_JAR)
 	$(BIN)/pytest
