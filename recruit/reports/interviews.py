@@ -72,25 +72,10 @@ def _journeys(period: Period):
     )
 
 
-def _whole_office(journeys):
-    """SQL: the same per candidate alone, from the positions' journeys (read once)."""
-    return (
-        select(
-            journeys.c.candidate_id,
-            # Typed, so PostgreSQL can put these rows under the positions' in one UNION.
-            cast(null(), Integer).label("position_id"),
-            func.min(journeys.c.first_at).label("first_at"),
-            func.max(journeys.c.last_started_at).label("last_started_at"),
-        )
-        .group_by(journeys.c.candidate_id)
-        .subquery()
-    )
-
-
-def _rows(period: Period, journeys, overall: bool):
-    """SQL: one row per journey, with whether each figure counts it, and its days."""
-    first_in_period = journeys.c.first_at >= period.starts_at
-    interviewed = journeys.c.last_started_at >= period.starts_at
+def _followed(journeys):
+    """SQL: each journey with the days from the candidate's interest to its first
+    interview and whether an offer (or a later stage) came after that interview, read
+    once per journey; the whole office's figures are taken from these."""
     offer_stages = select(Stage.id).where(Stage.key.in_(OFFER_OR_LATER))
     offered_after = (
         select(StageChange.id)
@@ -101,17 +86,48 @@ def _rows(period: Period, journeys, overall: bool):
         )
         .exists()
     )
+    return (
+        select(
+            journeys,
+            _days_between(Candidate.created_at, journeys.c.first_at).label("days_to_first"),
+            case((offered_after, 1), else_=0).label("offered_after"),
+        )
+        .join(Candidate, Candidate.id == journeys.c.candidate_id)
+        .cte("followed")
+    )
+
+
+def _whole_office(followed):
+    """SQL: the same per candidate alone, from the positions' journeys (read once). An
+    offer came after a candidate's first interview if it came after the first for any
+    position, and the earliest first interview is the one with the fewest days."""
+    return (
+        select(
+            followed.c.candidate_id,
+            # Typed, so PostgreSQL can put these rows under the positions' in one UNION.
+            cast(null(), Integer).label("position_id"),
+            func.min(followed.c.first_at).label("first_at"),
+            func.max(followed.c.last_started_at).label("last_started_at"),
+            func.min(followed.c.days_to_first).label("days_to_first"),
+            func.max(followed.c.offered_after).label("offered_after"),
+        )
+        .group_by(followed.c.candidate_id)
+        .subquery()
+    )
+
+
+def _rows(period: Period, followed, overall: bool):
+    """SQL: one row per journey, with whether each figure counts it, and its days."""
+    first_in_period = followed.c.first_at >= period.starts_at
+    interviewed = followed.c.last_started_at >= period.starts_at
     return select(
         literal(overall).label("overall"),
-        journeys.c.position_id,
+        followed.c.position_id,
         case((first_in_period, 1), else_=0).label("first"),
-        case((first_in_period, _days_between(Candidate.created_at, journeys.c.first_at))).label(
-            "days"
-        ),
+        case((first_in_period, followed.c.days_to_first)).label("days"),
         case((interviewed, 1), else_=0).label("interviewed"),
-        # Nested, so the offer is looked up only for those interviewed in the period.
-        case((interviewed, case((offered_after, 1), else_=0)), else_=0).label("offered"),
-    ).join(Candidate, Candidate.id == journeys.c.candidate_id)
+        case((interviewed, followed.c.offered_after), else_=0).label("offered"),
+    )
 
 
 def interview_report(period: Period) -> InterviewReport:
@@ -119,10 +135,10 @@ def interview_report(period: Period) -> InterviewReport:
     returns a row per position and one for the office: counts, averages and medians are
     all taken in SQL (a median as the middle of each group's ordered days), so the page
     reads a few dozen rows however many candidates were interviewed."""
-    journeys = _journeys(period)
+    followed = _followed(_journeys(period))
     rows = union_all(
-        _rows(period, journeys, overall=False),
-        _rows(period, _whole_office(journeys), overall=True),
+        _rows(period, followed, overall=False),
+        _rows(period, _whole_office(followed), overall=True),
     ).cte("interview_rows")
     group = [rows.c.overall, rows.c.position_id]
     totals = (
