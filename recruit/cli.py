@@ -161,7 +161,7 @@ def rebuild_summaries_command() -> None:
 
     count = summaries.rebuild(db.session.connection())
     db.session.commit()
-    click.echo(f"Summaries rebuilt: {count} candidates.")
+    click.echo(f"Summaries rebuilt from the history: {count} candidates changed.")
 
 
 @click.command("sweep-imports")

@@ -145,6 +145,6 @@ def test_rebuild_command_recomputes_every_summary(app, stages, make_user, runner
     result = runner.invoke(args=["rebuild-summaries"])
 
     assert result.exit_code == 0, result.output
-    assert "1 candidates" in result.output
+    assert "1 candidates changed" in result.output
     assert summaries.stored(db.session.connection()) == blanked
     assert out_of_step() == {}

@@ -40,6 +40,18 @@ def upgrade():
     op.create_index(
         "ix_candidates_reached_offer", "candidates", ["reached_offer_at", "pipeline_entered_at"]
     )
+    op.create_index(
+        "ix_candidates_summaries",
+        "candidates",
+        [
+            "id",
+            "created_at",
+            "reached_interview_at",
+            "reached_intern_at",
+            "reached_hired_at",
+            "last_offer_or_later_at",
+        ],
+    )
     op.drop_index("ix_interviews_state_starts", table_name="interviews")
     op.create_index(
         "ix_interviews_state_starts",
@@ -57,6 +69,7 @@ def downgrade():
     op.drop_index("ix_interviews_candidate_state_starts", table_name="interviews")
     op.drop_index("ix_interviews_state_starts", table_name="interviews")
     op.create_index("ix_interviews_state_starts", "interviews", ["state", "starts_at"])
+    op.drop_index("ix_candidates_summaries", table_name="candidates")
     op.drop_index("ix_candidates_reached_offer", table_name="candidates")
     op.drop_index("ix_candidates_created_reached", table_name="candidates")
     op.create_index(
