@@ -40,7 +40,7 @@ from recruit.interviews.models import (
     Recommendation,
     Scorecard,
 )
-from recruit.pipeline import rules, search_index
+from recruit.pipeline import rules, search_index, summaries
 from recruit.pipeline.history import derive
 from recruit.pipeline.moves import CLOSE_REASONS
 from recruit.pipeline.rules import StageKey
@@ -111,7 +111,7 @@ class Seeded:
 
 def seed(count: int, rng: random.Random) -> Seeded:
     """Fill an empty, migrated database with `count` candidates and everything around
-    them, then rebuild the search index; the caller commits."""
+    them, then rebuild the report summaries and the search index; the caller commits."""
     now = utcnow()
     today = now.date()
     seeded = Seeded()
@@ -230,6 +230,7 @@ def seed(count: int, rng: random.Random) -> Seeded:
         seeded.notes += len(notes)
     _placements(rng, placements, positions, items, admin.id, today, seeded)
     _interviews(rng, interviewed, positions, admin.id, now, seeded)
+    summaries.rebuild(db.session.connection())
     seeded.indexed = search_index.rebuild(db.session.connection())
     return seeded
 

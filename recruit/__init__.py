@@ -145,7 +145,10 @@ def _register_blueprints(app: Flask) -> None:
         stop_bp,
         templates_bp,
     )
-    from recruit.pipeline import search_index  # noqa: F401  (its hooks keep the index in step)
+    from recruit.pipeline import (
+        search_index,  # noqa: F401  (its hooks keep the index in step)
+        summaries,  # noqa: F401  (its hooks keep the summaries in step)
+    )
     from recruit.placements.feedback_views import bp as feedback_bp
     from recruit.placements.openings_views import bp as openings_bp
     from recruit.placements.views import bp as positions_bp

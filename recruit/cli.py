@@ -153,6 +153,17 @@ def search_rebuild_command() -> None:
     click.echo(f"Search index rebuilt: {count} candidates.")
 
 
+@click.command("rebuild-summaries")
+def rebuild_summaries_command() -> None:
+    """Recompute every candidate's report summaries from the stage history (after a bulk
+    load, or to check them)."""
+    from recruit.pipeline import summaries
+
+    count = summaries.rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(f"Summaries rebuilt from the history: {count} candidates changed.")
+
+
 @click.command("sweep-imports")
 def sweep_imports_command() -> None:
     """Delete import previews older than their two-hour life (for cron, when no worker runs)."""
@@ -187,6 +198,7 @@ def register_cli(app) -> None:
         restore_command,
         retention_command,
         search_rebuild_command,
+        rebuild_summaries_command,
         deliver_command,
         sweep_imports_command,
     ):

@@ -346,3 +346,26 @@ def test_my_feed_leaves_out_cancelled_and_long_past_interviews(
     last_week = make_interview(make_student("2030-01-01"), "2030-03-06 15:00", panel=[me])
 
     assert [entry["uid"] for entry in interview_entries(me)] == [last_week.uid]
+
+
+def test_an_offer_after_an_earlier_positions_interview_counts_for_the_office_only(
+    make_student, make_interview, position
+):
+    """A student interviewed for one position in the summer, offered in August, then
+    interviewed for another in the fall: does the fall's office row count the offer (it
+    followed their first interview) while the other position's row does not?"""
+    other = Position(title="Buyer trainee", agency="Transportation", term="Fall 2025")
+    db.session.add(other)
+    db.session.commit()
+    student = make_student("2025-07-01", ("interview", "2025-07-10"), ("offer", "2025-08-01"))
+    make_interview(student, "2025-07-11", position)
+    make_interview(student, "2025-09-11", other)
+
+    report = interview_report(FALL_2025)
+
+    rows = {
+        row.name: (row.first_interviews, row.interviewed, row.offers) for row in report.positions
+    }
+    assert rows == {"Buyer trainee · Transportation": (1, 1, 0), POSITION: (0, 0, 0)}
+    overall = report.overall
+    assert (overall.first_interviews, overall.interviewed, overall.offers) == (0, 1, 1)

@@ -444,3 +444,61 @@ def test_upgrade_to_0018_keys_every_existing_phone(migration_app):
     columns = {column["name"] for column in inspect(db.engine).get_columns("candidates")}
     assert "phone_key" not in columns
     assert "candidate_emails" not in table_names()
+
+
+def test_upgrade_to_0019_summarizes_each_existing_history(migration_app):
+    """Does 0019 give each existing candidate when their history began and when they first
+    reached Interview (or a later stage) and Offer, and does its downgrade take them away?"""
+    flask_db(migration_app, "upgrade", "0018")
+    stages = [
+        (901, "Interested", "interested", 1, "active"),
+        (902, "Interview", "interview", 2, "active"),
+        (903, "Offer", "offer", 3, "active"),
+        (904, "Withdrawn", "withdrawn", 4, "closed"),
+    ]
+    moves = [(904, "2026-03-02"), (903, "2026-03-05"), (902, "2026-03-09")]
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO stages (id, name, key, position, kind, retired, created_at) "
+                "VALUES (:id, :name, :key, :position, :kind, false, '2026-01-01')"
+            ),
+            [dict(zip(("id", "name", "key", "position", "kind"), s, strict=True)) for s in stages],
+        )
+        connection.execute(
+            text(
+                "INSERT INTO candidates (id, first_name, last_name, email, phone, phone_key,"
+                " university_other, major, availability, procurement_areas, source,"
+                " stage_id, stage_entered_at, legal_hold, last_activity_at, created_at,"
+                " updated_at, version) VALUES (:id, 'Ana', 'Garcia', :email, '', '',"
+                " '', '', '', '[]', 'website', 901, :at, false, :at, :at, :at, 1)"
+            ),
+            [{"id": n, "email": f"c{n}@u.example", "at": "2026-03-01 12:00:00"} for n in (1, 2)],
+        )
+        connection.execute(
+            text(
+                "INSERT INTO stage_changes (candidate_id, to_stage_id, comment, created_at) "
+                "VALUES (:candidate, :stage, '', :at)"
+            ),
+            [{"candidate": 1, "stage": 901, "at": "2026-03-01 12:00:00"}]
+            + [{"candidate": 1, "stage": stage, "at": f"{day} 12:00:00"} for stage, day in moves],
+        )
+    flask_db(migration_app, "upgrade")
+
+    rows = db.session.execute(
+        text(
+            "SELECT id, pipeline_entered_at, reached_interview_at, reached_offer_at,"
+            " reached_hired_at FROM candidates ORDER BY id"
+        )
+    ).all()
+    assert [[str(value)[:10] if value else None for value in row[1:]] for row in rows] == [
+        ["2026-03-01", "2026-03-05", "2026-03-05", None],
+        [None, None, None, None],
+    ]
+    assert {"ix_candidates_created_reached", "ix_candidates_reached_offer"} <= index_names()
+    db.session.rollback()
+    flask_db(migration_app, "downgrade", "0018")
+    db.session.remove()
+    columns = {column["name"] for column in inspect(db.engine).get_columns("candidates")}
+    assert "reached_interview_at" not in columns
+    assert "ix_candidates_created_university" in index_names()

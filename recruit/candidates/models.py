@@ -173,9 +173,29 @@ class Candidate(db.Model):
         Index("ix_candidates_stage_entered", "stage_id", "stage_entered_at"),
         # A board filtered by a university reads each column straight from this index.
         Index("ix_candidates_university_stage", "university_id", "stage_id", "stage_entered_at"),
-        # Newest first for the list, and a period's arrivals by university for the reports
-        # without reading the candidates' rows.
-        Index("ix_candidates_created_university", "created_at", "university_id"),
+        # Newest first for the list, and a period's arrivals by university with how far
+        # they got, for the reports, without reading the candidates' rows or histories.
+        Index(
+            "ix_candidates_created_reached",
+            "created_at",
+            "university_id",
+            "reached_interview_at",
+            "reached_intern_at",
+            "reached_hired_at",
+        ),
+        # Those first offered in a period, with when they entered the pipeline.
+        Index("ix_candidates_reached_offer", "reached_offer_at", "pipeline_entered_at"),
+        # Candidates looked up from their leads and interviews, narrow: PostgreSQL hashes
+        # a period's worth of them from this rather than reading every whole row.
+        Index(
+            "ix_candidates_summaries",
+            "id",
+            "created_at",
+            "reached_interview_at",
+            "reached_intern_at",
+            "reached_hired_at",
+            "last_offer_or_later_at",
+        ),
         Index("ix_candidates_name", "last_name", "first_name"),
         # The duplicate check looks names up by their folded key, at a university or any.
         Index("ix_candidates_name_key_university", "name_key", "university_id"),
@@ -224,6 +244,16 @@ class Candidate(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # What the reports ask of the stage history, summarized: when it began, when the
+    # candidate first reached Interview (or later on the main path), Offer, Active intern
+    # and Hired, and when they last entered Offer or a later stage. Only
+    # recruit.pipeline.summaries writes them, from the history.
+    pipeline_entered_at: Mapped[datetime | None]
+    reached_interview_at: Mapped[datetime | None]
+    reached_offer_at: Mapped[datetime | None]
+    reached_intern_at: Mapped[datetime | None]
+    reached_hired_at: Mapped[datetime | None]
+    last_offer_or_later_at: Mapped[datetime | None]
 
     university: Mapped[University | None] = relationship()
     stage: Mapped[Stage] = relationship()

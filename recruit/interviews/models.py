@@ -51,8 +51,17 @@ class Interview(db.Model):
 
     __tablename__ = "interviews"
     __table_args__ = (
-        # Overlap checks and the lists: scheduled interviews by when they start.
-        Index("ix_interviews_state_starts", "state", "starts_at"),
+        # Overlap checks and the lists: scheduled interviews by when they start; the
+        # reports read a period's candidates and positions from it without the rows.
+        Index("ix_interviews_state_starts", "state", "starts_at", "candidate_id", "position_id"),
+        # A candidate's earlier interviews, for the reports' first interview.
+        Index(
+            "ix_interviews_candidate_state_starts",
+            "candidate_id",
+            "state",
+            "starts_at",
+            "position_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,7 +24,7 @@ from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.interviews.models import Interview
 from recruit.messages.models import OutboxMessage
-from recruit.pipeline import history, search_index
+from recruit.pipeline import history, search_index, summaries
 from recruit.pipeline.moves import MoveRefused
 from recruit.placements.models import CandidateOpening, Placement
 from recruit.templating import label
@@ -233,6 +233,9 @@ def merge_candidates(
     # Two histories interleave: each change's stay and earlier entry now lie in the other's
     # changes too, or the funnel would count one person's two entries as two people.
     history.rebuild_derived(keep_id)
+    # The bulk UPDATE moved the duplicate's history behind the session's back too: the
+    # kept record's summaries (first reached Interview...) now read both.
+    summaries.refresh(db.session, [keep_id])
     # The bulk UPDATE above moved notes behind the session's back, so its search hook
     # never saw them.
     search_index.reindex(db.session.connection(), [keep_id])

@@ -41,6 +41,8 @@ STANDARD_STAGES = [
 ]
 # The main path through the standard stages, in order; the closed ones leave it.
 MAIN_PATH = tuple(key for key, _name, kind in STANDARD_STAGES if kind != StageKind.CLOSED)
+# Reaching Offer means entering it or any later stage of the main path (a move may skip it).
+OFFER_OR_LATER = MAIN_PATH[MAIN_PATH.index(StageKey.OFFER) :]
 CLOSED_STAGES = tuple(key for key, _name, kind in STANDARD_STAGES if kind == StageKind.CLOSED)
 # A candidate is placed in a position from these stages only: after an offer, before the
 # first day.

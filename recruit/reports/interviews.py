@@ -3,13 +3,12 @@ and how many of those interviewed went on to an offer, by position and overall."
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, null, select, union_all
+from sqlalchemy import Integer, and_, case, cast, func, literal, select, union_all
 
-from recruit.candidates.models import Candidate, Stage, StageChange
+from recruit.candidates.models import Candidate
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.interviews.models import Interview, InterviewState
-from recruit.pipeline.rules import MAIN_PATH, StageKey
 from recruit.placements.models import Position
 from recruit.reports.periods import Period
 from recruit.reports.rates import ratio
@@ -17,8 +16,8 @@ from recruit.reports.stage_times import _days_between
 
 NO_POSITION = "No particular position"
 ALL_POSITIONS = "All positions"
-# Reaching Offer means entering it or any later stage of the main path (a move may skip it).
-OFFER_OR_LATER = MAIN_PATH[MAIN_PATH.index(StageKey.OFFER) :]
+# The position id the report's groups give interviews for no position (ids start at 1).
+NO_POSITION_ID = 0
 
 
 @dataclass
@@ -72,46 +71,64 @@ def _journeys(period: Period):
     )
 
 
-def _whole_office(journeys):
-    """SQL: the same per candidate alone, from the positions' journeys (read once)."""
+def _followed(journeys):
+    """SQL: each journey with the days from the candidate's interest to its first
+    interview and whether an offer (or a later stage) came after that interview, read
+    once per journey from the candidate's row: an offer came after the interview if the
+    last one the pipeline's summary records did. The whole office's figures are taken
+    from these."""
+    offered_after = Candidate.last_offer_or_later_at >= journeys.c.first_at
     return (
         select(
-            journeys.c.candidate_id,
-            # Typed, so PostgreSQL can put these rows under the positions' in one UNION.
-            cast(null(), Integer).label("position_id"),
-            func.min(journeys.c.first_at).label("first_at"),
-            func.max(journeys.c.last_started_at).label("last_started_at"),
+            journeys,
+            _days_between(Candidate.created_at, journeys.c.first_at).label("days_to_first"),
+            case((offered_after, 1), else_=0).label("offered_after"),
         )
-        .group_by(journeys.c.candidate_id)
+        .join(Candidate, Candidate.id == journeys.c.candidate_id)
+        .cte("followed")
+    )
+
+
+def _whole_office(followed):
+    """SQL: the same per candidate alone, from the positions' journeys (read once). An
+    offer came after a candidate's first interview if it came after the first for any
+    position, and the earliest first interview is the one with the fewest days."""
+    return (
+        select(
+            followed.c.candidate_id,
+            # The group of no position (see _rows); typed, so PostgreSQL can put these
+            # rows under the positions' in one UNION.
+            cast(literal(NO_POSITION_ID), Integer).label("position_id"),
+            func.min(followed.c.first_at).label("first_at"),
+            func.max(followed.c.last_started_at).label("last_started_at"),
+            func.min(followed.c.days_to_first).label("days_to_first"),
+            func.max(followed.c.offered_after).label("offered_after"),
+        )
+        .group_by(followed.c.candidate_id)
         .subquery()
     )
 
 
-def _rows(period: Period, journeys, overall: bool):
+def _rows(period: Period, followed, overall: bool):
     """SQL: one row per journey, with whether each figure counts it, and its days."""
-    first_in_period = journeys.c.first_at >= period.starts_at
-    interviewed = journeys.c.last_started_at >= period.starts_at
-    offer_stages = select(Stage.id).where(Stage.key.in_(OFFER_OR_LATER))
-    offered_after = (
-        select(StageChange.id)
-        .where(
-            StageChange.candidate_id == journeys.c.candidate_id,
-            StageChange.created_at >= journeys.c.first_at,
-            StageChange.to_stage_id.in_(offer_stages),
-        )
-        .exists()
-    )
+    first_in_period = followed.c.first_at >= period.starts_at
+    interviewed = followed.c.last_started_at >= period.starts_at
     return select(
         literal(overall).label("overall"),
-        journeys.c.position_id,
+        # Groups join on plain equality, which both databases can hash or index: a NULL
+        # position would need IS NOT DISTINCT FROM.
+        func.coalesce(followed.c.position_id, NO_POSITION_ID).label("position_id"),
         case((first_in_period, 1), else_=0).label("first"),
-        case((first_in_period, _days_between(Candidate.created_at, journeys.c.first_at))).label(
-            "days"
-        ),
+        case((first_in_period, followed.c.days_to_first)).label("days"),
         case((interviewed, 1), else_=0).label("interviewed"),
-        # Nested, so the offer is looked up only for those interviewed in the period.
-        case((interviewed, case((offered_after, 1), else_=0)), else_=0).label("offered"),
-    ).join(Candidate, Candidate.id == journeys.c.candidate_id)
+        case((interviewed, followed.c.offered_after), else_=0).label("offered"),
+    )
+
+
+def _same_group(one, other):
+    """SQL: two row sets' rows are of the same group (the office's, or a position's, or
+    no position's)."""
+    return and_(one.c.overall == other.c.overall, one.c.position_id == other.c.position_id)
 
 
 def interview_report(period: Period) -> InterviewReport:
@@ -119,10 +136,10 @@ def interview_report(period: Period) -> InterviewReport:
     returns a row per position and one for the office: counts, averages and medians are
     all taken in SQL (a median as the middle of each group's ordered days), so the page
     reads a few dozen rows however many candidates were interviewed."""
-    journeys = _journeys(period)
+    followed = _followed(_journeys(period))
     rows = union_all(
-        _rows(period, journeys, overall=False),
-        _rows(period, _whole_office(journeys), overall=True),
+        _rows(period, followed, overall=False),
+        _rows(period, _whole_office(followed), overall=True),
     ).cte("interview_rows")
     group = [rows.c.overall, rows.c.position_id]
     totals = (
@@ -132,37 +149,33 @@ def interview_report(period: Period) -> InterviewReport:
             func.avg(rows.c.days).label("average_days"),
             func.sum(rows.c.interviewed).label("interviewed"),
             func.sum(rows.c.offered).label("offers"),
+            func.count(rows.c.days).label("size"),
         )
         .group_by(*group)
-        .subquery()
+        .cte("interview_totals")
     )
     ranked = (
         select(
             *group,
             rows.c.days,
             func.row_number().over(partition_by=group, order_by=rows.c.days).label("rank"),
-            func.count().over(partition_by=group).label("size"),
         )
         .where(rows.c.days.is_not(None))
         .subquery()
     )
     # The middle one of an odd count, the middle two of an even one: size <= 2 * rank <=
-    # size + 2 picks exactly those.
+    # size + 2 picks exactly those. The group's size comes from its totals, so the days
+    # are sorted once, for their rank.
     medians = (
         select(ranked.c.overall, ranked.c.position_id, func.avg(ranked.c.days).label("median"))
-        .where(2 * ranked.c.rank >= ranked.c.size, 2 * ranked.c.rank <= ranked.c.size + 2)
+        .join(totals, _same_group(totals, ranked))
+        .where(2 * ranked.c.rank >= totals.c.size, 2 * ranked.c.rank <= totals.c.size + 2)
         .group_by(ranked.c.overall, ranked.c.position_id)
         .subquery()
     )
     result = db.session.execute(
         select(totals, medians.c.median, Position.title, Position.agency)
-        .outerjoin(
-            medians,
-            and_(
-                medians.c.overall == totals.c.overall,
-                medians.c.position_id.is_not_distinct_from(totals.c.position_id),
-            ),
-        )
+        .outerjoin(medians, _same_group(totals, medians))
         .outerjoin(Position, Position.id == totals.c.position_id)
     ).all()
     report = InterviewReport()

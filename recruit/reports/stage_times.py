@@ -4,11 +4,11 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
-from recruit.candidates.models import Stage, StageChange
+from recruit.candidates.models import Candidate, Stage, StageChange
 from recruit.extensions import db
-from recruit.pipeline.rules import StageKey, pipeline_order
+from recruit.pipeline.rules import pipeline_order
 from recruit.reports.periods import Period
 
 
@@ -83,28 +83,13 @@ class InterestToOffer:
 
 def interest_to_offer(period: Period) -> InterestToOffer:
     """For candidates first offered in the period: median days from arriving to offer."""
-    offer = select(Stage.id).where(Stage.key == StageKey.OFFER).scalar_subquery()
-    offered_in_period = select(StageChange.candidate_id).where(
-        StageChange.to_stage_id == offer, period.holds_timestamp(StageChange.created_at)
-    )
-    # Only candidates offered in the period can have their first offer in it: their whole
-    # histories are read, through the index that covers them, and nobody else's.
-    journeys = (
-        select(
-            func.min(StageChange.created_at).label("arrived_at"),
-            func.min(case((StageChange.to_stage_id == offer, StageChange.created_at))).label(
-                "offered_at"
-            ),
-        )
-        .where(StageChange.candidate_id.in_(offered_in_period))
-        .group_by(StageChange.candidate_id)
-        .subquery()
-    )
+    # The summaries say when each candidate's history began and when they first entered
+    # Offer: one range of the offer index, however long the histories grow.
     values = [
         float(days)
         for days in db.session.scalars(
-            select(_days_between(journeys.c.arrived_at, journeys.c.offered_at)).where(
-                period.holds_timestamp(journeys.c.offered_at)
+            select(_days_between(Candidate.pipeline_entered_at, Candidate.reached_offer_at)).where(
+                period.holds_timestamp(Candidate.reached_offer_at)
             )
         )
     ]

@@ -6,34 +6,18 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, or_, select
 
-from recruit.candidates.models import Candidate, CandidateEvent, StageChange
+from recruit.candidates.models import Candidate, CandidateEvent
 from recruit.events.models import Event
 from recruit.extensions import db
-from recruit.pipeline.rules import StageKey, reached
 from recruit.reports.periods import Period
 from recruit.universities.models import University
 
 
-def _reached_flags(candidates):
-    """Per candidate of a select of candidate ids: 1/0 flags for having ever reached
-    Interview (or later on the main path), Active intern and Hired. Each candidate's
-    history is read from the index that covers it, and the stages are matched by id, so
-    only the candidates asked about are visited."""
-
-    def flag(key: StageKey):
-        return func.max(case((StageChange.to_stage_id.in_(reached(key)), 1), else_=0))
-
-    return (
-        select(
-            StageChange.candidate_id.label("candidate_id"),
-            flag(StageKey.INTERVIEW).label("interview"),
-            flag(StageKey.ACTIVE_INTERN).label("intern"),
-            flag(StageKey.HIRED).label("hired"),
-        )
-        .where(StageChange.candidate_id.in_(candidates))
-        .group_by(StageChange.candidate_id)
-        .subquery()
-    )
+def _reached(column):
+    """SQL: 1 when a candidate's summary says they reached a step (ever), else 0. The
+    pipeline keeps these summaries with every move, so a period's candidates are counted
+    without reading their histories."""
+    return case((column.is_not(None), 1), else_=0)
 
 
 @dataclass
@@ -139,11 +123,6 @@ class YieldSort:
 
 def event_yield(period: Period) -> list[YieldRow]:
     """Events held in the period: their leads, how far the leads got (ever), and costs."""
-    flags = _reached_flags(
-        select(CandidateEvent.candidate_id)
-        .join(Event, Event.id == CandidateEvent.event_id)
-        .where(period.holds_date(Event.starts_on))
-    )
     rows = db.session.execute(
         select(
             Event.id,
@@ -151,12 +130,12 @@ def event_yield(period: Period) -> list[YieldRow]:
             Event.starts_on,
             _event_cost(),
             func.count(CandidateEvent.candidate_id),
-            func.coalesce(func.sum(flags.c.interview), 0),
-            func.coalesce(func.sum(flags.c.intern), 0),
-            func.coalesce(func.sum(flags.c.hired), 0),
+            func.coalesce(func.sum(_reached(Candidate.reached_interview_at)), 0),
+            func.coalesce(func.sum(_reached(Candidate.reached_intern_at)), 0),
+            func.coalesce(func.sum(_reached(Candidate.reached_hired_at)), 0),
         )
         .outerjoin(CandidateEvent, CandidateEvent.event_id == Event.id)
-        .outerjoin(flags, flags.c.candidate_id == CandidateEvent.candidate_id)
+        .outerjoin(Candidate, Candidate.id == CandidateEvent.candidate_id)
         .where(period.holds_date(Event.starts_on))
         .group_by(
             Event.id,
@@ -186,9 +165,9 @@ def event_yield(period: Period) -> list[YieldRow]:
 def university_yield(period: Period) -> list[YieldRow]:
     """Universities with candidates who arrived in the period or events held in it: those
     candidates, how far they got (ever), and the cost of the university's events."""
-    # Read by the date index; candidates without a university fall out at the outer join.
+    # Read from the date index, which holds the summaries too; candidates without a
+    # university fall out at the outer join.
     arrived = period.holds_timestamp(Candidate.created_at)
-    flags = _reached_flags(select(Candidate.id).where(arrived))
     # Grouped by an expression rather than the bare column: SQLite would otherwise walk the
     # university index for the grouping and visit every candidate ever, not those of the
     # period found through the date index.
@@ -197,11 +176,10 @@ def university_yield(period: Period) -> list[YieldRow]:
         select(
             university,
             func.count(Candidate.id).label("leads"),
-            func.coalesce(func.sum(flags.c.interview), 0).label("interviews"),
-            func.coalesce(func.sum(flags.c.intern), 0).label("interns"),
-            func.coalesce(func.sum(flags.c.hired), 0).label("hires"),
+            func.sum(_reached(Candidate.reached_interview_at)).label("interviews"),
+            func.sum(_reached(Candidate.reached_intern_at)).label("interns"),
+            func.sum(_reached(Candidate.reached_hired_at)).label("hires"),
         )
-        .outerjoin(flags, flags.c.candidate_id == Candidate.id)
         .where(arrived)
         .group_by(university)
         .subquery()
