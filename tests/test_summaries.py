@@ -14,10 +14,17 @@ from recruit.pipeline import summaries
 from recruit.pipeline.merge import merge_candidates
 from recruit.pipeline.moves import MoveRefused, move_candidate
 from recruit.pipeline.rules import StageKey
-from recruit.pipeline.stages import shift_stage
+from recruit.pipeline.stages import place_stage, stages_in_use
 from recruit.privacy.services import erase
 
 _emails = itertools.count(1)
+
+
+def shift_stage(stage, by: int, user) -> None:
+    """Move a stage up (-1) or down (+1) one place, as the stages page's Position form does."""
+    order = stages_in_use()
+    place_stage(stage, order.index(stage) + 1 + by, [s.id for s in order], user)
+
 
 # One step of a random day at the office: (what, which candidate, which stage or other).
 STEP = st.tuples(
