@@ -6,23 +6,26 @@ candidates, each figure set against a bare Flask baseline served the same way.
 
 For each size it bulk-seeds a scratch SQLite database in a temporary folder (never
 the instance database), counts each page's SQL statements in this process, then
-serves the app with gunicorn (2 sync workers) on 127.0.0.1 and measures:
+serves the app with gunicorn (2 sync workers) on 127.0.0.1 and measures what follows.
+When PostgreSQL answers on 127.0.0.1:5432 (RECRUIT_BENCH_POSTGRES names another
+server), it does the same at 10,000 and 100,000 candidates in a scratch database it
+creates and drops (recruit_bench_<pid>_<size>), in columns of their own:
 
 - each page's server time, as the latency one client at a time sees over loopback
   after a warm-up (median and 95th percentile);
 - the board's 95th percentile with 20 staff loading boards at once;
-- at the largest size, the interest form's POST throughput and errors with 50
+- at the largest size of each database, the interest form's POST throughput and errors with 50
   clients (each POST queues the student's confirmation in its own transaction), the
   same again while the delivery worker sends the outbox, and stage moves with 20 staff
   (409s counted apart from errors);
-- at 10,000, the delivery worker's throughput: 2,000 queued confirmations sent by
+- at 10,000 on each database, the delivery worker's throughput: 2,000 queued confirmations sent by
   `flask --app bench.app deliver --once` (a subprocess) to a counting SMTP sink on
   127.0.0.1 (bench/mail.py), against bare smtplib sending as many;
 - each worker's peak memory (VmHWM).
 
-The baselines (bench/baseline.py: a short text, one sqlite3 insert) run under the
-same gunicorn settings in the same run; the worker's (bench/mail.py) is smtplib alone.
-It prints one table and writes bench/results.json.
+The baselines (bench/baseline.py: a short text, one sqlite3 insert, and one psycopg
+insert into PostgreSQL) run under the same gunicorn settings in the same run; the
+worker's (bench/mail.py) is smtplib alone. It prints one table and writes bench/results.json.
 """
 
 import argparse
@@ -45,6 +48,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
+import psycopg
 from flask_migrate import upgrade
 from sqlalchemy import event, func, select
 
@@ -70,6 +74,8 @@ HERE = Path(__file__).resolve().parent
 BUDGET_SECONDS = 560
 SECRET_KEY = "recruit-bench-scratch-key"  # noqa: S105  (signs scratch sessions only)
 SEARCH_TERM = "ruiz"
+# The server whose scratch databases the PostgreSQL columns use (never its `test`).
+POSTGRES = os.environ.get("RECRUIT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 
 # The board's HTML as an admin saw it at 10,000 candidates before its cards were made
 # compact (every card carried its own "Move to" select): the bytes target is half of it.
@@ -95,16 +101,20 @@ class Settings:
     """How big and how long: the full run, or a smoke run with --quick."""
 
     sizes: tuple[int, ...] = (1_000, 10_000, 100_000)
+    # The same on PostgreSQL, when it answers.
+    pg_sizes: tuple[int, ...] = (10_000, 100_000)
     warmup: int = 4
     repeats: int = 30
     page_seconds: float = 12
     board_clients: int = 20
     board_requests: int = 400
-    board_seconds: float = 8
+    # Loads are shorter since PostgreSQL's columns joined the run (8, 20 and 10 s before):
+    # the whole run must still fit in ten minutes.
+    board_seconds: float = 6
     interest_clients: int = 50
-    interest_seconds: float = 20
+    interest_seconds: float = 12
     move_clients: int = 20
-    move_seconds: float = 10
+    move_seconds: float = 8
     move_pool: int = 400
     # The delivery worker: so many messages queued at this size (or the largest run).
     worker_size: int = 10_000
@@ -115,6 +125,7 @@ class Settings:
     def quick(cls) -> "Settings":
         return cls(
             sizes=(300,),
+            pg_sizes=(300,),
             warmup=2,
             repeats=5,
             page_seconds=3,
@@ -150,14 +161,52 @@ def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+@dataclass(frozen=True)
+class Target:
+    """One column of the table: a database kind at one size."""
+
+    size: int
+    postgres: bool = False
+
+    @property
+    def column(self) -> str:
+        return f"{self.size:,} PG" if self.postgres else f"{self.size:,}"
+
+    @property
+    def key(self) -> str:
+        """Its name in results.json: the size alone for SQLite, as before."""
+        return f"postgresql-{self.size}" if self.postgres else str(self.size)
+
+
+# --- PostgreSQL scratch databases --------------------------------------------------------
+
+
+def postgres_version() -> str | None:
+    """PostgreSQL's version if it answers at POSTGRES, else None."""
+    try:
+        with psycopg.connect(f"{POSTGRES}/postgres", connect_timeout=3) as connection:
+            return connection.info.parameter_status("server_version")
+    except psycopg.Error:
+        return None
+
+
+def scratch_postgres(name: str, drop: bool = False) -> str:
+    """Create (or drop) a scratch database; its SQLAlchemy address."""
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    return f"{POSTGRES.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+
+
 # --- the scratch database, in this process ----------------------------------------------
 
 
-def bench_app(database: Path, instance: Path):
+def bench_app(database: str, instance: Path):
     """Recruit on a scratch database, as bench/app.py builds it for gunicorn."""
     return create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SQLALCHEMY_DATABASE_URI": database,
             "INSTANCE_PATH": str(instance),
             "SECRET_KEY": SECRET_KEY,
             "WTF_CSRF_ENABLED": False,
@@ -166,15 +215,19 @@ def bench_app(database: Path, instance: Path):
     )
 
 
-def prepare(size: int, folder: Path) -> dict:
+def prepare(size: int, folder: Path, database: str) -> dict:
     """Seed one size, pick the pages' URLs, and count each page's SQL statements."""
-    database = folder / "recruit.sqlite"
     app = bench_app(database, folder)
     with app.app_context():
         upgrade()
         started = time.perf_counter()
         counts = seed(size, random.Random(size))
         db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            # As a database in use would have them: planner statistics, and a visibility
+            # map for index-only scans (autovacuum would get there in its own time).
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.exec_driver_sql("VACUUM ANALYZE")
         seconds = time.perf_counter() - started
         # The same shape of candidate page at every size: someone hired, with a note, an
         # event and evaluations, so that each of its lists has rows to load.
@@ -504,11 +557,10 @@ async def measure_moves(base_url: str, prepared: dict, settings: Settings):
         )
 
 
-async def measure_baselines(base_url: str, settings: Settings) -> dict:
+async def measure_baselines(base_url: str, settings: Settings, inserts_only=False) -> dict:
     """The bare views under the same load shapes as Recruit's figures."""
     results = {}
     async with loopback_client(base_url, settings.interest_clients) as client:
-        results["text"] = await sequential(client, "/text", 20, 200, 10)
 
         async def text(http, _worker, _index) -> httpx.Response:
             return await http.get("/text")
@@ -516,9 +568,15 @@ async def measure_baselines(base_url: str, settings: Settings) -> dict:
         async def insert(http, _worker, _index) -> httpx.Response:
             return await http.post("/insert")
 
-        results["text_concurrent"] = await run_load(
-            client, text, settings.board_clients, settings.board_seconds, settings.board_requests
-        )
+        if not inserts_only:
+            results["text"] = await sequential(client, "/text", 20, 200, 10)
+            results["text_concurrent"] = await run_load(
+                client,
+                text,
+                settings.board_clients,
+                settings.board_seconds,
+                settings.board_requests,
+            )
         results["insert"] = await run_load(
             client,
             insert,
@@ -545,7 +603,9 @@ def serve(module: str, env: dict, folder: Path, ready_path: str) -> Gunicorn:
     return server
 
 
-def run_baselines(folder: Path, settings: Settings) -> dict:
+def run_baselines(folder: Path, settings: Settings, postgres: bool) -> dict:
+    """The bare views; with `postgres`, the insert again into a PostgreSQL scratch
+    database (as pg_insert and pg_insert_moves)."""
     database = folder / "baseline.sqlite"
     baseline.create_table(str(database))
     server = serve(
@@ -555,15 +615,35 @@ def run_baselines(folder: Path, settings: Settings) -> dict:
         results = asyncio.run(measure_baselines(server.base_url, settings))
     finally:
         server.stop()
+    if not postgres:
+        return results
+    name = f"recruit_bench_{os.getpid()}_baseline"
+    address = scratch_postgres(name).replace("+psycopg", "", 1)
+    try:
+        baseline.create_table(address)
+        server = serve(
+            "bench.baseline:app", {"RECRUIT_BENCH_BASELINE_DB": address}, folder, "/text"
+        )
+        try:
+            pg = asyncio.run(measure_baselines(server.base_url, settings, inserts_only=True))
+        finally:
+            server.stop()
+    finally:
+        scratch_postgres(name, drop=True)
+    results["pg_insert"] = pg["insert"]
+    results["pg_insert_moves"] = pg["insert_moves"]
     return results
 
 
-def run_size(size: int, folder: Path, settings: Settings, clock: Clock, last: bool) -> dict:
-    say(f"seeding {size:,} candidates ...")
-    prepared = prepare(size, folder)
+def run_size(
+    target: Target, database: str, folder: Path, settings: Settings, clock: Clock, last: bool
+) -> dict:
+    size = target.size
+    say(f"seeding {size:,} candidates on {'PostgreSQL' if target.postgres else 'SQLite'} ...")
+    prepared = prepare(size, folder, database)
     say(f"  seeded in {prepared['seed_seconds']} s; serving with gunicorn")
     env = {
-        "RECRUIT_DATABASE_URL": f"sqlite:///{prepared['database']}",
+        "RECRUIT_DATABASE_URL": database,
         "RECRUIT_BENCH_INSTANCE": str(folder),
         "RECRUIT_SECRET_KEY": SECRET_KEY,
         "RECRUIT_RATELIMIT_ENABLED": "0",
@@ -571,6 +651,8 @@ def run_size(size: int, folder: Path, settings: Settings, clock: Clock, last: bo
     }
     server = serve("bench.app:app", env, folder, "/login")
     result = {
+        "database": "postgresql" if target.postgres else "sqlite",
+        "size": size,
         "seed_seconds": prepared["seed_seconds"],
         "counts": prepared["counts"],
         "queries": prepared["queries"],
@@ -659,183 +741,248 @@ def ratio(value: float, base: float) -> str:
     return f"{value / base:.2f}x" if base else "-"
 
 
-def table(sizes: list[int], runs: dict, base: dict) -> str:
-    """One markdown table: every figure by size, its baseline, the ratio, the target."""
-    largest = runs[sizes[-1]]
-    header = ["figure", *(f"{s:,}" for s in sizes), "baseline", "ratio", "target"]
+def table(targets: list[Target], runs: dict, base: dict) -> str:
+    """One markdown table: every figure by size and database, its baselines, the ratios
+    (Recruit's figure at the largest size over the baseline on the same database), the
+    target."""
+    columns = [runs[t] for t in targets]
+    largest = {
+        postgres: runs[max((t for t in targets if t.postgres == postgres), key=lambda t: t.size)]
+        for postgres in {t.postgres for t in targets}
+    }
+    on_pg = True in largest
+    header = [
+        "figure",
+        *(t.column for t in targets),
+        "baseline",
+        "ratio",
+        *(["PG baseline", "PG ratio"] if on_pg else []),
+        "target",
+    ]
     rows = []
     text = base["text"]
+
+    def row(label, cells, baselines=("", ""), ratios=(None, None), target="") -> list[str]:
+        """A row: one cell per column, then the baseline and ratio of each database."""
+        line = [label, *cells, baselines[0], ratios[0] or ""]
+        if on_pg:
+            line += [baselines[1], ratios[1] or ""]
+        return [*line, target]
+
+    def both(figure) -> tuple:
+        """The ratio of each database's largest run, `figure(run)` giving (ours, base)."""
+        return tuple(
+            ratio(*figure(largest[pg], pg)) if pg in largest else None for pg in (False, True)
+        )
+
+    def inserts(pg: bool):
+        return base["pg_insert" if pg else "insert"]
+
     for name, label, target in PAGES:
-        pages = [runs[s]["pages"][name] for s in sizes]
         rows.append(
-            [
+            row(
                 f"{label}: server median / p95 ms (client median)",
-                *(server_ms(p) for p in pages),
-                f"{server_ms(text)} (text)",
-                ratio(pages[-1].median_ms(), text.median_ms()),
+                [server_ms(run["pages"][name]) for run in columns],
+                (f"{server_ms(text)} (text)", "(the same text)"),
+                both(lambda run, _pg, n=name: (run["pages"][n].median_ms(), text.median_ms())),
                 target,
-            ]
+            )
         )
-        rows.append(
-            [f"{label}: SQL queries", *(str(runs[s]["queries"][name]) for s in sizes), "", "", ""]
-        )
+        rows.append(row(f"{label}: SQL queries", [str(r["queries"][name]) for r in columns]))
+    ten = [r for r in columns if r["size"] == 10_000 and r["database"] == "sqlite"]
     rows.append(
-        [
+        row(
             "board HTML bytes",
-            *(f"{runs[s]['queries']['board_bytes']:,}" for s in sizes),
-            f"{BOARD_BYTES_BEFORE:,} (before, 10k)",
-            ratio(runs[10_000]["queries"]["board_bytes"], BOARD_BYTES_BEFORE)
-            if 10_000 in runs
-            else "-",
+            [f"{r['queries']['board_bytes']:,}" for r in columns],
+            (f"{BOARD_BYTES_BEFORE:,} (before, 10k)", ""),
+            (
+                ratio(ten[0]["queries"]["board_bytes"], BOARD_BYTES_BEFORE) if ten else "-",
+                None,
+            ),
             "≤ 0.50x before",
-        ]
+        )
     )
-    concurrent = [runs[s]["pages"]["board_concurrent"] for s in sizes]
     text_concurrent = base["text_concurrent"]
+    clients = columns[0]["pages"]["board_concurrent"].clients
     rows.append(
-        [
-            f"board, {concurrent[0].clients} staff at once: client median / p95 ms",
-            *(ms(c) for c in concurrent),
-            f"{ms(text_concurrent)} (text)",
-            ratio(concurrent[-1].p95_ms(), text_concurrent.p95_ms()),
+        row(
+            f"board, {clients} staff at once: client median / p95 ms",
+            [ms(r["pages"]["board_concurrent"]) for r in columns],
+            (f"{ms(text_concurrent)} (text)", "(the same text)"),
+            both(
+                lambda run, _pg: (
+                    run["pages"]["board_concurrent"].p95_ms(),
+                    text_concurrent.p95_ms(),
+                )
+            ),
             "p95 ≤ 100 ms",
-        ]
+        )
     )
-    blank = [""] * (len(sizes) - 1)
-    insert = base["insert"]
-    if "interest" in largest:
-        interest = largest["interest"]
+
+    def cells(key: str, show) -> list[str]:
+        return [show(r[key]) if key in r else "" for r in columns]
+
+    def insert_cell(pg: bool) -> str:
+        insert = inserts(pg)
+        return f"{insert.per_second():.0f} ({insert.errors({201})}) (insert)"
+
+    def insert_baselines() -> tuple:
+        return (insert_cell(False), insert_cell(True) if on_pg else "")
+
+    def insert_ms() -> tuple:
+        return (
+            f"{ms(inserts(False))} (insert)",
+            f"{ms(inserts(True))} (insert)" if on_pg else "",
+        )
+
+    def rate(key: str):
+        return lambda run, pg: (
+            run[key]["load"].per_second()
+            if key == "interest_delivering"
+            else run[key].per_second(),
+            inserts(pg).per_second(),
+        )
+
+    def present(key: str) -> tuple:
+        """Ratios only where the figure was measured (the budget may skip loads)."""
+        return tuple(
+            ratio(*rate(key)(largest[pg], pg)) if pg in largest and key in largest[pg] else None
+            for pg in (False, True)
+        )
+
+    if any("interest" in r for r in columns):
+        first = next(r["interest"] for r in columns if "interest" in r)
         rows.append(
-            [
-                f"interest POST, confirmation queued, {interest.clients} clients: per s (errors)",
-                *blank,
-                f"{interest.per_second():.0f} ({interest.errors({303})})",
-                f"{insert.per_second():.0f} ({insert.errors({201})}) (insert)",
-                ratio(interest.per_second(), insert.per_second()),
+            row(
+                f"interest POST, confirmation queued, {first.clients} clients: per s (errors)",
+                cells("interest", lambda i: f"{i.per_second():.0f} ({i.errors({303})})"),
+                insert_baselines(),
+                present("interest"),
                 "≥ 0.50x insert, 0 errors",
-            ]
+            )
         )
         rows.append(
-            [
+            row(
                 "interest POST: median / p95 ms",
-                *blank,
-                ms(interest),
-                f"{ms(insert)} (insert)",
-                ratio(interest.median_ms(), insert.median_ms()),
-                "",
-            ]
+                cells("interest", ms),
+                insert_ms(),
+                tuple(
+                    ratio(largest[pg]["interest"].median_ms(), inserts(pg).median_ms())
+                    if pg in largest and "interest" in largest[pg]
+                    else None
+                    for pg in (False, True)
+                ),
+            )
         )
-    if "interest_queued" in largest:
-        kept = largest["interest_queued"]
+    if any("interest_queued" in r for r in columns):
+        first = next(r["interest_queued"] for r in columns if "interest_queued" in r)
         rows.append(
-            [
-                f"interest POST kept offline, then sent, {kept.clients} clients: per s (errors)",
-                *blank,
-                f"{kept.per_second():.0f} ({kept.errors({200})})",
-                f"{insert.per_second():.0f} ({insert.errors({201})}) (insert)",
-                ratio(kept.per_second(), insert.per_second()),
+            row(
+                f"interest POST kept offline, then sent, {first.clients} clients: per s (errors)",
+                cells("interest_queued", lambda i: f"{i.per_second():.0f} ({i.errors({200})})"),
+                insert_baselines(),
+                present("interest_queued"),
                 "≥ 0.50x insert, 0 errors",
-            ]
+            )
         )
-    if "interest_delivering" in largest:
-        delivering = largest["interest_delivering"]
-        beside = delivering["load"]
+    if any("interest_delivering" in r for r in columns):
+        first = next(
+            r["interest_delivering"]["load"] for r in columns if "interest_delivering" in r
+        )
         rows.append(
-            [
-                f"interest POST, {beside.clients} clients, while the worker delivers: "
+            row(
+                f"interest POST, {first.clients} clients, while the worker delivers: "
                 "per s (errors)",
-                *blank,
-                f"{beside.per_second():.0f} ({beside.errors({303})})",
-                f"{insert.per_second():.0f} ({insert.errors({201})}) (insert)",
-                ratio(beside.per_second(), insert.per_second()),
-                "",
-            ]
+                cells(
+                    "interest_delivering",
+                    lambda d: f"{d['load'].per_second():.0f} ({d['load'].errors({303})})",
+                ),
+                insert_baselines(),
+                present("interest_delivering"),
+            )
         )
         rows.append(
-            [
+            row(
                 "interest POST while the worker delivers: median / p95 ms",
-                *blank,
-                ms(beside),
-                f"{ms(insert)} (insert)",
-                ratio(beside.median_ms(), insert.median_ms()),
-                "",
-            ]
+                cells("interest_delivering", lambda d: ms(d["load"])),
+                insert_ms(),
+            )
         )
         rows.append(
-            [
+            row(
                 "delivery worker during those POSTs: messages per s",
-                *blank,
-                f"{delivering['delivered'] / delivering['seconds']:.0f}",
-                "",
-                "",
-                "",
-            ]
+                cells("interest_delivering", lambda d: f"{d['delivered'] / d['seconds']:.0f}"),
+            )
         )
-    if "moves" in largest:
-        moves = largest["moves"]
-        insert_moves = base["insert_moves"]
+    if any("moves" in r for r in columns):
+        first = next(r["moves"] for r in columns if "moves" in r)
+
+        def moves_baseline(pg: bool) -> str:
+            insert = base["pg_insert_moves" if pg else "insert_moves"]
+            return f"{insert.per_second():.0f} ({insert.errors({201})}) (insert)"
+
         rows.append(
-            [
-                f"stage moves, {moves.clients} staff: per s (409s, errors)",
-                *blank,
-                f"{moves.per_second():.0f} ({moves.statuses.get(409, 0)}, "
-                f"{moves.errors({200, 409})})",
-                f"{insert_moves.per_second():.0f} ({insert_moves.errors({201})}) (insert)",
-                ratio(moves.per_second(), insert_moves.per_second()),
-                "",
-            ]
+            row(
+                f"stage moves, {first.clients} staff: per s (409s, errors)",
+                cells(
+                    "moves",
+                    lambda m: (
+                        f"{m.per_second():.0f} ({m.statuses.get(409, 0)}, {m.errors({200, 409})})"
+                    ),
+                ),
+                (moves_baseline(False), moves_baseline(True) if on_pg else ""),
+                tuple(
+                    ratio(
+                        largest[pg]["moves"].per_second(),
+                        base["pg_insert_moves" if pg else "insert_moves"].per_second(),
+                    )
+                    if pg in largest and "moves" in largest[pg]
+                    else None
+                    for pg in (False, True)
+                ),
+            )
         )
-    worker_runs = [runs[s].get("worker") for s in sizes]
-    measured = [w for w in worker_runs if w]
+    measured = [r["worker"] for r in columns if "worker" in r]
     if measured:
         first = measured[0]
         rows.append(
-            [
+            row(
                 f"delivery worker, {first['due']:,} due, to an SMTP sink on 127.0.0.1: "
                 "per s (whole run s, errors)",
-                *(
-                    f"{w['per_second']:.0f} ({w['seconds']:.1f}, {w['errors']})" if w else ""
-                    for w in worker_runs
+                cells(
+                    "worker",
+                    lambda w: f"{w['per_second']:.0f} ({w['seconds']:.1f}, {w['errors']})",
                 ),
-                f"{first['bare_per_second']:.0f} ({first['bare_seconds']:.1f}) (smtplib)",
-                ratio(first["per_second"], first["bare_per_second"]),
-                "",
-            ]
+                (f"{first['bare_per_second']:.0f} ({first['bare_seconds']:.1f}) (smtplib)", ""),
+                (ratio(first["per_second"], first["bare_per_second"]), None),
+            )
         )
     rows.append(
-        [
+        row(
             f"peak memory per worker, MB ({WORKERS} workers)",
-            *(" / ".join(f"{m:.0f}" for m in runs[s]["memory_mb"]) for s in sizes),
-            "",
-            "",
-            "≤ 120 MB at 100k",
-        ]
+            [" / ".join(f"{m:.0f}" for m in r["memory_mb"]) for r in columns],
+            target="≤ 120 MB at 100k",
+        )
     )
     rows.append(
-        [
+        row(
             "memory held per worker after the loads, MB",
-            *(" / ".join(f"{m:.0f}" for m in runs[s]["resident_mb"]) for s in sizes),
-            "",
-            "",
-            "",
-        ]
+            [" / ".join(f"{m:.0f}" for m in r["resident_mb"]) for r in columns],
+        )
     )
-    rows.append(["seeding, s", *(str(runs[s]["seed_seconds"]) for s in sizes), "", "", ""])
+    rows.append(row("seeding, s", [str(r["seed_seconds"]) for r in columns]))
     rows.append(
-        [
+        row(
             "CPU probe before the pages, ms (lower is faster)",
-            *(str(runs[s]["cpu_probe_ms"]) for s in sizes),
-            "",
-            "",
-            "",
-        ]
+            [str(r["cpu_probe_ms"]) for r in columns],
+        )
     )
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines += ["| " + " | ".join(line) + " |" for line in rows]
     return "\n".join(lines)
 
 
-def as_json(settings: Settings, sizes: list[int], runs: dict, base: dict, meta: dict) -> dict:
+def as_json(settings: Settings, targets: list[Target], runs: dict, base: dict, meta: dict) -> dict:
     def pages(run: dict) -> dict:
         return {
             name: {
@@ -854,12 +1001,19 @@ def as_json(settings: Settings, sizes: list[int], runs: dict, base: dict, meta: 
             "text_concurrent": base["text_concurrent"].as_dict({200}),
             "insert": base["insert"].as_dict({201}),
             "insert_moves": base["insert_moves"].as_dict({201}),
+            **{
+                name: base[name].as_dict({201})
+                for name in ("pg_insert", "pg_insert_moves")
+                if name in base
+            },
         },
         "sizes": {},
     }
-    for size in sizes:
-        run = runs[size]
+    for target in targets:
+        run = runs[target]
         entry = {
+            "database": run["database"],
+            "size": run["size"],
             "seed_seconds": run["seed_seconds"],
             "cpu_probe_ms": run["cpu_probe_ms"],
             "counts": run["counts"],
@@ -889,7 +1043,7 @@ def as_json(settings: Settings, sizes: list[int], runs: dict, base: dict, meta: 
                 **run["moves"].as_dict({200, 409}),
                 "conflicts_409": run["moves"].statuses.get(409, 0),
             }
-        out["sizes"][str(size)] = entry
+        out["sizes"][target.key] = entry
     return out
 
 
@@ -900,10 +1054,23 @@ def main() -> None:
     parser.add_argument(
         "--sizes", type=int, nargs="+", help="candidate counts to seed (default 1k 10k 100k)"
     )
+    parser.add_argument(
+        "--pg-sizes", type=int, nargs="*", help="the same on PostgreSQL (default 10k 100k)"
+    )
     args = parser.parse_args()
     settings = Settings.quick() if args.quick else Settings()
     if args.sizes:
         settings.sizes = tuple(args.sizes)
+    if args.pg_sizes is not None:
+        settings.pg_sizes = tuple(args.pg_sizes)
+    postgres = postgres_version() if settings.pg_sizes else None
+    if settings.pg_sizes and postgres is None:
+        say(f"PostgreSQL does not answer at {POSTGRES}: SQLite only")
+    targets = [Target(size) for size in settings.sizes]
+    if postgres:
+        targets += [Target(size, postgres=True) for size in settings.pg_sizes]
+    # Size by size, SQLite first: should the budget run short, the largest goes untried.
+    targets.sort(key=lambda target: (target.size, target.postgres))
     out = args.out or (None if args.quick else HERE / "results.json")
     clock = Clock(BUDGET_SECONDS)
     meta = {
@@ -911,6 +1078,7 @@ def main() -> None:
         "machine": machine(),
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
+        "postgresql": postgres,
         "server": f"gunicorn, {WORKERS} sync workers, 127.0.0.1",
         "client": "httpx AsyncClient in one asyncio process on the same machine",
         # Other work on the machine shares its cores with the server and the client.
@@ -918,40 +1086,52 @@ def main() -> None:
         "cpu_probe_ms_at_start": cpu_probe_ms(),
     }
     scratch = Path(tempfile.mkdtemp(prefix="recruit-bench-"))
-    runs: dict[int, dict] = {}
+    runs: dict[Target, dict] = {}
     try:
         say("baselines ...")
         (scratch / "baseline").mkdir()
-        base = run_baselines(scratch / "baseline", settings)
-        for index, size in enumerate(settings.sizes):
+        base = run_baselines(scratch / "baseline", settings, postgres is not None)
+        for target in targets:
             if runs and clock.left() < 120:
-                say(f"skipping {size:,}: the ten-minute budget is nearly spent")
-                break
-            folder = scratch / str(size)
+                say(f"skipping {target.column}: the ten-minute budget is nearly spent")
+                continue
+            folder = scratch / target.key
             folder.mkdir()
-            last = index == len(settings.sizes) - 1
-            runs[size] = run_size(size, folder, settings, clock, last)
-            shutil.rmtree(folder)  # a 100,000-candidate database is large: free it now
+            last = target.size == max(t.size for t in targets if t.postgres == target.postgres)
+            name = f"recruit_bench_{os.getpid()}_{target.size}"
+            if target.postgres:
+                database = scratch_postgres(name)
+            else:
+                database = f"sqlite:///{folder / 'recruit.sqlite'}"
+            try:
+                runs[target] = run_size(target, database, folder, settings, clock, last)
+            finally:
+                # A 100,000-candidate database is large: free it now.
+                if target.postgres:
+                    scratch_postgres(name, drop=True)
+                shutil.rmtree(folder)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    sizes = list(runs)
+    targets = list(runs)
     meta["seconds"] = round(clock.elapsed(), 1)
     meta["load_average_at_end"] = os.getloadavg()[0]
     meta["cpu_probe_ms_at_end"] = cpu_probe_ms()
     print(
         f"Recruit bench, {meta['date']}, {meta['machine']}, SQLite {meta['sqlite']}, "
+        f"PostgreSQL {meta['postgresql'] or 'not measured'}, "
         f"load average {meta['load_average_at_start']:.1f} at start; CPU probe "
         f"{meta['cpu_probe_ms_at_start']} ms at start, {meta['cpu_probe_ms_at_end']} ms at end"
     )
     print(
         "Pages: one request at a time after a warm-up; server = the app's own time (its "
         "Server-Timing header), client = latency over loopback; ratio = ours / baseline "
-        "(client medians) at the largest size."
+        "(client medians, or rates) at the largest size, over the baseline on the same "
+        "database; PG columns are PostgreSQL."
     )
-    print(table(sizes, runs, base))
+    print(table(targets, runs, base))
     print(f"(run took {meta['seconds']} s)")
     if out is not None:
-        out.write_text(json.dumps(as_json(settings, sizes, runs, base, meta), indent=2) + "\n")
+        out.write_text(json.dumps(as_json(settings, targets, runs, base, meta), indent=2) + "\n")
         say(f"wrote {out}")
 
 

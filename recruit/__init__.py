@@ -213,6 +213,7 @@ def _time_requests(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
+    from recruit import cached
     from recruit.auth.access import enforce_sign_in
     from recruit.auth.two_step import enforce_enrollment
     from recruit.errors import register_error_handlers
@@ -225,6 +226,7 @@ def _register_hooks(app: Flask) -> None:
     # The zone is remembered in g, which outlives a request run inside an app context
     # pushed earlier (tests, scripts): read the setting afresh for every request.
     app.before_request(forget_office_zone)
+    app.before_request(cached.forget)
     app.before_request(refuse_nul_characters)
     app.before_request(enforce_sign_in)
     app.before_request(enforce_enrollment)

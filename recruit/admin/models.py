@@ -52,8 +52,10 @@ class Setting(db.Model):
 
 def get_setting(key: str):
     """A setting's value, or its default when no admin has set it."""
-    row = db.session.get(Setting, key)
-    return row.value if row is not None else SETTING_DEFAULTS[key]
+    from recruit import cached  # it reads this module's model
+
+    stored = cached.settings()
+    return stored[key] if key in stored else SETTING_DEFAULTS[key]
 
 
 def set_setting(key: str, value) -> None:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
+from recruit import cached
 from recruit.audit.services import keyed_hash
 from recruit.candidates import search
 from recruit.candidates.models import (
@@ -22,7 +23,7 @@ from recruit.candidates.models import (
 from recruit.candidates.proposals import pending_clause
 from recruit.extensions import db
 from recruit.pagination import Page, paginate
-from recruit.pipeline.rules import closed_clause, on_board_clause
+from recruit.pipeline.rules import closed_clause, on_board
 from recruit.placements.models import CandidateOpening
 from recruit.timezones import day_bounds
 from recruit.universities.models import University
@@ -290,9 +291,9 @@ def selected_query(ids: list[int]) -> Select:
     return _with_row_details(query).order_by(Candidate.id)
 
 
-def board_stages() -> list[Stage]:
+def board_stages() -> list[cached.StageRow]:
     """The board's columns: stages that are not closed or retired, in order."""
-    return list(db.session.scalars(select(Stage).where(on_board_clause()).order_by(Stage.position)))
+    return [stage for stage in cached.stages() if on_board(stage)]
 
 
 def board_counts(filters: CandidateFilters) -> dict[int, int]:

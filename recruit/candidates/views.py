@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from recruit import cached
 from recruit.audit.services import record
 from recruit.auth.access import requires, safe_next_url
 from recruit.auth.policy import can
@@ -87,7 +88,7 @@ def _filter_options() -> dict:
         "universities": university_choices(),
         "events": _event_choices(),
         "openings": opening_filter_choices(),
-        "stages": db.session.scalars(select(Stage).order_by(Stage.position)).all(),
+        "stages": cached.stages(),
         "graduations": queries.graduation_choices(local_today()),
     }
 

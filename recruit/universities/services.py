@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from recruit.audit.services import record
@@ -27,11 +26,11 @@ class DuplicateUniversity(Exception):
 
 
 def university_choices() -> list[tuple[str, str]]:
-    """Every university as (id, full name) for a select, by name and college; one query."""
-    rows = db.session.execute(
-        select(University.id, University.full_name).order_by(University.name, University.college)
-    )
-    return [(str(university_id), name) for university_id, name in rows]
+    """Every university as (id, full name) for a select, by name and college; one query
+    when the worker's copy is out of date, none otherwise."""
+    from recruit import cached  # it reads this module's models
+
+    return list(cached.university_choices())
 
 
 def _clean_university(values: dict) -> dict:
