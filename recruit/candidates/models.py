@@ -14,6 +14,7 @@ from sqlalchemy import (
     event,
     func,
     inspect,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -171,8 +172,24 @@ class Candidate(db.Model):
     __tablename__ = "candidates"
     __table_args__ = (
         Index("ix_candidates_stage_entered", "stage_id", "stage_entered_at"),
-        # A board filtered by a university reads each column straight from this index.
-        Index("ix_candidates_university_stage", "university_id", "stage_id", "stage_entered_at"),
+        # The board counts and reads each column from these, holding only the candidates
+        # staff work with: erased records (kept for the reports' counts) are not in them,
+        # so nothing reads a candidate's row to leave them out.
+        Index(
+            "ix_candidates_working_stage",
+            "stage_id",
+            "stage_entered_at",
+            sqlite_where=text("anonymized_at IS NULL"),
+            postgresql_where=text("anonymized_at IS NULL"),
+        ),
+        Index(
+            "ix_candidates_university_stage",
+            "university_id",
+            "stage_id",
+            "stage_entered_at",
+            sqlite_where=text("anonymized_at IS NULL"),
+            postgresql_where=text("anonymized_at IS NULL"),
+        ),
         # Newest first for the list, and a period's arrivals by university with how far
         # they got, for the reports, without reading the candidates' rows or histories.
         Index(
