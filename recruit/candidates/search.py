@@ -9,7 +9,19 @@ import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, bindparam, func, literal_column, select, text
+from sqlalchemy import (
+    CTE,
+    Select,
+    Subquery,
+    any_,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy import table as table_clause
 
 TABLE = "candidate_search"
 FIELDS = ("name", "email", "university", "major", "tags", "notes")
@@ -40,7 +52,92 @@ def terms(query: str) -> list[str]:
     return words[:MAX_TERMS]
 
 
+# A search lists, ranks and counts at most this many matches: ranking every match of a
+# common surname (one candidate in nine is a Ruiz) and counting each one's row cost more
+# than the page they fill. Past it the list says "more than" and pages stop.
+SEARCH_CAP = 1000
+# The field whose match makes a candidate worth ranking however old the record: a name
+# (weighed most) must not be lost behind a thousand newer mentions in notes.
+STRONG_FIELD = "name"
+_INDEX = table_clause(TABLE, column("rowid"), column("candidate_id"), column("document"))
+
+
+def _sqlite_match(words: list[str], field: str | None = None) -> str:
+    match = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+    return f"{{{field}}} : ({match})" if field else match
+
+
+def _postgres_query(words: list[str], weights: str = ""):
+    return func.to_tsquery(
+        "simple",
+        " & ".join(
+            "'" + word.replace("'", "''").replace("\\", "") + "':*" + weights for word in words
+        ),
+    )
+
+
 # --- querying -------------------------------------------------------------------------
+
+
+def matched(query: str, dialect: str, strong: bool = False) -> Subquery | None:
+    """A subquery of the candidate_id of each match, unranked (only those whose name
+    matches, when strong); None for no words. Candidates join it on joined_id()."""
+    words = terms(query)
+    if not words:
+        return None
+    if dialect == "sqlite":
+        match = _sqlite_match(words, STRONG_FIELD if strong else None)
+        found = select(_INDEX.c.rowid.label("candidate_id")).where(
+            literal_column(TABLE).op("MATCH")(match)
+        )
+    else:
+        weight = POSTGRES_WEIGHTS[FIELDS.index(STRONG_FIELD)] if strong else ""
+        tsquery = _postgres_query(words, weight)
+        found = select(_INDEX.c.candidate_id).where(_INDEX.c.document.op("@@")(tsquery))
+    return found.subquery("strong" if strong else "found")
+
+
+def joined_id(found: Subquery, dialect: str):
+    """The match's candidate id as a join should use it. On SQLite the full-text index
+    must drive the join (it yields matches in id order and stops at a LIMIT): were the
+    join free to look matches up by id, a filter such as a university would have SQLite
+    ask the index once per candidate of that university, a whole search each time (a
+    second for a common surname at 100,000 candidates). Adding 0 hides the id from it."""
+    return found.c.candidate_id + 0 if dialect == "sqlite" else found.c.candidate_id
+
+
+def ranked(query: str, dialect: str, bounded: CTE) -> Subquery:
+    """A subquery of (candidate_id, rank) for the candidates in bounded, all of them
+    matches of the search: the same rank a search of every match gives them."""
+    words = terms(query)
+    ids = bounded.c.candidate_id
+    if dialect == "sqlite":
+        weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+        return (
+            select(
+                _INDEX.c.rowid.label("candidate_id"),
+                literal_column(f"bm25({TABLE}, {weights})").label("rank"),
+            )
+            .where(
+                literal_column(TABLE).op("MATCH")(_sqlite_match(words)),
+                # Walk the matches from the oldest bounded one and rank only those in the
+                # set: handed to the index as "rowid IN (...)" (hidden from it by the + 0),
+                # each id would be a whole search of its own.
+                _INDEX.c.rowid >= select(func.min(ids)).scalar_subquery(),
+                (_INDEX.c.rowid + 0).in_(select(ids)),
+            )
+            .subquery("ranked")
+        )
+    return (
+        select(
+            _INDEX.c.candidate_id,
+            (-func.ts_rank(_INDEX.c.document, _postgres_query(words))).label("rank"),
+        )
+        # An array, not "IN (...)": PostgreSQL expects a thousand ids to cost more looked
+        # up one by one than a scan of the whole table, and scans it.
+        .where(_INDEX.c.candidate_id == any_(func.array(select(ids).scalar_subquery())))
+        .subquery("ranked")
+    )
 
 
 def matching(query: str, dialect: str) -> Select | None:
@@ -49,7 +146,7 @@ def matching(query: str, dialect: str) -> Select | None:
     if not words:
         return None
     if dialect == "sqlite":
-        match = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+        match = _sqlite_match(words)
         return (
             select(
                 literal_column("rowid").label("candidate_id"),
@@ -61,10 +158,7 @@ def matching(query: str, dialect: str) -> Select | None:
             .where(text("candidate_search MATCH :match"))
             .params(match=match)
         )
-    tsquery = func.to_tsquery(
-        "simple",
-        " & ".join("'" + word.replace("'", "''").replace("\\", "") + "':*" for word in words),
-    )
+    tsquery = _postgres_query(words)
     document = literal_column("document")
     return (
         select(
