@@ -51,16 +51,10 @@ def paginate(query: Select, args, per_page: int | None = None) -> Page:
     )
 
 
-def count_capped(query: Select, cap: int) -> int:
-    """How many rows a select returns, counted no further than one past the cap: past
-    it, a page says "more than" instead of visiting every row to count it."""
-    limited = query.order_by(None).limit(cap + 1).subquery()
-    return db.session.scalar(select(func.count()).select_from(limited)) or 0
-
-
 def paginate_capped(query: Select, found: int, cap: int, args, per_page: int | None = None) -> Page:
     """Run one page of a select whose first `cap` rows are all it pages through; found
-    is its count_capped()."""
+    is how many rows it has, counted no further than one past the cap (a page then says
+    "more than" rather than visit every row to count it)."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     number = page_number(args)
     # A page past the cap is empty, as a page past the end is.

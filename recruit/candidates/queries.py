@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, or_, select, union, union_all
+from sqlalchemy import Select, and_, case, func, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.audit.services import keyed_hash
@@ -21,7 +21,7 @@ from recruit.candidates.models import (
 )
 from recruit.candidates.proposals import pending_clause
 from recruit.extensions import db
-from recruit.pagination import Page, count_capped, paginate, paginate_capped
+from recruit.pagination import Page, paginate, paginate_capped
 from recruit.pipeline.rules import closed_clause, on_board_clause
 from recruit.placements.models import CandidateOpening
 from recruit.timezones import day_bounds
@@ -300,37 +300,56 @@ def list_page(filters: CandidateFilters, args) -> Page:
 
 
 def _search_page(filters: CandidateFilters, found, dialect: str, args) -> Page:
-    """A page of a search's ids, counted no further than the cap. Up to the cap every
-    match is ranked (or sorted), as ever; past it, only a bounded set is ranked."""
+    """A page of a search's ids. The newest matches under the filters are counted, no
+    further than one past the cap (the index yields them in id order, so the rest are
+    never read). Up to the cap every match is ranked (or sorted), as ever; past it, the
+    ranking reads only a bounded set."""
     cap = search.SEARCH_CAP
-    matches = _listed(filters, Candidate.id).join(
-        found, Candidate.id == search.joined_id(found, dialect)
+    newest = (
+        _listed(filters, Candidate.id)
+        .join(found, Candidate.id == search.joined_id(found, dialect))
+        .order_by(found.c.candidate_id.desc())
+        .limit(cap + 1)
+        .subquery()
     )
-    total = count_capped(matches, cap)
+    total, oldest = db.session.execute(select(func.count(), func.min(newest.c.id))).one()
     if filters.sort or total <= cap:
         query = list_query(filters, Candidate.id)
     else:
-        query = _bounded_ranking(filters, matches, found, dialect)
+        query = _bounded_ranking(filters, oldest, dialect)
     return paginate_capped(query, total, cap, args)
 
 
-def _bounded_ranking(filters: CandidateFilters, matches: Select, found, dialect: str) -> Select:
-    """The ids of a search with more matches than the cap, best first among a bounded
-    set: the newest matches under the filters (the index yields them in id order, so
-    the rest are never read), and the newest whose name matches, so that a name is not
-    lost behind newer mentions in notes. Each part stops at the cap."""
-    cap = search.SEARCH_CAP
+def _bounded_ranking(filters: CandidateFilters, oldest: int, dialect: str) -> Select:
+    """The ids of a search with more matches than the cap, best first among the newest
+    matches under the filters (ids from oldest on) and the newest whose name matches,
+    so that a name is not lost behind newer mentions in notes: only these are read and
+    ranked."""
     strong = search.matched(filters.q, dialect, strong=True)
-    by_name = _listed(filters, Candidate.id.label("candidate_id")).join(
-        strong, Candidate.id == search.joined_id(strong, dialect)
+    by_name = (
+        _listed(filters, Candidate.id.label("candidate_id"))
+        .join(strong, Candidate.id == search.joined_id(strong, dialect))
+        .order_by(strong.c.candidate_id.desc())
+        .limit(search.SEARCH_CAP)
+        .cte("by_name")
     )
-    newest = matches.with_only_columns(Candidate.id.label("candidate_id"))
-    bounded = union(
-        select(by_name.order_by(strong.c.candidate_id.desc()).limit(cap).subquery()),
-        select(newest.order_by(found.c.candidate_id.desc()).limit(cap).subquery()),
-    ).cte("bounded")
-    ranked = search.ranked(filters.q, dialect, bounded)
-    return select(ranked.c.candidate_id).order_by(ranked.c.rank, ranked.c.candidate_id)
+    oldest_by_name = select(func.min(by_name.c.candidate_id)).scalar_subquery()
+    ranking = search.matching(filters.q, dialect).subquery("found")
+    match_id, hidden_id = ranking.c.candidate_id, search.joined_id(ranking, dialect)
+    lowest = case((oldest_by_name < oldest, oldest_by_name), else_=oldest)
+    return (
+        _listed(filters, Candidate.id)
+        .join(ranking, Candidate.id == hidden_id)
+        .where(
+            # One walk of the index from the oldest of either part: the candidates of
+            # the rest are never read, nor ranked. (PostgreSQL, told of the candidates'
+            # range too, reads it rather than the whole table.)
+            match_id >= lowest,
+            Candidate.id >= lowest,
+            or_(match_id >= oldest, hidden_id.in_(select(by_name.c.candidate_id))),
+        )
+        .order_by(ranking.c.rank, Candidate.id)
+    )
 
 
 def selected_query(ids: list[int]) -> Select:

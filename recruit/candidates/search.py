@@ -10,10 +10,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 from sqlalchemy import (
-    CTE,
     Select,
     Subquery,
-    any_,
     bindparam,
     column,
     func,
@@ -104,40 +102,6 @@ def joined_id(found: Subquery, dialect: str):
     ask the index once per candidate of that university, a whole search each time (a
     second for a common surname at 100,000 candidates). Adding 0 hides the id from it."""
     return found.c.candidate_id + 0 if dialect == "sqlite" else found.c.candidate_id
-
-
-def ranked(query: str, dialect: str, bounded: CTE) -> Subquery:
-    """A subquery of (candidate_id, rank) for the candidates in bounded, all of them
-    matches of the search: the same rank a search of every match gives them."""
-    words = terms(query)
-    ids = bounded.c.candidate_id
-    if dialect == "sqlite":
-        weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-        return (
-            select(
-                _INDEX.c.rowid.label("candidate_id"),
-                literal_column(f"bm25({TABLE}, {weights})").label("rank"),
-            )
-            .where(
-                literal_column(TABLE).op("MATCH")(_sqlite_match(words)),
-                # Walk the matches from the oldest bounded one and rank only those in the
-                # set: handed to the index as "rowid IN (...)" (hidden from it by the + 0),
-                # each id would be a whole search of its own.
-                _INDEX.c.rowid >= select(func.min(ids)).scalar_subquery(),
-                (_INDEX.c.rowid + 0).in_(select(ids)),
-            )
-            .subquery("ranked")
-        )
-    return (
-        select(
-            _INDEX.c.candidate_id,
-            (-func.ts_rank(_INDEX.c.document, _postgres_query(words))).label("rank"),
-        )
-        # An array, not "IN (...)": PostgreSQL expects a thousand ids to cost more looked
-        # up one by one than a scan of the whole table, and scans it.
-        .where(_INDEX.c.candidate_id == any_(func.array(select(ids).scalar_subquery())))
-        .subquery("ranked")
-    )
 
 
 def matching(query: str, dialect: str) -> Select | None:
