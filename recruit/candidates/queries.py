@@ -322,13 +322,12 @@ def _search_page(filters: CandidateFilters, found, dialect: str, args) -> Page:
 
 def _bounded_ranking(filters: CandidateFilters, oldest: int, dialect: str) -> Select:
     """The ids of a search with more matches than the cap, best first among the newest
-    matches under the filters (ids from oldest on) and the newest whose name matches,
-    so that a name is not lost behind newer mentions in notes: only these are read and
-    ranked."""
+    matches under the filters (ids from oldest on) and the newest whose name matches
+    (the filters then apply to them too), so that a name is not lost behind newer
+    mentions in notes: only these are read and ranked."""
     strong = search.matched(filters.q, dialect, strong=True)
     by_name = (
-        _listed(filters, Candidate.id.label("candidate_id"))
-        .join(strong, Candidate.id == search.joined_id(strong, dialect))
+        select(strong.c.candidate_id)
         .order_by(strong.c.candidate_id.desc())
         .limit(search.SEARCH_CAP)
         .cte("by_name")
