@@ -300,41 +300,40 @@ def list_page(filters: CandidateFilters, args) -> Page:
 
 
 def _search_page(filters: CandidateFilters, found, dialect: str, args) -> Page:
-    """A page of a search's ids, its matches counted no further than one past the cap.
-    Up to the cap every match is ranked (or sorted), as ever; past it, the ranking reads
-    only a bounded set."""
+    """A page of a search's ids. The newest matches under the filters are counted, no
+    further than one past the cap (the index yields them in id order, so the rest are
+    never read). Up to the cap every match is ranked (or sorted), as ever; past it, the
+    ranking reads only a bounded set."""
     cap = search.SEARCH_CAP
-    matches = _listed(filters, Candidate.id).join(
-        found, Candidate.id == search.joined_id(found, dialect)
+    newest = (
+        _listed(filters, Candidate.id)
+        .join(found, Candidate.id == search.joined_id(found, dialect))
+        .order_by(found.c.candidate_id.desc())
+        .limit(cap + 1)
+        .subquery()
     )
-    total = db.session.scalar(select(func.count()).select_from(matches.limit(cap + 1).subquery()))
+    total, oldest = db.session.execute(select(func.count(), func.min(newest.c.id))).one()
     if filters.sort or total <= cap:
         query = list_query(filters, Candidate.id)
     else:
-        query = _bounded_ranking(filters, matches, found, dialect)
+        query = _bounded_ranking(filters, oldest, dialect)
     return paginate_capped(query, total, cap, args)
 
 
-def _bounded_ranking(filters: CandidateFilters, matches: Select, found, dialect: str) -> Select:
+def _bounded_ranking(filters: CandidateFilters, oldest: int, dialect: str) -> Select:
     """The ids of a search with more matches than the cap, best first among the newest
-    matches under the filters and the newest whose name matches (the filters then apply
-    to them too), so that a name is not lost behind newer mentions in notes: only these
-    are read and ranked. The index yields matches in id order, so taking the newest
-    stops at the cap and the rest are never read."""
-    cap = search.SEARCH_CAP
-    newest = matches.order_by(found.c.candidate_id.desc()).limit(cap).subquery("newest")
-    # A common table, read once however many times the conditions below name it.
-    floor = select(func.min(newest.c.id).label("oldest")).cte("floor")
-    oldest = select(floor.c.oldest).scalar_subquery()
+    matches under the filters (ids from oldest on) and the newest whose name matches
+    (the filters then apply to them too), so that a name is not lost behind newer
+    mentions in notes: only these are read and ranked."""
     strong = search.matched(filters.q, dialect, strong=True)
     by_name = (
         select(strong.c.candidate_id)
         .order_by(strong.c.candidate_id.desc())
-        .limit(cap)
+        .limit(search.SEARCH_CAP)
         .cte("by_name")
     )
     oldest_by_name = select(func.min(by_name.c.candidate_id)).scalar_subquery()
-    ranking = search.matching(filters.q, dialect).subquery("ranking")
+    ranking = search.matching(filters.q, dialect).subquery("found")
     match_id, hidden_id = ranking.c.candidate_id, search.joined_id(ranking, dialect)
     lowest = case((oldest_by_name < oldest, oldest_by_name), else_=oldest)
     return (
