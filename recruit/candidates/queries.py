@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, case, func, or_, select, union_all
+from sqlalchemy import Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.audit.services import keyed_hash
@@ -325,29 +325,11 @@ def _bounded_ranking(filters: CandidateFilters, oldest: int, dialect: str) -> Se
     matches under the filters (ids from oldest on) and the newest whose name matches
     (the filters then apply to them too), so that a name is not lost behind newer
     mentions in notes: only these are read and ranked."""
-    strong = search.matched(filters.q, dialect, strong=True)
-    by_name = (
-        select(strong.c.candidate_id)
-        .order_by(strong.c.candidate_id.desc())
-        .limit(search.SEARCH_CAP)
-        .cte("by_name")
-    )
-    oldest_by_name = select(func.min(by_name.c.candidate_id)).scalar_subquery()
-    ranking = search.matching(filters.q, dialect).subquery("found")
-    match_id, hidden_id = ranking.c.candidate_id, search.joined_id(ranking, dialect)
-    lowest = case((oldest_by_name < oldest, oldest_by_name), else_=oldest)
+    ranked = search.ranked_from(filters.q, dialect, oldest)
     return (
         _listed(filters, Candidate.id)
-        .join(ranking, Candidate.id == hidden_id)
-        .where(
-            # One walk of the index from the oldest of either part: the candidates of
-            # the rest are never read, nor ranked. (PostgreSQL, told of the candidates'
-            # range too, reads it rather than the whole table.)
-            match_id >= lowest,
-            Candidate.id >= lowest,
-            or_(match_id >= oldest, hidden_id.in_(select(by_name.c.candidate_id))),
-        )
-        .order_by(ranking.c.rank, Candidate.id)
+        .join(ranked, Candidate.id == search.joined_id(ranked, dialect))
+        .order_by(ranked.c.rank, Candidate.id)
     )
 
 

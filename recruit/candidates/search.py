@@ -12,12 +12,16 @@ from markupsafe import Markup, escape
 from sqlalchemy import (
     Select,
     Subquery,
+    any_,
     bindparam,
+    case,
     column,
     func,
     literal_column,
+    or_,
     select,
     text,
+    union,
 )
 from sqlalchemy import table as table_clause
 
@@ -35,6 +39,7 @@ MAX_TERMS = 8
 # How much a match in each field counts, so a name outranks a passing mention in a note.
 # SQLite's bm25() takes one weight per column; PostgreSQL's ts_rank() knows four classes.
 SQLITE_WEIGHTS = (10.0, 6.0, 3.0, 2.0, 3.0, 1.0)
+_SQLITE_WEIGHTS = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
 POSTGRES_WEIGHTS = ("A", "B", "C", "C", "B", "D")
 
 
@@ -104,6 +109,61 @@ def joined_id(found: Subquery, dialect: str):
     return found.c.candidate_id + 0 if dialect == "sqlite" else found.c.candidate_id
 
 
+def ranked_from(query: str, dialect: str, oldest: int) -> Subquery:
+    """A subquery of (candidate_id, rank) for a search's matches from oldest on and the
+    newest SEARCH_CAP whose name matches, ranked as a search of every match ranks them;
+    candidates join it on joined_id()."""
+    words = terms(query)
+    strong = matched(query, dialect, strong=True)
+    if dialect == "sqlite":
+        by_name = (
+            select(strong.c.candidate_id)
+            .order_by(strong.c.candidate_id.desc())
+            .limit(SEARCH_CAP)
+            .cte("by_name")
+        )
+        oldest_by_name = select(func.min(by_name.c.candidate_id)).scalar_subquery()
+        return (
+            select(
+                _INDEX.c.rowid.label("candidate_id"),
+                literal_column(f"bm25({TABLE}, {_SQLITE_WEIGHTS})").label("rank"),
+            )
+            .where(
+                literal_column(TABLE).op("MATCH")(_sqlite_match(words)),
+                # One walk of the index from the oldest of either part, ranking only
+                # those: handed to the index as "rowid IN (...)" (hidden from it by the
+                # + 0), each id would be a whole search of its own.
+                _INDEX.c.rowid >= case((oldest_by_name < oldest, oldest_by_name), else_=oldest),
+                or_(_INDEX.c.rowid >= oldest, (_INDEX.c.rowid + 0).in_(select(by_name))),
+            )
+            .subquery("ranked")
+        )
+    # PostgreSQL reads a name's rare matches through the GIN index (the OFFSET 0 keeps
+    # it from walking the table newest first in search of them), and looks the set up
+    # as an array: told "IN (...)", it expects a thousand lookups to cost more than
+    # reading the whole table, and reads it.
+    any_order = select(strong.c.candidate_id).offset(0).subquery("strong_any_order")
+    by_name = (
+        select(any_order.c.candidate_id)
+        .order_by(any_order.c.candidate_id.desc())
+        .limit(SEARCH_CAP)
+        .subquery("by_name")
+    )
+    tsquery = _postgres_query(words)
+    recent = select(_INDEX.c.candidate_id).where(
+        _INDEX.c.candidate_id >= oldest, _INDEX.c.document.op("@@")(tsquery)
+    )
+    bounded = union(recent, select(by_name.c.candidate_id)).subquery("bounded")
+    return (
+        select(_INDEX.c.candidate_id, (-func.ts_rank(_INDEX.c.document, tsquery)).label("rank"))
+        .where(
+            _INDEX.c.candidate_id
+            == any_(func.array(select(bounded.c.candidate_id).scalar_subquery()))
+        )
+        .subquery("ranked")
+    )
+
+
 def matching(query: str, dialect: str) -> Select | None:
     """A select of (candidate_id, rank) for a search, best first; None for no words."""
     words = terms(query)
@@ -114,9 +174,7 @@ def matching(query: str, dialect: str) -> Select | None:
         return (
             select(
                 literal_column("rowid").label("candidate_id"),
-                literal_column(f"bm25({TABLE}, {', '.join(str(w) for w in SQLITE_WEIGHTS)})").label(
-                    "rank"
-                ),
+                literal_column(f"bm25({TABLE}, {_SQLITE_WEIGHTS})").label("rank"),
             )
             .select_from(text(TABLE))
             .where(text("candidate_search MATCH :match"))
