@@ -56,8 +56,8 @@ def terms(query: str) -> list[str]:
 
 
 # A search lists, ranks and counts at most this many matches: ranking every match of a
-# common surname (one candidate in nine is a Ruiz) and counting each one's row cost more
-# than the page they fill. Past it the list says "more than" and pages stop.
+# common surname (a tenth of a large office) and reading each one's row to count it cost
+# more than the page they fill. Past it the list says "more than" and its pages stop.
 SEARCH_CAP = 1000
 # The field whose match makes a candidate worth ranking however old the record: a name
 # (weighed most) must not be lost behind a thousand newer mentions in notes.
