@@ -17,6 +17,8 @@ class Page:
     number: int
     per_page: int
     total: int
+    # More rows than total matched: the count stopped at a cap, and so do the pages.
+    more: bool = False
 
     @property
     def pages(self) -> int:
@@ -44,9 +46,30 @@ def paginate(query: Select, args, per_page: int | None = None) -> Page:
     per_page = per_page or current_app.config["PAGE_SIZE"]
     number = page_number(args)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    window = query.limit(per_page).offset((number - 1) * per_page)
+    return Page(
+        items=_window(query, number, per_page), number=number, per_page=per_page, total=total or 0
+    )
+
+
+def paginate_capped(query: Select, found: int, cap: int, args, per_page: int | None = None) -> Page:
+    """Run one page of a select whose first `cap` rows are all it pages through; found
+    is how many rows it has, counted no further than one past the cap (a page then says
+    "more than" rather than visit every row to count it)."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    number = page_number(args)
+    # A page past the cap is empty, as a page past the end is.
+    shown = max(0, min(per_page, cap - (number - 1) * per_page))
+    return Page(
+        items=_window(query, number, per_page, shown),
+        number=number,
+        per_page=per_page,
+        total=min(found, cap),
+        more=found > cap,
+    )
+
+
+def _window(query: Select, number: int, per_page: int, limit: int | None = None) -> list:
+    window = query.limit(per_page if limit is None else limit).offset((number - 1) * per_page)
     if len(query.column_descriptions) > 1:
-        items = [tuple(row) for row in db.session.execute(window).unique()]
-    else:
-        items = db.session.scalars(window).unique().all()
-    return Page(items=list(items), number=number, per_page=per_page, total=total or 0)
+        return [tuple(row) for row in db.session.execute(window).unique()]
+    return list(db.session.scalars(window).unique().all())

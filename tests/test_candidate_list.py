@@ -5,10 +5,12 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
+from recruit.candidates import search
 from recruit.candidates.models import (
     Attachment,
     Candidate,
@@ -285,6 +287,82 @@ def test_search_punctuation_alone_lists_everyone(client, signed_in, make_candida
     signed_in(Role.HR)
     candidate = make_candidate()
     assert listed(client.get('/candidates/?q="*()-')) == [candidate.id]
+
+
+# --- searches past the cap -------------------------------------------------------------
+
+
+@pytest.fixture
+def cap_of_3(monkeypatch):
+    """A search cap of 3 instead of 1,000, so that a handful of candidates outgrow it."""
+    monkeypatch.setattr(search, "SEARCH_CAP", 3)
+
+
+def test_search_over_the_cap_says_more_than(app, client, signed_in, make_candidate, cap_of_3):
+    """With 4 Ruiz past a cap of 3, does the list say "more than 3", page through the first
+    3 only, and stop there?"""
+    app.config["PAGE_SIZE"] = 2
+    signed_in(Role.HR)
+    made = [make_candidate(last_name="Ruiz") for _ in range(4)]
+    first = client.get("/candidates/?q=ruiz")
+    assert "More than 3 candidates matching “ruiz”" in first.text
+    assert "Page 1 of 2 (more than 3 in all)" in first.text
+    second = client.get("/candidates/?q=ruiz&page=2")
+    assert len(listed(first)) == 2
+    assert len(listed(second)) == 1
+    assert 'rel="next"' not in second.text
+    assert set(listed(first) + listed(second)) < {c.id for c in made}
+    assert listed(client.get("/candidates/?q=ruiz&page=3")) == []
+
+
+def test_search_up_to_the_cap_counts_exactly(client, signed_in, make_candidate, cap_of_3):
+    """With exactly 3 Ruiz and a cap of 3, does the list count them exactly and show all?"""
+    signed_in(Role.HR)
+    made = [make_candidate(last_name="Ruiz") for _ in range(3)]
+    response = client.get("/candidates/?q=ruiz")
+    assert "3 candidates matching “ruiz”" in response.text
+    assert "More than" not in response.text
+    assert sorted(listed(response)) == sorted(c.id for c in made)
+
+
+def test_exact_name_ranks_first_among_newer_mentions(client, signed_in, make_candidate, cap_of_3):
+    """Past the cap, is the one candidate named Zephyr Quill still listed first, though four
+    newer candidates whose notes mention Zephyr are all the newest matches?"""
+    signed_in(Role.HR)
+    named = make_candidate(first_name="Zephyr", last_name="Quill")
+    for _ in range(4):
+        add_note(make_candidate(), "Zephyr Quill's roommate; heard of us from Zephyr.")
+    response = client.get("/candidates/?q=zephyr quill")
+    assert "More than 3 candidates" in response.text
+    assert listed(response)[0] == named.id
+
+
+def test_search_filters_before_the_cap(client, signed_in, make_candidate, cap_of_3):
+    """Past the cap, does status=closed list withdrawn Ruiz, though four open Ruiz are
+    newer than all of them?"""
+    signed_in(Role.HR)
+    closed = [
+        make_candidate(last_name="Ruiz", stage="withdrawn", closed_reason="own_request")
+        for _ in range(4)
+    ]
+    for _ in range(4):
+        make_candidate(last_name="Ruiz")
+    response = client.get("/candidates/?q=ruiz&status=closed")
+    assert "More than 3 candidates" in response.text
+    shown = listed(response)
+    assert len(shown) == 3
+    assert set(shown) < {c.id for c in closed}
+
+
+def test_sorted_search_past_the_cap_sorts_every_match(client, signed_in, make_candidate, cap_of_3):
+    """Sorted by name past the cap, do the pages start with the first names in the
+    alphabet among all matches, the oldest record included?"""
+    signed_in(Role.HR)
+    adams = make_candidate(first_name="Adams", last_name="Ruiz")
+    later = [make_candidate(first_name=f"Y{n}", last_name="Ruiz") for n in range(4)]
+    response = client.get("/candidates/?q=ruiz&sort=name")
+    assert "More than 3 candidates" in response.text
+    assert listed(response) == [adams.id, later[0].id, later[1].id]
 
 
 # --- pages and sorting ------------------------------------------------------------------

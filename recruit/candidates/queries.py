@@ -22,7 +22,7 @@ from recruit.candidates.models import (
 )
 from recruit.candidates.proposals import pending_clause
 from recruit.extensions import db
-from recruit.pagination import Page, paginate
+from recruit.pagination import Page, paginate, paginate_capped
 from recruit.pipeline.rules import closed_clause, on_board
 from recruit.placements.models import CandidateOpening
 from recruit.timezones import day_bounds
@@ -227,11 +227,12 @@ def conditions(filters: CandidateFilters) -> list:
 
 
 def _with_search(query: Select, filters: CandidateFilters) -> tuple[Select, object]:
-    matches = search.matching(filters.q, db.engine.dialect.name) if filters.q else None
+    dialect = db.engine.dialect.name
+    matches = search.matching(filters.q, dialect) if filters.q else None
     if matches is None:
         return query, None
     found = matches.subquery("found")
-    return query.join(found, found.c.candidate_id == Candidate.id), found.c.rank
+    return query.join(found, Candidate.id == search.joined_id(found, dialect)), found.c.rank
 
 
 def _with_row_details(query: Select) -> Select:
@@ -244,24 +245,24 @@ def _with_row_details(query: Select) -> Select:
     )
 
 
-def list_query(filters: CandidateFilters, columns=Candidate) -> Select:
-    """Candidates for the list page (and its CSV), filtered, searched and sorted; whole
-    rows with what a row shows, or only the columns asked for."""
+def _listed(filters: CandidateFilters, columns=Candidate) -> Select:
+    """The list's candidates under the filters and the status, before search and order."""
     query = (
         select(columns)
         .join(Stage, Stage.id == Candidate.stage_id)
         .outerjoin(University, University.id == Candidate.university_id)
         .where(*conditions(filters))
     )
-    if columns is Candidate:
-        query = _with_row_details(query)
     if filters.stage:
-        query = query.where(Candidate.stage_id == filters.stage)
-    elif filters.status == "open":
-        query = query.where(~closed_clause())
-    elif filters.status == "closed":
-        query = query.where(closed_clause())
-    query, rank = _with_search(query, filters)
+        return query.where(Candidate.stage_id == filters.stage)
+    if filters.status == "open":
+        return query.where(~closed_clause())
+    if filters.status == "closed":
+        return query.where(closed_clause())
+    return query
+
+
+def _sorted(query: Select, filters: CandidateFilters, rank=None) -> Select:
     if filters.sort:
         columns = SORTS[filters.sort]
         order = [c.desc() if filters.direction == "desc" else c.asc() for c in columns]
@@ -272,16 +273,65 @@ def list_query(filters: CandidateFilters, columns=Candidate) -> Select:
     return query.order_by(*order, Candidate.id)
 
 
+def list_query(filters: CandidateFilters, columns=Candidate) -> Select:
+    """Candidates for the list page (and its CSV), filtered, searched and sorted; whole
+    rows with what a row shows, or only the columns asked for."""
+    query = _listed(filters, columns)
+    if columns is Candidate:
+        query = _with_row_details(query)
+    query, rank = _with_search(query, filters)
+    return _sorted(query, filters, rank)
+
+
 def list_page(filters: CandidateFilters, args) -> Page:
     """One page of the list. Counting, ranking and sorting run on ids alone; only the
     page's own candidates are then loaded whole: sorting thousands of search matches as
     full rows would carry every column through the sort."""
-    page = paginate(list_query(filters, Candidate.id), args)
+    dialect = db.engine.dialect.name
+    found = search.matched(filters.q, dialect) if filters.q else None
+    if found is None:
+        page = paginate(list_query(filters, Candidate.id), args)
+    else:
+        page = _search_page(filters, found, dialect, args)
     loaded = {
         candidate.id: candidate for candidate in db.session.scalars(selected_query(page.items))
     }
     page.items = [loaded[candidate_id] for candidate_id in page.items if candidate_id in loaded]
     return page
+
+
+def _search_page(filters: CandidateFilters, found, dialect: str, args) -> Page:
+    """A page of a search's ids. The newest matches under the filters are counted, no
+    further than one past the cap (the index yields them in id order, so the rest are
+    never read). Up to the cap every match is ranked (or sorted), as ever; past it, the
+    ranking reads only a bounded set."""
+    cap = search.SEARCH_CAP
+    newest = (
+        _listed(filters, Candidate.id)
+        .join(found, Candidate.id == search.joined_id(found, dialect))
+        .order_by(found.c.candidate_id.desc())
+        .limit(cap + 1)
+        .subquery()
+    )
+    total, oldest = db.session.execute(select(func.count(), func.min(newest.c.id))).one()
+    if filters.sort or total <= cap:
+        query = list_query(filters, Candidate.id)
+    else:
+        query = _bounded_ranking(filters, oldest, dialect)
+    return paginate_capped(query, total, cap, args)
+
+
+def _bounded_ranking(filters: CandidateFilters, oldest: int, dialect: str) -> Select:
+    """The ids of a search with more matches than the cap, best first among the newest
+    matches under the filters (ids from oldest on) and the newest whose name matches
+    (the filters then apply to them too), so that a name is not lost behind newer
+    mentions in notes: only these are read and ranked."""
+    ranked = search.ranked_from(filters.q, dialect, oldest)
+    return (
+        _listed(filters, Candidate.id)
+        .join(ranked, Candidate.id == search.joined_id(ranked, dialect))
+        .order_by(ranked.c.rank, Candidate.id)
+    )
 
 
 def selected_query(ids: list[int]) -> Select:

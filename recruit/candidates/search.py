@@ -9,7 +9,21 @@ import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, bindparam, func, literal_column, select, text
+from sqlalchemy import (
+    Select,
+    Subquery,
+    any_,
+    bindparam,
+    case,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    union,
+)
+from sqlalchemy import table as table_clause
 
 TABLE = "candidate_search"
 FIELDS = ("name", "email", "university", "major", "tags", "notes")
@@ -25,6 +39,7 @@ MAX_TERMS = 8
 # How much a match in each field counts, so a name outranks a passing mention in a note.
 # SQLite's bm25() takes one weight per column; PostgreSQL's ts_rank() knows four classes.
 SQLITE_WEIGHTS = (10.0, 6.0, 3.0, 2.0, 3.0, 1.0)
+_SQLITE_WEIGHTS = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
 POSTGRES_WEIGHTS = ("A", "B", "C", "C", "B", "D")
 
 
@@ -40,7 +55,113 @@ def terms(query: str) -> list[str]:
     return words[:MAX_TERMS]
 
 
+# A search lists, ranks and counts at most this many matches: ranking every match of a
+# common surname (a tenth of a large office) and reading each one's row to count it cost
+# more than the page they fill. Past it the list says "more than" and its pages stop.
+SEARCH_CAP = 1000
+# The field whose match makes a candidate worth ranking however old the record: a name
+# (weighed most) must not be lost behind a thousand newer mentions in notes.
+STRONG_FIELD = "name"
+_INDEX = table_clause(TABLE, column("rowid"), column("candidate_id"), column("document"))
+
+
+def _sqlite_match(words: list[str], field: str | None = None) -> str:
+    match = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+    return f"{{{field}}} : ({match})" if field else match
+
+
+def _postgres_query(words: list[str], weights: str = ""):
+    return func.to_tsquery(
+        "simple",
+        " & ".join(
+            "'" + word.replace("'", "''").replace("\\", "") + "':*" + weights for word in words
+        ),
+    )
+
+
 # --- querying -------------------------------------------------------------------------
+
+
+def matched(query: str, dialect: str, strong: bool = False) -> Subquery | None:
+    """A subquery of the candidate_id of each match, unranked (only those whose name
+    matches, when strong); None for no words. Candidates join it on joined_id()."""
+    words = terms(query)
+    if not words:
+        return None
+    if dialect == "sqlite":
+        match = _sqlite_match(words, STRONG_FIELD if strong else None)
+        found = select(_INDEX.c.rowid.label("candidate_id")).where(
+            literal_column(TABLE).op("MATCH")(match)
+        )
+    else:
+        weight = POSTGRES_WEIGHTS[FIELDS.index(STRONG_FIELD)] if strong else ""
+        tsquery = _postgres_query(words, weight)
+        found = select(_INDEX.c.candidate_id).where(_INDEX.c.document.op("@@")(tsquery))
+    return found.subquery("strong" if strong else "found")
+
+
+def joined_id(found: Subquery, dialect: str):
+    """The match's candidate id as a join should use it. On SQLite the full-text index
+    must drive the join (it yields matches in id order and stops at a LIMIT): were the
+    join free to look matches up by id, a filter such as a university would have SQLite
+    ask the index once per candidate of that university, a whole search each time (a
+    second for a common surname at 100,000 candidates). Adding 0 hides the id from it."""
+    return found.c.candidate_id + 0 if dialect == "sqlite" else found.c.candidate_id
+
+
+def ranked_from(query: str, dialect: str, oldest: int) -> Subquery:
+    """A subquery of (candidate_id, rank) for a search's matches from oldest on and the
+    newest SEARCH_CAP whose name matches, ranked as a search of every match ranks them;
+    candidates join it on joined_id()."""
+    words = terms(query)
+    strong = matched(query, dialect, strong=True)
+    if dialect == "sqlite":
+        by_name = (
+            select(strong.c.candidate_id)
+            .order_by(strong.c.candidate_id.desc())
+            .limit(SEARCH_CAP)
+            .cte("by_name")
+        )
+        oldest_by_name = select(func.min(by_name.c.candidate_id)).scalar_subquery()
+        return (
+            select(
+                _INDEX.c.rowid.label("candidate_id"),
+                literal_column(f"bm25({TABLE}, {_SQLITE_WEIGHTS})").label("rank"),
+            )
+            .where(
+                literal_column(TABLE).op("MATCH")(_sqlite_match(words)),
+                # One walk of the index from the oldest of either part, ranking only
+                # those: handed to the index as "rowid IN (...)" (hidden from it by the
+                # + 0), each id would be a whole search of its own.
+                _INDEX.c.rowid >= case((oldest_by_name < oldest, oldest_by_name), else_=oldest),
+                or_(_INDEX.c.rowid >= oldest, (_INDEX.c.rowid + 0).in_(select(by_name))),
+            )
+            .subquery("ranked")
+        )
+    # PostgreSQL reads a name's rare matches through the GIN index (the OFFSET 0 keeps
+    # it from walking the table newest first in search of them), and looks the set up
+    # as an array: told "IN (...)", it expects a thousand lookups to cost more than
+    # reading the whole table, and reads it.
+    any_order = select(strong.c.candidate_id).offset(0).subquery("strong_any_order")
+    by_name = (
+        select(any_order.c.candidate_id)
+        .order_by(any_order.c.candidate_id.desc())
+        .limit(SEARCH_CAP)
+        .subquery("by_name")
+    )
+    tsquery = _postgres_query(words)
+    recent = select(_INDEX.c.candidate_id).where(
+        _INDEX.c.candidate_id >= oldest, _INDEX.c.document.op("@@")(tsquery)
+    )
+    bounded = union(recent, select(by_name.c.candidate_id)).subquery("bounded")
+    return (
+        select(_INDEX.c.candidate_id, (-func.ts_rank(_INDEX.c.document, tsquery)).label("rank"))
+        .where(
+            _INDEX.c.candidate_id
+            == any_(func.array(select(bounded.c.candidate_id).scalar_subquery()))
+        )
+        .subquery("ranked")
+    )
 
 
 def matching(query: str, dialect: str) -> Select | None:
@@ -49,22 +170,17 @@ def matching(query: str, dialect: str) -> Select | None:
     if not words:
         return None
     if dialect == "sqlite":
-        match = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+        match = _sqlite_match(words)
         return (
             select(
                 literal_column("rowid").label("candidate_id"),
-                literal_column(f"bm25({TABLE}, {', '.join(str(w) for w in SQLITE_WEIGHTS)})").label(
-                    "rank"
-                ),
+                literal_column(f"bm25({TABLE}, {_SQLITE_WEIGHTS})").label("rank"),
             )
             .select_from(text(TABLE))
             .where(text("candidate_search MATCH :match"))
             .params(match=match)
         )
-    tsquery = func.to_tsquery(
-        "simple",
-        " & ".join("'" + word.replace("'", "''").replace("\\", "") + "':*" for word in words),
-    )
+    tsquery = _postgres_query(words)
     document = literal_column("document")
     return (
         select(
