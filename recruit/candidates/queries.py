@@ -247,12 +247,11 @@ def _with_row_details(query: Select) -> Select:
 
 def _listed(filters: CandidateFilters, columns=Candidate) -> Select:
     """The list's candidates under the filters and the status, before search and order."""
-    query = (
-        select(columns)
-        .join(Stage, Stage.id == Candidate.stage_id)
-        .outerjoin(University, University.id == Candidate.university_id)
-        .where(*conditions(filters))
-    )
+    query = select(columns).join(Stage, Stage.id == Candidate.stage_id).where(*conditions(filters))
+    if filters.sort == "university":
+        # Only that order reads the university: a count of 90,000 open candidates joined to
+        # their universities read every candidate's row, where the board's index suffices.
+        query = query.outerjoin(University, University.id == Candidate.university_id)
     if filters.stage:
         return query.where(Candidate.stage_id == filters.stage)
     if filters.status == "open":
