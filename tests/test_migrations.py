@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from recruit.extensions import db
+from recruit.pipeline import summaries
 
 # SQLite cannot reflect expression indexes such as lower(email), so autogenerate skips them
 # there; test_case_insensitive_indexes_exist checks them by name instead.
@@ -496,6 +497,9 @@ def test_upgrade_to_0019_summarizes_each_existing_history(migration_app):
         [None, None, None, None],
     ]
     assert {"ix_candidates_created_reached", "ix_candidates_reached_offer"} <= index_names()
+    # The frozen backfill agrees with the app's definition today.
+    connection = db.session.connection()
+    assert summaries.stored(connection) == summaries.recomputed(connection)
     db.session.rollback()
     flask_db(migration_app, "downgrade", "0018")
     db.session.remove()

@@ -164,6 +164,12 @@ def _apply_changes(session, _context):
     ids = session.info.pop("summaries_candidates", set())
     everyone = session.info.pop("summaries_all", False)
     if everyone:
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            # Everyone's summaries are read from the history as one statement sees it: a
+            # move not yet committed would be left out and its own summary overwritten.
+            # Moves in flight finish first, and new ones wait for this transaction.
+            connection.exec_driver_sql("LOCK TABLE stage_changes IN SHARE MODE")
         refresh(session)
     elif ids:
         refresh(session, ids)
