@@ -55,7 +55,7 @@ def from_history(candidate_ids: Iterable[int] | None = None):
     return query.subquery("summaries")
 
 
-def _rebuild_some(connection, candidate_ids: list[int] | None) -> int:
+def _rebuild_some(connection, candidate_ids: list[int] | None, blanks: bool = True) -> int:
     candidates = Candidate.__table__
     summaries = from_history(candidate_ids)
     # Only rows whose summaries change are written: a stage reorder that changes nobody's
@@ -75,6 +75,8 @@ def _rebuild_some(connection, candidate_ids: list[int] | None) -> int:
         )
     )
     written = connection.execute(statement).rowcount
+    if not blanks:
+        return written
     # A candidate without any history (none is left so by Recruit) has no summaries.
     blank = (
         update(candidates)
@@ -89,14 +91,17 @@ def _rebuild_some(connection, candidate_ids: list[int] | None) -> int:
     return written + connection.execute(blank).rowcount
 
 
-def rebuild(connection, candidate_ids: Iterable[int] | None = None) -> int:
+def rebuild(connection, candidate_ids: Iterable[int] | None = None, blanks: bool = True) -> int:
     """Rewrite the summaries of the given candidates (all when None) from their
-    histories, in batch SQL; returns how many rows changed."""
+    histories, in batch SQL; returns how many rows changed. Without blanks, a candidate
+    left with no history at all keeps what it had: only a stage change deleted or given
+    to another candidate can leave one so."""
     if candidate_ids is None:
-        return _rebuild_some(connection, None)
+        return _rebuild_some(connection, None, blanks)
     ids = sorted(set(candidate_ids))
     return sum(
-        _rebuild_some(connection, ids[start : start + CHUNK]) for start in range(0, len(ids), CHUNK)
+        _rebuild_some(connection, ids[start : start + CHUNK], blanks)
+        for start in range(0, len(ids), CHUNK)
     )
 
 
@@ -121,11 +126,13 @@ def stored(connection) -> dict[int, tuple]:
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
-def refresh(session: Session, candidate_ids: Iterable[int] | None = None) -> None:
+def refresh(
+    session: Session, candidate_ids: Iterable[int] | None = None, blanks: bool = True
+) -> None:
     """Rewrite summaries in a session's transaction (after a bulk change of history the
     session's hooks cannot see) and let its loaded candidates read them afresh."""
     ids = None if candidate_ids is None else set(candidate_ids)
-    rebuild(session.connection(), ids)
+    rebuild(session.connection(), ids, blanks)
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Candidate) and (ids is None or obj.id in ids):
             session.expire(obj, COLUMNS)
@@ -153,6 +160,8 @@ def _collect_changes(session, _context):
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, StageChange):
             ids.update(_changed_candidates(obj))
+            if obj in session.deleted or inspect(obj).attrs.candidate_id.history.deleted:
+                session.info["summaries_blanks"] = True
         elif isinstance(obj, Stage) and obj in session.dirty and _reach_changed(obj):
             session.info["summaries_all"] = True
 
@@ -163,6 +172,7 @@ def _apply_changes(session, _context):
     same transaction."""
     ids = session.info.pop("summaries_candidates", set())
     everyone = session.info.pop("summaries_all", False)
+    blanks = session.info.pop("summaries_blanks", False)
     if everyone:
         connection = session.connection()
         if connection.dialect.name == "postgresql":
@@ -172,4 +182,4 @@ def _apply_changes(session, _context):
             connection.exec_driver_sql("LOCK TABLE stage_changes IN SHARE MODE")
         refresh(session)
     elif ids:
-        refresh(session, ids)
+        refresh(session, ids, blanks)
