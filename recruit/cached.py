@@ -73,7 +73,7 @@ def forget() -> None:
 def _read_stages() -> tuple[StageRow, ...]:
     query = select(
         Stage.id, Stage.name, Stage.key, Stage.position, Stage.kind, Stage.retired
-    ).order_by(Stage.position)
+    ).order_by(Stage.position, Stage.id)
     return tuple(StageRow(*row) for row in db.session.execute(query))
 
 

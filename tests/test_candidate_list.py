@@ -793,3 +793,67 @@ def test_search_rebuild_command_indexes_bulk_loaded_rows(runner, make_candidate,
     result = runner.invoke(args=["search-rebuild"])
     assert "1 candidates" in result.output
     assert db.session.execute(search.matching("wilfredo", db.engine.dialect.name)).first()
+
+
+def test_a_name_past_the_cap_is_found_under_a_university_filter(
+    client, signed_in, make_candidate, make_university, cap_of_3
+):
+    """Past the cap, with a university chosen, is the one Zephyr Quill of that university
+    listed, though newer Zephyr Quills elsewhere and newer mentions of the name there
+    outnumber the cap?"""
+    signed_in(Role.ADMIN)
+    here, elsewhere = make_university(), make_university()
+    named = make_candidate(first_name="Zephyr", last_name="Quill", university=here)
+    for _ in range(4):
+        make_candidate(first_name="Zephyr", last_name="Quill", university=elsewhere)
+    for _ in range(4):
+        add_note(make_candidate(university=here), "Zephyr Quill's roommate; heard from Zephyr.")
+
+    response = client.get(f"/candidates/?q=zephyr+quill&university={here.id}")
+
+    assert "More than" in response.text
+    assert listed(response)[0] == named.id
+
+
+def test_a_closed_name_past_the_cap_is_found_among_closed_candidates(
+    client, signed_in, make_candidate, cap_of_3
+):
+    """Past the cap, listing closed candidates, is the withdrawn Zephyr Quill listed, though
+    newer open Zephyr Quills and newer closed mentions outnumber the cap?"""
+    signed_in(Role.ADMIN)
+    named = make_candidate(
+        first_name="Zephyr", last_name="Quill", stage="withdrawn", closed_reason="own_request"
+    )
+    for _ in range(4):
+        make_candidate(first_name="Zephyr", last_name="Quill")
+    for _ in range(4):
+        closed = make_candidate(stage="withdrawn", closed_reason="own_request")
+        add_note(closed, "Zephyr Quill's roommate")
+
+    response = client.get("/candidates/?q=zephyr+quill&status=closed")
+
+    assert listed(response)[0] == named.id
+
+
+def test_a_short_whole_surname_is_not_lost_behind_longer_names(
+    client, signed_in, make_candidate, cap_of_3
+):
+    """Past the cap, does a search for "li" still list Wei Li, older than four Liams?"""
+    signed_in(Role.ADMIN)
+    li = make_candidate(first_name="Wei", last_name="Li")
+    for n in range(4):
+        make_candidate(first_name="Liam", last_name=f"Park{n}")
+
+    response = client.get("/candidates/?q=li")
+
+    assert "More than" in response.text
+    assert li.id in listed(response)
+
+
+@pytest.mark.parametrize("query", ["\\", "x\\'y", "a\\b", "\\*"])
+def test_a_backslash_in_a_search_is_no_server_error(client, signed_in, make_candidate, query):
+    """Is a search with a backslash answered on the list, the board and the CSV export?"""
+    signed_in(Role.ADMIN)
+    make_candidate(last_name="Ruiz")
+    for url in ("/candidates/", "/candidates/board", "/candidates/export.csv"):
+        assert client.get(url, query_string={"q": query}).status_code == 200, url

@@ -246,7 +246,7 @@ CASES = {
             _settings_form(text) | {"retention_months": 24}, None, user
         ),
         saved=lambda _: settings.current_settings().office_name,
-        version=lambda _: settings.settings_version(),
+        version=lambda _: settings.current_settings().version,
     ),
     "evaluation item": Case(
         role=Role.ADMIN,

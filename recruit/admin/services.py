@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from recruit.admin.models import SETTING_DEFAULTS, Setting, get_setting, set_setting
@@ -21,15 +21,15 @@ SETTING_KEYS = (
 )
 
 
-def settings_version() -> int:
-    """The settings' version as one form sees them: every save of a row raises it."""
-    return db.session.scalar(select(func.coalesce(func.sum(Setting.version), 0)))
-
-
 def current_settings() -> SimpleNamespace:
-    """The settings form's values as saved now, with their version."""
+    """The settings form's values as saved now, with their version, read together from
+    the database (not the worker's copies, which were checked earlier in the request): a
+    colleague's save in between must not pair their version with our older values."""
+    rows = db.session.execute(select(Setting.key, Setting.value, Setting.version)).all()
+    stored = {key: value for key, value, _version in rows}
     return SimpleNamespace(
-        version=settings_version(), **{key: get_setting(key) for key in SETTING_KEYS}
+        version=sum(version for _key, _value, version in rows),
+        **{key: stored.get(key, SETTING_DEFAULTS[key]) for key in SETTING_KEYS},
     )
 
 

@@ -325,7 +325,12 @@ def _bounded_ranking(filters: CandidateFilters, oldest: int, dialect: str) -> Se
     matches under the filters (ids from oldest on) and the newest whose name matches
     (the filters then apply to them too), so that a name is not lost behind newer
     mentions in notes: only these are read and ranked."""
-    ranked = search.ranked_from(filters.q, dialect, oldest)
+
+    def under_filters(matches):
+        listed = _listed(filters, Candidate.id.label("candidate_id"))
+        return listed.join(matches, Candidate.id == search.joined_id(matches, dialect))
+
+    ranked = search.ranked_from(filters.q, dialect, oldest, under_filters)
     return (
         _listed(filters, Candidate.id)
         .join(ranked, Candidate.id == search.joined_id(ranked, dialect))

@@ -6,6 +6,7 @@ recruit.pipeline.search_index writes it, this module reads it.
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -51,7 +52,7 @@ def fold(value: str) -> str:
 
 def terms(query: str) -> list[str]:
     """The words of a search, folded, without the characters query syntax reserves."""
-    words = re.findall(r"[^\s\"'():*&|!<>^+\-]+", fold(query))
+    words = re.findall(r"[^\s\"'():*&|!<>^+\-\\]+", fold(query))
     return words[:MAX_TERMS]
 
 
@@ -66,16 +67,17 @@ _INDEX = table_clause(TABLE, column("rowid"), column("candidate_id"), column("do
 
 
 def _sqlite_match(words: list[str], field: str | None = None) -> str:
-    match = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+    """Every word as a prefix; in one field, every word whole (a name typed in full)."""
+    ending = "" if field else "*"
+    match = " ".join('"' + word.replace('"', '""') + '"' + ending for word in words)
     return f"{{{field}}} : ({match})" if field else match
 
 
 def _postgres_query(words: list[str], weights: str = ""):
+    """Every word as a prefix; with weights (one field), every word whole."""
+    ending = ":" + weights if weights else ":*"
     return func.to_tsquery(
-        "simple",
-        " & ".join(
-            "'" + word.replace("'", "''").replace("\\", "") + "':*" + weights for word in words
-        ),
+        "simple", " & ".join("'" + word.replace("'", "''") + "'" + ending for word in words)
     )
 
 
@@ -83,8 +85,8 @@ def _postgres_query(words: list[str], weights: str = ""):
 
 
 def matched(query: str, dialect: str, strong: bool = False) -> Subquery | None:
-    """A subquery of the candidate_id of each match, unranked (only those whose name
-    matches, when strong); None for no words. Candidates join it on joined_id()."""
+    """A subquery of the candidate_id of each match, unranked (only those whose name has
+    every word whole, when strong); None for no words. Candidates join it on joined_id()."""
     words = terms(query)
     if not words:
         return None
@@ -109,15 +111,19 @@ def joined_id(found: Subquery, dialect: str):
     return found.c.candidate_id + 0 if dialect == "sqlite" else found.c.candidate_id
 
 
-def ranked_from(query: str, dialect: str, oldest: int) -> Subquery:
+def ranked_from(
+    query: str, dialect: str, oldest: int, under_filters: Callable[[Subquery], Select]
+) -> Subquery:
     """A subquery of (candidate_id, rank) for a search's matches from oldest on and the
-    newest SEARCH_CAP whose name matches, ranked as a search of every match ranks them;
-    candidates join it on joined_id()."""
+    newest SEARCH_CAP under the list's filters whose name has every word whole (so "Wei
+    Li" is not lost behind a thousand newer "Liam"s), ranked as a search of every match
+    ranks them; candidates join it on joined_id(). under_filters(matches) selects, as
+    candidate_id, the matches that pass the list's filters."""
     words = terms(query)
     strong = matched(query, dialect, strong=True)
     if dialect == "sqlite":
         by_name = (
-            select(strong.c.candidate_id)
+            under_filters(strong)
             .order_by(strong.c.candidate_id.desc())
             .limit(SEARCH_CAP)
             .cte("by_name")
@@ -144,7 +150,7 @@ def ranked_from(query: str, dialect: str, oldest: int) -> Subquery:
     # reading the whole table, and reads it.
     any_order = select(strong.c.candidate_id).offset(0).subquery("strong_any_order")
     by_name = (
-        select(any_order.c.candidate_id)
+        under_filters(any_order)
         .order_by(any_order.c.candidate_id.desc())
         .limit(SEARCH_CAP)
         .subquery("by_name")
