@@ -71,7 +71,7 @@ def index():
 
 
 def _render_index(
-    editing: Stage | None = None, edit_form=None, conflict=None, order_conflict=None, status=200
+    editing: Stage | None = None, edit_form=None, conflict=None, *, order_conflict=None, status=200
 ):
     """The stages page; a refused save comes back in its row with what the admin typed, a
     refused reorder with who changed the stages meanwhile."""
@@ -125,7 +125,7 @@ def update(stage_id: int):
             )
         except StaleSave as stale:
             conflict = refuse(stale, form)
-            return _render_index(stage, form, conflict, 409)
+            return _render_index(stage, form, conflict, status=409)
         except stage_admin.StageRefused as error:
             db.session.rollback()
             flash(str(error), "error")
