@@ -3,6 +3,9 @@ and how many of those interviewed went on to an offer, by position and overall."
 
 import statistics
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple
 
 from sqlalchemy import case, func, select
 
@@ -43,26 +46,28 @@ class InterviewReport:
     overall: InterviewFigures | None = None
 
 
-@dataclass
-class _Journey:
+class _Journey(NamedTuple):
     """A candidate's interviews for one position (or for the office), as the figures
     count them: whether the first came in the period and its days from their interest,
     whether one has started in the period, and whether an offer came after the first."""
 
-    first_in_period: bool
-    days_to_first: float
-    interviewed: bool
-    offered_after: bool
+    first_in_period: int
+    days: float
+    interviewed: int
+    offered_after: int
 
-    def joined(self, other: "_Journey") -> "_Journey":
-        """The same candidate's journey over both: their first interview is the earlier
-        one (the fewest days), and an offer after either first interview counts."""
-        return _Journey(
-            first_in_period=self.first_in_period and other.first_in_period,
-            days_to_first=min(self.days_to_first, other.days_to_first),
-            interviewed=self.interviewed or other.interviewed,
-            offered_after=self.offered_after or other.offered_after,
-        )
+
+def _across_positions(journeys: list[_Journey]) -> _Journey:
+    """A candidate's journey for the office, from theirs for each position: their first
+    interview is the earliest (the fewest days), and an offer after any first counts."""
+    if len(journeys) == 1:
+        return journeys[0]
+    return _Journey(
+        first_in_period=all(journey.first_in_period for journey in journeys),
+        days=min(journey.days for journey in journeys),
+        interviewed=any(journey.interviewed for journey in journeys),
+        offered_after=any(journey.offered_after for journey in journeys),
+    )
 
 
 @dataclass
@@ -75,10 +80,10 @@ class _Tally:
 
     def add(self, journey: _Journey) -> None:
         if journey.first_in_period:
-            self.days.append(journey.days_to_first)
+            self.days.append(float(journey.days))
         if journey.interviewed:
             self.interviewed += 1
-            self.offers += journey.offered_after
+            self.offers += bool(journey.offered_after)
 
     def figures(self, name: str) -> InterviewFigures:
         return InterviewFigures(
@@ -125,9 +130,10 @@ def _flag(condition):
 
 def interview_report(period: Period) -> InterviewReport:
     """Interest to first interview and interview to offer for a period, by position and
-    for the office. One narrow read gives each candidate's journey per position, in the
-    order of their days (an offer came after the interview if the last one the pipeline's
-    summary records did); the rows, the office's and the medians are made from it here."""
+    for the office. One narrow read gives each candidate's journey per position, a
+    candidate's together (an offer came after the interview if the last one the
+    pipeline's summary records did); the rows, the office's and the medians are made
+    from it here."""
     journeys = _journeys(period)
     rows = db.session.execute(
         select(
@@ -135,34 +141,33 @@ def interview_report(period: Period) -> InterviewReport:
             journeys.c.position_id,
             Position.title,
             Position.agency,
-            _flag(journeys.c.first_at >= period.starts_at),
+            _flag(journeys.c.first_at >= period.starts_at).label("first_in_period"),
             _days_between(Candidate.created_at, journeys.c.first_at).label("days"),
-            _flag(journeys.c.last_started_at >= period.starts_at),
-            _flag(Candidate.last_offer_or_later_at >= journeys.c.first_at),
+            _flag(journeys.c.last_started_at >= period.starts_at).label("interviewed"),
+            _flag(Candidate.last_offer_or_later_at >= journeys.c.first_at).label("offered_after"),
         )
         .join(Candidate, Candidate.id == journeys.c.candidate_id)
         .outerjoin(Position, Position.id == journeys.c.position_id)
-        .order_by("days")
+        .order_by(journeys.c.candidate_id)
     )
     positions: dict[int | None, _Tally] = {}
     names: dict[int | None, str] = {}
-    office: dict[int, _Journey] = {}
-    for candidate_id, position_id, title, agency, first, days, interviewed, offered in rows:
-        journey = _Journey(bool(first), float(days), bool(interviewed), bool(offered))
-        if position_id not in positions:
-            positions[position_id] = _Tally()
-            names[position_id] = f"{title} · {agency}" if title else NO_POSITION
-        positions[position_id].add(journey)
-        earlier = office.get(candidate_id)
-        office[candidate_id] = journey if earlier is None else earlier.joined(journey)
+    office = _Tally()
+    for _, candidate_rows in groupby(rows, key=itemgetter(0)):
+        candidate_journeys = []
+        for _, position_id, title, agency, *figures in candidate_rows:
+            journey = _Journey(*figures)
+            if position_id not in positions:
+                positions[position_id] = _Tally()
+                names[position_id] = f"{title} · {agency}" if title else NO_POSITION
+            positions[position_id].add(journey)
+            candidate_journeys.append(journey)
+        office.add(_across_positions(candidate_journeys))
     report = InterviewReport(
         positions=[tally.figures(names[key]) for key, tally in positions.items()]
     )
-    if office:
-        overall = _Tally()
-        for journey in office.values():
-            overall.add(journey)
-        report.overall = overall.figures(ALL_POSITIONS)
+    if positions:
+        report.overall = office.figures(ALL_POSITIONS)
     # Positions by name, then the interviews held for no particular position.
     report.positions.sort(key=lambda f: (f.name == NO_POSITION, f.name.lower()))
     return report
