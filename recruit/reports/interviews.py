@@ -3,8 +3,6 @@ and how many of those interviewed went on to an offer, by position and overall."
 
 import statistics
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
 from typing import NamedTuple
 
 from sqlalchemy import case, func, select
@@ -57,37 +55,37 @@ class _Journey(NamedTuple):
     offered_after: int
 
 
-def _across_positions(journeys: list[_Journey]) -> _Journey:
-    """A candidate's journey for the office, from theirs for each position: their first
-    interview is the earliest (the fewest days), and an offer after any first counts."""
-    if len(journeys) == 1:
-        return journeys[0]
+def _across_positions(one: _Journey, other: _Journey) -> _Journey:
+    """The same candidate's journey over two positions, for the office: their first
+    interview is the earlier one (the fewest days), and an offer after either counts."""
     return _Journey(
-        first_in_period=all(journey.first_in_period for journey in journeys),
-        days=min(journey.days for journey in journeys),
-        interviewed=any(journey.interviewed for journey in journeys),
-        offered_after=any(journey.offered_after for journey in journeys),
+        first_in_period=one.first_in_period and other.first_in_period,
+        days=min(one.days, other.days),
+        interviewed=one.interviewed or other.interviewed,
+        offered_after=one.offered_after or other.offered_after,
     )
 
 
 @dataclass
 class _Tally:
-    """A row's figures summed over its journeys."""
+    """A row of the table as its journeys are counted."""
 
+    name: str
     days: list[float] = field(default_factory=list)
     interviewed: int = 0
     offers: int = 0
 
-    def add(self, journey: _Journey) -> None:
-        if journey.first_in_period:
-            self.days.append(float(journey.days))
-        if journey.interviewed:
+    def add(self, first_in_period, days, interviewed, offered_after) -> None:
+        """Count one candidate's journey (a _Journey's fields, in order)."""
+        if first_in_period:
+            self.days.append(float(days))
+        if interviewed:
             self.interviewed += 1
-            self.offers += bool(journey.offered_after)
+            self.offers += bool(offered_after)
 
-    def figures(self, name: str) -> InterviewFigures:
+    def figures(self) -> InterviewFigures:
         return InterviewFigures(
-            name=name,
+            name=self.name,
             first_interviews=len(self.days),
             average_days=sum(self.days) / len(self.days) if self.days else None,
             interviewed=self.interviewed,
@@ -130,10 +128,9 @@ def _flag(condition):
 
 def interview_report(period: Period) -> InterviewReport:
     """Interest to first interview and interview to offer for a period, by position and
-    for the office. One narrow read gives each candidate's journey per position, a
-    candidate's together (an offer came after the interview if the last one the
-    pipeline's summary records did); the rows, the office's and the medians are made
-    from it here."""
+    for the office. One narrow read gives each candidate's journey per position (an offer
+    came after the interview if the last one the pipeline's summary records did); the
+    positions' rows, the office's and the medians are counted from it here."""
     journeys = _journeys(period)
     rows = db.session.execute(
         select(
@@ -148,26 +145,24 @@ def interview_report(period: Period) -> InterviewReport:
         )
         .join(Candidate, Candidate.id == journeys.c.candidate_id)
         .outerjoin(Position, Position.id == journeys.c.position_id)
-        .order_by(journeys.c.candidate_id)
     )
     positions: dict[int | None, _Tally] = {}
-    names: dict[int | None, str] = {}
-    office = _Tally()
-    for _, candidate_rows in groupby(rows, key=itemgetter(0)):
-        candidate_journeys = []
-        for _, position_id, title, agency, *figures in candidate_rows:
-            journey = _Journey(*figures)
-            if position_id not in positions:
-                positions[position_id] = _Tally()
-                names[position_id] = f"{title} · {agency}" if title else NO_POSITION
-            positions[position_id].add(journey)
-            candidate_journeys.append(journey)
-        office.add(_across_positions(candidate_journeys))
-    report = InterviewReport(
-        positions=[tally.figures(names[key]) for key, tally in positions.items()]
-    )
-    if positions:
-        report.overall = office.figures(ALL_POSITIONS)
+    office: dict[int, _Journey] = {}
+    for candidate_id, position_id, title, agency, *figures in rows:
+        tally = positions.get(position_id)
+        if tally is None:
+            name = f"{title} · {agency}" if title else NO_POSITION
+            tally = positions[position_id] = _Tally(name)
+        tally.add(*figures)
+        journey = _Journey(*figures)
+        earlier = office.get(candidate_id)
+        office[candidate_id] = journey if earlier is None else _across_positions(earlier, journey)
+    report = InterviewReport(positions=[tally.figures() for tally in positions.values()])
+    if office:
+        overall = _Tally(ALL_POSITIONS)
+        for journey in office.values():
+            overall.add(*journey)
+        report.overall = overall.figures()
     # Positions by name, then the interviews held for no particular position.
     report.positions.sort(key=lambda f: (f.name == NO_POSITION, f.name.lower()))
     return report
