@@ -3,6 +3,9 @@ and how many of those interviewed went on to an offer, by position and overall."
 
 import statistics
 from dataclasses import dataclass, field
+from functools import reduce
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from sqlalchemy import case, func, select
@@ -128,9 +131,10 @@ def _flag(condition):
 
 def interview_report(period: Period) -> InterviewReport:
     """Interest to first interview and interview to offer for a period, by position and
-    for the office. One narrow read gives each candidate's journey per position (an offer
-    came after the interview if the last one the pipeline's summary records did); the
-    positions' rows, the office's and the medians are counted from it here."""
+    for the office. One narrow read gives each candidate's journey per position, a
+    candidate's together (an offer came after the interview if the last one the
+    pipeline's summary records did); the positions' rows, the office's and the medians
+    are counted from it here, as it streams."""
     journeys = _journeys(period)
     rows = db.session.execute(
         select(
@@ -145,24 +149,25 @@ def interview_report(period: Period) -> InterviewReport:
         )
         .join(Candidate, Candidate.id == journeys.c.candidate_id)
         .outerjoin(Position, Position.id == journeys.c.position_id)
+        .order_by(journeys.c.candidate_id)
+        # In batches, so the rows are gone before the collector would keep them as old.
+        .execution_options(yield_per=200)
     )
     positions: dict[int | None, _Tally] = {}
-    office: dict[int, _Journey] = {}
-    for candidate_id, position_id, title, agency, *figures in rows:
-        tally = positions.get(position_id)
-        if tally is None:
-            name = f"{title} · {agency}" if title else NO_POSITION
-            tally = positions[position_id] = _Tally(name)
-        tally.add(*figures)
-        journey = _Journey(*figures)
-        earlier = office.get(candidate_id)
-        office[candidate_id] = journey if earlier is None else _across_positions(earlier, journey)
+    office = _Tally(ALL_POSITIONS)
+    for _, candidate_rows in groupby(rows, key=itemgetter(0)):
+        candidate_journeys = []
+        for _, position_id, title, agency, *figures in candidate_rows:
+            tally = positions.get(position_id)
+            if tally is None:
+                name = f"{title} · {agency}" if title else NO_POSITION
+                tally = positions[position_id] = _Tally(name)
+            tally.add(*figures)
+            candidate_journeys.append(_Journey(*figures))
+        office.add(*reduce(_across_positions, candidate_journeys))
     report = InterviewReport(positions=[tally.figures() for tally in positions.values()])
-    if office:
-        overall = _Tally(ALL_POSITIONS)
-        for journey in office.values():
-            overall.add(*journey)
-        report.overall = overall.figures()
+    if positions:
+        report.overall = office.figures()
     # Positions by name, then the interviews held for no particular position.
     report.positions.sort(key=lambda f: (f.name == NO_POSITION, f.name.lower()))
     return report
