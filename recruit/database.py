@@ -27,6 +27,9 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # or, within a request that writes, only reads (an error page drawn while the lock is held).
 WRITE_LOCK_FIRST = "recruit_write_lock_first"
 READ_WITHOUT_WRITE_LOCK = "recruit_read_without_write_lock"
+# Long reads that are counted as they stream (a report's tens of thousands of rows) come
+# in batches of this many, each gone before the garbage collector would keep it as old.
+STREAM_BATCH = 200
 
 T = TypeVar("T")
 

@@ -2,6 +2,7 @@
 and how many of those interviewed went on to an offer, by position and overall."""
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from itertools import groupby
@@ -11,7 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import case, func, select
 
 from recruit.candidates.models import Candidate
-from recruit.database import utcnow
+from recruit.database import STREAM_BATCH, utcnow
 from recruit.extensions import db
 from recruit.interviews.models import Interview, InterviewState
 from recruit.placements.models import Position
@@ -58,9 +59,11 @@ class _Journey(NamedTuple):
     offered_after: int
 
 
-def _across_positions(one: _Journey, other: _Journey) -> _Journey:
-    """The same candidate's journey over two positions, for the office: their first
-    interview is the earlier one (the fewest days), and an offer after either counts."""
+def _across_positions(one: Sequence, other: Sequence) -> _Journey:
+    """The same candidate's journey over two positions (each a _Journey's fields), for
+    the office: their first interview is the earlier one (the fewest days), and an offer
+    after either counts."""
+    one, other = _Journey(*one), _Journey(*other)
     return _Journey(
         first_in_period=one.first_in_period and other.first_in_period,
         days=min(one.days, other.days),
@@ -150,8 +153,7 @@ def interview_report(period: Period) -> InterviewReport:
         .join(Candidate, Candidate.id == journeys.c.candidate_id)
         .outerjoin(Position, Position.id == journeys.c.position_id)
         .order_by(journeys.c.candidate_id)
-        # In batches, so the rows are gone before the collector would keep them as old.
-        .execution_options(yield_per=200)
+        .execution_options(yield_per=STREAM_BATCH)
     )
     positions: dict[int | None, _Tally] = {}
     office = _Tally(ALL_POSITIONS)
@@ -163,7 +165,7 @@ def interview_report(period: Period) -> InterviewReport:
                 name = f"{title} · {agency}" if title else NO_POSITION
                 tally = positions[position_id] = _Tally(name)
             tally.add(*figures)
-            candidate_journeys.append(_Journey(*figures))
+            candidate_journeys.append(figures)
         office.add(*reduce(_across_positions, candidate_journeys))
     report = InterviewReport(positions=[tally.figures() for tally in positions.values()])
     if positions:
