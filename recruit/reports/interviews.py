@@ -12,8 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import case, func, select
 
 from recruit.candidates.models import Candidate
-from recruit.database import STREAM_BATCH, utcnow
-from recruit.extensions import db
+from recruit.database import stream_rows, utcnow
 from recruit.interviews.models import Interview, InterviewState
 from recruit.placements.models import Position
 from recruit.reports.periods import Period
@@ -139,7 +138,7 @@ def interview_report(period: Period) -> InterviewReport:
     pipeline's summary records did); the positions' rows, the office's and the medians
     are counted from it here, as it streams."""
     journeys = _journeys(period)
-    rows = db.session.execute(
+    rows = stream_rows(
         select(
             journeys.c.candidate_id,
             journeys.c.position_id,
@@ -153,7 +152,6 @@ def interview_report(period: Period) -> InterviewReport:
         .join(Candidate, Candidate.id == journeys.c.candidate_id)
         .outerjoin(Position, Position.id == journeys.c.position_id)
         .order_by(journeys.c.candidate_id)
-        .execution_options(yield_per=STREAM_BATCH)
     )
     positions: dict[int | None, _Tally] = {}
     office = _Tally(ALL_POSITIONS)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from recruit.candidates.models import Candidate, Stage, StageChange
-from recruit.database import STREAM_BATCH
+from recruit.database import stream_rows
 from recruit.extensions import db
 from recruit.pipeline.rules import pipeline_order
 from recruit.reports.periods import Period
@@ -50,16 +50,14 @@ def time_in_stage(period: Period) -> list[StageTime]:
     days: dict[int, list[float]] = defaultdict(list)
     # Plain (stage, days) pairs, neither joined nor sorted in SQL: a term's stays number
     # in the tens of thousands, and the few stages are named and ordered here.
-    for stage_id, stay in db.session.execute(
+    for stage_id, stay in stream_rows(
         select(
             StageChange.from_stage_id,
             _days_between(StageChange.from_stage_entered_at, StageChange.created_at),
-        )
-        .where(
+        ).where(
             period.holds_timestamp(StageChange.created_at),
             StageChange.from_stage_entered_at.is_not(None),
         )
-        .execution_options(yield_per=STREAM_BATCH)
     ):
         days[stage_id].append(float(stay))
     stages = db.session.execute(select(Stage.id, Stage.name).order_by(*pipeline_order()))
