@@ -27,12 +27,21 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # or, within a request that writes, only reads (an error page drawn while the lock is held).
 WRITE_LOCK_FIRST = "recruit_write_lock_first"
 READ_WITHOUT_WRITE_LOCK = "recruit_read_without_write_lock"
+# Long reads (see stream_rows) come in batches of this many rows.
+STREAM_BATCH = 200
 
 T = TypeVar("T")
 
 
 # Tests freeze the clock here: modules import utcnow by name, so patching it cannot reach them.
 _frozen: datetime | None = None
+
+
+def stream_rows(statement):
+    """The rows of a long read that is counted as it goes (a report's tens of thousands
+    of plain columns): from the session's connection without the ORM's work per row, in
+    batches, each gone before the garbage collector would keep it as old."""
+    return db.session.connection().execute(statement.execution_options(yield_per=STREAM_BATCH))
 
 
 def utcnow() -> datetime:

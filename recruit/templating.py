@@ -3,6 +3,7 @@ filters for dates, times and enum labels."""
 
 import enum
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from types import SimpleNamespace
 
 from flask import request, url_for
@@ -159,11 +160,39 @@ def iso_utc(value: datetime) -> str:
     return value.isoformat(timespec="seconds") + "Z"
 
 
+# What a figure shows when there is none to show (no hires, nobody to divide by).
+NO_FIGURE = "\N{EM DASH}"
+
+
+def format_days(value: float | None) -> str:
+    """Days to one decimal: 14.5."""
+    return NO_FIGURE if value is None else f"{value:.1f}"
+
+
+def format_average(value: float | None) -> str:
+    """An average rating to two decimals: 4.25."""
+    return NO_FIGURE if value is None else f"{value:.2f}"
+
+
+def format_percent(share: float | None) -> str:
+    """A share as a whole percentage: 53%."""
+    return NO_FIGURE if share is None else f"{100 * share:.0f}%"
+
+
+def format_money(value: Decimal | None) -> str:
+    """Dollars and cents: $1,234.50."""
+    return NO_FIGURE if value is None else f"${value:,.2f}"
+
+
 def register_template_helpers(app) -> None:
     """Install filters and globals on the app's Jinja environment."""
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time"] = format_time
+    app.jinja_env.filters["days"] = format_days
+    app.jinja_env.filters["average"] = format_average
+    app.jinja_env.filters["percent"] = format_percent
+    app.jinja_env.filters["money"] = format_money
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["event_when"] = event_when
     app.jinja_env.globals["office_zone"] = office_zone

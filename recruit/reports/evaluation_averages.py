@@ -94,7 +94,9 @@ def evaluations(period: Period) -> EvaluationSummary:
         )
         .join(EvaluationAnswer, EvaluationAnswer.evaluation_id == Evaluation.id)
         .where(Evaluation.kind.in_(kinds), period.holds_timestamp(Evaluation.submitted_at))
-        .group_by(Evaluation.kind, EvaluationAnswer.item_id)
+        # The item first: SQLite sorts the tens of thousands of answers by this key, and
+        # an integer compares faster than the kind's name.
+        .group_by(EvaluationAnswer.item_id, Evaluation.kind)
         .subquery()
     )
     current_prompt = func.max(case((EvaluationItem.retired.is_(False), EvaluationItem.prompt)))

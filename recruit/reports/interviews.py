@@ -1,13 +1,18 @@
 """Interviews in the reports: days from a candidate's interest to their first interview,
 and how many of those interviewed went on to an offer, by position and overall."""
 
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import reduce
+from itertools import groupby
+from operator import itemgetter
+from typing import NamedTuple
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import case, func, select
 
 from recruit.candidates.models import Candidate
-from recruit.database import utcnow
-from recruit.extensions import db
+from recruit.database import stream_rows, utcnow
 from recruit.interviews.models import Interview, InterviewState
 from recruit.placements.models import Position
 from recruit.reports.periods import Period
@@ -16,8 +21,6 @@ from recruit.reports.stage_times import _days_between
 
 NO_POSITION = "No particular position"
 ALL_POSITIONS = "All positions"
-# The position id the report's groups give interviews for no position (ids start at 1).
-NO_POSITION_ID = 0
 
 
 @dataclass
@@ -44,6 +47,58 @@ class InterviewReport:
     overall: InterviewFigures | None = None
 
 
+class _Journey(NamedTuple):
+    """A candidate's interviews for one position (or for the office), as the figures
+    count them: whether the first came in the period and its days from their interest,
+    whether one has started in the period, and whether an offer came after the first."""
+
+    first_in_period: int
+    days: float
+    interviewed: int
+    offered_after: int
+
+
+def _across_positions(one: Sequence, other: Sequence) -> _Journey:
+    """The same candidate's journey over two positions (each a _Journey's fields), for
+    the office: their first interview is the earlier one (the fewest days), and an offer
+    after either counts."""
+    one, other = _Journey(*one), _Journey(*other)
+    return _Journey(
+        first_in_period=one.first_in_period and other.first_in_period,
+        days=min(one.days, other.days),
+        interviewed=one.interviewed or other.interviewed,
+        offered_after=one.offered_after or other.offered_after,
+    )
+
+
+@dataclass
+class _Tally:
+    """A row of the table as its journeys are counted."""
+
+    name: str
+    days: list[float] = field(default_factory=list)
+    interviewed: int = 0
+    offers: int = 0
+
+    def add(self, first_in_period, days, interviewed, offered_after) -> None:
+        """Count one candidate's journey (a _Journey's fields, in order)."""
+        if first_in_period:
+            self.days.append(float(days))
+        if interviewed:
+            self.interviewed += 1
+            self.offers += bool(offered_after)
+
+    def figures(self) -> InterviewFigures:
+        return InterviewFigures(
+            name=self.name,
+            first_interviews=len(self.days),
+            average_days=sum(self.days) / len(self.days) if self.days else None,
+            interviewed=self.interviewed,
+            offers=self.offers,
+            median_days=statistics.median(self.days) if self.days else None,
+        )
+
+
 def _journeys(period: Period):
     """SQL: per candidate and position, their first booked interview and the last one that
     has started, among interviews up to the period's end; only candidates with a booked
@@ -67,135 +122,52 @@ def _journeys(period: Period):
             Interview.candidate_id.in_(in_period),
         )
         .group_by(Interview.candidate_id, Interview.position_id)
-        .cte("journeys")
+        .subquery("journeys")
     )
 
 
-def _followed(journeys):
-    """SQL: each journey with the days from the candidate's interest to its first
-    interview and whether an offer (or a later stage) came after that interview, read
-    once per journey from the candidate's row: an offer came after the interview if the
-    last one the pipeline's summary records did. The whole office's figures are taken
-    from these."""
-    offered_after = Candidate.last_offer_or_later_at >= journeys.c.first_at
-    return (
-        select(
-            journeys,
-            _days_between(Candidate.created_at, journeys.c.first_at).label("days_to_first"),
-            case((offered_after, 1), else_=0).label("offered_after"),
-        )
-        .join(Candidate, Candidate.id == journeys.c.candidate_id)
-        .cte("followed")
-    )
-
-
-def _whole_office(followed):
-    """SQL: the same per candidate alone, from the positions' journeys (read once). An
-    offer came after a candidate's first interview if it came after the first for any
-    position, and the earliest first interview is the one with the fewest days."""
-    return (
-        select(
-            followed.c.candidate_id,
-            # The group of no position (see _rows); typed, so PostgreSQL can put these
-            # rows under the positions' in one UNION.
-            cast(literal(NO_POSITION_ID), Integer).label("position_id"),
-            func.min(followed.c.first_at).label("first_at"),
-            func.max(followed.c.last_started_at).label("last_started_at"),
-            func.min(followed.c.days_to_first).label("days_to_first"),
-            func.max(followed.c.offered_after).label("offered_after"),
-        )
-        .group_by(followed.c.candidate_id)
-        .subquery()
-    )
-
-
-def _rows(period: Period, followed, overall: bool):
-    """SQL: one row per journey, with whether each figure counts it, and its days."""
-    first_in_period = followed.c.first_at >= period.starts_at
-    interviewed = followed.c.last_started_at >= period.starts_at
-    return select(
-        literal(overall).label("overall"),
-        # Groups join on plain equality, which both databases can hash or index: a NULL
-        # position would need IS NOT DISTINCT FROM.
-        func.coalesce(followed.c.position_id, NO_POSITION_ID).label("position_id"),
-        case((first_in_period, 1), else_=0).label("first"),
-        case((first_in_period, followed.c.days_to_first)).label("days"),
-        case((interviewed, 1), else_=0).label("interviewed"),
-        case((interviewed, followed.c.offered_after), else_=0).label("offered"),
-    )
-
-
-def _same_group(one, other):
-    """SQL: two row sets' rows are of the same group (the office's, or a position's, or
-    no position's)."""
-    return and_(one.c.overall == other.c.overall, one.c.position_id == other.c.position_id)
+def _flag(condition):
+    """SQL: 1 when a condition holds, 0 when it does not or is unknown."""
+    return case((condition, 1), else_=0)
 
 
 def interview_report(period: Period) -> InterviewReport:
-    """Interest to first interview and interview to offer for a period, in one query that
-    returns a row per position and one for the office: counts, averages and medians are
-    all taken in SQL (a median as the middle of each group's ordered days), so the page
-    reads a few dozen rows however many candidates were interviewed."""
-    followed = _followed(_journeys(period))
-    rows = union_all(
-        _rows(period, followed, overall=False),
-        _rows(period, _whole_office(followed), overall=True),
-    ).cte("interview_rows")
-    group = [rows.c.overall, rows.c.position_id]
-    totals = (
+    """Interest to first interview and interview to offer for a period, by position and
+    for the office. One narrow read gives each candidate's journey per position, a
+    candidate's together (an offer came after the interview if the last one the
+    pipeline's summary records did); the positions' rows, the office's and the medians
+    are counted from it here, as it streams."""
+    journeys = _journeys(period)
+    rows = stream_rows(
         select(
-            *group,
-            func.sum(rows.c.first).label("first_interviews"),
-            func.avg(rows.c.days).label("average_days"),
-            func.sum(rows.c.interviewed).label("interviewed"),
-            func.sum(rows.c.offered).label("offers"),
-            func.count(rows.c.days).label("size"),
+            journeys.c.candidate_id,
+            journeys.c.position_id,
+            Position.title,
+            Position.agency,
+            _flag(journeys.c.first_at >= period.starts_at).label("first_in_period"),
+            _days_between(Candidate.created_at, journeys.c.first_at).label("days"),
+            _flag(journeys.c.last_started_at >= period.starts_at).label("interviewed"),
+            _flag(Candidate.last_offer_or_later_at >= journeys.c.first_at).label("offered_after"),
         )
-        .group_by(*group)
-        .cte("interview_totals")
+        .join(Candidate, Candidate.id == journeys.c.candidate_id)
+        .outerjoin(Position, Position.id == journeys.c.position_id)
+        .order_by(journeys.c.candidate_id)
     )
-    ranked = (
-        select(
-            *group,
-            rows.c.days,
-            func.row_number().over(partition_by=group, order_by=rows.c.days).label("rank"),
-        )
-        .where(rows.c.days.is_not(None))
-        .subquery()
-    )
-    # The middle one of an odd count, the middle two of an even one: size <= 2 * rank <=
-    # size + 2 picks exactly those. The group's size comes from its totals, so the days
-    # are sorted once, for their rank.
-    medians = (
-        select(ranked.c.overall, ranked.c.position_id, func.avg(ranked.c.days).label("median"))
-        .join(totals, _same_group(totals, ranked))
-        .where(2 * ranked.c.rank >= totals.c.size, 2 * ranked.c.rank <= totals.c.size + 2)
-        .group_by(ranked.c.overall, ranked.c.position_id)
-        .subquery()
-    )
-    result = db.session.execute(
-        select(totals, medians.c.median, Position.title, Position.agency)
-        .outerjoin(medians, _same_group(totals, medians))
-        .outerjoin(Position, Position.id == totals.c.position_id)
-    ).all()
-    report = InterviewReport()
-    for row in result:
-        figures = InterviewFigures(
-            name=ALL_POSITIONS
-            if row.overall
-            else f"{row.title} · {row.agency}"
-            if row.title
-            else NO_POSITION,
-            first_interviews=int(row.first_interviews or 0),
-            average_days=None if row.average_days is None else float(row.average_days),
-            interviewed=int(row.interviewed or 0),
-            offers=int(row.offers or 0),
-            median_days=None if row.median is None else float(row.median),
-        )
-        if row.overall:
-            report.overall = figures
-        else:
-            report.positions.append(figures)
+    positions: dict[int | None, _Tally] = {}
+    office = _Tally(ALL_POSITIONS)
+    for _, candidate_rows in groupby(rows, key=itemgetter(0)):
+        candidate_journeys = []
+        for _, position_id, title, agency, *figures in candidate_rows:
+            tally = positions.get(position_id)
+            if tally is None:
+                name = f"{title} · {agency}" if title else NO_POSITION
+                tally = positions[position_id] = _Tally(name)
+            tally.add(*figures)
+            candidate_journeys.append(figures)
+        office.add(*reduce(_across_positions, candidate_journeys))
+    report = InterviewReport(positions=[tally.figures() for tally in positions.values()])
+    if positions:
+        report.overall = office.figures()
     # Positions by name, then the interviews held for no particular position.
     report.positions.sort(key=lambda f: (f.name == NO_POSITION, f.name.lower()))
     return report

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from recruit.candidates.models import Candidate, Stage, StageChange
+from recruit.database import stream_rows
 from recruit.extensions import db
 from recruit.pipeline.rules import pipeline_order
 from recruit.reports.periods import Period
@@ -49,7 +50,7 @@ def time_in_stage(period: Period) -> list[StageTime]:
     days: dict[int, list[float]] = defaultdict(list)
     # Plain (stage, days) pairs, neither joined nor sorted in SQL: a term's stays number
     # in the tens of thousands, and the few stages are named and ordered here.
-    for stage_id, stay in db.session.execute(
+    for stage_id, stay in stream_rows(
         select(
             StageChange.from_stage_id,
             _days_between(StageChange.from_stage_entered_at, StageChange.created_at),
@@ -61,15 +62,18 @@ def time_in_stage(period: Period) -> list[StageTime]:
         days[stage_id].append(float(stay))
     stages = db.session.execute(select(Stage.id, Stage.name).order_by(*pipeline_order()))
     return [
-        StageTime(
-            name=name,
-            stays=len(days[stage_id]),
-            median=statistics.median(days[stage_id]),
-            p90=percentile(days[stage_id], 0.9),
-        )
-        for stage_id, name in stages
-        if days.get(stage_id)
+        _stage_time(name, sorted(days[stage_id])) for stage_id, name in stages if days.get(stage_id)
     ]
+
+
+def _stage_time(name: str, ordered: list[float]) -> StageTime:
+    """A stage's figures from its stays' days, sorted once for both."""
+    return StageTime(
+        name=name,
+        stays=len(ordered),
+        median=statistics.median(ordered),
+        p90=percentile(ordered, 0.9),
+    )
 
 
 @dataclass
