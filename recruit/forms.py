@@ -2,8 +2,11 @@
 control characters refused in every text field, and messages that name the field."""
 
 import copy
+from functools import cache
 
-from flask import request
+from babel import support
+from flask import current_app, has_request_context, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
@@ -18,6 +21,7 @@ from wtforms.fields import (
     StringField,
     TextAreaField,
 )
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, InputRequired, ValidationError
 
 from recruit.plain_text import has_control_characters
@@ -64,13 +68,14 @@ def required_message(form, field) -> str:
 def _friendly(form, field, validator):
     # WTForms' defaults ("This field is required.", "Invalid email address.") name no
     # field; the student form words each of its own, and staff forms get the same here.
+    # Words of the validator's own first: then the sentence below is not worth making.
+    if getattr(validator, "message", None) is not None:
+        return validator
     if isinstance(validator, InputRequired | DataRequired):
         message = required_message(form, field)
     elif isinstance(validator, Email):
         message = EMAIL_REFUSED
     else:
-        return validator
-    if validator.message is not None:
         return validator
     # A copy: the validator object is shared by every instance of the form.
     worded = copy.copy(validator)
@@ -100,6 +105,37 @@ class SubForm(WTForm):
         pass
 
 
+@cache
+def _wtforms_catalog(locale: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsTranslations:
+    """WTForms' own messages in the request's language, as Flask-WTF gives them, but each
+    catalog read from disk once per process instead of once per request."""
+
+    def gettext(self, string: str) -> str:
+        """The message in the request's language."""
+        catalog = self._catalog()
+        return string if catalog is None else catalog.ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The message for n in the request's language."""
+        catalog = self._catalog()
+        if catalog is None:
+            return singular if n == 1 else plural
+        return catalog.ungettext(singular, plural, n)
+
+    @staticmethod
+    def _catalog() -> support.NullTranslations | None:
+        if not has_request_context() or "babel" not in current_app.extensions:
+            return None
+        return _wtforms_catalog(str(get_locale()))
+
+
+WTFORMS_TRANSLATIONS = WTFormsTranslations()
+
+
 class Form(FlaskForm):
     """A Flask-WTF form whose text fields read only text.
 
@@ -111,6 +147,11 @@ class Form(FlaskForm):
     """
 
     class Meta(PlainTextMeta, FlaskForm.Meta):
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return WTFORMS_TRANSLATIONS
+
         def wrap_formdata(self, form, formdata):
             if formdata is _Auto and not request.form and not request.files:
                 return None

@@ -46,6 +46,8 @@ POSTGRES_WEIGHTS = ("A", "B", "C", "C", "B", "D")
 
 def fold(value: str) -> str:
     """Lower-case and strip accents, so 'José' and 'jose' are the same word."""
+    if value.isascii():  # no accents to strip: most text, read a character at a time below
+        return value.casefold()
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

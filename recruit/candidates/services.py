@@ -15,6 +15,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from recruit import cached
 from recruit.audit.services import record
 from recruit.auth.models import User
 from recruit.candidates import resume_pdf
@@ -27,7 +28,6 @@ from recruit.candidates.models import (
     Interest,
     Note,
     ProposedUpdate,
-    Stage,
     Tag,
     name_key,
     phone_key,
@@ -35,7 +35,7 @@ from recruit.candidates.models import (
 from recruit.database import remove_if_not_saved, utcnow
 from recruit.extensions import db
 from recruit.pipeline.moves import last_stage_change, new_candidate, record_entry
-from recruit.pipeline.rules import on_board_clause
+from recruit.pipeline.rules import on_board
 from recruit.plain_text import shown_name
 from recruit.stale import check, flush
 
@@ -49,10 +49,12 @@ NAMES_PER_QUERY = 500
 def stage_choices(include_closed: bool = True) -> list[tuple[str, str]]:
     """Stages in use as (id, name) for a select, in pipeline order. Bulk moves leave the
     closed ones out: closing needs a reason, which only the candidate page asks for."""
-    query = select(Stage).where(Stage.retired.is_(False)).order_by(Stage.position)
-    if not include_closed:
-        query = query.where(on_board_clause())
-    return [(str(stage.id), stage.name) for stage in db.session.scalars(query)]
+    # The worker's copy of the stages (recruit.cached): every move and bulk move asks.
+    return [
+        (str(stage.id), stage.name)
+        for stage in cached.stages()
+        if not stage.retired and (include_closed or on_board(stage))
+    ]
 
 
 # --- profile, tags, notes -------------------------------------------------------------

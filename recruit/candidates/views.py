@@ -615,10 +615,14 @@ def move(candidate_id: int):
             failed.errors = [str(error)]
             return candidate_page(candidate_id, status=422, refused_move=form)
         return _move_answer(str(error), 422, back, candidate)
-    db.session.commit()
     said = " We will email them the stage's message." if change.queued_message else ""
     moved = f"{candidate.full_name} moved to {to_stage.name}.{said}"
-    return _move_answer(moved, 200, back, candidate)
+    # Said before the commit, which would expire both and cost a second transaction to
+    # read them back.
+    db.session.flush()
+    stage_id, version = candidate.stage_id, candidate.version
+    db.session.commit()
+    return move_answer(moved, 200, back, stage_id, version)
 
 
 def _move_answer(message: str, status: int, back: str, candidate: Candidate):

@@ -6,6 +6,8 @@ Whatever flushes a change to a candidate, a note or a university rewrites the ca
 row; writers that bypass the session (a bulk UPDATE) call reindex() themselves.
 """
 
+from functools import cache
+
 from sqlalchemy import bindparam, event, inspect, select, text
 from sqlalchemy.orm import Session
 
@@ -14,9 +16,12 @@ from recruit.candidates.search import FIELDS, POSTGRES_WEIGHTS, TABLE, fold
 from recruit.universities.models import University
 
 
-def _documents(connection, ids: list[int]) -> list[dict]:
-    """The text to index for these candidates, read with four queries."""
-    rows = connection.execute(
+@cache
+def _document_queries() -> tuple:
+    """The four SELECTs _documents runs, for the ids bound as "ids"; built once per
+    process, since every new candidate and every edit runs them."""
+    ids = bindparam("ids", expanding=True)
+    rows = (
         select(
             Candidate.id,
             Candidate.first_name,
@@ -29,25 +34,34 @@ def _documents(connection, ids: list[int]) -> list[dict]:
         )
         .outerjoin(University, University.id == Candidate.university_id)
         .where(Candidate.id.in_(ids))
-    ).all()
-    tags: dict[int, list[str]] = {}
-    for candidate_id, name in connection.execute(
+    )
+    tags = (
         select(candidate_tags.c.candidate_id, Tag.name)
         .join(Tag, Tag.id == candidate_tags.c.tag_id)
         .where(candidate_tags.c.candidate_id.in_(ids))
-    ):
-        tags.setdefault(candidate_id, []).append(name)
-    notes: dict[int, list[str]] = {}
-    for candidate_id, body in connection.execute(
-        select(Note.candidate_id, Note.body).where(Note.candidate_id.in_(ids))
-    ):
-        notes.setdefault(candidate_id, []).append(body)
-    alternates: dict[int, list[str]] = {}
-    for candidate_id, email in connection.execute(
+    )
+    notes = select(Note.candidate_id, Note.body).where(Note.candidate_id.in_(ids))
+    alternates = (
         select(CandidateEmail.candidate_id, CandidateEmail.email)
         .where(CandidateEmail.candidate_id.in_(ids))
         .order_by(CandidateEmail.email)
-    ):
+    )
+    return rows, tags, notes, alternates
+
+
+def _documents(connection, ids: list[int]) -> list[dict]:
+    """The text to index for these candidates, read with four queries."""
+    rows_query, tags_query, notes_query, alternates_query = _document_queries()
+    given = {"ids": ids}
+    rows = connection.execute(rows_query, given).all()
+    tags: dict[int, list[str]] = {}
+    for candidate_id, name in connection.execute(tags_query, given):
+        tags.setdefault(candidate_id, []).append(name)
+    notes: dict[int, list[str]] = {}
+    for candidate_id, body in connection.execute(notes_query, given):
+        notes.setdefault(candidate_id, []).append(body)
+    alternates: dict[int, list[str]] = {}
+    for candidate_id, email in connection.execute(alternates_query, given):
         alternates.setdefault(candidate_id, []).append(email)
     documents = []
     for row in rows:
@@ -79,18 +93,21 @@ def reindex(connection, ids) -> None:
     ids = sorted(set(ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        key = "rowid" if connection.dialect.name == "sqlite" else "candidate_id"
-        connection.execute(
-            text(f"DELETE FROM {TABLE} WHERE {key} IN :ids").bindparams(  # noqa: S608
-                bindparam("ids", expanding=True)
-            ),
-            {"ids": chunk},
-        )
+        connection.execute(_delete_statement(connection.dialect.name), {"ids": chunk})
         documents = _documents(connection, chunk)
         if documents:
             connection.execute(_insert_statement(connection.dialect.name), documents)
 
 
+@cache
+def _delete_statement(dialect: str):
+    key = "rowid" if dialect == "sqlite" else "candidate_id"
+    return text(f"DELETE FROM {TABLE} WHERE {key} IN :ids").bindparams(  # noqa: S608
+        bindparam("ids", expanding=True)
+    )
+
+
+@cache
 def _insert_statement(dialect: str):
     columns = ", ".join(FIELDS)
     values = ", ".join(f":{name}" for name in FIELDS)

@@ -3,8 +3,9 @@ candidate's history: when it began, when each step was first reached, and when O
 a later stage) was last entered."""
 
 from collections.abc import Iterable
+from functools import cache
 
-from sqlalchemy import case, event, func, inspect, or_, select, update
+from sqlalchemy import bindparam, case, event, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
 from recruit.candidates.models import Candidate, Stage, StageChange
@@ -56,11 +57,26 @@ def from_history(candidate_ids: Iterable[int] | None = None):
 
 
 def _rebuild_some(connection, candidate_ids: list[int] | None, blanks: bool = True) -> int:
+    chosen = candidate_ids is not None
+    parameters = {"ids": candidate_ids} if chosen else {}
+    rewrite, blank = _statements(chosen)
+    written = connection.execute(rewrite, parameters).rowcount
+    if not blanks:
+        return written
+    return written + connection.execute(blank, parameters).rowcount
+
+
+@cache
+def _statements(chosen: bool):
+    """The two UPDATEs a rebuild runs, for everyone or (chosen) for the ids bound as
+    "ids". Built once per process: every move and new candidate runs them, and building
+    these expressions again cost more than running them."""
     candidates = Candidate.__table__
-    summaries = from_history(candidate_ids)
+    ids = bindparam("ids", expanding=True)
+    summaries = from_history(ids if chosen else None)
     # Only rows whose summaries change are written: a stage reorder that changes nobody's
     # step writes nothing, which matters on PostgreSQL, where each write is a new row.
-    statement = (
+    rewrite = (
         update(candidates)
         .where(
             candidates.c.id == summaries.c.candidate_id,
@@ -74,9 +90,6 @@ def _rebuild_some(connection, candidate_ids: list[int] | None, blanks: bool = Tr
             updated_at=candidates.c.updated_at,
         )
     )
-    written = connection.execute(statement).rowcount
-    if not blanks:
-        return written
     # A candidate without any history (none is left so by Recruit) has no summaries.
     blank = (
         update(candidates)
@@ -86,9 +99,9 @@ def _rebuild_some(connection, candidate_ids: list[int] | None, blanks: bool = Tr
         )
         .values(**dict.fromkeys(COLUMNS), updated_at=candidates.c.updated_at)
     )
-    if candidate_ids is not None:
-        blank = blank.where(candidates.c.id.in_(candidate_ids))
-    return written + connection.execute(blank).rowcount
+    if chosen:
+        blank = blank.where(candidates.c.id.in_(ids))
+    return rewrite, blank
 
 
 def rebuild(connection, candidate_ids: Iterable[int] | None = None, blanks: bool = True) -> int:

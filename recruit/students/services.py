@@ -89,8 +89,9 @@ def issue_status_link(candidate: Candidate) -> StatusLink:
     )
     db.session.add(link)
     db.session.flush()
+    # The hash goes out with the caller's next flush (or its commit): a flush of its own
+    # would run every session hook again for one column.
     link.token_hash = token_hash(status_token(link))
-    db.session.flush()
     return link
 
 
