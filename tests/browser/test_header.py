@@ -84,6 +84,22 @@ def test_pages_do_not_scroll_sideways_at_1366(
         assert shape["scrollWidth"] == shape["viewport"] == LAPTOP["width"], (path, shape)
 
 
+def test_pages_with_tables_do_not_scroll_sideways_on_a_phone(
+    new_page, live_server, staff, stages, make_candidate, sign_in
+):
+    """On a 390x844 phone, are the candidate list and the stages page as wide as the
+    window, their tables scrolling inside their own boxes? (Visually hidden text in a
+    table's cells once escaped the box and widened the page.)"""
+    for _ in range(3):
+        make_candidate(rating=4)
+    page = new_page(**PHONE)
+    sign_in(page, live_server, staff(Role.ADMIN))
+
+    for path in ("/candidates/", "/admin/stages/", "/universities/", "/placements/"):
+        shape = layout(page, f"{live_server}{path}")
+        assert shape["scrollWidth"] == shape["viewport"] == 390, (path, shape)
+
+
 def test_brand_stays_put_between_board_and_other_pages(
     new_page, live_server, staff, stages, make_candidate, sign_in
 ):
