@@ -857,3 +857,17 @@ def test_a_backslash_in_a_search_is_no_server_error(client, signed_in, make_cand
     make_candidate(last_name="Ruiz")
     for url in ("/candidates/", "/candidates/board", "/candidates/export.csv"):
         assert client.get(url, query_string={"q": query}).status_code == 200, url
+
+
+def test_export_past_the_cap_says_it_takes_every_match(client, signed_in, make_candidate, cap_of_3):
+    """Past the cap, does the export button say it takes every match, and does the file
+    hold all four Ruiz, not the three the pages show?"""
+    signed_in(Role.HR)
+    for _ in range(4):
+        make_candidate(last_name="Ruiz")
+
+    page = client.get("/candidates/?q=ruiz")
+
+    assert "Export every match (CSV)" in page.text
+    assert len(csv_rows(client.get("/candidates/export.csv?q=ruiz"))) == 4
+    assert "Export every match" not in client.get("/candidates/?q=nobody").text
