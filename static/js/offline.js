@@ -107,10 +107,18 @@
   }
 
   let sending = false;
+  let again = false;
 
+  // One round at a time. A call during a round (the network back while a timed round was
+  // failing its first send) runs another round when it ends, rather than waiting for the
+  // next timed one.
   async function sendKept() {
-    if (sending) return;
+    if (sending) {
+      again = true;
+      return;
+    }
     sending = true;
+    again = false;
     try {
       const sends = await Queue.all();
       for (const send of sends) {
@@ -141,6 +149,7 @@
       sending = false;
     }
     await showQueue();
+    if (again) sendKept();
   }
 
   // --- the interest form ---------------------------------------------------------------
