@@ -2,20 +2,26 @@
 made with the icalendar library so escaping, folding and time zones follow RFC 5545."""
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import icalendar
 from flask import current_app
 
 from recruit.database import utcnow
 from recruit.plain_text import without_control_characters
 from recruit.timezones import office_zone
 
+if TYPE_CHECKING:
+    import icalendar
+
 PRODID = "-//State Procurement Office//Recruit//EN"
 
 
-def new_calendar(name: str | None = None, method: str | None = None) -> icalendar.Calendar:
+def new_calendar(name: str | None = None, method: str | None = None) -> "icalendar.Calendar":
     """An empty calendar from Recruit, named for calendar apps and set in the office's
     zone; method is "REQUEST" or "CANCEL" for an invitation sent by mail."""
+    # Imported when a calendar is made: icalendar holds 4 MB in a worker that makes none.
+    import icalendar
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -28,7 +34,7 @@ def new_calendar(name: str | None = None, method: str | None = None) -> icalenda
     return cal
 
 
-def to_ics(cal: icalendar.Calendar) -> bytes:
+def to_ics(cal: "icalendar.Calendar") -> bytes:
     """The calendar as an .ics file, with a VTIMEZONE for each zone its times are in."""
     cal.add_missing_timezones()
     # icalendar escapes line breaks in text but passes other control characters, which

@@ -321,7 +321,16 @@ def pending_clause():
 
 def pending_count() -> int:
     """How many candidates have a proposal waiting for HR."""
-    return db.session.scalar(select(func.count()).select_from(Candidate).where(pending_clause()))
+    # Read from the proposals' index: asking each of 100,000 candidates whether one of
+    # theirs is open took the dashboard 7 ms when none was.
+    return (
+        db.session.scalar(
+            select(func.count(ProposedUpdate.candidate_id.distinct())).where(
+                ProposedUpdate.closed_at.is_(None)
+            )
+        )
+        or 0
+    )
 
 
 # --- deciding -------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from sqlalchemy.orm import joinedload
 from recruit import cached
 from recruit.audit.services import record
 from recruit.auth.models import User
-from recruit.candidates import resume_pdf
 from recruit.candidates.models import (
     Attachment,
     Candidate,
@@ -406,6 +405,10 @@ def check_resume(upload) -> bytes:
         )
     if not data.startswith(b"%PDF-"):
         raise ResumeRejected(_l("The resume must be a PDF file."))
+    # Imported on the first upload: pypdf (with Pillow) would hold 9 MB in every worker
+    # that never sees a resume.
+    from recruit.candidates import resume_pdf
+
     try:
         resume_pdf.check_structure(data)
     except resume_pdf.Unreadable:

@@ -2,8 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from recruit.calendars import new_calendar, stamp, to_ics, uid_host
 from recruit.events.models import Event, EventStatus
@@ -11,10 +10,15 @@ from recruit.messages.links import public_url
 from recruit.templating import label
 from recruit.timezones import office_zone
 
+if TYPE_CHECKING:
+    import icalendar
 
-def event_component(event: Event, stamped: datetime, host: str) -> icalendar.Event:
+
+def event_component(event: Event, stamped: datetime, host: str) -> "icalendar.Event":
     """One event as a VEVENT: all day when it has no hours, else timed in the office's
     zone; its UID stays the same however often the feed is fetched."""
+    import icalendar
+
     component = icalendar.Event()
     component.add("uid", f"event-{event.id}@{host}")
     component.add("dtstamp", stamped)
@@ -41,7 +45,7 @@ def event_component(event: Event, stamped: datetime, host: str) -> icalendar.Eve
 
 
 def calendar(
-    events: Iterable[Event], extra_components: Iterable[icalendar.Component] = ()
+    events: Iterable[Event], extra_components: Iterable["icalendar.Component"] = ()
 ) -> bytes:
     """An iCalendar document with one entry per event, and any other entries given (a
     person's interviews, say)."""

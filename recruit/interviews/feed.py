@@ -2,8 +2,8 @@
 and SEQUENCE as the invitations they were sent, so a calendar holding both keeps one."""
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-import icalendar
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -13,6 +13,9 @@ from recruit.extensions import db
 from recruit.interviews.invitations import interview_component
 from recruit.interviews.models import Interview, Interviewer, InterviewState
 from recruit.messages import services as messages
+
+if TYPE_CHECKING:
+    import icalendar
 
 # The feed carries the last month's interviews as well as what is coming, as events' do.
 FEED_PAST_DAYS = 30
@@ -41,7 +44,7 @@ def interviews_for_feed(user: User) -> list[Interview]:
     )
 
 
-def interview_entries(user: User) -> list[icalendar.Event]:
+def interview_entries(user: User) -> list["icalendar.Event"]:
     """The user's interviews as timed entries in the office's zone, for their feed."""
     office = messages.office()
     return [

@@ -3,8 +3,8 @@ and the messages that carry it, to the candidate in their language and to each
 interviewer, all through the outbox."""
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-import icalendar
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
 from flask_babel import gettext as _
@@ -19,6 +19,9 @@ from recruit.messages.links import public_url
 from recruit.messages.models import LinkKind
 from recruit.templating import office_time
 from recruit.timezones import local
+
+if TYPE_CHECKING:
+    import icalendar
 
 PANEL_KEY = "interview_panel"
 CANDIDATE_KEY = "interview_invitation"
@@ -42,10 +45,12 @@ def calendar_entry(interview: Interview, method: str, for_candidate: bool) -> st
 
 def interview_component(
     interview: Interview, for_candidate: bool, cancelled: bool = False, office: dict | None = None
-) -> icalendar.Event:
+) -> "icalendar.Event":
     """One interview as a calendar entry, the same in invitations and staff feeds (one UID,
     SEQUENCE raised by each change). The candidate's copy lists only them; the panel's
     lists everyone invited and links to the interview's page."""
+    import icalendar
+
     office = office or messages.office()
     entry = icalendar.Event()
     entry.add("uid", interview.uid)
