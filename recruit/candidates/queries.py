@@ -302,35 +302,45 @@ def list_page(filters: CandidateFilters, args) -> Page:
 def _search_page(filters: CandidateFilters, found, dialect: str, args) -> Page:
     """A page of a search's ids. The newest matches under the filters are counted, no
     further than one past the cap (the index yields them in id order, so the rest are
-    never read). Up to the cap every match is ranked (or sorted), as ever; past it, the
-    ranking reads only a bounded set."""
+    never read), with how many of them have the name, where the index says so. Up to the
+    cap every match is ranked (or sorted), as ever; past it, the ranking reads only a
+    bounded set."""
     cap = search.SEARCH_CAP
+    named = search.named_flag(found)
+    listed = _listed(filters, Candidate.id)
+    if named is not None:
+        listed = listed.add_columns(named)
     newest = (
-        _listed(filters, Candidate.id)
-        .join(found, Candidate.id == search.joined_id(found, dialect))
+        listed.join(found, Candidate.id == search.joined_id(found, dialect))
         .order_by(found.c.candidate_id.desc())
         .limit(cap + 1)
         .subquery()
     )
-    total, oldest = db.session.execute(select(func.count(), func.min(newest.c.id))).one()
+    counted = [func.count(), func.min(newest.c.id), func.max(newest.c.id)]
+    if named is not None:
+        counted.append(func.count().filter(newest.c.named))
+    total, oldest, latest, *named_count = db.session.execute(select(*counted)).one()
     if filters.sort or total <= cap:
         query = list_query(filters, Candidate.id)
     else:
-        query = _bounded_ranking(filters, oldest, dialect)
+        query = _bounded_ranking(filters, (oldest, latest), dialect, *named_count)
     return paginate_capped(query, total, cap, args)
 
 
-def _bounded_ranking(filters: CandidateFilters, oldest: int, dialect: str) -> Select:
+def _bounded_ranking(
+    filters: CandidateFilters, span: tuple[int, int], dialect: str, named: int | None = None
+) -> Select:
     """The ids of a search with more matches than the cap, best first among the newest
-    matches under the filters (ids from oldest on) and the newest whose name matches
-    (the filters then apply to them too), so that a name is not lost behind newer
-    mentions in notes: only these are read and ranked."""
+    matches under the filters (ids in span, named of them by name) and the newest
+    whose name matches (the filters then apply to them too), so that a name is not lost
+    behind newer mentions in notes: only these are read and ranked."""
 
     def under_filters(matches):
         listed = _listed(filters, Candidate.id.label("candidate_id"))
         return listed.join(matches, Candidate.id == search.joined_id(matches, dialect))
 
-    ranked = search.ranked_from(filters.q, dialect, oldest, under_filters)
+    oldest, newest = span
+    ranked = search.ranked_from(filters.q, dialect, oldest, under_filters, named, newest)
     return (
         _listed(filters, Candidate.id)
         .join(ranked, Candidate.id == search.joined_id(ranked, dialect))

@@ -88,7 +88,9 @@ def _postgres_query(words: list[str], weights: str = ""):
 
 def matched(query: str, dialect: str, strong: bool = False) -> Subquery | None:
     """A subquery of the candidate_id of each match, unranked (only those whose name has
-    every word whole, when strong); None for no words. Candidates join it on joined_id()."""
+    every word whole, when strong); None for no words. Candidates join it on joined_id().
+    On PostgreSQL every match also says, as named, whether its name has every word whole:
+    counted among the newest matches, it spares ranked_from() a search of the names."""
     words = terms(query)
     if not words:
         return None
@@ -98,10 +100,20 @@ def matched(query: str, dialect: str, strong: bool = False) -> Subquery | None:
             literal_column(TABLE).op("MATCH")(match)
         )
     else:
-        weight = POSTGRES_WEIGHTS[FIELDS.index(STRONG_FIELD)] if strong else ""
-        tsquery = _postgres_query(words, weight)
-        found = select(_INDEX.c.candidate_id).where(_INDEX.c.document.op("@@")(tsquery))
+        strong_weight = POSTGRES_WEIGHTS[FIELDS.index(STRONG_FIELD)]
+        tsquery = _postgres_query(words, strong_weight if strong else "")
+        columns = [_INDEX.c.candidate_id]
+        if not strong:
+            named = _INDEX.c.document.op("@@")(_postgres_query(words, strong_weight))
+            columns.append(named.label("named"))
+        found = select(*columns).where(_INDEX.c.document.op("@@")(tsquery))
     return found.subquery("strong" if strong else "found")
+
+
+def named_flag(found: Subquery):
+    """The column of matched() that says a match's name has every word whole, where the
+    database gives one (PostgreSQL); else None."""
+    return found.c.get("named")
 
 
 def joined_id(found: Subquery, dialect: str):
@@ -114,13 +126,20 @@ def joined_id(found: Subquery, dialect: str):
 
 
 def ranked_from(
-    query: str, dialect: str, oldest: int, under_filters: Callable[[Subquery], Select]
+    query: str,
+    dialect: str,
+    oldest: int,
+    under_filters: Callable[[Subquery], Select],
+    named_from_oldest: int | None = None,
+    newest: int | None = None,
 ) -> Subquery:
     """A subquery of (candidate_id, rank) for a search's matches from oldest on and the
     newest SEARCH_CAP under the list's filters whose name has every word whole (so "Wei
     Li" is not lost behind a thousand newer "Liam"s), ranked as a search of every match
     ranks them; candidates join it on joined_id(). under_filters(matches) selects, as
-    candidate_id, the matches that pass the list's filters."""
+    candidate_id, the matches that pass the list's filters. named_from_oldest, when
+    known, is how many of the matches under the filters from oldest on (to newest) have
+    the name."""
     words = terms(query)
     strong = matched(query, dialect, strong=True)
     if dialect == "sqlite":
@@ -146,6 +165,21 @@ def ranked_from(
             )
             .subquery("ranked")
         )
+    tsquery = _postgres_query(words)
+    rank = (-func.ts_rank(_INDEX.c.document, tsquery)).label("rank")
+    if named_from_oldest is not None and named_from_oldest >= SEARCH_CAP:
+        # The newest name matches under the filters are all among the matches from
+        # oldest on (a common surname's newest matches are nearly all names): those
+        # alone are ranked, in one walk of the index newest first. (Left to itself,
+        # PostgreSQL would rather read the whole table in parallel, expecting to look up
+        # fewer candidates afterwards; the order and OFFSET 0 keep it to the walk.)
+        return (
+            select(_INDEX.c.candidate_id, rank)
+            .where(_INDEX.c.candidate_id >= oldest, _INDEX.c.document.op("@@")(tsquery))
+            .order_by(_INDEX.c.candidate_id.desc())
+            .offset(0)
+            .subquery("ranked")
+        )
     # PostgreSQL reads a name's rare matches through the GIN index (the OFFSET 0 keeps
     # it from walking the table newest first in search of them), and looks the set up
     # as an array: told "IN (...)", it expects a thousand lookups to cost more than
@@ -157,13 +191,33 @@ def ranked_from(
         .limit(SEARCH_CAP)
         .subquery("by_name")
     )
-    tsquery = _postgres_query(words)
     recent = select(_INDEX.c.candidate_id).where(
         _INDEX.c.candidate_id >= oldest, _INDEX.c.document.op("@@")(tsquery)
     )
-    bounded = union(recent, select(by_name.c.candidate_id)).subquery("bounded")
+    parts = [recent, select(by_name.c.candidate_id)]
+    missing = SEARCH_CAP - (named_from_oldest or 0)
+    if named_from_oldest is not None and newest is not None and named_from_oldest >= missing:
+        # Names are common among the newest matches, so the few name matches still
+        # missing are likely just older than oldest: they are looked for by walking
+        # back as far again as the newest matches span, and only if that walk falls
+        # short are all the name matches read through the GIN index.
+        lowest = oldest - (newest - oldest + 1)
+        window = (
+            select(strong.c.candidate_id)
+            .where(strong.c.candidate_id >= lowest, strong.c.candidate_id < oldest)
+            .subquery("named_window")
+        )
+        before = (
+            under_filters(window)
+            .order_by(window.c.candidate_id.desc())
+            .limit(missing)
+            .cte("named_before")
+        )
+        short = select(func.count()).select_from(before).scalar_subquery() < missing
+        parts = [recent, select(before.c.candidate_id), parts[1].where(short)]
+    bounded = union(*parts).subquery("bounded")
     return (
-        select(_INDEX.c.candidate_id, (-func.ts_rank(_INDEX.c.document, tsquery)).label("rank"))
+        select(_INDEX.c.candidate_id, rank)
         .where(
             _INDEX.c.candidate_id
             == any_(func.array(select(bounded.c.candidate_id).scalar_subquery()))
