@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recruit import cached
 from recruit.audit.services import record
@@ -299,27 +299,34 @@ def candidate_page(
     """The candidate's page; with a conflict when accepting a proposed update was refused
     because someone saved the candidate since the page was drawn, or with the move form,
     the rating or the tags as sent when saving them was refused."""
-    candidate = db.session.scalar(
-        select(Candidate)
-        .where(Candidate.id == candidate_id)
-        .options(
-            selectinload(Candidate.tags),
-            selectinload(Candidate.interests),
-            selectinload(Candidate.notes).joinedload(Note.user),
-            selectinload(Candidate.history).joinedload(StageChange.user),
-            selectinload(Candidate.history).joinedload(StageChange.from_stage),
-            selectinload(Candidate.history).joinedload(StageChange.to_stage),
-            selectinload(Candidate.attachments),
-            selectinload(Candidate.alternate_emails),
-            selectinload(Candidate.event_links).joinedload(CandidateEvent.event),
+    # Each SELECT is a round trip to PostgreSQL: the record comes with its stage history
+    # (an ordered list, joined) and when the student last opened their own page.
+    found = (
+        db.session.execute(
+            select(Candidate, students.last_opened_column())
+            .where(Candidate.id == candidate_id)
+            .options(
+                selectinload(Candidate.tags),
+                selectinload(Candidate.interests),
+                selectinload(Candidate.notes).joinedload(Note.user),
+                joinedload(Candidate.history).joinedload(StageChange.user),
+                joinedload(Candidate.history).joinedload(StageChange.from_stage),
+                joinedload(Candidate.history).joinedload(StageChange.to_stage),
+                selectinload(Candidate.attachments),
+                selectinload(Candidate.alternate_emails),
+                selectinload(Candidate.event_links).joinedload(CandidateEvent.event),
+            )
         )
+        .unique()
+        .one_or_none()
     )
-    if candidate is None:
+    if found is None:
         abort(404)
+    candidate, last_opened = found
     placements = db.session.scalars(
         select(Placement)
         .where(Placement.candidate_id == candidate.id)
-        .options(selectinload(Placement.position), selectinload(Placement.evaluations))
+        .options(joinedload(Placement.position), selectinload(Placement.evaluations))
         .order_by(Placement.starts_on.desc())
     ).all()
     move = refused_move
@@ -368,7 +375,7 @@ def candidate_page(
         reasons=CLOSE_REASON_LABELS,
         own_page={
             "actions": students.student_actions(candidate),
-            "last_opened": students.last_opened(candidate),
+            "last_opened": last_opened,
             "labels": students.ACTION_LABELS,
         },
     ), status

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.audit.services import record
 from recruit.auth.models import User
@@ -416,12 +416,14 @@ def for_candidate(candidate: Candidate) -> list[Interview]:
             select(Interview)
             .where(Interview.candidate_id == candidate.id)
             .options(
-                selectinload(Interview.interviewers).selectinload(Interviewer.scorecard),
+                # One SELECT for the interviews, their positions, panels and scorecards
+                # (a few rows each); the times offered come in a second.
+                joinedload(Interview.interviewers).joinedload(Interviewer.scorecard),
+                joinedload(Interview.position),
                 selectinload(Interview.slots),
-                selectinload(Interview.position),
             )
             .order_by(Interview.created_at.desc(), Interview.id.desc())
-        )
+        ).unique()
     )
 
 
