@@ -1,6 +1,6 @@
 """Imports every model so that metadata, migrations and the shell see the whole schema."""
 
-from recruit.admin.models import Setting
+from recruit.admin.models import ChangeClock, Setting
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import RecoveryCode, StaffSession, User
 from recruit.candidates.models import (
@@ -45,6 +45,7 @@ __all__ = [
     "CandidateEvent",
     "CandidateInterest",
     "CandidateOpening",
+    "ChangeClock",
     "Contact",
     "Evaluation",
     "EvaluationAnswer",

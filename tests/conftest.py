@@ -79,7 +79,8 @@ def database_url(tmp_path_factory):
 
 
 def _empty_all_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
+    # The change clock's one row comes with the schema, as in every office's database.
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "change_clock"]
     if db.engine.dialect.name == "postgresql":
         # TRUNCATE of every table costs PostgreSQL about half a second, ten minutes over
         # the suite; deleting from the few tables a test wrote to costs milliseconds.

@@ -4,9 +4,10 @@ through any worker shows on the next request every other worker serves."""
 import re
 
 import pytest
+from sqlalchemy import select, text
 
 from recruit import create_app
-from recruit.admin.models import get_setting
+from recruit.admin.models import ChangeClock, get_setting
 from recruit.auth.models import Role
 from recruit.extensions import db
 from tests.conftest import PASSWORD, base_config
@@ -119,3 +120,120 @@ def test_the_board_reads_stages_and_settings_once_per_worker(client, signed_in, 
     watched = [s for s in statements if re.search(r"FROM (stages|universities|settings)\b", s)]
     assert len(watched) == 1
     assert "sum(stages.version)" in watched[0]
+
+
+# --- the board's columns and the filter bar, kept under the change clock ---------------
+
+
+def change_clock() -> int:
+    """Where the change clock stands, as a worker reads it."""
+    settle()
+    return db.session.scalar(select(ChangeClock.ticks))
+
+
+def card_column(client, candidate_id: int) -> str | None:
+    """The title of the board column holding the candidate's card, or None."""
+    page = client.get("/candidates/board").text
+    for section in re.findall(r'<section class="board-column".*?</section>', page, re.S):
+        if f'data-candidate-id="{candidate_id}"' in section:
+            return re.search(r"<span>([^<]+)</span>", section).group(1)
+    return None
+
+
+def test_a_card_moved_through_one_worker_moves_on_the_board_another_keeps(
+    client, signed_in, make_candidate, stages, other_worker
+):
+    """Another worker has drawn (and kept) the board; HR moves a card through this one.
+    Does the other worker's next board show the card in its new column?"""
+    candidate = make_candidate(first_name="Odile", last_name="Brandt")
+    settle()
+    assert card_column(other_worker, candidate.id) == "Interested"
+    assert card_column(other_worker, candidate.id) == "Interested"  # now kept
+    signed_in(Role.HR)
+    response = client.post(
+        f"/candidates/{candidate.id}/move",
+        data={"to_stage": stages["screening"].id, "version": "1"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 200
+    assert card_column(other_worker, candidate.id) == "Screening"
+
+
+def test_a_kept_board_reads_no_candidates_until_something_changes(
+    client, signed_in, make_candidate, stages, clock
+):
+    """Does a second board load (in the same minute) read no candidate rows, while a
+    change made since, even in plain SQL, shows on the next one?"""
+    candidate_id = make_candidate(first_name="Odile", last_name="Brandt").id
+    signed_in(Role.HR)
+    client.get("/candidates/board")
+    db.session.remove()
+    with counting_queries() as statements:
+        assert "Odile Brandt" in client.get("/candidates/board").text
+    assert not [s for s in statements if re.search(r"\bFROM candidates\b", s)]
+    db.session.execute(
+        text("UPDATE candidates SET first_name = 'Odette' WHERE id = :id"), {"id": candidate_id}
+    )
+    db.session.commit()
+    page = client.get("/candidates/board").text
+    assert "Odette Brandt" in page
+    assert "Odile Brandt" not in page
+
+
+def test_the_change_clock_moves_once_a_change_and_never_for_reading(
+    client, signed_in, make_candidate, stages
+):
+    """Do board loads and sign-in stamps leave the clock alone, a move tick it once, and
+    a change rolled back leave it where it was?"""
+    candidate = make_candidate()
+    signed_in(Role.HR)
+    client.get("/candidates/board")
+    before = change_clock()
+    client.get("/candidates/board")
+    client.get("/")
+    assert change_clock() == before
+    client.post(
+        f"/candidates/{candidate.id}/move",
+        data={"to_stage": stages["screening"].id, "version": "1"},
+    )
+    assert change_clock() == before + 1
+    db.session.get(type(candidate), candidate.id).first_name = "Rolled"
+    db.session.flush()
+    db.session.rollback()
+    assert change_clock() == before + 1
+
+
+def test_a_kept_board_still_counts_the_days_in_stage(client, signed_in, make_candidate, clock):
+    """The board is kept, and nothing changes for two days: does it say two days?"""
+    make_candidate(first_name="Odile", last_name="Brandt")
+    signed_in(Role.HR)
+    assert "0 days in stage" in client.get("/candidates/board").text
+    clock.advance(days=2)
+    assert "2 days in stage" in client.get("/candidates/board").text
+
+
+def test_a_board_kept_for_hr_shows_outreach_no_move_links(
+    client, signed_in, make_candidate, auth
+):
+    """HR draws the board first; does outreach, at the same address, get cards without
+    Move links, and HR still get them afterwards?"""
+    make_candidate(first_name="Odile", last_name="Brandt")
+    signed_in(Role.HR)
+    assert "data-move-link" in client.get("/candidates/board").text
+    auth.logout()
+    signed_in(Role.OUTREACH)
+    page = client.get("/candidates/board").text
+    assert "Odile Brandt" in page
+    assert "data-move-link" not in page
+
+
+def test_an_event_added_through_one_worker_is_a_filter_on_another(
+    client, signed_in, other_worker, make_event
+):
+    """Another worker keeps the list's filter bar; does an event added since show among
+    its choices?"""
+    settle()
+    assert "Spring Supply Chain Fair" not in other_worker.get("/candidates/").text
+    make_event(name="Spring Supply Chain Fair")
+    settle()
+    assert "Spring Supply Chain Fair" in other_worker.get("/candidates/").text

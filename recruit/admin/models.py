@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recruit.database import utcnow
@@ -65,3 +65,13 @@ def set_setting(key: str, value) -> None:
         db.session.add(Setting(key=key, value=value))
     else:
         row.value = value
+
+
+class ChangeClock(db.Model):
+    """One row counting the committed transactions that changed what staff pages show,
+    so that each worker knows when a page piece it keeps has gone out of date."""
+
+    __tablename__ = "change_clock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticks: Mapped[int] = mapped_column(BigInteger, default=0)

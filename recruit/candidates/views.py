@@ -93,6 +93,22 @@ def _filter_options() -> dict:
     }
 
 
+def _filter_bar(filters: queries.CandidateFilters, show_stage: bool) -> str:
+    """The filter bar of the list (with the stage and status) or the board: its hundreds
+    of choices are drawn once per worker and address until one of them changes."""
+    key = (request.full_path, show_stage, can(current_user, "review_updates"))
+    return cached.fragment(
+        "candidates.filters",
+        key,
+        lambda: render_template(
+            "candidates/_filters.html",
+            filters=filters,
+            options=_filter_options(),
+            show_stage=show_stage,
+        ),
+    )
+
+
 # --- list, search, export, bulk -------------------------------------------------------
 
 
@@ -115,7 +131,7 @@ def index():
         page=page,
         filters=filters,
         matches=matches,
-        options=_filter_options(),
+        filter_bar=_filter_bar(filters, show_stage=True),
         bulk=bulk,
         now=utcnow(),
     )
@@ -236,17 +252,27 @@ def board():
     """One column per active stage, with counts and the latest cards."""
     filters = queries.CandidateFilters.from_args(request.args)
     stages = queries.board_stages()
-    cards = queries.board_cards(filters, [s.id for s in stages])
+
+    def draw_columns() -> str:
+        return render_template(
+            "candidates/_board_columns.html",
+            stages=stages,
+            cards=queries.board_cards(filters, [s.id for s in stages]),
+            counts=queries.board_counts(filters),
+            filters=filters,
+            column_size=queries.BOARD_COLUMN_SIZE,
+            now=utcnow(),
+        )
+
+    # The columns differ by the filters and the page's address (cards link back to it)
+    # and by whether the viewer may move cards.
+    key = (request.full_path, can(current_user, "move_candidates"))
     return render_template(
         "candidates/board.html",
-        stages=stages,
-        cards=cards,
-        counts=queries.board_counts(filters),
+        columns=cached.fragment("candidates.board", key, draw_columns),
         filters=filters,
-        options=_filter_options(),
+        filter_bar=_filter_bar(filters, show_stage=False),
         move_choices=[(str(s.id), s.name) for s in stages],
-        column_size=queries.BOARD_COLUMN_SIZE,
-        now=utcnow(),
     )
 
 
