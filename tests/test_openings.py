@@ -7,7 +7,7 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 
 from recruit.auth.models import Role
 from recruit.candidates.models import Candidate, ProposedUpdate
@@ -172,6 +172,28 @@ def test_form_leaves_out_openings_when_none_is_open(client, stages):
     new_position(status=PositionStatus.DRAFT)
     html = client.get("/apply").get_data(as_text=True)
     assert 'name="openings"' not in html
+
+
+def test_form_lists_openings_soonest_first_without_loading_whole_positions(client, stages):
+    """Does the form list the open positions, soonest start first, from the columns it
+    shows, never loading each position whole (every view and every send reads them)?"""
+    new_position(title="Buyer Intern", starts_on=date(2030, 6, 1))
+    new_position(title="Sourcing Intern", starts_on=date(2030, 1, 1))
+    db.session.remove()
+    loaded = []
+
+    def note(target, *_args) -> None:
+        loaded.append(target)
+
+    event.listen(Position, "load", note)
+    event.listen(Position, "refresh", note)
+    try:
+        html = client.get("/apply").get_data(as_text=True)
+    finally:
+        event.remove(Position, "load", note)
+        event.remove(Position, "refresh", note)
+    assert loaded == []
+    assert 0 < html.index("Sourcing Intern") < html.index("Buyer Intern")
 
 
 def test_form_ticks_nothing_for_a_closed_opening(client, stages):

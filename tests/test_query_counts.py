@@ -246,3 +246,24 @@ def test_duplicate_check_reads_only_the_same_name_through_its_index(
     assert [row[0] for row in rows] == [known_id]
     assert "ix_candidates_name_key_university" in query_plan(statement, parameters)
     db.session.rollback()
+
+
+def test_a_move_reads_the_earlier_arrival_from_the_candidates_own_history(
+    app, stages, make_candidate
+):
+    """Does a move look up the candidate's earlier arrival in the stage through that
+    candidate's history, never through every arrival in the stage?"""
+    candidate = make_candidate()
+    db.session.commit()
+    with recording_statements() as sent:
+        move_candidate(candidate, stages["screening"], None, None)
+    lookups = [
+        (statement, parameters)
+        for statement, parameters in sent
+        if statement.startswith("SELECT max(stage_changes.created_at)")
+    ]
+    assert len(lookups) == 1, [statement for statement, _ in sent]
+    plan = query_plan(*lookups[0])
+    assert "ix_stage_changes_candidate_history" in plan, plan
+    assert "ix_stage_changes_stage_arrivals" not in plan, plan
+    db.session.rollback()

@@ -114,9 +114,12 @@ def move_candidate(
         raise MoveRefused(f"{candidate.full_name} is already in {to_stage.name}.")
 
     from_stage_id, from_stage_entered_at = candidate.stage_id, candidate.stage_entered_at
+    # Through the candidate's own history: SQLite, without statistics, would read every
+    # arrival in the stage instead (tens of thousands of rows at 100,000 candidates, about
+    # 8 ms per move). Adding 0 hides the stage from its index.
     previous_entry_at = db.session.scalar(
         select(func.max(StageChange.created_at)).where(
-            StageChange.candidate_id == candidate.id, StageChange.to_stage_id == to_stage.id
+            StageChange.candidate_id == candidate.id, StageChange.to_stage_id + 0 == to_stage.id
         )
     )
     now = utcnow()
