@@ -212,9 +212,7 @@ def test_a_kept_board_still_counts_the_days_in_stage(client, signed_in, make_can
     assert "2 days in stage" in client.get("/candidates/board").text
 
 
-def test_a_board_kept_for_hr_shows_outreach_no_move_links(
-    client, signed_in, make_candidate, auth
-):
+def test_a_board_kept_for_hr_shows_outreach_no_move_links(client, signed_in, make_candidate, auth):
     """HR draws the board first; does outreach, at the same address, get cards without
     Move links, and HR still get them afterwards?"""
     make_candidate(first_name="Odile", last_name="Brandt")
