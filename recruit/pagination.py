@@ -51,16 +51,32 @@ def paginate(query: Select, args, per_page: int | None = None) -> Page:
     )
 
 
-def paginate_capped(query: Select, found: int, cap: int, args, per_page: int | None = None) -> Page:
-    """Run one page of a select whose first `cap` rows are all it pages through; found
-    is how many rows it has, counted no further than one past the cap (a page then says
-    "more than" rather than visit every row to count it)."""
+def capped_slice(args, cap: int, per_page: int | None = None) -> tuple[int, int, int]:
+    """The page asked for of a list that pages through its first `cap` rows only: its
+    number, rows per page and how many rows it shows (none past the cap)."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     number = page_number(args)
     # A page past the cap is empty, as a page past the end is.
-    shown = max(0, min(per_page, cap - (number - 1) * per_page))
+    return number, per_page, max(0, min(per_page, cap - (number - 1) * per_page))
+
+
+def paginate_capped(
+    query: Select | None,
+    found: int,
+    cap: int,
+    args,
+    per_page: int | None = None,
+    items: list | None = None,
+) -> Page:
+    """Run one page of a select whose first `cap` rows are all it pages through; found
+    is how many rows it has, counted no further than one past the cap (a page then says
+    "more than" rather than visit every row to count it). items, when given, are the
+    page's rows already read (with the count) and the select is not run."""
+    number, per_page, shown = capped_slice(args, cap, per_page)
+    if items is None:
+        items = _window(query, number, per_page, shown)
     return Page(
-        items=_window(query, number, per_page, shown),
+        items=items,
         number=number,
         per_page=per_page,
         total=min(found, cap),

@@ -47,3 +47,50 @@ def test_an_older_name_outranks_newer_mentions(
 
     assert "More than 3 candidates" in response.text
     assert sorted(listed(response)) == sorted([older.id, *(c.id for c in newer)])
+
+
+def paged(client, app, url: str, pages: int) -> list[list[int]]:
+    """The ids each of the first pages of a list shows, two to a page."""
+    app.config["PAGE_SIZE"] = 2
+    return [listed(client.get(f"{url}&page={n}")) for n in range(1, pages + 1)]
+
+
+def test_pages_past_the_cap_list_the_best_of_the_newest_once(
+    app, client, signed_in, make_candidate, cap_of_3
+):
+    """Past the cap, with the newest matches all named Ruiz, do pages of two list the
+    same three of the newest, in the same order, as one page of the whole list, and
+    stop at the cap, the older Ruiz left out?"""
+    signed_in(Role.HR)
+    older = make_candidate(last_name="Ruiz")
+    newest = [make_candidate(last_name="Ruiz") for _ in range(4)]
+    for _ in range(6):  # SQLite's bm25 weighs a word found in most rows as nothing
+        make_candidate(last_name="Schmidt")
+    mention(newest[2])
+    whole = client.get("/candidates/?q=ruiz")
+
+    pages = paged(client, app, "/candidates/?q=ruiz", 3)
+
+    assert "More than 3 candidates" in whole.text
+    assert pages == [listed(whole)[:2], listed(whole)[2:], []]
+    assert set(listed(whole)) <= {c.id for c in newest}
+    assert older.id not in listed(whole)
+
+
+def test_pages_under_the_cap_list_every_match_best_first(app, client, signed_in, make_candidate):
+    """Under the cap, do pages of two list every Ruiz once, in the order of one page of
+    the whole list, the Ruiz also mentioned in a note first on PostgreSQL?"""
+    signed_in(Role.HR)
+    found = [make_candidate(last_name="Ruiz") for _ in range(3)]
+    for _ in range(6):
+        make_candidate(last_name="Schmidt")
+    mention(found[1])
+    whole = client.get("/candidates/?q=ruiz")
+
+    pages = paged(client, app, "/candidates/?q=ruiz", 2)
+
+    assert "3 candidates matching" in whole.text
+    assert sorted(listed(whole)) == sorted(c.id for c in found)
+    assert pages == [listed(whole)[:2], listed(whole)[2:]]
+    if db.engine.dialect.name == "postgresql":
+        assert listed(whole)[0] == found[1].id

@@ -190,6 +190,17 @@ class Candidate(db.Model):
             sqlite_where=text("anonymized_at IS NULL"),
             postgresql_where=text("anonymized_at IS NULL"),
         ),
+        # A search walks its matches newest first and counts those under the list's
+        # filters: this gives each match's stage and university, in id order, without
+        # reading its candidate row (once vacuum has marked the rows visible).
+        Index(
+            "ix_candidates_working_ids",
+            "id",
+            "stage_id",
+            "university_id",
+            sqlite_where=text("anonymized_at IS NULL"),
+            postgresql_where=text("anonymized_at IS NULL"),
+        ),
         # The few erased records, so that leaving them out of a count of leads reads this
         # small index once instead of each lead's candidate row.
         Index(

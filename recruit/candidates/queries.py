@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit import cached
@@ -22,7 +23,7 @@ from recruit.candidates.models import (
 )
 from recruit.candidates.proposals import pending_clause
 from recruit.extensions import db
-from recruit.pagination import Page, paginate, paginate_capped
+from recruit.pagination import Page, capped_slice, paginate, paginate_capped
 from recruit.pipeline.rules import closed_clause, on_board
 from recruit.placements.models import CandidateOpening
 from recruit.timezones import day_bounds
@@ -304,27 +305,58 @@ def _search_page(filters: CandidateFilters, found, dialect: str, args) -> Page:
     further than one past the cap (the index yields them in id order, so the rest are
     never read), with how many of them have the name, where the index says so. Up to the
     cap every match is ranked (or sorted), as ever; past it, the ranking reads only a
-    bounded set."""
+    bounded set. Where the database ranks a match outside the search (PostgreSQL) and the
+    matches counted are all that is ranked, the page is ranked as they are counted."""
     cap = search.SEARCH_CAP
     named = search.named_flag(found)
+    rank = None if filters.sort else search.rank_of(found)
     listed = _listed(filters, Candidate.id)
     if named is not None:
         listed = listed.add_columns(named)
+    if rank is not None:
+        listed = listed.add_columns(rank)
     newest = (
         listed.join(found, Candidate.id == search.joined_id(found, dialect))
         .order_by(found.c.candidate_id.desc())
         .limit(cap + 1)
-        .subquery()
     )
-    counted = [func.count(), func.min(newest.c.id), func.max(newest.c.id)]
+    # Read twice (counted, and ranked for the page), the newest matches are read once.
+    newest = newest.subquery() if rank is None else newest.cte("newest")
+    counted = [
+        func.count().label("total"),
+        func.min(newest.c.id).label("oldest"),
+        func.max(newest.c.id).label("latest"),
+    ]
     if named is not None:
-        counted.append(func.count().filter(newest.c.named))
-    total, oldest, latest, *named_count = db.session.execute(select(*counted)).one()
+        counted.append(func.count().filter(newest.c.named).label("named"))
+    if rank is not None:
+        counted.append(_page_of_newest(newest, args).label("page"))
+    row = db.session.execute(select(*counted)).one()._mapping
+    total, named_count = row["total"], row.get("named")
+    if rank is not None and (total <= cap or search.newest_suffice(named_count)):
+        # Every match, or the very set _bounded_ranking() would rank: read again, they
+        # would cost a second walk of the index.
+        return paginate_capped(None, total, cap, args, items=row["page"] or [])
     if filters.sort or total <= cap:
         query = list_query(filters, Candidate.id)
     else:
-        query = _bounded_ranking(filters, (oldest, latest), dialect, *named_count)
+        query = _bounded_ranking(filters, (row["oldest"], row["latest"]), dialect, named_count)
     return paginate_capped(query, total, cap, args)
+
+
+def _page_of_newest(newest, args):
+    """The ids of the page asked for, best first, ranking the newest matches alone (as
+    list_query() ranks them), as one array beside their count."""
+    number, per_page, shown = capped_slice(args, search.SEARCH_CAP)
+    page = (
+        select(newest.c.id, newest.c.rank)
+        .order_by(newest.c.rank, newest.c.id)
+        .limit(shown)
+        .offset((number - 1) * per_page)
+        .subquery("page")
+    )
+    best_first = aggregate_order_by(page.c.id, page.c.rank, page.c.id)
+    return select(func.array_agg(best_first)).scalar_subquery()
 
 
 def _bounded_ranking(

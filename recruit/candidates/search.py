@@ -90,7 +90,8 @@ def matched(query: str, dialect: str, strong: bool = False) -> Subquery | None:
     """A subquery of the candidate_id of each match, unranked (only those whose name has
     every word whole, when strong); None for no words. Candidates join it on joined_id().
     On PostgreSQL every match also says, as named, whether its name has every word whole:
-    counted among the newest matches, it spares ranked_from() a search of the names."""
+    counted among the newest matches, it spares ranked_from() a search of the names; and
+    its rank, as matching() ranks it, read only where a query uses it."""
     words = terms(query)
     if not words:
         return None
@@ -105,7 +106,8 @@ def matched(query: str, dialect: str, strong: bool = False) -> Subquery | None:
         columns = [_INDEX.c.candidate_id]
         if not strong:
             named = _INDEX.c.document.op("@@")(_postgres_query(words, strong_weight))
-            columns.append(named.label("named"))
+            rank = -func.ts_rank(_INDEX.c.document, tsquery)
+            columns += [named.label("named"), rank.label("rank")]
         found = select(*columns).where(_INDEX.c.document.op("@@")(tsquery))
     return found.subquery("strong" if strong else "found")
 
@@ -116,6 +118,12 @@ def named_flag(found: Subquery):
     return found.c.get("named")
 
 
+def rank_of(found: Subquery):
+    """The column of matched() that ranks a match as matching() does (best first), where
+    the database can rank outside the search itself (PostgreSQL); else None."""
+    return found.c.get("rank")
+
+
 def joined_id(found: Subquery, dialect: str):
     """The match's candidate id as a join should use it. On SQLite the full-text index
     must drive the join (it yields matches in id order and stops at a LIMIT): were the
@@ -123,6 +131,12 @@ def joined_id(found: Subquery, dialect: str):
     ask the index once per candidate of that university, a whole search each time (a
     second for a common surname at 100,000 candidates). Adding 0 hides the id from it."""
     return found.c.candidate_id + 0 if dialect == "sqlite" else found.c.candidate_id
+
+
+def newest_suffice(named_from_oldest: int | None) -> bool:
+    """Whether a search past the cap ranks its newest matches alone: as many of them as
+    the cap have the name, so the newest name matches are all among them."""
+    return named_from_oldest is not None and named_from_oldest >= SEARCH_CAP
 
 
 def ranked_from(
@@ -167,7 +181,7 @@ def ranked_from(
         )
     tsquery = _postgres_query(words)
     rank = (-func.ts_rank(_INDEX.c.document, tsquery)).label("rank")
-    if named_from_oldest is not None and named_from_oldest >= SEARCH_CAP:
+    if newest_suffice(named_from_oldest):
         # The newest name matches under the filters are all among the matches from
         # oldest on (a common surname's newest matches are nearly all names): those
         # alone are ranked, in one walk of the index newest first. (Left to itself,
