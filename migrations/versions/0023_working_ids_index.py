@@ -2,8 +2,8 @@
 search counts its newest matches under the list's filters without reading each
 candidate's row
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 """
 
 import sqlalchemy as sa
