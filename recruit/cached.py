@@ -12,27 +12,28 @@ from then on (its own unsaved changes included), and never stores what it read: 
 change may yet be rolled back. Outside a request (the CLI, the delivery worker) every
 read goes to the database, as before.
 
-Pieces of pages drawn from what staff change all day (the board's columns) are kept the
-same way, under the change clock as well: one row that every committed transaction
-changing anything those pages show moves on, in the same transaction (see _tick). A piece
-is kept for a minute at most, so its "days in stage" stay true and a change made outside
-the app's sessions (raw SQL, a migration beside live workers) shows within a minute.
+Pieces of pages drawn from what staff change all day (the board's columns, the filter
+bar) are kept the same way, under the change clock as well (recruit.change_clock), for a
+minute at most: their "days in stage" stay true, a write the clock did not see shows
+within the minute, and a kept piece never outlives the minute by much even in a worker
+nobody asks (an erased student's name with it).
 """
 
-import re
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from threading import Lock
+from threading import Lock, Thread
 from types import MappingProxyType
 from typing import Any, TypeVar
 
 from flask import current_app, g, has_request_context
 from flask_babel import get_locale
-from sqlalchemy import TextClause, event, func, select, update
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from recruit.admin.models import ChangeClock, Setting
+from recruit import change_clock
+from recruit.admin.models import Setting
 from recruit.candidates.models import Stage, StageKind
 from recruit.database import utcnow
 from recruit.extensions import db
@@ -41,23 +42,9 @@ from recruit.universities.models import University
 T = TypeVar("T")
 WATCHED = (Stage, University, Setting)
 WATCHED_TABLES = frozenset(model.__table__ for model in WATCHED)
-# Writes to these change nothing a kept piece of a page shows: the bookkeeping written on
-# every page (sign-in stamps, audited reads), form receipts, the outbox the delivery
-# worker works through, and the clock itself. Any other table's write moves the clock.
-UNSEEN_TABLES = frozenset(
-    {
-        "staff_sessions",
-        "audit_entries",
-        "form_receipts",
-        "outbox_messages",
-        "recovery_codes",
-        "change_clock",
-    }
-)
-# A session whose transaction changed what pages show carries this in its info.
-CHANGED = "recruit_changes_pages"
 FRAGMENTS_KEPT = 16
-_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+# A kept piece goes at the end of its minute, even if no request comes to drop it.
+FRAGMENT_SECONDS = 61
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +92,7 @@ def fragment(name: str, key: tuple, draw: Callable[[], str]) -> str:
     with copies.lock:
         if copies.fragments_state != state:
             copies.fragments_state, copies.fragments = state, OrderedDict()
+            _drop_later(copies)
         kept = copies.fragments.get(whole_key)
         if kept is not None:
             copies.fragments.move_to_end(whole_key)
@@ -116,6 +104,27 @@ def fragment(name: str, key: tuple, draw: Callable[[], str]) -> str:
             while len(copies.fragments) > FRAGMENTS_KEPT:
                 copies.fragments.popitem(last=False)
     return drawn
+
+
+def _drop_later(copies: "_Copies") -> None:
+    """Have the pieces kept now dropped once they are a minute old, even if no request
+    comes: one sweeper thread a worker, gone when nothing is kept."""
+    copies.fragments_made = time.monotonic()
+    if copies.sweeper is not None:
+        return
+
+    def sweep() -> None:
+        while True:
+            with copies.lock:
+                age = time.monotonic() - copies.fragments_made
+                if age >= FRAGMENT_SECONDS:
+                    copies.fragments_state, copies.fragments = None, OrderedDict()
+                    copies.sweeper = None
+                    return
+            time.sleep(FRAGMENT_SECONDS - age)
+
+    copies.sweeper = Thread(target=sweep, name="recruit-fragment-sweeper", daemon=True)
+    copies.sweeper.start()
 
 
 def forget() -> None:
@@ -150,7 +159,7 @@ def _read_settings() -> MappingProxyType:
 def _signature() -> tuple[tuple, int | None]:
     """One statement: each watched table's row count, version sum and highest id; and
     the change clock."""
-    parts = [select(ChangeClock.ticks).where(ChangeClock.id == 1).scalar_subquery()]
+    parts = [change_clock.reading(db.engine.dialect.name)]
     for model in WATCHED:
         key = model.key if model is Setting else model.id
         parts += [
@@ -171,6 +180,8 @@ class _Copies:
         self.values: dict[str, Any] = {}
         self.fragments_state: tuple | None = None
         self.fragments: OrderedDict[tuple, str] = OrderedDict()
+        self.fragments_made = 0.0
+        self.sweeper: Thread | None = None
 
 
 def _copies() -> _Copies:
@@ -210,8 +221,8 @@ def _changing(session: Session) -> bool:
 def _changes_pages(session: Session) -> bool:
     """Has the session's transaction changed, or is it about to change, what kept pieces
     of pages show? Such a request draws them afresh and keeps nothing it drew."""
-    return bool(session.info.get(CHANGED)) or any(
-        type(instance).__table__.name not in UNSEEN_TABLES
+    return change_clock.pending(session) or any(
+        type(instance).__table__.name not in change_clock.UNSEEN_TABLES
         for instance in (*session.new, *session.dirty, *session.deleted)
     )
 
@@ -227,37 +238,10 @@ def _after_flush(session: Session, _context) -> None:
     # The flush's own lists are still filled here; they are emptied after this hook.
     if _changing(session):
         _bypass()
-    if _changes_pages(session):
-        session.info[CHANGED] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _on_execute(state) -> None:
     """The same for UPDATE and DELETE statements on a watched table."""
-    statement = state.statement
-    if state.is_insert or state.is_update or state.is_delete:
-        if statement.table in WATCHED_TABLES:
-            _bypass()
-        if statement.table.name not in UNSEEN_TABLES:
-            state.session.info[CHANGED] = True
-    elif isinstance(statement, TextClause) and _WRITE.match(statement.text):
-        state.session.info[CHANGED] = True  # SQL written out: assume it changed a page
-
-
-@event.listens_for(Session, "before_commit")
-def _tick(session: Session) -> None:
-    """Move the change clock on in the transaction that changed what pages show, so no
-    worker can see the change without the new time, nor the new time without it."""
-    if session.in_nested_transaction():
-        return  # a savepoint's release: the whole transaction ticks once, when it commits
-    session.flush()  # the commit's own flush comes after this hook
-    if session.info.pop(CHANGED, False):
-        tick = update(ChangeClock).where(ChangeClock.id == 1)
-        session.execute(tick.values(ticks=ChangeClock.ticks + 1))
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_changes(session: Session, transaction) -> None:
-    # A rolled-back transaction changed nothing; a committed one has ticked already.
-    if transaction.parent is None:
-        session.info.pop(CHANGED, None)
+    if (state.is_update or state.is_delete) and state.statement.table in WATCHED_TABLES:
+        _bypass()

@@ -4,11 +4,12 @@ through any worker shows on the next request every other worker serves."""
 import re
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, update
 
-from recruit import create_app
-from recruit.admin.models import ChangeClock, get_setting
+from recruit import cached, change_clock, create_app
+from recruit.admin.models import get_setting
 from recruit.auth.models import Role
+from recruit.candidates.models import Candidate
 from recruit.extensions import db
 from tests.conftest import PASSWORD, base_config
 from tests.query_counting import counting_queries
@@ -125,10 +126,10 @@ def test_the_board_reads_stages_and_settings_once_per_worker(client, signed_in, 
 # --- the board's columns and the filter bar, kept under the change clock ---------------
 
 
-def change_clock() -> int:
+def change_clock_time() -> int:
     """Where the change clock stands, as a worker reads it."""
     settle()
-    return db.session.scalar(select(ChangeClock.ticks))
+    return db.session.scalar(select(change_clock.reading(db.engine.dialect.name)))
 
 
 def card_column(client, candidate_id: int) -> str | None:
@@ -141,21 +142,23 @@ def card_column(client, candidate_id: int) -> str | None:
 
 
 def test_a_card_moved_through_one_worker_moves_on_the_board_another_keeps(
-    client, signed_in, make_candidate, stages, other_worker
+    client, signed_in, make_candidate, stages, other_worker, clock
 ):
     """Another worker has drawn (and kept) the board; HR moves a card through this one.
     Does the other worker's next board show the card in its new column?"""
+    signed_in(Role.HR)
     candidate = make_candidate(first_name="Odile", last_name="Brandt")
     settle()
     assert card_column(other_worker, candidate.id) == "Interested"
+    before = change_clock_time()
     assert card_column(other_worker, candidate.id) == "Interested"  # now kept
-    signed_in(Role.HR)
     response = client.post(
         f"/candidates/{candidate.id}/move",
         data={"to_stage": stages["screening"].id, "version": "1"},
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 200
+    assert change_clock_time() == before + 1
     assert card_column(other_worker, candidate.id) == "Screening"
 
 
@@ -163,7 +166,7 @@ def test_a_kept_board_reads_no_candidates_until_something_changes(
     client, signed_in, make_candidate, stages, clock
 ):
     """Does a second board load (in the same minute) read no candidate rows, while a
-    change made since, even in plain SQL, shows on the next one?"""
+    change made since through the session's own connection shows on the next one?"""
     candidate_id = make_candidate(first_name="Odile", last_name="Brandt").id
     signed_in(Role.HR)
     client.get("/candidates/board")
@@ -171,8 +174,8 @@ def test_a_kept_board_reads_no_candidates_until_something_changes(
     with counting_queries() as statements:
         assert "Odile Brandt" in client.get("/candidates/board").text
     assert not [s for s in statements if re.search(r"\bFROM candidates\b", s)]
-    db.session.execute(
-        text("UPDATE candidates SET first_name = 'Odette' WHERE id = :id"), {"id": candidate_id}
+    db.session.connection().execute(
+        update(Candidate).where(Candidate.id == candidate_id).values(first_name="Odette")
     )
     db.session.commit()
     page = client.get("/candidates/board").text
@@ -183,24 +186,59 @@ def test_a_kept_board_reads_no_candidates_until_something_changes(
 def test_the_change_clock_moves_once_a_change_and_never_for_reading(
     client, signed_in, make_candidate, stages
 ):
-    """Do board loads and sign-in stamps leave the clock alone, a move tick it once, and
-    a change rolled back leave it where it was?"""
+    """Do board loads, sign-ins and their stamps leave the clock alone, a move tick it
+    once, and a change rolled back leave it where it was?"""
     candidate = make_candidate()
+    before = change_clock_time()
     signed_in(Role.HR)
     client.get("/candidates/board")
-    before = change_clock()
-    client.get("/candidates/board")
     client.get("/")
-    assert change_clock() == before
+    assert change_clock_time() == before
     client.post(
         f"/candidates/{candidate.id}/move",
         data={"to_stage": stages["screening"].id, "version": "1"},
     )
-    assert change_clock() == before + 1
-    db.session.get(type(candidate), candidate.id).first_name = "Rolled"
+    assert change_clock_time() == before + 1
+    db.session.get(Candidate, candidate.id).first_name = "Rolled"
     db.session.flush()
     db.session.rollback()
-    assert change_clock() == before + 1
+    assert change_clock_time() == before + 1
+
+
+def test_a_change_before_a_savepoint_rolled_back_still_ticks(make_candidate):
+    """A change, then a savepoint (with one of its own inside, released) rolled back: does
+    the change still move the clock when the transaction commits?"""
+    candidate = make_candidate()
+    before = change_clock_time()
+    db.session.get(Candidate, candidate.id).first_name = "Kept"
+    db.session.flush()
+    outer = db.session.begin_nested()
+    db.session.begin_nested().commit()
+    outer.rollback()
+    db.session.commit()
+    assert change_clock_time() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("statement", "writes"),
+    [
+        ("UPDATE candidates SET rating = 3", True),
+        ("/* from a script */ update candidates set rating = 3", True),
+        ("INSERT INTO candidate_tags (candidate_id, tag_id) VALUES (1, 2)", True),
+        ("INSERT OR IGNORE INTO tags (name) VALUES ('x')", True),
+        ("WITH old AS (SELECT 1) DELETE FROM notes WHERE id IN (SELECT * FROM old)", True),
+        ("TRUNCATE candidates", True),
+        ("UPDATE staff_sessions SET last_seen_at = now()", False),
+        ('INSERT INTO "audit_entries" (action) VALUES (1)', False),
+        ("SELECT id FROM candidates WHERE id = 1 FOR UPDATE", False),
+        ("WITH by_name AS (SELECT 1) SELECT * FROM by_name", False),
+        ("SAVEPOINT sa_savepoint_1", False),
+        ("PRAGMA foreign_keys=ON", False),
+    ],
+)
+def test_which_statements_move_the_clock(statement, writes):
+    """Is a write seen as one however it is written, and a read or sign-in stamp not?"""
+    assert change_clock.writes_pages(statement) is writes
 
 
 def test_a_kept_board_still_counts_the_days_in_stage(client, signed_in, make_candidate, clock):
@@ -212,21 +250,29 @@ def test_a_kept_board_still_counts_the_days_in_stage(client, signed_in, make_can
     assert "2 days in stage" in client.get("/candidates/board").text
 
 
-def test_a_board_kept_for_hr_shows_outreach_no_move_links(client, signed_in, make_candidate, auth):
-    """HR draws the board first; does outreach, at the same address, get cards without
-    Move links, and HR still get them afterwards?"""
+def test_a_board_kept_for_hr_shows_outreach_no_move_links(
+    client, make_user, make_candidate, auth, clock
+):
+    """HR draws the board first; does outreach, at the same address and while the board
+    is kept, get cards without Move links, and HR still get them afterwards?"""
+    hr, outreach = make_user(Role.HR), make_user(Role.OUTREACH)
     make_candidate(first_name="Odile", last_name="Brandt")
-    signed_in(Role.HR)
+    auth.login(hr.email)
     assert "data-move-link" in client.get("/candidates/board").text
+    before = change_clock_time()
     auth.logout()
-    signed_in(Role.OUTREACH)
+    auth.login(outreach.email)
     page = client.get("/candidates/board").text
+    assert change_clock_time() == before
     assert "Odile Brandt" in page
     assert "data-move-link" not in page
+    auth.logout()
+    auth.login(hr.email)
+    assert "data-move-link" in client.get("/candidates/board").text
 
 
 def test_an_event_added_through_one_worker_is_a_filter_on_another(
-    client, signed_in, other_worker, make_event
+    client, other_worker, make_event, clock
 ):
     """Another worker keeps the list's filter bar; does an event added since show among
     its choices?"""
@@ -235,3 +281,20 @@ def test_an_event_added_through_one_worker_is_a_filter_on_another(
     make_event(name="Spring Supply Chain Fair")
     settle()
     assert "Spring Supply Chain Fair" in other_worker.get("/candidates/").text
+
+
+def test_a_worker_nobody_asks_drops_what_it_kept_after_the_minute(
+    app, client, signed_in, make_candidate, monkeypatch
+):
+    """After an erasure no request may come to a worker for hours: does it let go of the
+    board it kept (students' names with it) once the piece's time is up?"""
+    make_candidate(first_name="Odile", last_name="Brandt")
+    signed_in(Role.HR)
+    monkeypatch.setattr(cached, "FRAGMENT_SECONDS", 2)
+    client.get("/candidates/board")
+    copies = app.extensions["recruit_cached"]
+    sweeper = copies.sweeper
+    assert any("Odile Brandt" in piece for piece in copies.fragments.values())
+    sweeper.join(timeout=10)
+    assert not sweeper.is_alive()
+    assert not copies.fragments
