@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -16,7 +16,9 @@ from recruit.candidates.models import (
     CandidateEvent,
     CandidateInterest,
     Interest,
+    Note,
     Stage,
+    StageChange,
     Tag,
     Term,
     candidate_tags,
@@ -26,6 +28,7 @@ from recruit.extensions import db
 from recruit.pagination import Page, capped_slice, paginate, paginate_capped
 from recruit.pipeline.rules import closed_clause, on_board
 from recruit.placements.models import CandidateOpening
+from recruit.students.services import last_opened_column
 from recruit.timezones import day_bounds
 from recruit.universities.models import University
 
@@ -477,3 +480,30 @@ def board_cards(
     for card in cards.values():
         columns[card.stage_id].append(card)
     return columns
+
+
+# Built once, not on every request: composing a statement with nine loader options and
+# computing its cache key cost more than running it on SQLite.
+_CANDIDATE_PAGE = (
+    select(Candidate, last_opened_column())
+    .where(Candidate.id == bindparam("candidate_id"))
+    .options(
+        selectinload(Candidate.tags),
+        selectinload(Candidate.interests),
+        selectinload(Candidate.notes).joinedload(Note.user),
+        # The stages of the history are named from the per-process copy (cached.stages).
+        joinedload(Candidate.history).joinedload(StageChange.user),
+        selectinload(Candidate.attachments),
+        selectinload(Candidate.alternate_emails),
+        selectinload(Candidate.event_links).joinedload(CandidateEvent.event),
+    )
+)
+
+
+def candidate_page_record(candidate_id: int) -> tuple[Candidate, datetime | None] | None:
+    """A candidate with the lists their page shows, and when the student last opened their
+    own page; the record and its stage history (an ordered list, joined) in one round trip."""
+    found = (
+        db.session.execute(_CANDIDATE_PAGE, {"candidate_id": candidate_id}).unique().one_or_none()
+    )
+    return None if found is None else (found[0], found[1])

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import secrets
 import shutil
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from recruit.pipeline.moves import last_stage_change, new_candidate, record_entr
 from recruit.pipeline.rules import on_board
 from recruit.plain_text import shown_name
 from recruit.stale import check, flush
+from recruit.universities.services import university_names
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +143,35 @@ def same_names(wanted: set[tuple[str, int | None]]) -> dict[tuple[str, int | Non
     return found
 
 
+def _same_person_ids(email: str, first_name: str, last_name: str, university_id, phone: str):
+    """SQL: the ids of candidates with the same email (their own or an alternate one), the
+    same phone (phone_key), or the same name (name_key) at the same university (at any
+    when none is given)."""
+    email = email.strip().lower()
+    # Each way of matching reads its own index; a union of their ids (not one OR over the
+    # table, which PostgreSQL answers by reading every candidate) picks the records.
+    matches = [
+        select(Candidate.id).where(func.lower(Candidate.email) == email),
+        select(CandidateEmail.candidate_id).where(CandidateEmail.email == email),
+    ]
+    # An empty key (erased records, names of punctuation alone) says nothing of who it is.
+    if key := name_key(first_name, last_name):
+        same_name = select(Candidate.id).where(Candidate.name_key == key)
+        if university_id:
+            same_name = same_name.where(Candidate.university_id == university_id)
+        matches.append(same_name)
+    if key := phone_key(phone):
+        matches.append(select(Candidate.id).where(Candidate.phone_key == key))
+    return union(*matches)
+
+
+def _duplicates_query(query, ids, exclude_id):
+    query = query.where(Candidate.id.in_(ids), Candidate.anonymized_at.is_(None))
+    if exclude_id:
+        query = query.where(Candidate.id != exclude_id)
+    return query.order_by(Candidate.id).limit(5)
+
+
 def likely_duplicates(
     email: str,
     first_name: str,
@@ -150,45 +181,71 @@ def likely_duplicates(
     phone: str = "",
 ) -> list[Candidate]:
     """Candidates staff work with who have the same email (their own or an alternate one),
-    the same phone (phone_key), or the same name (name_key) at the same university; two
-    queries, each through indexes, with what a warning shows of them loaded."""
-    email = email.strip().lower()
-    wanted = (name_key(first_name, last_name), university_id or None)
-    # Each way of matching reads its own index; a union of their ids (not one OR over the
-    # table, which PostgreSQL answers by reading every candidate) picks the records.
-    matches = [
-        select(Candidate.id).where(func.lower(Candidate.email) == email),
-        select(CandidateEmail.candidate_id).where(CandidateEmail.email == email),
-    ]
-    if same_name := same_names({wanted}).get(wanted):
-        matches.append(select(Candidate.id).where(Candidate.id.in_(same_name)))
-    if key := phone_key(phone):
-        matches.append(select(Candidate.id).where(Candidate.phone_key == key))
-    query = (
-        select(Candidate)
-        .where(Candidate.id.in_(union(*matches)), Candidate.anonymized_at.is_(None))
-        .options(joinedload(Candidate.university), joinedload(Candidate.stage))
-    )
-    if exclude_id:
-        query = query.where(Candidate.id != exclude_id)
-    return list(db.session.scalars(query.order_by(Candidate.id).limit(5)))
+    the same phone (phone_key), or the same name (name_key) at the same university; one
+    query, each part through an index, with what a warning shows of them loaded."""
+    ids = _same_person_ids(email, first_name, last_name, university_id, phone)
+    query = select(Candidate).options(joinedload(Candidate.university), joinedload(Candidate.stage))
+    return list(db.session.scalars(_duplicates_query(query, ids, exclude_id)))
 
 
-def duplicates_of(candidate: Candidate) -> list[Candidate]:
-    """The likely duplicates of a candidate on record; none for an erased one."""
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """What the candidate page shows of a likely duplicate, read as plain columns."""
+
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    phone_key: str | None
+    name_key: str | None
+    university_name: str | None
+    university_other: str | None
+    stage_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+def duplicates_of(candidate: Candidate) -> list[Duplicate]:
+    """The likely duplicates of a candidate on record (none for an erased one), in one
+    query, their university and stage named from the per-process copies."""
     if candidate.anonymized_at is not None:
         return []
-    return likely_duplicates(
+    ids = _same_person_ids(
         candidate.email,
         candidate.first_name,
         candidate.last_name,
         candidate.university_id,
-        exclude_id=candidate.id,
-        phone=candidate.phone,
+        candidate.phone,
     )
+    query = select(
+        Candidate.id,
+        Candidate.first_name,
+        Candidate.last_name,
+        Candidate.email,
+        Candidate.phone,
+        Candidate.phone_key,
+        Candidate.name_key,
+        Candidate.university_id,
+        Candidate.university_other,
+        Candidate.stage_id,
+    )
+    universities = university_names()
+    stages = {stage.id: stage.name for stage in cached.stages()}
+    return [
+        Duplicate(
+            *row[:7],
+            university_name=universities.get(row.university_id),
+            university_other=row.university_other,
+            stage_name=stages[row.stage_id],
+        )
+        for row in db.session.execute(_duplicates_query(query, ids, candidate.id))
+    ]
 
 
-def why_duplicate(candidate: Candidate, other: Candidate) -> str:
+def why_duplicate(candidate: Candidate, other: Candidate | Duplicate) -> str:
     """What makes other look like candidate, in words: the strongest sign first."""
     if other.email.lower() == candidate.email.lower():
         return _l("same email")

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from recruit import cached
 from recruit.audit.services import record
@@ -38,10 +38,7 @@ from recruit.candidates.forms import (
 from recruit.candidates.models import (
     Attachment,
     Candidate,
-    CandidateEvent,
-    Note,
     Stage,
-    StageChange,
 )
 from recruit.cross_site import refuse_cross_site
 from recruit.database import parse_id, utcnow, write_alone
@@ -60,7 +57,7 @@ from recruit.stale import Conflict, StaleSave, refuse
 from recruit.students import services as students
 from recruit.templating import label
 from recruit.timezones import local, local_today
-from recruit.universities.services import university_choices
+from recruit.universities.services import university_choices, university_names
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 
@@ -326,35 +323,22 @@ def candidate_page(
     because someone saved the candidate since the page was drawn, or with the move form,
     the rating or the tags as sent when saving them was refused."""
     # Each SELECT is a round trip to PostgreSQL: the record comes with its stage history
-    # (an ordered list, joined) and when the student last opened their own page.
-    found = (
-        db.session.execute(
-            select(Candidate, students.last_opened_column())
-            .where(Candidate.id == candidate_id)
-            .options(
-                selectinload(Candidate.tags),
-                selectinload(Candidate.interests),
-                selectinload(Candidate.notes).joinedload(Note.user),
-                joinedload(Candidate.history).joinedload(StageChange.user),
-                joinedload(Candidate.history).joinedload(StageChange.from_stage),
-                joinedload(Candidate.history).joinedload(StageChange.to_stage),
-                selectinload(Candidate.attachments),
-                selectinload(Candidate.alternate_emails),
-                selectinload(Candidate.event_links).joinedload(CandidateEvent.event),
-            )
-        )
-        .unique()
-        .one_or_none()
-    )
+    # and when the student last opened their own page.
+    found = queries.candidate_page_record(candidate_id)
     if found is None:
         abort(404)
     candidate, last_opened = found
-    placements = db.session.scalars(
-        select(Placement)
-        .where(Placement.candidate_id == candidate.id)
-        .options(joinedload(Placement.position), selectinload(Placement.evaluations))
-        .order_by(Placement.starts_on.desc())
-    ).all()
+    placements = (
+        db.session.scalars(
+            select(Placement)
+            .where(Placement.candidate_id == candidate.id)
+            # A few placements with a few evaluations each: joined, in the same round trip.
+            .options(joinedload(Placement.position), joinedload(Placement.evaluations))
+            .order_by(Placement.starts_on.desc())
+        )
+        .unique()
+        .all()
+    )
     move = refused_move
     if move is None:
         move = MoveForm(formdata=None, version=candidate.version)
@@ -384,6 +368,8 @@ def candidate_page(
     return render_template(
         "candidates/detail.html",
         candidate=candidate,
+        stages={stage.id: stage for stage in cached.stages()},
+        university_name=university_names().get(candidate.university_id),
         placements=placements,
         openings=openings,
         interviews=listed,

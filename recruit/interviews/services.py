@@ -416,11 +416,11 @@ def for_candidate(candidate: Candidate) -> list[Interview]:
             select(Interview)
             .where(Interview.candidate_id == candidate.id)
             .options(
-                # One SELECT for the interviews, their positions, panels and scorecards
-                # (a few rows each); the times offered come in a second.
+                # One SELECT for the interviews, their positions, panels, scorecards and
+                # times offered: a few rows each, so their product stays small.
                 joinedload(Interview.interviewers).joinedload(Interviewer.scorecard),
                 joinedload(Interview.position),
-                selectinload(Interview.slots),
+                joinedload(Interview.slots),
             )
             .order_by(Interview.created_at.desc(), Interview.id.desc())
         ).unique()

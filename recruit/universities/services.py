@@ -33,6 +33,12 @@ def university_choices() -> list[tuple[str, str]]:
     return list(cached.university_choices())
 
 
+def university_names() -> dict[int, str]:
+    """Every university's full name by id, from the worker's copy: pages that name a few
+    need no query of their own."""
+    return {int(university_id): name for university_id, name in university_choices()}
+
+
 def _clean_university(values: dict) -> dict:
     """Trimmed text, an upper-case state, and an agreement date only with an agreement."""
     values = dict(values)
