@@ -136,7 +136,10 @@ class Placement(db.Model):
 
     candidate: Mapped[Candidate] = relationship()
     position: Mapped[Position] = relationship(back_populates="placements")
-    evaluations: Mapped[list["Evaluation"]] = relationship(back_populates="placement")
+    # In the order they were requested, however they are loaded.
+    evaluations: Mapped[list["Evaluation"]] = relationship(
+        back_populates="placement", order_by="Evaluation.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
