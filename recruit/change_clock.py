@@ -20,13 +20,17 @@ their own) move the clock only if they say so with changed(); the pieces are kep
 minute at most in any case.
 """
 
+import logging
 import re
 
 from sqlalchemy import event, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from recruit.admin.models import ChangeClock
+
+log = logging.getLogger(__name__)
 
 # Writes to these change nothing a kept piece shows: the bookkeeping written on every
 # page (sign-in stamps, audited reads, the students' own status links), form receipts,
@@ -140,8 +144,12 @@ def _tick_after_commit(session: Session) -> None:
     if not session.info.pop(_TICK_AFTER, False):
         return
     engine = session.get_bind()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f"SELECT nextval('{SEQUENCE}')")
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"SELECT nextval('{SEQUENCE}')")
+    except DBAPIError:
+        # The change is saved: the user must hear so. Kept pieces show it within a minute.
+        log.warning("The change clock could not move on after a commit", exc_info=True)
 
 
 @event.listens_for(Session, "after_transaction_end")
