@@ -227,6 +227,7 @@ def test_a_change_before_a_savepoint_rolled_back_still_ticks(make_candidate):
         ("INSERT INTO candidate_tags (candidate_id, tag_id) VALUES (1, 2)", True),
         ("INSERT OR IGNORE INTO tags (name) VALUES ('x')", True),
         ("WITH old AS (SELECT 1) DELETE FROM notes WHERE id IN (SELECT * FROM old)", True),
+        ("WITH x AS (SELECT 1) UPDATE ONLY public.candidates AS c SET rating = 3", True),
         ("TRUNCATE candidates", True),
         ("UPDATE staff_sessions SET last_seen_at = now()", False),
         ('INSERT INTO "audit_entries" (action) VALUES (1)', False),
