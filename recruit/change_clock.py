@@ -9,8 +9,8 @@ connection. A Session's transaction that committed such a write moves the clock 
 - on SQLite, in that same transaction (one UPDATE of the clock's row just before the
   COMMIT): SQLite lets one transaction write at a time anyway, so nothing waits for it,
   and no reader can see the change without the new time nor the new time without it;
-- on PostgreSQL, just after the COMMIT, with nextval() of a sequence on a connection of
-  its own: an UPDATE of one row would make every writing transaction wait for the one
+- on PostgreSQL, just after the COMMIT, with nextval() of a sequence on the same
+  connection: an UPDATE of one row would make every writing transaction wait for the one
   before it to reach the disk. A reader who sees the new value sees the change; one who
   reads the old value and draws the new data keeps it under the old value, which the
   next reader no longer asks for.
@@ -25,7 +25,7 @@ import re
 
 from sqlalchemy import event, select, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from recruit.admin.models import ChangeClock
@@ -149,13 +149,21 @@ def _tick(session: Session) -> None:
 def _tick_after_commit(session: Session) -> None:
     if not session.info.pop(_TICK_AFTER, False):
         return
-    engine = session.get_bind()
+    connection = session.info.get(_CONNECTION)
+    if connection is None or connection.invalidated or connection.closed:
+        return
+    # On the transaction's own connection, still held, between its COMMIT and its return
+    # to the pool: a second connection would make each writer wait for two, and a full
+    # pool refuse both. nextval() needs no transaction of its own.
+    driver = connection.connection.driver_connection
     try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql(f"SELECT nextval('{SEQUENCE}')")
-    except SQLAlchemyError:
-        # The change is saved: the user must hear so, even if the database or the pool
-        # refuses this one more connection. Kept pieces show it within a minute.
+        driver.autocommit = True
+        try:
+            driver.execute(f"SELECT nextval('{SEQUENCE}')")
+        finally:
+            driver.autocommit = False
+    except Exception:
+        # The change is saved: the user must hear so. Kept pieces show it within a minute.
         log.warning("The change clock could not move on after a commit", exc_info=True)
 
 
