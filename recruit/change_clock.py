@@ -15,9 +15,8 @@ connection. A Session's transaction that committed such a write moves the clock 
   reads the old value and draws the new data keeps it under the old value, which the
   next reader no longer asks for.
 
-Writes made outside a Session (a migration, `flask` commands that use a connection of
-their own) move the clock only if they say so with changed(); the pieces are kept for a
-minute at most in any case.
+Writes made outside a Session (a migration, a connection of its own) do not move the
+clock; the pieces are kept for a minute at most in any case.
 """
 
 import logging
@@ -83,12 +82,6 @@ def reading(dialect: str):
     if dialect == "postgresql":
         return select(text("last_value")).select_from(text(SEQUENCE)).scalar_subquery()
     return select(ChangeClock.ticks).where(ChangeClock.id == 1).scalar_subquery()
-
-
-def changed(session: Session) -> None:
-    """Say that the session's transaction changed what pages show, where its statements
-    went through a connection the clock doesn't see."""
-    session.info[_TICK_AFTER if _postgresql(session) else _WROTE] = True
 
 
 def pending(session: Session) -> bool:
