@@ -87,9 +87,9 @@ def reading(dialect: str):
 def pending(session: Session) -> bool:
     """Has the session's open transaction written what pages show?"""
     connection = session.info.get(_CONNECTION)
-    return bool(session.info.get(_WROTE)) or bool(
-        connection is not None and connection.info.get(_WROTE)
-    )
+    if connection is None or connection.invalidated or connection.closed:
+        return False  # nothing it wrote can commit (and a broken one's info would reconnect)
+    return bool(connection.info.get(_WROTE))
 
 
 def _postgresql(session: Session) -> bool:
@@ -125,7 +125,6 @@ def _tick(session: Session) -> None:
     session.flush()  # the commit's own flush comes after this hook
     if not pending(session):
         return
-    session.info.pop(_WROTE, None)
     if _postgresql(session):
         session.info[_TICK_AFTER] = True
     else:
@@ -163,5 +162,5 @@ def _tick_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
     if transaction.parent is None:
-        for key in (_WROTE, _CONNECTION, _TICK_AFTER):
+        for key in (_CONNECTION, _TICK_AFTER):
             session.info.pop(key, None)
