@@ -159,16 +159,30 @@ def _read_settings() -> MappingProxyType:
 def _signature() -> tuple[tuple, int | None]:
     """One statement: each watched table's row count, version sum and highest id; and
     the change clock."""
-    parts = [change_clock.reading(db.engine.dialect.name)]
-    for model in WATCHED:
-        key = model.key if model is Setting else model.id
-        parts += [
-            select(func.count()).select_from(model).scalar_subquery(),
-            select(func.coalesce(func.sum(model.version), 0)).scalar_subquery(),
-            select(func.max(key)).scalar_subquery(),
-        ]
-    clock, *signature = db.session.execute(select(*parts)).one()
+    connection = db.session.connection()
+    clock, *signature = connection.exec_driver_sql(_signature_sql(connection.dialect)).one()
     return tuple(signature), clock
+
+
+_SIGNATURE_SQL: dict[str, str] = {}
+
+
+def _signature_sql(dialect) -> str:
+    """The signature's SELECT as SQL text, written once per dialect: every staff page
+    sends it, and building and compiling it again each time cost more than running it."""
+    sql = _SIGNATURE_SQL.get(dialect.name)
+    if sql is None:
+        parts = [change_clock.reading(dialect.name)]
+        for model in WATCHED:
+            key = model.key if model is Setting else model.id
+            parts += [
+                select(func.count()).select_from(model).scalar_subquery(),
+                select(func.coalesce(func.sum(model.version), 0)).scalar_subquery(),
+                select(func.max(key)).scalar_subquery(),
+            ]
+        compiled = select(*parts).compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+        sql = _SIGNATURE_SQL[dialect.name] = str(compiled)
+    return sql
 
 
 class _Copies:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from types import SimpleNamespace
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -50,26 +50,28 @@ ACCOUNT_NAVIGATION = [
 MENUS = {"main": NAVIGATION, "admin": ADMIN_NAVIGATION, "account": ACCOUNT_NAVIGATION}
 
 
-def navigation(menu: str = "main") -> list[dict]:
+def navigation(menu: str = "main") -> tuple[dict, ...]:
     """The entries of a menu ("main", "admin" or "account") the signed-in user may open."""
-    if not current_user.is_authenticated:
-        return []
-    items = []
-    for label, endpoint, action in MENUS[menu]:
-        if action is None or can(current_user, action):
-            items.append(
-                {
-                    "label": label,
-                    "url": url_for(endpoint),
-                    "current": request.endpoint == endpoint,
-                }
-            )
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
+        return ()
+    # The entries depend only on the user's role and the page: each worker builds them
+    # once for each pair, not three menus of url_for() and can() on every page.
+    key = (menu, user.role, user.is_active, request.endpoint, request.script_root)
+    menus = current_app.extensions.setdefault("recruit_menus", {})
+    items = menus.get(key)
+    if items is None:
+        items = menus[key] = tuple(
+            {"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint}
+            for label, endpoint, action in MENUS[menu]
+            if action is None or can(user, action)
+        )
     return items
 
 
 def current_user_can(action: str, obj=None) -> bool:
     """The template global can('move_candidates'): may the signed-in user do this?"""
-    return can(current_user, action, obj)
+    return can(current_user._get_current_object(), action, obj)
 
 
 # The pipeline's questions about a stage, as templates ask them:

@@ -5,9 +5,10 @@ import hashlib
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from flask import current_app, g, request
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from recruit.audit.services import record
@@ -129,17 +130,24 @@ def load_session(session_key: str) -> StaffSession | None:
     number, _, token = session_key.partition(":")
     if not number.isdigit() or not token:
         return None
-    staff_session = db.session.scalar(
-        select(StaffSession)
-        .options(joinedload(StaffSession.user))
-        .where(StaffSession.token_hash == _hash(token))
-    )
+    staff_session = db.session.scalar(_by_token(), {"token_hash": _hash(token)})
     if staff_session is None or staff_session.user_id != int(number):
         return None
     if not staff_session.user.active:
         return None
     staff_session.user.session_key = session_key
     return staff_session
+
+
+@cache
+def _by_token():
+    """The session row, with its user, for a token's hash: built once, sent by every
+    signed-in request."""
+    return (
+        select(StaffSession)
+        .options(joinedload(StaffSession.user))
+        .where(StaffSession.token_hash == bindparam("token_hash"))
+    )
 
 
 def current_session() -> StaffSession | None:
