@@ -46,8 +46,13 @@ $(VNU_JAR): tests/package.json tests/package-lock.json
 	touch -c $@
 	test -s $@
 
+# The suite runs in one process per core (pytest-xdist), each on a database of its own (a
+# SQLite file, or a PostgreSQL schema); a test module stays on one process, so its fixtures
+# are made once. TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= auto
+
 test: $(VENV)/.dev $(CATALOGS) $(VNU_JAR)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
