@@ -46,9 +46,9 @@ $(VNU_JAR): tests/package.json tests/package-lock.json
 	touch -c $@
 	test -s $@
 
-# The suite runs in one process per core (pytest-xdist), each on a database of its own (a
-# SQLite file, or a PostgreSQL schema); a test module stays on one process, so its fixtures
-# are made once. TEST_WORKERS=0 runs everything in one process.
+# The suite runs in one process per CPU (pytest-xdist, -n auto), each on a database of its
+# own (a SQLite file, or a PostgreSQL schema); the tests of one module (or one class) stay
+# in one process. TEST_WORKERS=2 sets the number; TEST_WORKERS=0 runs everything in one.
 TEST_WORKERS ?= auto
 
 test: $(VENV)/.dev $(CATALOGS) $(VNU_JAR)

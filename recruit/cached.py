@@ -158,19 +158,20 @@ def _read_settings() -> MappingProxyType:
 
 def _signature() -> tuple[tuple, int | None]:
     """One statement: each watched table's row count, version sum and highest id; and
-    the change clock."""
+    the change clock. Sent as SQL text, so it does not flush the session: a request with
+    unsaved changes to a watched row reads the database directly anyway (_changing)."""
     connection = db.session.connection()
     clock, *signature = connection.exec_driver_sql(_signature_sql(connection.dialect)).one()
     return tuple(signature), clock
 
 
-_SIGNATURE_SQL: dict[str, str] = {}
+_SIGNATURE_SQL: dict[tuple[str, str], str] = {}
 
 
 def _signature_sql(dialect) -> str:
-    """The signature's SELECT as SQL text, written once per dialect: every staff page
+    """The signature's SELECT as SQL text, written once per driver: every staff page
     sends it, and building and compiling it again each time cost more than running it."""
-    sql = _SIGNATURE_SQL.get(dialect.name)
+    sql = _SIGNATURE_SQL.get((dialect.name, dialect.driver))
     if sql is None:
         parts = [change_clock.reading(dialect.name)]
         for model in WATCHED:
@@ -181,7 +182,7 @@ def _signature_sql(dialect) -> str:
                 select(func.max(key)).scalar_subquery(),
             ]
         compiled = select(*parts).compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-        sql = _SIGNATURE_SQL[dialect.name] = str(compiled)
+        sql = _SIGNATURE_SQL[(dialect.name, dialect.driver)] = str(compiled)
     return sql
 
 

@@ -4,7 +4,7 @@ filters for dates, times and enum labels."""
 import enum
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from types import SimpleNamespace
+from types import MappingProxyType, SimpleNamespace
 
 from flask import current_app, request, url_for
 from flask_login import current_user
@@ -50,19 +50,22 @@ ACCOUNT_NAVIGATION = [
 MENUS = {"main": NAVIGATION, "admin": ADMIN_NAVIGATION, "account": ACCOUNT_NAVIGATION}
 
 
-def navigation(menu: str = "main") -> tuple[dict, ...]:
+def navigation(menu: str = "main") -> tuple[MappingProxyType, ...]:
     """The entries of a menu ("main", "admin" or "account") the signed-in user may open."""
     user = current_user._get_current_object()
     if not user.is_authenticated:
         return ()
     # The entries depend only on the user's role and the page: each worker builds them
-    # once for each pair, not three menus of url_for() and can() on every page.
+    # once for each pair, not three menus of url_for() and can() on every page; every
+    # user of the pair shares them, so they are read-only.
     key = (menu, user.role, user.is_active, request.endpoint, request.script_root)
     menus = current_app.extensions.setdefault("recruit_menus", {})
     items = menus.get(key)
     if items is None:
         items = menus[key] = tuple(
-            {"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint}
+            MappingProxyType(
+                {"label": label, "url": url_for(endpoint), "current": request.endpoint == endpoint}
+            )
             for label, endpoint, action in MENUS[menu]
             if action is None or can(user, action)
         )
