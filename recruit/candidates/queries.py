@@ -289,15 +289,20 @@ def list_query(filters: CandidateFilters, columns=Candidate) -> Select:
 def list_page(filters: CandidateFilters, args) -> Page:
     """One page of the list. Counting, ranking and sorting run on ids alone; only the
     page's own candidates are then loaded whole: sorting thousands of search matches as
-    full rows would carry every column through the sort."""
+    full rows would carry every column through the sort. Their stages and universities
+    are not loaded: the page names them from the worker's copies."""
     dialect = db.engine.dialect.name
     found = search.matched(filters.q, dialect) if filters.q else None
     if found is None:
         page = paginate(list_query(filters, Candidate.id), args)
     else:
         page = _search_page(filters, found, dialect, args)
+    # A row shows its stage and university by name from the worker's copies (the page
+    # passes them), so neither is joined; of the lists, only the tags are shown.
+    rows = select(Candidate).where(Candidate.id.in_(page.items), working_clause())
     loaded = {
-        candidate.id: candidate for candidate in db.session.scalars(selected_query(page.items))
+        candidate.id: candidate
+        for candidate in db.session.scalars(rows.options(selectinload(Candidate.tags)))
     }
     page.items = [loaded[candidate_id] for candidate_id in page.items if candidate_id in loaded]
     return page

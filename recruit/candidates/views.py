@@ -130,6 +130,8 @@ def index():
         matches=matches,
         filter_bar=_filter_bar(filters, show_stage=True),
         bulk=bulk,
+        stage_names={stage.id: stage.name for stage in cached.stages()},
+        university_names=university_names(),
         now=utcnow(),
     )
 
