@@ -5,9 +5,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import or_, select, text
+from sqlalchemy import bindparam, or_, select, text
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.audit.services import record
@@ -411,19 +412,23 @@ def open_link(token: str) -> Interview | None:
 
 def for_candidate(candidate: Candidate) -> list[Interview]:
     """A candidate's interviews, newest first, with their panels and scorecards."""
-    return list(
-        db.session.scalars(
-            select(Interview)
-            .where(Interview.candidate_id == candidate.id)
-            .options(
-                # One SELECT for the interviews, their positions, panels, scorecards and
-                # times offered: a few rows each, so their product stays small.
-                joinedload(Interview.interviewers).joinedload(Interviewer.scorecard),
-                joinedload(Interview.position),
-                joinedload(Interview.slots),
-            )
-            .order_by(Interview.created_at.desc(), Interview.id.desc())
-        ).unique()
+    return list(db.session.scalars(_interviews_of(), {"candidate_id": candidate.id}).unique())
+
+
+@cache
+def _interviews_of():
+    """Built once: the candidate's page and the student's own page both send it."""
+    return (
+        select(Interview)
+        .where(Interview.candidate_id == bindparam("candidate_id"))
+        .options(
+            # One SELECT for the interviews, their positions, panels, scorecards and
+            # times offered: a few rows each, so their product stays small.
+            joinedload(Interview.interviewers).joinedload(Interviewer.scorecard),
+            joinedload(Interview.position),
+            joinedload(Interview.slots),
+        )
+        .order_by(Interview.created_at.desc(), Interview.id.desc())
     )
 
 

@@ -6,10 +6,11 @@ import hmac
 import re
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import contains_eager
 
 from recruit.audit.models import AuditEntry
@@ -118,22 +119,29 @@ def open_link(token: str) -> StatusLink | None:
     a wrong, expired, replaced or revoked link or an erased candidate, all alike."""
     if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
         return None
-    link = db.session.scalar(
-        select(StatusLink)
-        .join(StatusLink.candidate)
-        .options(contains_eager(StatusLink.candidate).joinedload(Candidate.stage))
-        .where(
-            StatusLink.token_hash == token_hash(token),
-            StatusLink.revoked_at.is_(None),
-            StatusLink.expires_at > utcnow(),
-            Candidate.anonymized_at.is_(None),
-        )
-    )
+    link = db.session.scalar(_working_link(), {"token_hash": token_hash(token), "now": utcnow()})
     # The hash found the row; the HMAC proves the token was made with this office's key,
     # compared in constant time.
     if link is None or not hmac.compare_digest(status_token(link), token):
         return None
     return link
+
+
+@cache
+def _working_link():
+    """The working link for a token's hash, with its candidate and their stage: built once,
+    sent by every view and every change a student makes on their page."""
+    return (
+        select(StatusLink)
+        .join(StatusLink.candidate)
+        .options(contains_eager(StatusLink.candidate).joinedload(Candidate.stage))
+        .where(
+            StatusLink.token_hash == bindparam("token_hash"),
+            StatusLink.revoked_at.is_(None),
+            StatusLink.expires_at > bindparam("now"),
+            Candidate.anonymized_at.is_(None),
+        )
+    )
 
 
 # Staff see when a student last opened their page; to the quarter hour is enough, and

@@ -138,11 +138,12 @@ def _details_form(candidate: Candidate) -> DetailsForm:
     return form
 
 
-def _openings_form(candidate: Candidate, positions, formdata=True) -> OpeningsForm:
-    form = OpeningsForm() if formdata else OpeningsForm(formdata=None)
+def _openings_form(positions, chosen=None) -> OpeningsForm:
+    """The openings form as the student sent it, or (given what they chose) as it stands."""
+    form = OpeningsForm() if chosen is None else OpeningsForm(formdata=None)
     form.openings.choices = [(p.id, f"{p.title} · {p.agency}") for p in positions]
-    if not formdata:
-        form.openings.data = [p.id for p in chosen_openings(candidate)]
+    if chosen is not None:
+        form.openings.data = [p.id for p in chosen]
     return form
 
 
@@ -150,12 +151,14 @@ def _page(link: StatusLink, status: int = 200, note: str | None = None, **forms)
     """The page, with any form the student just sent shown with its errors and values."""
     candidate = link.candidate
     positions = open_positions()
+    chosen = chosen_openings(candidate)
+    token = services.status_token(link)
     empty = ActionForm(formdata=None)
     return render_template(
         "students/page.html",
-        token=services.status_token(link),
+        token=token,
         # Sent forms answer at their own address, which takes no GET: switch to the page.
-        switch_path=url_for("students.page", token=services.status_token(link)),
+        switch_path=url_for("students.page", token=token),
         link=link,
         candidate=candidate,
         standing=services.where_they_stand(candidate.stage, current_language()),
@@ -166,7 +169,7 @@ def _page(link: StatusLink, status: int = 200, note: str | None = None, **forms)
             for interview, token in interviews.for_student_page(candidate)
         ],
         may_withdraw=services.can_withdraw(candidate),
-        chosen=chosen_openings(candidate),
+        chosen=chosen,
         positions=positions,
         resume=services.current_resume(candidate),
         contact=office(),
@@ -174,7 +177,7 @@ def _page(link: StatusLink, status: int = 200, note: str | None = None, **forms)
         note=note,
         details_form=forms.get("details") or _details_form(candidate),
         resume_form=forms.get("resume") or ResumeForm(formdata=None),
-        openings_form=forms.get("openings") or _openings_form(candidate, positions, False),
+        openings_form=forms.get("openings") or _openings_form(positions, chosen),
         withdraw_form=forms.get("withdraw") or WithdrawForm(formdata=None),
         action_form=empty,
     ), status
@@ -223,7 +226,7 @@ def _unsaved(token: str, path: str, posted, note: str):
         forms["details"] = DetailsForm(formdata=posted)
         forms["details"].grad_year.choices = graduation_years()
     elif path == "openings":
-        forms["openings"] = _openings_form(link.candidate, open_positions())
+        forms["openings"] = _openings_form(open_positions())
         forms["openings"].process(posted)
     elif path == "withdraw":
         forms["withdraw"] = WithdrawForm(formdata=posted)
@@ -270,7 +273,7 @@ def resume(link: StatusLink, token: str):
 @student_action("openings")
 def openings(link: StatusLink, token: str):
     """Choose the open positions that interest the student."""
-    form = _openings_form(link.candidate, open_positions())
+    form = _openings_form(open_positions())
     if not form.validate():
         return _page(link, 400, _stale_note(form), openings=form)
     services.choose_openings(link.candidate, form.openings.data or [])
