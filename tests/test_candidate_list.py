@@ -11,6 +11,7 @@ from sqlalchemy import select
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
 from recruit.candidates import search
+from recruit.candidates import views as candidate_views
 from recruit.candidates.models import (
     Attachment,
     Candidate,
@@ -62,6 +63,22 @@ def test_university_filter(client, signed_in, make_candidate, make_university):
     ours = make_candidate(university_id=state.id)
     make_candidate(university_id=tech.id)
     assert listed(client.get(f"/candidates/?university={state.id}")) == [ours.id]
+
+
+def test_a_row_is_named_when_the_workers_copies_lack_its_stage_and_university(
+    client, signed_in, make_candidate, make_university, stages, monkeypatch
+):
+    """Rows are named from the worker's copies, read at the start of the request; on
+    PostgreSQL a stage or university can be added before the rows are read. Is such a row
+    still named, from the database?"""
+    signed_in(Role.HR)
+    state = make_university("Capital State University")
+    make_candidate(university_id=state.id, stage="screening")
+    monkeypatch.setattr(candidate_views, "university_names", dict)
+    monkeypatch.setattr(candidate_views.cached, "stages", tuple)
+    row = re.search(r"<tbody>(.*?)</tbody>", client.get("/candidates/").text, re.S).group(1)
+    assert f"<td>{state.full_name}" in row
+    assert f"<td>{stages['screening'].name}" in row
 
 
 def test_source_event_filter(client, signed_in, make_candidate, make_event):
