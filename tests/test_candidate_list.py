@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from recruit import cached
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
 from recruit.candidates import search
@@ -75,7 +76,7 @@ def test_a_row_is_named_when_the_workers_copies_lack_its_stage_and_university(
     state = make_university("Capital State University")
     make_candidate(university_id=state.id, stage="screening")
     monkeypatch.setattr(candidate_views, "university_names", dict)
-    monkeypatch.setattr(candidate_views.cached, "stages", tuple)
+    monkeypatch.setattr(cached, "stages", tuple)
     row = re.search(r"<tbody>(.*?)</tbody>", client.get("/candidates/").text, re.S).group(1)
     assert f"<td>{state.full_name}" in row
     assert f"<td>{stages['screening'].name}" in row

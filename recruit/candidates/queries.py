@@ -297,13 +297,8 @@ def list_page(filters: CandidateFilters, args) -> Page:
         page = paginate(list_query(filters, Candidate.id), args)
     else:
         page = _search_page(filters, found, dialect, args)
-    # A row shows its stage and university by name from the worker's copies (the page
-    # passes them), so neither is joined; of the lists, only the tags are shown.
-    rows = select(Candidate).where(Candidate.id.in_(page.items), working_clause())
-    loaded = {
-        candidate.id: candidate
-        for candidate in db.session.scalars(rows.options(selectinload(Candidate.tags)))
-    }
+    rows = _by_ids(page.items).options(selectinload(Candidate.tags))
+    loaded = {candidate.id: candidate for candidate in db.session.scalars(rows)}
     page.items = [loaded[candidate_id] for candidate_id in page.items if candidate_id in loaded]
     return page
 
@@ -388,11 +383,14 @@ def _bounded_ranking(
     )
 
 
+def _by_ids(ids: list[int]) -> Select:
+    """These candidates, by id; an erased record is never among them."""
+    return select(Candidate).where(Candidate.id.in_(ids), working_clause())
+
+
 def selected_query(ids: list[int]) -> Select:
-    """The candidates ticked in the list, by id, loaded as the list loads them; an erased
-    record is never among them."""
-    query = select(Candidate).where(Candidate.id.in_(ids), working_clause())
-    return _with_row_details(query).order_by(Candidate.id)
+    """The candidates ticked in the list, with what a bulk action or a CSV line reads."""
+    return _with_row_details(_by_ids(ids)).order_by(Candidate.id)
 
 
 def board_stages() -> list[cached.StageRow]:

@@ -152,13 +152,13 @@ def _page(link: StatusLink, status: int = 200, note: str | None = None, **forms)
     candidate = link.candidate
     positions = open_positions()
     chosen = chosen_openings(candidate)
-    token = services.status_token(link)
+    page_token = services.status_token(link)
     empty = ActionForm(formdata=None)
     return render_template(
         "students/page.html",
-        token=token,
+        token=page_token,
         # Sent forms answer at their own address, which takes no GET: switch to the page.
-        switch_path=url_for("students.page", token=token),
+        switch_path=url_for("students.page", token=page_token),
         link=link,
         candidate=candidate,
         standing=services.where_they_stand(candidate.stage, current_language()),
