@@ -4,9 +4,11 @@ recovery, column helpers."""
 import enum
 import logging
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -82,6 +84,8 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         if database_fault(context.original_exception) in ("read_only", "disk_full", "disconnected"):
             context.is_disconnect = True
 
+    if engine.dialect.name == "postgresql":
+        _end_reads_with_commit(engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -108,6 +112,53 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+# A statement that changes nothing: a SELECT or a WITH naming no write (nor INTO, nor FOR
+# UPDATE: unsure means it may write).
+_READS_ONLY = re.compile(
+    r"\s*(?:SELECT|WITH)\b(?!.*\b(?:INSERT|UPDATE|DELETE|MERGE|INTO)\b)", re.I | re.S
+)
+_SENT_MORE_THAN_READS = "recruit_sent_more_than_reads"
+
+
+def reads_only(statement: str) -> bool:
+    """Does this SQL only read?"""
+    return _READS_ONLY.match(statement) is not None
+
+
+def _end_reads_with_commit(engine: Engine) -> None:
+    """PostgreSQL: end a transaction that only read with COMMIT rather than ROLLBACK.
+
+    The two are the same to the database. But psycopg forgets the statements it has
+    prepared on a connection at every ROLLBACK (the rollback might have undone a table one
+    of them names), and every request that only reads ends with one: no statement ran often
+    enough to be prepared, and the server parsed and planned each afresh on every page.
+    Committed first, such a transaction leaves the ROLLBACK nothing to do. A transaction
+    that sent anything but reads (a write, a SET, a SAVEPOINT) or failed is rolled back."""
+    from psycopg.pq import TransactionStatus
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def note_more_than_reads(connection, _cursor, statement, *_args):
+        if not reads_only(statement):
+            connection.info[_SENT_MORE_THAN_READS] = True
+
+    @event.listens_for(engine, "commit")
+    def forget(connection):
+        # A connection found broken is never asked: its info would try to reconnect.
+        if not (connection.invalidated or connection.closed):
+            connection.info.pop(_SENT_MORE_THAN_READS, None)
+
+    @event.listens_for(engine, "rollback")
+    def commit_reads(connection):
+        if connection.invalidated or connection.closed:
+            return
+        if connection.info.pop(_SENT_MORE_THAN_READS, False):
+            return
+        driver = connection.connection.driver_connection
+        if driver.info.transaction_status == TransactionStatus.INTRANS:
+            with suppress(driver.Error):  # then the ROLLBACK that follows ends it
+                driver.commit()
 
 
 def parse_id(value) -> int | None:

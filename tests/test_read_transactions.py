@@ -1,0 +1,66 @@
+"""PostgreSQL: a transaction that only read ends with COMMIT, so psycopg keeps the
+statements it prepared; one that wrote anything is rolled back as before."""
+
+import pytest
+from sqlalchemy import func, select, text
+
+from recruit.database import reads_only
+from recruit.extensions import db
+from recruit.universities.models import University
+
+
+def postgres_only(app) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("psycopg's prepared statements; run with TEST_DATABASE_URL set")
+
+
+def prepared_statements() -> list[str]:
+    return db.session.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
+
+
+@pytest.mark.parametrize(
+    ("statement", "read"),
+    [
+        ("SELECT candidates.id FROM candidates WHERE candidates.id = %(id)s", True),
+        ("  select 1", True),
+        ("WITH recent AS (SELECT id FROM candidates) SELECT count(*) FROM recent", True),
+        ("SELECT candidates.updated_at, candidates.deleted_at FROM candidates", True),
+        ("WITH gone AS (DELETE FROM tags RETURNING id) SELECT count(*) FROM gone", False),
+        ("SELECT id FROM candidates WHERE id = 1 FOR UPDATE", False),
+        ("SELECT * INTO kept FROM candidates", False),
+        ("INSERT INTO tags (name) VALUES (%(name)s)", False),
+        ("UPDATE candidates SET rating = 1", False),
+        ("SET LOCAL statement_timeout = 1000", False),
+        ("SAVEPOINT sa_savepoint_1", False),
+    ],
+)
+def test_only_plain_reads_count_as_reads(statement, read):
+    assert reads_only(statement) is read
+
+
+def test_a_transaction_that_only_read_keeps_its_prepared_statements(app):
+    postgres_only(app)
+    statement = select(func.count()).select_from(University).where(University.name != "")
+    # psycopg prepares a statement the fifth time it runs on a connection: each time in
+    # a transaction of its own here, as each page's are.
+    for _ in range(6):
+        db.session.execute(statement).scalar_one()
+        db.session.rollback()
+    assert any("FROM universities" in prepared for prepared in prepared_statements())
+
+
+def test_a_transaction_that_wrote_is_rolled_back(app):
+    postgres_only(app)
+    db.session.add(University(name="Rolled Back State"))
+    db.session.flush()
+    assert db.session.scalar(select(func.count()).select_from(University)) == 1
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(University)) == 0
+
+
+def test_a_read_that_failed_is_rolled_back_and_the_next_one_works(app):
+    postgres_only(app)
+    with pytest.raises(Exception, match="division by zero"):
+        db.session.execute(text("SELECT 1 / 0")).all()
+    db.session.rollback()
+    assert db.session.execute(text("SELECT 2")).scalar_one() == 2
