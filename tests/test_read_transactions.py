@@ -1,10 +1,12 @@
 """PostgreSQL: a transaction that only read ends with COMMIT, so psycopg keeps the
-statements it prepared; one that wrote anything is rolled back as before."""
+statements it prepared; one that wrote anything is rolled back as before. The reports
+are planned afresh for their period each time."""
 
 import pytest
 from sqlalchemy import func, select, text
 
-from recruit.database import reads_only
+from recruit.auth.models import Role
+from recruit.database import planned_for_their_values, reads_only
 from recruit.extensions import db
 from recruit.universities.models import University
 
@@ -64,3 +66,27 @@ def test_a_read_that_failed_is_rolled_back_and_the_next_one_works(app):
         db.session.execute(text("SELECT 1 / 0")).all()
     db.session.rollback()
     assert db.session.execute(text("SELECT 2")).scalar_one() == 2
+
+
+def test_statements_planned_for_their_values_are_never_prepared(app):
+    postgres_only(app)
+    statement = select(func.count()).select_from(University).where(University.name != "")
+    with planned_for_their_values():
+        for _ in range(6):
+            db.session.execute(statement).scalar_one()
+    assert not any("FROM universities" in prepared for prepared in prepared_statements())
+    for _ in range(6):
+        db.session.execute(statement).scalar_one()
+    assert any("FROM universities" in prepared for prepared in prepared_statements())
+
+
+def test_the_reports_are_planned_for_their_period_each_time(client, signed_in):
+    postgres_only(client.application)
+    signed_in(Role.HR)
+    for _ in range(6):
+        assert client.get("/reports/?period=term").status_code == 200
+        assert client.get("/reports/interviews.csv").status_code == 200
+    prepared = prepared_statements()
+    assert prepared, "the pages' own statements (the session's) are prepared"
+    assert not any("stage_changes" in statement for statement in prepared)
+    assert not any("journeys" in statement for statement in prepared)

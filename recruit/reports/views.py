@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, render_template, request
 
 from recruit.auth.access import requires
+from recruit.database import planned_for_their_values
 from recruit.exports import csv_response
 from recruit.reports import exports
 from recruit.reports.periods import period_from_args, recent_terms
@@ -21,9 +22,11 @@ def index():
     today = local_today()
     period = period_from_args(request.args, today)
     sort = YieldSort.from_args(request.args)
+    with planned_for_their_values():
+        report = build_report(period, sort)
     return render_template(
         "reports/index.html",
-        report=build_report(period, sort),
+        report=report,
         period=period,
         previous=period.previous(),
         sort=sort,
@@ -42,5 +45,6 @@ def export(table: str):
     if make_rows is None:
         abort(404)
     period = period_from_args(request.args, local_today())
-    header, rows = make_rows(period, YieldSort.from_args(request.args))
+    with planned_for_their_values():
+        header, rows = make_rows(period, YieldSort.from_args(request.args))
     return csv_response(f"recruit-{table}-{period.slug}.csv", header, rows)
