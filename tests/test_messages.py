@@ -281,6 +281,21 @@ def test_retiring_a_template_turns_off_the_stages_that_sent_it(client, signed_in
     assert outbox(student.id) == []
 
 
+def test_the_move_forms_hint_follows_a_retired_template(client, signed_in, student, stages):
+    """The hint is kept between pages: once an admin retires the interview invitation,
+    does the next candidate page stop saying Interview sends a message?"""
+    signed_in(Role.ADMIN)
+
+    def hint() -> str:
+        html = unescape(client.get(f"/candidates/{student.id}").get_data(as_text=True))
+        return re.search(r"[^>]*send a message on entry", html).group(0)
+
+    assert hint() == "Interview, Offer, Not selected and Talent pool send a message on entry"
+    assert hint() == "Interview, Offer, Not selected and Talent pool send a message on entry"
+    client.post(f"/admin/messages/{template('interview').id}/retire")
+    assert hint() == "Offer, Not selected and Talent pool send a message on entry"
+
+
 # --- which stage sends which message ----------------------------------------------------
 
 

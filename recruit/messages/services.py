@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import joinedload
 
+from recruit import cached
 from recruit.admin.models import get_setting
 from recruit.audit.services import record
 from recruit.candidates.models import Candidate, CandidateEvent, Stage
@@ -713,7 +714,12 @@ def retire_template(template: MessageTemplate, by_user) -> None:
 
 
 def stage_messages_hint() -> str:
-    """Which stages send a message on entry, for the move form."""
+    """Which stages send a message on entry, for the move form: kept with the pieces of
+    pages (cached.fragment) until a stage or a message changes, or the minute turns."""
+    return cached.fragment("stage_messages_hint", (), _stage_messages_hint)
+
+
+def _stage_messages_hint() -> str:
     names = list(
         db.session.scalars(
             select(Stage.name)
