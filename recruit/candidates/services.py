@@ -8,11 +8,12 @@ import secrets
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, union
+from sqlalchemy import bindparam, func, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -143,31 +144,46 @@ def same_names(wanted: set[tuple[str, int | None]]) -> dict[tuple[str, int | Non
     return found
 
 
-def _same_person_ids(email: str, first_name: str, last_name: str, university_id, phone: str):
-    """SQL: the ids of candidates with the same email (their own or an alternate one), the
-    same phone (phone_key), or the same name (name_key) at the same university (at any
-    when none is given)."""
-    email = email.strip().lower()
+@cache
+def _same_person_ids(by_name: bool, at_university: bool, by_phone: bool):
+    """SQL: the ids of candidates with the same email (their own or an alternate one),
+    the same phone (phone_key), or the same name (name_key) at the same university (at any
+    when none is given). Built once for each way of matching; the values to match are its
+    bound parameters (_same_person)."""
     # Each way of matching reads its own index; a union of their ids (not one OR over the
     # table, which PostgreSQL answers by reading every candidate) picks the records.
     matches = [
-        select(Candidate.id).where(func.lower(Candidate.email) == email),
-        select(CandidateEmail.candidate_id).where(CandidateEmail.email == email),
+        select(Candidate.id).where(func.lower(Candidate.email) == bindparam("email")),
+        select(CandidateEmail.candidate_id).where(CandidateEmail.email == bindparam("email")),
     ]
-    # An empty key (erased records, names of punctuation alone) says nothing of who it is.
-    if key := name_key(first_name, last_name):
-        same_name = select(Candidate.id).where(Candidate.name_key == key)
-        if university_id:
-            same_name = same_name.where(Candidate.university_id == university_id)
+    if by_name:
+        same_name = select(Candidate.id).where(Candidate.name_key == bindparam("name_key"))
+        if at_university:
+            same_name = same_name.where(Candidate.university_id == bindparam("university_id"))
         matches.append(same_name)
-    if key := phone_key(phone):
-        matches.append(select(Candidate.id).where(Candidate.phone_key == key))
+    if by_phone:
+        matches.append(select(Candidate.id).where(Candidate.phone_key == bindparam("phone_key")))
     return union(*matches)
+
+
+def _same_person(
+    email: str, first_name: str, last_name: str, university_id, phone: str
+) -> tuple[tuple[bool, bool, bool], dict]:
+    """How to match a person (_same_person_ids' arguments), and the values to match."""
+    # An empty key (erased records, names of punctuation alone) says nothing of who it is.
+    name, phone_digits = name_key(first_name, last_name), phone_key(phone)
+    values = {
+        "email": email.strip().lower(),
+        "name_key": name,
+        "university_id": university_id,
+        "phone_key": phone_digits,
+    }
+    return (bool(name), bool(name and university_id), bool(phone_digits)), values
 
 
 def _duplicates_query(query, ids, exclude_id):
     query = query.where(Candidate.id.in_(ids), Candidate.anonymized_at.is_(None))
-    if exclude_id:
+    if exclude_id is not None:
         query = query.where(Candidate.id != exclude_id)
     return query.order_by(Candidate.id).limit(5)
 
@@ -183,9 +199,10 @@ def likely_duplicates(
     """Candidates staff work with who have the same email (their own or an alternate one),
     the same phone (phone_key), or the same name (name_key) at the same university; one
     query, each part through an index, with what a warning shows of them loaded."""
-    ids = _same_person_ids(email, first_name, last_name, university_id, phone)
+    shape, values = _same_person(email, first_name, last_name, university_id, phone)
     query = select(Candidate).options(joinedload(Candidate.university), joinedload(Candidate.stage))
-    return list(db.session.scalars(_duplicates_query(query, ids, exclude_id)))
+    query = _duplicates_query(query, _same_person_ids(*shape), exclude_id or None)
+    return list(db.session.scalars(query, values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,18 +225,10 @@ class Duplicate:
         return f"{self.first_name} {self.last_name}"
 
 
-def duplicates_of(candidate: Candidate) -> list[Duplicate]:
-    """The likely duplicates of a candidate on record (none for an erased one), in one
-    query, their university and stage named from the per-process copies."""
-    if candidate.anonymized_at is not None:
-        return []
-    ids = _same_person_ids(
-        candidate.email,
-        candidate.first_name,
-        candidate.last_name,
-        candidate.university_id,
-        candidate.phone,
-    )
+@cache
+def _duplicates_of(*shape: bool):
+    """A candidate's likely duplicates as plain columns, built once for each way of
+    matching (every candidate page asks); the candidate's id is bound as candidate_id."""
     query = select(
         Candidate.id,
         Candidate.first_name,
@@ -232,6 +241,21 @@ def duplicates_of(candidate: Candidate) -> list[Duplicate]:
         Candidate.university_other,
         Candidate.stage_id,
     )
+    return _duplicates_query(query, _same_person_ids(*shape), bindparam("candidate_id"))
+
+
+def duplicates_of(candidate: Candidate) -> list[Duplicate]:
+    """The likely duplicates of a candidate on record (none for an erased one), in one
+    query, their university and stage named from the per-process copies."""
+    if candidate.anonymized_at is not None:
+        return []
+    shape, values = _same_person(
+        candidate.email,
+        candidate.first_name,
+        candidate.last_name,
+        candidate.university_id,
+        candidate.phone,
+    )
     universities = university_names()
     stages = {stage.id: stage.name for stage in cached.stages()}
     return [
@@ -241,7 +265,9 @@ def duplicates_of(candidate: Candidate) -> list[Duplicate]:
             university_other=row.university_other,
             stage_name=stages[row.stage_id],
         )
-        for row in db.session.execute(_duplicates_query(query, ids, candidate.id))
+        for row in db.session.execute(
+            _duplicates_of(*shape), {**values, "candidate_id": candidate.id}
+        )
     ]
 
 

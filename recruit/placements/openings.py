@@ -1,6 +1,8 @@
 """Open positions as students see them, and the openings each student chose."""
 
-from sqlalchemy import Select, delete, func, or_, select, true
+from functools import cache
+
+from sqlalchemy import Select, bindparam, delete, func, or_, select, true
 
 from recruit.candidates.models import Candidate
 from recruit.database import parse_id
@@ -33,16 +35,20 @@ def opening_choices() -> list[tuple[str, str]]:
     return [(str(i), f"{title} · {agency}") for i, title, agency in db.session.execute(query)]
 
 
+@cache
+def _chosen_openings():
+    # Built once: the candidate's page and the student's own page both ask.
+    return (
+        select(Position)
+        .join(CandidateOpening, CandidateOpening.position_id == Position.id)
+        .where(CandidateOpening.candidate_id == bindparam("candidate_id"))
+        .order_by(Position.title)
+    )
+
+
 def chosen_openings(candidate: Candidate) -> list[Position]:
     """The positions a candidate said they are interested in, by title."""
-    return list(
-        db.session.scalars(
-            select(Position)
-            .join(CandidateOpening, CandidateOpening.position_id == Position.id)
-            .where(CandidateOpening.candidate_id == candidate.id)
-            .order_by(Position.title)
-        )
-    )
+    return list(db.session.scalars(_chosen_openings(), {"candidate_id": candidate.id}))
 
 
 def add_openings(candidate: Candidate, position_ids: list[int]) -> list[int]:

@@ -343,19 +343,25 @@ ACTION_LABELS = {
 }
 
 
+@cache
+def _student_actions():
+    # Built once: every candidate page shows them.
+    return (
+        select(AuditEntry)
+        .where(
+            AuditEntry.target_type == "Candidate",
+            AuditEntry.target_id == bindparam("candidate_id"),
+            AuditEntry.action.startswith("student."),
+        )
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(bindparam("limit"))
+    )
+
+
 def student_actions(candidate: Candidate, limit: int = 20) -> list[AuditEntry]:
     """What the student did on their own page, newest first."""
     return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(
-                AuditEntry.target_type == "Candidate",
-                AuditEntry.target_id == candidate.id,
-                AuditEntry.action.startswith("student."),
-            )
-            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-            .limit(limit)
-        )
+        db.session.scalars(_student_actions(), {"candidate_id": candidate.id, "limit": limit})
     )
 
 
