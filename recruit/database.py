@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -122,8 +123,10 @@ _READS_ONLY = re.compile(
 _SENT_MORE_THAN_READS = "recruit_sent_more_than_reads"
 
 
+@lru_cache(maxsize=1024)
 def reads_only(statement: str) -> bool:
-    """Does this SQL only read?"""
+    """Does this SQL only read? (Asked of every statement: the ORM sends the same few
+    hundred texts again and again, and a SELECT is read to its end to be sure.)"""
     return _READS_ONLY.match(statement) is not None
 
 
