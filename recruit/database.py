@@ -85,7 +85,7 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         if database_fault(context.original_exception) in ("read_only", "disk_full", "disconnected"):
             context.is_disconnect = True
 
-    if engine.dialect.name == "postgresql":
+    if _psycopg(engine):
         _end_reads_with_commit(engine)
     if engine.dialect.name != "sqlite":
         return
@@ -115,30 +115,43 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
-# A statement that changes nothing: a SELECT or a WITH naming no write (nor INTO, nor FOR
-# UPDATE: unsure means it may write).
+# A statement that changes nothing: a SELECT or a WITH naming no write (nor INTO, FOR
+# UPDATE, or a function with effects a COMMIT would keep: unsure means it may write).
 _READS_ONLY = re.compile(
-    r"\s*(?:SELECT|WITH)\b(?!.*\b(?:INSERT|UPDATE|DELETE|MERGE|INTO)\b)", re.I | re.S
+    r"\s*(?:SELECT|WITH)\b(?!.*\b(?:INSERT|UPDATE|DELETE|MERGE|INTO"
+    r"|set_config|pg_notify|nextval|setval|lo_\w+)\b)",
+    re.I | re.S,
 )
+_READ_START = re.compile(r"\s*(?:SELECT|WITH)\b", re.I)
 _SENT_MORE_THAN_READS = "recruit_sent_more_than_reads"
 
 
-@lru_cache(maxsize=1024)
 def reads_only(statement: str) -> bool:
-    """Does this SQL only read? (Asked of every statement: the ORM sends the same few
-    hundred texts again and again, and a SELECT is read to its end to be sure.)"""
+    """Does this SQL only read?"""
+    if not _READ_START.match(statement):
+        return False  # a write, a SET, a SAVEPOINT: no need to read on
+    if len(statement) > 4096:
+        return _READS_ONLY.match(statement) is not None
+    return _short_reads_only(statement)
+
+
+@lru_cache(maxsize=512)
+def _short_reads_only(statement: str) -> bool:
+    # Asked of every statement, and a SELECT is read to its end to be sure: the ORM sends
+    # the same few hundred texts again and again (64 microseconds for a 3 KB one).
     return _READS_ONLY.match(statement) is not None
 
 
 def _end_reads_with_commit(engine: Engine) -> None:
-    """PostgreSQL: end a transaction that only read with COMMIT rather than ROLLBACK.
+    """PostgreSQL with psycopg: end a transaction that only read with COMMIT, not ROLLBACK.
 
-    The two are the same to the database. But psycopg forgets the statements it has
-    prepared on a connection at every ROLLBACK (the rollback might have undone a table one
-    of them names), and every request that only reads ends with one: no statement ran often
-    enough to be prepared, and the server parsed and planned each afresh on every page.
-    Committed first, such a transaction leaves the ROLLBACK nothing to do. A transaction
-    that sent anything but reads (a write, a SET, a SAVEPOINT) or failed is rolled back."""
+    Either ends a transaction that changed nothing. But psycopg forgets the statements it
+    has prepared on a connection at every ROLLBACK (the rollback might have undone a table
+    one of them names), and every request that only reads ends with one: no statement ran
+    the five times psycopg waits for, and the server parsed and planned each afresh on
+    every page. Committed first, such a transaction leaves the ROLLBACK nothing to do. A
+    transaction that sent anything but reads (a write, a SET, a SAVEPOINT) or failed is
+    rolled back."""
     from psycopg.pq import TransactionStatus
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -158,20 +171,23 @@ def _end_reads_with_commit(engine: Engine) -> None:
             return
         if connection.info.pop(_SENT_MORE_THAN_READS, False):
             return
-        driver = connection.connection.driver_connection
-        if driver.info.transaction_status == TransactionStatus.INTRANS:
-            with suppress(driver.Error):  # then the ROLLBACK that follows ends it
+        # Whatever goes wrong here, the ROLLBACK that follows ends the transaction.
+        with suppress(Exception):
+            driver = connection.connection.driver_connection
+            if driver.info.transaction_status == TransactionStatus.INTRANS:
                 driver.commit()
 
 
 @contextmanager
 def planned_for_their_values():
     """Send the block's statements unprepared on PostgreSQL, so that each is planned for
-    the values it carries. psycopg prepares a statement the fifth time it runs, and after
-    five runs of its own PostgreSQL may plan it once for any values (a generic plan): the
-    reports, whose period decides how many rows each step reads, took a tenth longer so."""
+    the values it carries. psycopg prepares a statement once it has run five times, and
+    after five runs of its own PostgreSQL may plan it once for any values (a generic
+    plan): the reports, whose period decides how many rows each step reads, took a tenth
+    longer so. (Only speed is at stake: should the block end its transaction, the
+    connection goes back to the pool unprepared until the block ends.)"""
     connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
+    if not _psycopg(connection.engine):
         yield
         return
     driver = connection.connection.driver_connection
@@ -181,6 +197,10 @@ def planned_for_their_values():
         yield
     finally:
         driver.prepare_threshold = threshold
+
+
+def _psycopg(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
 
 
 def parse_id(value) -> int | None:

@@ -487,7 +487,7 @@ def board_cards(
 
 # Built once, not on every request: composing a statement with nine loader options and
 # computing its cache key cost more than running it on SQLite. The lists are loaded for
-# the one candidate as each relationship's own lazy load would (immediateload): the same
+# the one candidate as each relationship's own lazy load would (immediateload): as many
 # statements as selectinload's, with less of the ORM's work around each.
 _CANDIDATE_PAGE = (
     select(Candidate, last_opened_column())
