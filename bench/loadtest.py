@@ -25,7 +25,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -43,6 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 from sqlalchemy import create_engine, make_url, text  # noqa: E402
+
+from bench.server import free_port  # noqa: E402
 
 PASSWORD = "load test staff password"  # noqa: S105 (a scratch account in a scratch database)
 RETURNING_NOTE = "Sent the interest form again%"
@@ -169,10 +170,11 @@ def seed(url: str, instance: Path, board_candidates: int) -> dict:
     return {"university_id": university_id, "user_id": user_id, "cards": cards, "stages": stage_ids}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+PORT_TRIES = 3
+
+
+class PortTaken(Exception):
+    """gunicorn could not bind the port it was given: something took it first."""
 
 
 class Server:
@@ -186,9 +188,17 @@ class Server:
 
     def start(self, wait_seconds: float = 60.0, ready=(200,)) -> None:
         """Start serving; wait until /healthz answers one of the ready statuses (a fault
-        table starts it on a database that cannot write, where 503 is the truth)."""
+        table starts it on a database that cannot write, where 503 is the truth). The free
+        port is only free when it was asked for: taken meanwhile, another is tried."""
+        for _ in range(PORT_TRIES - 1):
+            with contextlib.suppress(PortTaken):
+                return self._start(wait_seconds, ready)
+        return self._start(wait_seconds, ready)
+
+    def _start(self, wait_seconds: float, ready) -> None:
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
+        logged = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "a")  # noqa: SIM115 (the child keeps it open)
         self.process = subprocess.Popen(
             [
@@ -207,13 +217,25 @@ class Server:
             start_new_session=True,
         )
         log.close()
+        # Only once this gunicorn says it listens is /healthz asked: until then whatever
+        # answers on the port may be someone else's server.
+        listening = f"Listening at: {self.base_url}".encode()
+        said = b""
         deadline = time.monotonic() + wait_seconds
         while time.monotonic() < deadline:
+            if listening not in said:
+                with self.log_path.open("rb") as output:
+                    output.seek(logged)
+                    said = output.read()
+                if b"Connection in use" in said:
+                    self.kill()
+                    raise PortTaken(port)
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited early; see {self.log_path}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.base_url}/healthz", timeout=2).status_code in ready:
-                    return
+            if listening in said:
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{self.base_url}/healthz", timeout=2).status_code in ready:
+                        return
             time.sleep(0.2)
         self.kill()
         raise RuntimeError(f"gunicorn did not answer in {wait_seconds:.0f} s; see {self.log_path}")

@@ -6,6 +6,7 @@ set. How much load a busy machine manages varies; what was saved must match exac
 
 import importlib.util
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,27 @@ def test_stage_histories_lead_to_the_current_stage(summary):
 def test_the_database_survives_kill_9_intact(summary):
     """Does the database pass its integrity checks after the crash and restart?"""
     assert summary["integrity"] == "ok"
+
+
+def test_a_port_taken_before_gunicorn_binds_it_is_given_up_for_another(
+    loadtest, tmp_path, monkeypatch
+):
+    """The free port found can be taken before gunicorn binds it: does the server start on
+    another, without taking the answers of whatever listens there for its own?"""
+    find_port = loadtest.free_port
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        taken = other.getsockname()[1]
+        ports = iter([taken])
+        monkeypatch.setattr(loadtest, "free_port", lambda: next(ports, None) or find_port())
+        database = f"sqlite:///{tmp_path / 'load.sqlite'}"
+        environment = loadtest.server_environment(database, tmp_path / "instance")
+        server = loadtest.Server(environment, tmp_path / "gunicorn.log")
+        try:
+            server.start(ready=(200, 503))  # an empty database may not take a write
+        finally:
+            server.stop()
+    assert server.base_url.startswith("http://127.0.0.1:")
+    assert server.base_url != f"http://127.0.0.1:{taken}"
+    assert b"Connection in use" in (tmp_path / "gunicorn.log").read_bytes()
