@@ -9,11 +9,7 @@ from recruit.auth.models import Role
 from recruit.database import planned_for_their_values, reads_only
 from recruit.extensions import db
 from recruit.universities.models import University
-
-
-def postgres_only(app) -> None:
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("psycopg's prepared statements; run with TEST_DATABASE_URL set")
+from tests.test_database_faults import postgres_only
 
 
 def prepared_statements() -> list[str]:
