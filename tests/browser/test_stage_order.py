@@ -115,7 +115,9 @@ def test_stages_page_without_javascript_moves_in_one_step(
     page.goto(f"{live_server}{STAGES}")
     expect(page.get_by_role("button", name="Reorder Offer")).to_be_hidden()
     page.get_by_label("Position of Onboarding").select_option("2")
-    page.get_by_role("button", name="Move Onboarding").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Move Onboarding").click()
+    expect(page.get_by_text(f"Onboarding is now at position 2 of {len(stages)}.")).to_be_visible()
     assert stage_rows(page)[:3] == ["Interested", "Onboarding", "Screening"]
 
 
