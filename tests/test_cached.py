@@ -110,9 +110,10 @@ def test_a_privacy_notice_saved_through_one_worker_shows_on_another(
     assert "We keep what you enter here" not in form
 
 
-def test_the_board_reads_stages_and_settings_once_per_worker(client, signed_in, stages):
-    """Once a worker has drawn the board, does the next board read no stage, university
-    or setting rows, only the one statement that says whether they changed?"""
+def test_the_board_reads_stages_and_settings_once_per_worker(client, signed_in, stages, clock):
+    """Once a worker has drawn the board, does the next board (in the same minute) read no
+    stage, university or setting rows, only the one statement that says whether they
+    changed?"""
     signed_in(Role.HR)
     client.get("/candidates/board")
     db.session.remove()

@@ -281,9 +281,10 @@ def test_retiring_a_template_turns_off_the_stages_that_sent_it(client, signed_in
     assert outbox(student.id) == []
 
 
-def test_the_move_forms_hint_follows_a_retired_template(client, signed_in, student, stages):
-    """The hint is kept between pages: once an admin retires the interview invitation,
-    does the next candidate page stop saying Interview sends a message?"""
+def test_the_move_forms_hint_follows_a_retired_template(client, signed_in, student, stages, clock):
+    """The hint is kept between pages (in the same minute): once an admin retires the
+    interview invitation, does the next candidate page stop saying Interview sends a
+    message?"""
     signed_in(Role.ADMIN)
 
     def hint() -> str:
