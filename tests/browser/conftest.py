@@ -116,7 +116,10 @@ def _sign_in(page, live_server: str, user, password: str = PASSWORD) -> None:
     page.goto(f"{live_server}/login")
     page.get_by_label("Email", exact=True).fill(user.email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # The form's answer is a new page: wait for it, so the caller reads that page and not
+    # the sign-in form it replaces.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.fixture

@@ -323,6 +323,8 @@ def held_this_morning(app, hr_user, colleague, lucia):
 
 def fill_scorecard(page, rating: str, evidence: str, recommendation: str) -> None:
     """Rate every question the same, with the same evidence, and send."""
+    # The send button closes the form: once it shows, every question is on the page.
+    expect(page.get_by_role("button", name="Send my scorecard")).to_be_visible()
     questions = page.locator(".scorecard-question")
     assert questions.count() >= 3
     for n in range(questions.count()):
@@ -358,6 +360,7 @@ def test_two_interviewers_fill_scorecards_and_hr_reads_the_panel(
     expect(panel).not_to_contain_text("sole-source")
     panel.get_by_role("link", name="Fill your scorecard").click()
     fill_scorecard(grace, "2", "Needed prompting on thresholds.", "Yes")
+    expect(grace.get_by_text("Your scorecard is in.")).to_be_visible()
     grace.goto(f"{live_server}/interviews/{interview_id}")
     panel = grace.get_by_role("region", name=re.compile(r"^Scorecards"))
     expect(panel).to_contain_text("2 of 3 in")
