@@ -33,10 +33,12 @@ def prepared_statements() -> list[str]:
     ],
 )
 def test_only_plain_reads_count_as_reads(statement, read):
+    """Is a SELECT or WITH that names no write taken for a read, and anything else not?"""
     assert reads_only(statement) is read
 
 
 def test_a_transaction_that_only_read_keeps_its_prepared_statements(app):
+    """After six transactions that each ran one read, is that read prepared?"""
     postgres_only(app)
     statement = select(func.count()).select_from(University).where(University.name != "")
     # psycopg prepares a statement the fifth time it runs on a connection: each time in
@@ -48,6 +50,7 @@ def test_a_transaction_that_only_read_keeps_its_prepared_statements(app):
 
 
 def test_a_transaction_that_wrote_is_rolled_back(app):
+    """Is a flushed insert gone after the rollback, not committed with the reads?"""
     postgres_only(app)
     db.session.add(University(name="Rolled Back State"))
     db.session.flush()
@@ -76,6 +79,7 @@ def test_a_setting_changed_in_a_transaction_is_rolled_back(app, change):
 
 
 def test_statements_planned_for_their_values_are_never_prepared(app):
+    """Is a statement run six times in the block never prepared, and prepared after it?"""
     postgres_only(app)
     statement = select(func.count()).select_from(University).where(University.name != "")
     with planned_for_their_values():
@@ -88,6 +92,7 @@ def test_statements_planned_for_their_values_are_never_prepared(app):
 
 
 def test_the_reports_are_planned_for_their_period_each_time(client, signed_in):
+    """After six loads of the reports and a CSV, is none of their statements prepared?"""
     postgres_only(client.application)
     signed_in(Role.HR)
     for _ in range(6):
