@@ -92,6 +92,7 @@ PAGES = [
     ("home", "home (dashboard)", ""),
     ("events_board", "events board", ""),
     ("reports", "reports", "≤ 150 ms at 100k"),
+    ("reports_drawn", "reports drawn afresh (a new address each time)", ""),
     ("interviews", "interviews this week", "≤ 20 ms"),
     ("interview", "an interview with its scorecards", "≤ 15 ms"),
     ("student_page", "a student's own page", "≤ 15 ms"),
@@ -265,6 +266,8 @@ def prepare(size: int, folder: Path, database: str) -> dict:
             "candidate": f"/candidates/{candidate_id}",
             "events_board": "/events/board",
             "reports": "/reports/",
+            # The figures as a worker counts them after a change, never from its copy.
+            "reports_drawn": "/reports/?drawn={n}",
             "interviews": "/interviews/?when=week",
             "interview": f"/interviews/{interview_id}",
             "student_page": f"/apply/status/{status_token(student_link)}",

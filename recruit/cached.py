@@ -13,10 +13,10 @@ change may yet be rolled back. Outside a request (the CLI, the delivery worker) 
 read goes to the database, as before.
 
 Pieces of pages drawn from what staff change all day (the board's columns, the filter
-bar) are kept the same way, under the change clock as well (recruit.change_clock), for a
-minute at most: their "days in stage" stay true, a write the clock did not see shows
-within the minute, and a kept piece never outlives the minute by much even in a worker
-nobody asks (an erased student's name with it).
+bar, the reports' figures for a period) are kept the same way, under the change clock as
+well (recruit.change_clock), for a minute at most: their "days in stage" stay true, a
+write the clock did not see shows within the minute, and a kept piece never outlives the
+minute by much even in a worker nobody asks (an erased student's name with it).
 """
 
 import time

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, render_template, request
 
+from recruit import cached
 from recruit.auth.access import requires
 from recruit.database import planned_for_their_values
 from recruit.exports import csv_response
@@ -22,18 +23,30 @@ def index():
     today = local_today()
     period = period_from_args(request.args, today)
     sort = YieldSort.from_args(request.args)
-    with planned_for_their_values():
-        report = build_report(period, sort)
+
+    def draw_sections() -> str:
+        with planned_for_their_values():
+            report = build_report(period, sort)
+        return render_template(
+            "reports/_sections.html",
+            report=report,
+            period=period,
+            previous=period.previous(),
+            sort=sort,
+            event_columns=YIELD_COLUMNS,
+            university_columns=UNIVERSITY_COLUMNS,
+            nace_conversion=NACE_CONVERSION,
+        )
+
+    # The figures read every stay and interview of a term; a worker keeps them, drawn,
+    # while the change clock says nothing was written since (and for a minute at most),
+    # so a manager going back to a term, or to another sort, does not count it all again.
     return render_template(
         "reports/index.html",
-        report=report,
+        sections=cached.fragment("reports.sections", (request.full_path,), draw_sections),
         period=period,
         previous=period.previous(),
-        sort=sort,
         terms=recent_terms(today),
-        event_columns=YIELD_COLUMNS,
-        university_columns=UNIVERSITY_COLUMNS,
-        nace_conversion=NACE_CONVERSION,
     )
 
 
