@@ -23,6 +23,7 @@ def index():
     today = local_today()
     period = period_from_args(request.args, today)
     sort = YieldSort.from_args(request.args)
+    previous = period.previous()
 
     def draw_sections() -> str:
         with planned_for_their_values():
@@ -31,7 +32,7 @@ def index():
             "reports/_sections.html",
             report=report,
             period=period,
-            previous=period.previous(),
+            previous=previous,
             sort=sort,
             event_columns=YIELD_COLUMNS,
             university_columns=UNIVERSITY_COLUMNS,
@@ -45,7 +46,7 @@ def index():
         "reports/index.html",
         sections=cached.fragment("reports.sections", (request.full_path,), draw_sections),
         period=period,
-        previous=period.previous(),
+        previous=previous,
         terms=recent_terms(today),
     )
 
