@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from flask import g, has_request_context, request
-from sqlalchemy import Enum, event, text
+from sqlalchemy import JSON, Enum, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from recruit.extensions import db
 
@@ -69,6 +71,29 @@ def enum_type(enum_class: type[enum.Enum]) -> Enum:
         validate_strings=True,
         name=enum_class.__name__.lower(),
     )
+
+
+class json_rows(FunctionElement):
+    """SQL: the rows a select finds as one JSON array, each row an array of the columns
+    given, in the order given; [] when there are none. A correlated scalar subquery of
+    these brings a record's small lists in the round trip that reads the record. Order the
+    lists in Python: SQLite before 3.44 has no ORDER BY in an aggregate. Values arrive as
+    JSON has them: times and dates as ISO text, enums as their values."""
+
+    type = JSON()
+    inherit_cache = True
+    name = "json_rows"
+
+
+@compiles(json_rows)  # SQLite's, and how the statement reads when printed
+def _json_rows(element, compiler, **kw):
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(json_rows, "postgresql")
+def _json_rows_postgresql(element, compiler, **kw):
+    rows = f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+    return f"coalesce({rows}, '[]'::json)"
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:

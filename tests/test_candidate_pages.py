@@ -3,7 +3,7 @@ merging duplicates, closing and reopening."""
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from recruit.candidates import services
 from recruit.candidates.models import (
     Attachment,
     Candidate,
+    CandidateEmail,
     CandidateEvent,
     CandidateInterest,
     Interest,
@@ -129,6 +130,64 @@ def test_detail_shows_days_in_stage(client, signed_in, make_candidate):
     assert re.search(r">Interested</span>\s*for 3 days", page)
     assert "rated 4 of 5" in page
     assert "bilingual" in page
+
+
+def test_detail_shows_each_list_in_order(client, signed_in, make_user, make_candidate, make_event):
+    """Does the page show the tags, interests, other addresses, resumes, notes and events,
+    each in its order, with their dates, and no resume that was removed?"""
+    signed_in(Role.HR)
+    writer = make_user(Role.HR, name="Lee Chen")
+    candidate = make_candidate(tags=[Tag(name="zeta"), Tag(name="Alpha"), Tag(name="beta")])
+    candidate.interests = [
+        CandidateInterest(interest=Interest.FULL_TIME),
+        CandidateInterest(interest=Interest.SUMMER_INTERNSHIP),
+    ]
+    candidate.alternate_emails = [
+        CandidateEmail(email="zoe.second@csu.example"),
+        CandidateEmail(email="ana.first@csu.example"),
+    ]
+    day = datetime(2026, 3, 4, 18, 30)
+    for name, removed in (("kept-resume.pdf", None), ("removed-resume.pdf", day)):
+        db.session.add(
+            Attachment(
+                candidate=candidate,
+                original_name=name,
+                stored_name=f"stored-{name}",
+                size=4096,
+                sha256="0" * 64,
+                created_at=day,
+                deleted_at=removed,
+            )
+        )
+    for body, author, at in (
+        ("Oldest note", writer, day),
+        ("Newest note", writer, day + timedelta(days=2)),
+        ("Note by someone gone", None, day + timedelta(days=1)),
+    ):
+        db.session.add(Note(candidate=candidate, user=author, body=body, created_at=at))
+    later = make_event(name="Spring Fair", starts_on=date(2026, 4, 9))
+    earlier = make_event(name="Winter Expo", starts_on=date(2026, 1, 15))
+    candidate.event_links = [
+        CandidateEvent(event=later, via="form"),
+        CandidateEvent(event=earlier, via="badge_scan"),
+    ]
+    db.session.commit()
+
+    page = client.get(f"/candidates/{candidate.id}").text
+
+    def in_order(*texts):
+        places = [page.index(text) for text in texts]
+        return places == sorted(places)
+
+    assert in_order(">Alpha</a>", ">beta</a>", ">zeta</a>")
+    assert in_order(">Summer internship<", ">Full time<")
+    assert in_order("ana.first@csu.example", "zoe.second@csu.example")
+    assert 'kept-resume.pdf</a> <span class="hint">(4 KB, Mar 4, 2026)' in page
+    assert "removed-resume.pdf" not in page
+    assert in_order("Newest note", "Note by someone gone", "Oldest note")
+    assert re.search(r"Someone · <time[^>]*>Mar 5, 2026", page)
+    assert "Lee Chen · <time" in page
+    assert in_order('Winter Expo <span class="hint">(Jan 15, 2026, Badge scan)', "Spring Fair")
 
 
 def test_unknown_candidate_is_404(client, signed_in, stages):

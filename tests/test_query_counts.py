@@ -156,6 +156,28 @@ def test_candidate_page_costs_the_same_with_a_long_history(
     assert short == long
 
 
+def test_candidate_page_reads_its_lists_with_the_record(client, signed_in, add_candidates):
+    """Does the candidate's page read the tags, interests, other addresses, resumes, notes
+    and events in the statement that reads the candidate, not in one round trip each?"""
+    signed_in(Role.HR)
+    candidate_id = add_candidates(1)[0]
+    client.get(f"/candidates/{candidate_id}")  # fills the worker's copies
+    db.session.remove()
+    with counting_queries() as statements:
+        assert client.get(f"/candidates/{candidate_id}").status_code == 200
+    lists = ("candidate_tags", "candidate_interests", "candidate_emails", "attachments")
+    lists += ("notes", "candidate_events")
+
+    def reads(statement: str, table: str) -> bool:
+        return re.search(rf"\b(FROM|JOIN) {table}\b", statement) is not None
+
+    [record] = [s for s in statements if reads(s, "stage_changes")]
+    assert [t for t in lists if not reads(record, t)] == []
+    # The duplicates' lookup reads other candidates' addresses: not this list.
+    others = [s for s in statements if s is not record]
+    assert [t for s in others for t in lists if reads(s, t) and t != "candidate_emails"] == []
+
+
 def test_bulk_export_costs_the_same_for_50_as_for_5(client, signed_in, add_candidates):
     """Does exporting 50 ticked candidates send as many queries as exporting 5?"""
     signed_in(Role.HR)

@@ -5,14 +5,16 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.orm import immediateload, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recruit import cached
 from recruit.audit.services import keyed_hash
+from recruit.auth.models import User
 from recruit.candidates import search
 from recruit.candidates.models import (
     Attachment,
     Candidate,
+    CandidateEmail,
     CandidateEvent,
     CandidateInterest,
     Interest,
@@ -24,10 +26,13 @@ from recruit.candidates.models import (
     candidate_tags,
 )
 from recruit.candidates.proposals import pending_clause
+from recruit.database import json_rows
+from recruit.events.models import Event
 from recruit.extensions import db
 from recruit.pagination import Page, capped_slice, paginate, paginate_capped
 from recruit.pipeline.rules import closed_clause, on_board
 from recruit.placements.models import CandidateOpening
+from recruit.plain_text import shown_name
 from recruit.students.services import last_opened_column
 from recruit.timezones import day_bounds
 from recruit.universities.models import University
@@ -485,30 +490,132 @@ def board_cards(
     return columns
 
 
-# Built once, not on every request: composing a statement with nine loader options and
-# computing its cache key cost more than running it on SQLite. The lists are loaded for
-# the one candidate as each relationship's own lazy load would (immediateload): as many
-# statements as selectinload's, with less of the ORM's work around each.
+@dataclass(frozen=True)
+class NoteLine:
+    body: str
+    author: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ResumeLine:
+    id: int
+    shown_name: str
+    size: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class EventLine:
+    name: str
+    starts_on: date
+    via: str
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    """What a candidate's page shows of the record, read in one round trip: the
+    candidate with their stage history, when the student last opened their own page,
+    and six small lists as the page shows them."""
+
+    candidate: Candidate
+    last_opened: datetime | None
+    tags: list[str]
+    interests: list[Interest]
+    alternate_emails: list[str]
+    resumes: list[ResumeLine]
+    notes: list[NoteLine]
+    events: list[EventLine]
+
+
+def _page_lists():
+    """The six lists as JSON columns beside the candidate (see json_rows): each would
+    otherwise be a statement of its own, a round trip to PostgreSQL."""
+    of_candidate = Candidate.id
+    return (
+        select(json_rows(Tag.name))
+        .select_from(Tag)
+        .join(candidate_tags, candidate_tags.c.tag_id == Tag.id)
+        .where(candidate_tags.c.candidate_id == of_candidate)
+        .scalar_subquery(),
+        select(json_rows(CandidateInterest.interest))
+        .where(CandidateInterest.candidate_id == of_candidate)
+        .scalar_subquery(),
+        select(json_rows(CandidateEmail.email))
+        .where(CandidateEmail.candidate_id == of_candidate)
+        .scalar_subquery(),
+        select(
+            json_rows(
+                Attachment.id, Attachment.original_name, Attachment.size, Attachment.created_at
+            )
+        )
+        .where(Attachment.candidate_id == of_candidate, Attachment.deleted_at.is_(None))
+        .scalar_subquery(),
+        select(json_rows(Note.id, Note.body, User.name, Note.created_at))
+        .select_from(Note)
+        .outerjoin(User, User.id == Note.user_id)
+        .where(Note.candidate_id == of_candidate)
+        .scalar_subquery(),
+        select(json_rows(Event.name, Event.starts_on, CandidateEvent.via))
+        .select_from(CandidateEvent)
+        .join(Event, Event.id == CandidateEvent.event_id)
+        .where(CandidateEvent.candidate_id == of_candidate)
+        .scalar_subquery(),
+    )
+
+
+# Built once, not on every request: composing a statement with loader options and
+# computing its cache key cost more than running it on SQLite. LIMIT 1 makes the ORM
+# read the candidate (and the lists) in a subquery and join the history to that, so the
+# lists are read once, not once for each move.
 _CANDIDATE_PAGE = (
-    select(Candidate, last_opened_column())
+    select(Candidate, last_opened_column(), *_page_lists())
     .where(Candidate.id == bindparam("candidate_id"))
+    .limit(1)
+    # The stages of the history are named from the per-process copy (cached.stages).
     .options(
-        immediateload(Candidate.tags),
-        immediateload(Candidate.interests),
-        immediateload(Candidate.notes).joinedload(Note.user),
-        # The stages of the history are named from the per-process copy (cached.stages).
+        joinedload(Candidate.source_event),
         joinedload(Candidate.history).joinedload(StageChange.user),
-        immediateload(Candidate.attachments),
-        immediateload(Candidate.alternate_emails),
-        immediateload(Candidate.event_links).joinedload(CandidateEvent.event),
     )
 )
 
 
-def candidate_page_record(candidate_id: int) -> tuple[Candidate, datetime | None] | None:
-    """A candidate with the lists their page shows, and when the student last opened their
-    own page; the record and its stage history (an ordered list, joined) in one round trip."""
+def candidate_page_record(candidate_id: int) -> CandidatePage | None:
+    """A candidate and all their page shows of the record, in one round trip; None if
+    there is no such candidate."""
     found = (
-        db.session.execute(_CANDIDATE_PAGE, {"candidate_id": candidate_id}).unique().one_or_none()
+        db.session.execute(_CANDIDATE_PAGE, {"candidate_id": candidate_id})
+        # One row for each move, all the same but for the history the ORM gathers.
+        .unique(lambda row: row[0])
+        .one_or_none()
     )
-    return None if found is None else (found[0], found[1])
+    if found is None:
+        return None
+    candidate, last_opened, tags, interests, emails, resumes, notes, events = found
+    order = list(Interest)
+    return CandidatePage(
+        candidate=candidate,
+        last_opened=last_opened,
+        tags=sorted((name for (name,) in tags), key=str.casefold),
+        interests=sorted((Interest(value) for (value,) in interests), key=order.index),
+        alternate_emails=sorted(email for (email,) in emails),
+        resumes=[
+            ResumeLine(file_id, shown_name(name), size, datetime.fromisoformat(at))
+            for file_id, name, size, at in sorted(resumes)
+        ],
+        notes=[
+            NoteLine(body, author, at)
+            # Newest first; notes written in the same instant, the last written first.
+            for at, _id, body, author in sorted(
+                (
+                    (datetime.fromisoformat(at), note_id, body, author)
+                    for note_id, body, author, at in notes
+                ),
+                reverse=True,
+            )
+        ],
+        events=[
+            EventLine(name, date.fromisoformat(day), via)
+            for name, day, via in sorted(events, key=lambda e: (e[1], e[0]))
+        ],
+    )

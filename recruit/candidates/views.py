@@ -326,12 +326,12 @@ def candidate_page(
     """The candidate's page; with a conflict when accepting a proposed update was refused
     because someone saved the candidate since the page was drawn, or with the move form,
     the rating or the tags as sent when saving them was refused."""
-    # Each SELECT is a round trip to PostgreSQL: the record comes with its stage history
-    # and when the student last opened their own page.
-    found = queries.candidate_page_record(candidate_id)
-    if found is None:
+    # Each SELECT is a round trip to PostgreSQL: the record comes with its stage history,
+    # its lists, and when the student last opened their own page.
+    record = queries.candidate_page_record(candidate_id)
+    if record is None:
         abort(404)
-    candidate, last_opened = found
+    candidate = record.candidate
     placements = (
         db.session.scalars(
             select(Placement)
@@ -350,7 +350,7 @@ def candidate_page(
         move.to_stage.data = str(candidate.stage_id)
     in_place = {
         "rating": RatingForm(formdata=None, rating=str(candidate.rating or "")),
-        "tags": TagsForm(formdata=None, tags=", ".join(t.name for t in candidate.tags)),
+        "tags": TagsForm(formdata=None, tags=", ".join(record.tags)),
     }
     for form in in_place.values():
         form.load_version(candidate)
@@ -372,6 +372,7 @@ def candidate_page(
     return render_template(
         "candidates/detail.html",
         candidate=candidate,
+        record=record,
         stages={stage.id: stage for stage in cached.stages()},
         university_name=university_names().get(candidate.university_id),
         placements=placements,
@@ -391,7 +392,7 @@ def candidate_page(
         reasons=CLOSE_REASON_LABELS,
         own_page={
             "actions": students.student_actions(candidate),
-            "last_opened": last_opened,
+            "last_opened": record.last_opened,
             "labels": students.ACTION_LABELS,
         },
     ), status
