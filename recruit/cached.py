@@ -75,9 +75,9 @@ def settings() -> MappingProxyType:
 
 
 def fragment(name: str, key: tuple, draw: Callable[[], str]) -> str:
-    """A piece of a page (the board's columns) drawn once and kept by this worker while
-    nothing it shows can have changed: the same key, the same stages, universities and
-    settings, the same change clock, and the same minute."""
+    """A piece of a page (the board's columns, the reports' figures) drawn once and kept
+    by this worker while nothing it shows can have changed: the same key, the same stages,
+    universities and settings, the same change clock, and the same minute."""
     session = db.session()
     if not has_request_context() or g.get("cached_bypass") or _changes_pages(session):
         return draw()

@@ -106,6 +106,20 @@ def test_the_script_tags_a_candidate_and_gets_the_tags_as_saved(client, hr, cand
     assert answer["version"] == reloaded(candidate.id).version
 
 
+def test_the_script_gets_the_tags_in_the_order_the_page_lists_them(client, hr, candidate):
+    """Does the script's answer list mixed-case tags as the page does after a reload, in
+    alphabetical order whatever their case?"""
+    response = client.post(
+        f"/candidates/{candidate.id}/tags",
+        data={"tags": "veteran, Bilingual, apprentice", "version": candidate.version},
+        headers=SCRIPT,
+    )
+    assert response.get_json()["tags"] == ["apprentice", "Bilingual", "veteran"]
+    page = client.get(f"/candidates/{candidate.id}").text
+    listed = re.findall(r'class="badge badge--muted" href="[^"]*">([^<]+)</a>', page)
+    assert listed == ["apprentice", "Bilingual", "veteran"]
+
+
 def test_clearing_the_tags_removes_them(client, hr, make_candidate):
     """Does an empty tags field leave the candidate with no tags?"""
     candidate = make_candidate(tags=[Tag(name="veteran")])

@@ -166,6 +166,12 @@ class Tag(db.Model):
     name: Mapped[str] = mapped_column(String(40))
 
 
+def tags_in_order(names) -> list[str]:
+    """Tag names as a candidate's page lists them: alphabetical, whatever their case (the
+    databases' own orders differ)."""
+    return sorted(names, key=str.casefold)
+
+
 class Candidate(db.Model):
     """A student or graduate in the pipeline: one record per person, however often they apply."""
 

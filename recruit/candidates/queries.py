@@ -24,6 +24,7 @@ from recruit.candidates.models import (
     Tag,
     Term,
     candidate_tags,
+    tags_in_order,
 )
 from recruit.candidates.proposals import pending_clause
 from recruit.database import json_rows
@@ -596,7 +597,7 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
     return CandidatePage(
         candidate=candidate,
         last_opened=last_opened,
-        tags=sorted((name for (name,) in tags), key=str.casefold),
+        tags=tags_in_order(name for (name,) in tags),
         interests=sorted((Interest(value) for (value,) in interests), key=order.index),
         alternate_emails=sorted(email for (email,) in emails),
         resumes=[

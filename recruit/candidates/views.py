@@ -39,6 +39,7 @@ from recruit.candidates.models import (
     Attachment,
     Candidate,
     Stage,
+    tags_in_order,
 )
 from recruit.cross_site import refuse_cross_site
 from recruit.database import parse_id, utcnow, write_alone
@@ -587,7 +588,7 @@ def _in_place_answer(
             message=message,
             version=candidate.version,
             rating=candidate.rating,
-            tags=[tag.name for tag in candidate.tags],
+            tags=tags_in_order(tag.name for tag in candidate.tags),
             errors=form.errors,
         ), status
     if status == 200 or candidate.anonymized_at is not None:
