@@ -41,11 +41,15 @@ def page_number(args) -> int:
         return 1
 
 
-def paginate(query: Select, args, per_page: int | None = None) -> Page:
-    """Run one page of a select, and count all its rows in SQL."""
+def paginate(
+    query: Select, args, per_page: int | None = None, counted: Select | None = None
+) -> Page:
+    """Run one page of a select, and count all its rows in SQL: those of counted, when
+    given, a select of the same rows without the joins and columns a count need not read."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     number = page_number(args)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    counted = query if counted is None else counted
+    total = db.session.scalar(select(func.count()).select_from(counted.order_by(None).subquery()))
     return Page(
         items=_window(query, number, per_page), number=number, per_page=per_page, total=total or 0
     )
@@ -86,6 +90,11 @@ def paginate_capped(
 
 def _window(query: Select, number: int, per_page: int, limit: int | None = None) -> list:
     window = query.limit(per_page if limit is None else limit).offset((number - 1) * per_page)
-    if len(query.column_descriptions) > 1:
-        return [tuple(row) for row in db.session.execute(window).unique()]
+    described = query.column_descriptions
+    if len(described) > 1:
+        rows = db.session.execute(window)
+        if any(column["expr"] is column.get("entity") for column in described):
+            # An object loaded with a joined collection comes once per row of it.
+            rows = rows.unique()
+        return [tuple(row) for row in rows]
     return list(db.session.scalars(window).unique().all())

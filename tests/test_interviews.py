@@ -19,6 +19,7 @@ from recruit.interviews.models import Interview, InterviewKind, InterviewState, 
 from recruit.messages.delivery import envelope
 from recruit.messages.models import DeliveryState, OutboxMessage
 from recruit.pipeline.merge import merge_candidates
+from recruit.placements.models import Position
 from recruit.privacy.services import erase
 from recruit.students.services import issue_status_link, status_token
 from tests.query_counting import page_queries
@@ -280,6 +281,73 @@ def test_the_list_shows_today_in_the_office_zone(client, hr, make_candidate, clo
     assert "Rosa" in client.get("/interviews/?when=week").get_data(as_text=True)
     phone_screens = client.get("/interviews/?when=today&kind=phone_screen")
     assert "Rosa" not in phone_screens.get_data(as_text=True)
+
+
+def _row_of(page: str, text: str) -> str:
+    """The list's row (a <tr>) that holds text."""
+    (row,) = [row for row in page.split("<tr>") if text in row]
+    return row
+
+
+def test_the_list_shows_each_interview_as_booked(client, hr, make_candidate, make_user):
+    """Each row of the list names the candidate, the position, the panel in the order it
+    was named, and where; an offered interview says how many times it offers, and a
+    cancelled one is marked so."""
+    rosa = make_candidate(first_name="Rosa", last_name="Diaz", stage="screening")
+    ben = make_candidate(first_name="Ben", last_name="Okafor", stage="screening")
+    cara = make_candidate(first_name="Cara", last_name="Lind", stage="screening")
+    zed = make_user(name="Zed Adams")
+    position = Position(title="Procurement intern", agency="General Services", term="summer")
+    db.session.add(position)
+    booked = services.schedule(
+        rosa,
+        services.Plan(
+            kind=InterviewKind.PANEL,
+            starts=[datetime(2030, 3, 14, 15, 0)],
+            position=position,
+            location="Room 210, Capitol Annex",
+            staff=[zed, hr],
+            outside=[("Amy Brook", "amy.brook@agency.example")],
+        ),
+        hr,
+    )
+    services.schedule(
+        ben,
+        services.Plan(
+            kind=InterviewKind.PHONE_SCREEN,
+            starts=[datetime(2030, 3, 15, 15, 0), datetime(2030, 3, 15, 16, 0)],
+            staff=[hr],
+        ),
+        hr,
+    )
+    gone = services.schedule(
+        cara,
+        services.Plan(
+            kind=InterviewKind.AGENCY,
+            starts=[datetime(2030, 3, 16, 15, 0)],
+            video_url="https://meet.agency.example/cara",
+            staff=[hr],
+        ),
+        hr,
+    )
+    services.cancel(gone, hr)
+    db.session.commit()
+    panel = [interviewer.name for interviewer in booked.interviewers]
+    assert panel != sorted(panel), "the panel's names should not already be in name order"
+
+    upcoming = _row_of(client.get("/interviews/?when=upcoming").get_data(as_text=True), "Rosa")
+    assert f'href="/interviews/{booked.id}"' in upcoming
+    assert "Mar 14, 2030, 10:00 AM CDT" in upcoming
+    assert f'href="/candidates/{rosa.id}">Rosa Diaz</a>' in upcoming
+    assert "Procurement intern" in upcoming and "Panel interview" in upcoming
+    assert ", ".join(panel) in upcoming and "Room 210, Capitol Annex" in upcoming
+
+    offered = _row_of(client.get("/interviews/?when=offered").get_data(as_text=True), "Ben")
+    assert "2 times offered" in offered and "Phone screen" in offered
+    assert hr.name in offered
+
+    cancelled = _row_of(client.get("/interviews/?when=cancelled").get_data(as_text=True), "Cara")
+    assert "Cancelled" in cancelled and "Video" in cancelled
 
 
 def test_a_spanish_reader_picks_a_time_in_spanish(client, app, hr, make_candidate):

@@ -52,8 +52,16 @@ class Interview(db.Model):
     __tablename__ = "interviews"
     __table_args__ = (
         # Overlap checks and the lists: scheduled interviews by when they start; the
-        # reports read a period's candidates and positions from it without the rows.
-        Index("ix_interviews_state_starts", "state", "starts_at", "candidate_id", "position_id"),
+        # reports read a period's candidates and positions from it, and the list counts a
+        # span's interviews (which end after it starts), without the rows.
+        Index(
+            "ix_interviews_state_starts",
+            "state",
+            "starts_at",
+            "candidate_id",
+            "position_id",
+            "ends_at",
+        ),
         # A candidate's earlier interviews, for the reports' first interview.
         Index(
             "ix_interviews_candidate_state_starts",

@@ -2,8 +2,6 @@
 candidate's page, moving and cancelling; and the candidate's own page for their
 interview at /apply/interview/<token>, where they pick, move or cancel."""
 
-from datetime import timedelta
-
 from flask import (
     Blueprint,
     abort,
@@ -15,7 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from recruit.auth.access import public, requires
@@ -25,7 +23,7 @@ from recruit.database import utcnow
 from recruit.errors import keep_form_on_fault
 from recruit.extensions import csrf, db
 from recruit.i18n import current_language
-from recruit.interviews import scorecards, services
+from recruit.interviews import listing, scorecards, services
 from recruit.interviews.forms import (
     CancelForm,
     CandidateCancelForm,
@@ -39,12 +37,11 @@ from recruit.interviews.invitations import when_for_candidate
 from recruit.interviews.models import Interview, Interviewer, InterviewKind, InterviewState
 from recruit.messages.links import private_link_pages
 from recruit.messages.services import office, why_not_message
-from recruit.pagination import paginate
 from recruit.placements.models import Position, PositionStatus
 from recruit.security import checks_its_own_text
 from recruit.stale import StaleSave, check
 from recruit.students.views import form_limit, unavailable
-from recruit.timezones import day_bounds, local, local_today
+from recruit.timezones import local
 
 bp = Blueprint("interviews", __name__, url_prefix="/interviews")
 
@@ -69,51 +66,6 @@ def get_interview(interview_id: int) -> Interview:
 # --- the list ------------------------------------------------------------------------------
 
 
-def interviews_query(filters: InterviewFilters, user: User):
-    """The interviews the list's filters ask for, soonest first (past ones latest first)."""
-    when = filters.when.data or "upcoming"
-    query = select(Interview).options(
-        selectinload(Interview.candidate),
-        selectinload(Interview.interviewers),
-        selectinload(Interview.slots),
-        selectinload(Interview.position),
-    )
-    now = utcnow()
-    if when == "offered":
-        query = query.where(Interview.state == InterviewState.OFFERED).order_by(
-            Interview.created_at.desc()
-        )
-    elif when == "cancelled":
-        query = query.where(Interview.state == InterviewState.CANCELLED).order_by(
-            Interview.cancelled_at.desc()
-        )
-    elif when == "past":
-        query = query.where(
-            Interview.state == InterviewState.SCHEDULED, Interview.starts_at < now
-        ).order_by(Interview.starts_at.desc())
-    else:
-        if when == "today":
-            start, end = day_bounds(local_today())
-        elif when == "week":
-            today = local_today()
-            start, end = day_bounds(today - timedelta(days=today.weekday()), days=7)
-        else:
-            start, end = now - timedelta(hours=2), None
-        query = query.where(services.booked_between(start, end)).order_by(Interview.starts_at)
-    if filters.kind.data:
-        query = query.where(Interview.kind == InterviewKind(filters.kind.data))
-    if filters.mine.data:
-        query = query.where(
-            or_(
-                Interview.created_by_id == user.id,
-                Interview.id.in_(
-                    select(Interviewer.interview_id).where(Interviewer.user_id == user.id)
-                ),
-            )
-        )
-    return query.order_by(Interview.id)
-
-
 @bp.get("/")
 @requires("view_pipeline")
 def index():
@@ -121,7 +73,7 @@ def index():
     filters = InterviewFilters(request.args)
     if not filters.validate():
         filters = InterviewFilters()
-    page = paginate(interviews_query(filters, current_user), request.args)
+    page = listing.list_page(filters, current_user, request.args)
     return render_template(
         "interviews/index.html", page=page, filters=filters, zone=local(utcnow()).tzname()
     )
