@@ -350,6 +350,30 @@ def test_the_list_shows_each_interview_as_booked(client, hr, make_candidate, mak
     assert "Cancelled" in cancelled and "Video" in cancelled
 
 
+def test_only_mine_lists_what_i_booked_or_sit_on(client, hr, make_candidate, make_user):
+    """ "Only mine" lists the interviews HR booked (whoever sits on them) and those she
+    sits on (whoever booked them), and none of a colleague's own."""
+    zed = make_user(name="Zed Adams")
+    for first, booker, panel, day in [
+        ("Rosa", hr, [zed], 14),
+        ("Ben", zed, [hr], 15),
+        ("Cara", zed, [zed], 16),
+    ]:
+        services.schedule(
+            make_candidate(first_name=first, stage="screening"),
+            services.Plan(
+                kind=InterviewKind.PANEL, starts=[datetime(2030, 3, day, 15, 0)], staff=panel
+            ),
+            booker,
+        )
+    db.session.commit()
+    mine = client.get("/interviews/?when=upcoming&mine=y").get_data(as_text=True)
+    assert "Rosa" in mine and "Ben" in mine and "Cara" not in mine
+    assert "2 interviews." in mine
+    every = client.get("/interviews/?when=upcoming").get_data(as_text=True)
+    assert "Cara" in every and "3 interviews." in every
+
+
 def test_a_spanish_reader_picks_a_time_in_spanish(client, app, hr, make_candidate):
     """A student who wrote in Spanish opens the link from their message and reads the
     offered times in Spanish, in the office's zone."""

@@ -11,7 +11,8 @@ from recruit.auth.models import User
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.interviews.invitations import interview_component
-from recruit.interviews.models import Interview, Interviewer, InterviewState
+from recruit.interviews.models import Interview, InterviewState
+from recruit.interviews.services import sits_on
 from recruit.messages import services as messages
 
 if TYPE_CHECKING:
@@ -30,9 +31,7 @@ def interviews_for_feed(user: User) -> list[Interview]:
             .where(
                 Interview.state == InterviewState.SCHEDULED,
                 Interview.starts_at >= since,
-                Interview.id.in_(
-                    select(Interviewer.interview_id).where(Interviewer.user_id == user.id)
-                ),
+                sits_on(user),
             )
             .options(
                 joinedload(Interview.candidate),

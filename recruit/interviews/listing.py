@@ -79,14 +79,7 @@ def listed(filters: InterviewFilters, user: User, *columns) -> Select:
     if filters.kind.data:
         query = query.where(Interview.kind == InterviewKind(filters.kind.data))
     if filters.mine.data:
-        query = query.where(
-            or_(
-                Interview.created_by_id == user.id,
-                Interview.id.in_(
-                    select(Interviewer.interview_id).where(Interviewer.user_id == user.id)
-                ),
-            )
-        )
+        query = query.where(or_(Interview.created_by_id == user.id, services.sits_on(user)))
     return query.order_by(Interview.id)
 
 

@@ -135,12 +135,15 @@ class Interviewer(db.Model):
     private link."""
 
     __tablename__ = "interviewers"
-    __table_args__ = (UniqueConstraint("interview_id", "email"),)
+    __table_args__ = (
+        UniqueConstraint("interview_id", "email"),
+        # An interview's panel, and whether someone sits on it (sits_on(): looked up for
+        # each interview of a day, never by reading all that a person ever sat on).
+        Index("ix_interviewers_interview_user", "interview_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    interview_id: Mapped[int] = mapped_column(
-        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
-    )
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interviews.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     # Lowercased, so the same person is found busy whichever way their address was typed.

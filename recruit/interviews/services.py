@@ -498,6 +498,17 @@ def interviews_data(candidate: Candidate) -> list[dict]:
     ]
 
 
+def sits_on(user: User):
+    """The condition for interviews the user sits on the panel of: asked of each
+    interview in hand (through the panel's index), so that a day's interviews cost the
+    same whether the person sat on ten interviews or ten thousand."""
+    return (
+        select(Interviewer.id)
+        .where(Interviewer.interview_id == Interview.id, Interviewer.user_id == user.id)
+        .exists()
+    )
+
+
 def booked_between(start: datetime, end: datetime | None):
     """The condition for booked interviews that overlap a span of time (an office day, a
     week): the interviews list and the home page ask it alike."""

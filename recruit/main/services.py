@@ -9,8 +9,8 @@ from recruit.auth.policy import can
 from recruit.candidates.models import Candidate, Stage
 from recruit.candidates.queries import CandidateFilters, list_query
 from recruit.extensions import db
-from recruit.interviews.models import Interview, Interviewer
-from recruit.interviews.services import booked_between
+from recruit.interviews.models import Interview
+from recruit.interviews.services import booked_between, sits_on
 from recruit.pipeline.rules import on_board_clause
 from recruit.placements.models import Placement
 from recruit.placements.placements import evaluations_due_clause
@@ -75,12 +75,7 @@ def interviews_today_for(user) -> list[Interview]:
     return list(
         db.session.scalars(
             select(Interview)
-            .where(
-                booked_between(start, end),
-                Interview.id.in_(
-                    select(Interviewer.interview_id).where(Interviewer.user_id == user.id)
-                ),
-            )
+            .where(booked_between(start, end), sits_on(user))
             .options(joinedload(Interview.candidate))
             .order_by(Interview.starts_at, Interview.id)
         )
