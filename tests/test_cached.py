@@ -350,3 +350,56 @@ def test_a_kept_report_reads_no_history_until_something_changes(
     with counting_queries() as statements:
         assert funnel_count(client, "Screening") == 1
     assert [s for s in statements if re.search(r"\bstage_changes\b", s)]
+
+
+def pipeline_count(client, stage: str) -> int:
+    """How many candidates stand in a stage, as the dashboard's pipeline says."""
+    page = client.get("/").text
+    found = re.search(rf">{stage}</a> <span class=\"pipeline__count\">(\d+)</span>", page)
+    return int(found.group(1))
+
+
+def test_a_dashboard_another_worker_keeps_counts_a_move_made_since(
+    client, signed_in, make_candidate, stages, other_worker, clock
+):
+    """An admin has the dashboard from another worker, which keeps its office panels; HR
+    moves a candidate to Screening through this one. Does the admin's next load count it?"""
+    signed_in(Role.HR)
+    candidate = make_candidate(first_name="Odile", last_name="Brandt")
+    settle()
+    assert pipeline_count(other_worker, "Screening") == 0
+    assert pipeline_count(other_worker, "Screening") == 0  # now kept
+    response = client.post(
+        f"/candidates/{candidate.id}/move",
+        data={"to_stage": stages["screening"].id, "version": "1"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 200
+    assert pipeline_count(other_worker, "Screening") == 1
+    assert pipeline_count(other_worker, "Interested") == 0
+
+
+def test_a_kept_dashboard_counts_no_candidates_until_something_changes(
+    client, signed_in, make_candidate, stages, clock
+):
+    """Does a second dashboard load (in the same minute) count no candidates, placements
+    or updates, while the signed-in person's own follow-ups and interviews are read each
+    time, and a candidate added since is counted on the next load?"""
+    signed_in(Role.HR)
+    make_candidate(first_name="Odile", last_name="Brandt")
+    assert pipeline_count(client, "Interested") == 1
+    db.session.remove()
+    with counting_queries() as statements:
+        assert pipeline_count(client, "Interested") == 1
+    office = re.compile(
+        r"GROUP BY candidates\.stage_id|candidates\.created_at >="
+        r"|\bFROM (placements|proposed_updates)\b"
+    )
+    assert not [s for s in statements if office.search(s)]
+    read = " ".join(statements)
+    assert re.search(r"\bFROM interviews\b", read) and re.search(r"\bFROM follow_ups\b", read)
+    make_candidate(first_name="Ines", last_name="Moreau")
+    settle()
+    with counting_queries() as statements:
+        assert pipeline_count(client, "Interested") == 2
+    assert [s for s in statements if office.search(s)]

@@ -1,9 +1,12 @@
 """The home dashboard and the health check."""
 
-from flask import Blueprint, current_app, render_template
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from recruit import cached
 from recruit.auth.access import public
 from recruit.auth.policy import can
 from recruit.candidates.proposals import pending_count
@@ -19,22 +22,37 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def dashboard():
-    """What needs the signed-in staff member's attention today."""
+    """What needs the signed-in staff member's attention today: their own interviews and
+    follow-ups, then the office's figures."""
     today = local_today()
-    new_leads = services.new_leads_filters(today)
+    may_review = can(current_user, "review_updates")
     return render_template(
         "main/dashboard.html",
-        pipeline=services.pipeline_counts(),
         follow_ups=services.follow_up_counts_for(current_user, today),
         follow_up_days=FOLLOW_UP_DAYS,
+        interviews_today=services.interviews_today_for(current_user),
+        today=today,
+        office_panels=cached.fragment(
+            "main.office_panels",
+            (request.full_path, today, may_review),
+            lambda: _office_panels(today, may_review),
+        ),
+    )
+
+
+def _office_panels(today: date, may_review: bool) -> str:
+    """The pipeline, new leads, evaluations due and (for those who review them) updates
+    to review: each counts across the whole office, so one copy serves everyone."""
+    new_leads = services.new_leads_filters(today)
+    return render_template(
+        "main/_office_panels.html",
+        pipeline=services.pipeline_counts(),
         new_leads=services.count_listed(new_leads),
         new_leads_args=new_leads.as_args(),
         new_lead_days=services.NEW_LEAD_DAYS,
         awaiting_evaluations=services.placements_awaiting_evaluations(today),
-        updates_to_review=pending_count() if can(current_user, "review_updates") else None,
+        updates_to_review=pending_count() if may_review else None,
         evaluation_days=DUE_SOON_DAYS,
-        interviews_today=services.interviews_today_for(current_user),
-        today=today,
     )
 
 
