@@ -8,11 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from recruit import cached
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
 from recruit.candidates import search
-from recruit.candidates import views as candidate_views
 from recruit.candidates.models import (
     Attachment,
     Candidate,
@@ -66,20 +64,42 @@ def test_university_filter(client, signed_in, make_candidate, make_university):
     assert listed(client.get(f"/candidates/?university={state.id}")) == [ours.id]
 
 
-def test_a_row_is_named_when_the_workers_copies_lack_its_stage_and_university(
-    client, signed_in, make_candidate, make_university, stages, monkeypatch
-):
-    """Rows are named from the worker's copies, read at the start of the request; on
-    PostgreSQL a stage or university can be added before the rows are read. Is such a row
-    still named, from the database?"""
+def row_of(response, candidate) -> str:
+    """The list's row for a candidate."""
+    rows = re.findall(r"<tr>(.*?)</tr>", response.text, re.S)
+    (row,) = [row for row in rows if f'href="/candidates/{candidate.id}"' in row]
+    return re.sub(r"\s+", " ", row)
+
+
+def test_each_row_shows_the_candidates_record(client, signed_in, make_candidate, make_university):
+    """Does a row name the university with its college (or what the student typed), the
+    major, the stage with why it closed, the graduation, the rating and the tags, those
+    in name order whatever their case?"""
     signed_in(Role.HR)
-    state = make_university("Capital State University")
-    make_candidate(university_id=state.id, stage="screening")
-    monkeypatch.setattr(candidate_views, "university_names", dict)
-    monkeypatch.setattr(cached, "stages", tuple)
-    row = re.search(r"<tbody>(.*?)</tbody>", client.get("/candidates/").text, re.S).group(1)
-    assert f"<td>{state.full_name}" in row
-    assert f"<td>{stages['screening'].name}" in row
+    state = make_university("Capital State University", college="School of Business")
+    placed = make_candidate(
+        first_name="Ana",
+        last_name="Ruiz",
+        university_id=state.id,
+        major="Supply chain",
+        grad_term=Term.SPRING,
+        grad_year=2031,
+        rating=4,
+    )
+    placed.tags = [Tag(name="bilingual"), Tag(name="Veteran"), Tag(name="apprentice")]
+    typed = make_candidate(first_name="Wei", last_name="Li", university_other="Night College")
+    closed = make_candidate(first_name="Jo", stage="withdrawn", closed_reason="took_other_offer")
+    db.session.commit()
+
+    row = row_of(client.get("/candidates/"), placed)
+    assert f'<a href="/candidates/{placed.id}">Ana Ruiz</a>' in row
+    assert f'<div class="hint">{placed.email}</div>' in row
+    assert "Capital State University, School of Business" in row and "Supply chain" in row
+    assert "<td>Interested" in row and "Spring 2031" in row and "4 of 5" in row
+    assert re.findall(r'badge--muted">([^<]+)<', row) == ["apprentice", "bilingual", "Veteran"]
+    assert "<td>Night College" in row_of(client.get("/candidates/"), typed)
+    closed_row = row_of(client.get("/candidates/?status=closed"), closed)
+    assert "Withdrawn" in closed_row and "Took other offer" in closed_row
 
 
 def test_source_event_filter(client, signed_in, make_candidate, make_event):

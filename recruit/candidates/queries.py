@@ -294,19 +294,76 @@ def list_query(filters: CandidateFilters, columns=Candidate) -> Select:
 
 def list_page(filters: CandidateFilters, args) -> Page:
     """One page of the list. Counting, ranking and sorting run on ids alone; only the
-    page's own candidates are then loaded whole: sorting thousands of search matches as
-    full rows would carry every column through the sort. Their stages and universities
-    are not loaded: the page names them from the worker's copies."""
+    page's own candidates are then read, as the rows the page shows: sorting thousands
+    of search matches as full rows would carry every column through the sort."""
     dialect = db.engine.dialect.name
     found = search.matched(filters.q, dialect) if filters.q else None
     if found is None:
         page = paginate(list_query(filters, Candidate.id), args)
     else:
         page = _search_page(filters, found, dialect, args)
-    rows = _by_ids(page.items).options(selectinload(Candidate.tags))
-    loaded = {candidate.id: candidate for candidate in db.session.scalars(rows)}
-    page.items = [loaded[candidate_id] for candidate_id in page.items if candidate_id in loaded]
+    page.items = list_rows(page.items)
     return page
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """What a row of the candidate list shows of one candidate, read as plain columns
+    rather than as a whole ORM object with its tags loaded apart."""
+
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    university: str | None
+    major: str
+    stage: str
+    closed_reason: str | None
+    stage_entered_at: datetime
+    grad_term: Term | None
+    grad_year: int | None
+    rating: int | None
+    tags: list[str]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+def list_rows(ids: list[int]) -> list[ListRow]:
+    """These candidates' rows in the order of ids, their tags with them (json_rows), in
+    one statement; an erased record is never among them."""
+    tags = (
+        select(json_rows(Tag.name))
+        .select_from(Tag)
+        .join(candidate_tags, candidate_tags.c.tag_id == Tag.id)
+        .where(candidate_tags.c.candidate_id == Candidate.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Candidate.id,
+            Candidate.first_name,
+            Candidate.last_name,
+            Candidate.email,
+            func.coalesce(University.full_name, Candidate.university_other),
+            Candidate.major,
+            Stage.name,
+            Candidate.closed_reason,
+            Candidate.stage_entered_at,
+            Candidate.grad_term,
+            Candidate.grad_year,
+            Candidate.rating,
+            tags,
+        )
+        .join(Stage, Stage.id == Candidate.stage_id)
+        .outerjoin(University, University.id == Candidate.university_id)
+        .where(Candidate.id.in_(ids), working_clause())
+    )
+    by_id = {
+        row[0]: ListRow(*row[:-1], tags=tags_in_order(name for (name,) in row[-1])) for row in rows
+    }
+    return [by_id[candidate_id] for candidate_id in ids if candidate_id in by_id]
 
 
 def _search_page(filters: CandidateFilters, found, dialect: str, args) -> Page:

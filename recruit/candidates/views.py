@@ -131,10 +131,6 @@ def index():
         matches=matches,
         filter_bar=_filter_bar(filters, show_stage=True),
         bulk=bulk,
-        # Rows are named from the worker's copies; one added since they were read in this
-        # request (PostgreSQL reads each statement afresh) is loaded for its row alone.
-        stage_names={stage.id: stage.name for stage in cached.stages()},
-        university_names=university_names(),
         now=utcnow(),
     )
 
