@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, or_, select
 from recruit.auth.models import User
 from recruit.candidates.models import Candidate
 from recruit.database import json_rows, utcnow
+from recruit.extensions import db
 from recruit.interviews import services
 from recruit.interviews.forms import InterviewFilters
 from recruit.interviews.models import (
@@ -49,11 +50,11 @@ class InterviewLine:
         return f"{self.first_name} {self.last_name}"
 
 
-def listed(filters: InterviewFilters, user: User, *columns) -> Select:
-    """The interviews the list's filters ask for, soonest first (past ones latest first):
-    their ids, or the columns given."""
+def listed(filters: InterviewFilters, user: User) -> Select:
+    """The ids of the interviews the list's filters ask for, soonest first (past ones
+    latest first)."""
     when = filters.when.data or "upcoming"
-    query = select(*(columns or [Interview.id]))
+    query = select(Interview.id)
     now = utcnow()
     if when == "offered":
         query = query.where(Interview.state == InterviewState.OFFERED).order_by(
@@ -85,7 +86,20 @@ def listed(filters: InterviewFilters, user: User, *columns) -> Select:
 
 def list_page(filters: InterviewFilters, user: User, args) -> Page:
     """One page of the list as lines: counted on the interviews alone, then the page read
-    with its candidates' names, positions, panels and offered times in one statement."""
+    as lines in one statement."""
+    page = paginate(_as_lines(listed(filters, user)), args, counted=listed(filters, user))
+    page.items = [_line(row) for row in page.items]
+    return page
+
+
+def lines(query: Select) -> list[InterviewLine]:
+    """The interviews a select of their ids finds, in its order, as lines."""
+    return [_line(row) for row in db.session.execute(_as_lines(query))]
+
+
+def _as_lines(query: Select) -> Select:
+    """A select of interviews' ids as one of their lines' columns: the candidate's name
+    and the position joined, the panel's names and the times offered read beside."""
     panel = (
         select(json_rows(Interviewer.id, Interviewer.name))
         .where(Interviewer.interview_id == Interview.id)
@@ -97,10 +111,8 @@ def list_page(filters: InterviewFilters, user: User, args) -> Page:
         .where(InterviewSlot.interview_id == Interview.id)
         .scalar_subquery()
     )
-    lines = (
-        listed(
-            filters,
-            user,
+    return (
+        query.with_only_columns(
             Interview.id,
             Interview.state,
             Interview.kind,
@@ -117,10 +129,8 @@ def list_page(filters: InterviewFilters, user: User, args) -> Page:
         .join(Candidate, Candidate.id == Interview.candidate_id)
         .outerjoin(Position, Position.id == Interview.position_id)
     )
-    page = paginate(lines, args, counted=listed(filters, user))
+
+
+def _line(row) -> InterviewLine:
     # The panel in the order it was named: json_rows keeps no order of its own.
-    page.items = [
-        InterviewLine(*row[:-1], panel=[name for _id, name in sorted(row[-1])])
-        for row in page.items
-    ]
-    return page
+    return InterviewLine(*row[:-1], panel=[name for _id, name in sorted(row[-1])])

@@ -3,12 +3,12 @@
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from recruit.auth.policy import can
 from recruit.candidates.models import Candidate, Stage
 from recruit.candidates.queries import CandidateFilters, list_query
 from recruit.extensions import db
+from recruit.interviews.listing import InterviewLine, lines
 from recruit.interviews.models import Interview
 from recruit.interviews.services import booked_between, sits_on
 from recruit.pipeline.rules import on_board_clause
@@ -45,10 +45,11 @@ def pipeline_counts() -> PipelineCounts:
 
 
 def follow_up_counts_for(user, today: date) -> dict[str, int]:
-    """The follow-ups page's counts of what is due: the user's own, or the whole office's
-    for an admin (who owns none but answers for all of them)."""
+    """The follow-ups page's counts of contacts and tasks due (the dashboard shows no
+    leads): the user's own, or the whole office's for an admin (who owns none but answers
+    for all of them)."""
     mine = not can(user, "oversee_follow_ups")
-    return follow_up_counts(user.id if mine else None, today)
+    return follow_up_counts(user.id if mine else None, today, leads=False)
 
 
 def new_leads_filters(today: date) -> CandidateFilters:
@@ -69,14 +70,11 @@ def placements_awaiting_evaluations(today: date) -> int:
     return db.session.scalar(query) or 0
 
 
-def interviews_today_for(user) -> list[Interview]:
+def interviews_today_for(user) -> list[InterviewLine]:
     """The booked interviews the user sits on today (the office's day), soonest first."""
     start, end = day_bounds(local_today())
-    return list(
-        db.session.scalars(
-            select(Interview)
-            .where(booked_between(start, end), sits_on(user))
-            .options(joinedload(Interview.candidate))
-            .order_by(Interview.starts_at, Interview.id)
-        )
+    return lines(
+        select(Interview.id)
+        .where(booked_between(start, end), sits_on(user))
+        .order_by(Interview.starts_at, Interview.id)
     )

@@ -253,10 +253,11 @@ class FollowUpsDue:
     counts: dict[str, int]
 
 
-def follow_up_counts(user_id: int | None, today: date) -> dict[str, int]:
-    """How many contacts, tasks and leads are due for a user (None: everyone), and how many
-    contacts and tasks are overdue, in one query: the follow-ups page's headings and the
-    dashboard count the same things."""
+def follow_up_counts(user_id: int | None, today: date, leads: bool = True) -> dict[str, int]:
+    """How many contacts, tasks and (unless leads is False) leads are due for a user
+    (None: everyone), and how many contacts and tasks are overdue, in one query: the
+    follow-ups page's headings and the dashboard (which shows no leads) count the same
+    things."""
     until = today + timedelta(days=FOLLOW_UP_DAYS)
     contact_where = _contact_conditions(user_id, until)
     task_where = _task_conditions(user_id, until)
@@ -267,22 +268,21 @@ def follow_up_counts(user_id: int | None, today: date) -> dict[str, int]:
             query = query.join(*join)
         return query.where(*where).scalar_subquery()
 
-    counts = db.session.execute(
-        select(
-            count(Contact, *contact_where).label("contacts"),
-            count(Contact, *contact_where, Contact.next_follow_up_on < today).label(
-                "contacts_overdue"
-            ),
-            count(FollowUp, *task_where).label("tasks"),
-            count(FollowUp, *task_where, FollowUp.due_on < today).label("tasks_overdue"),
+    figures = [
+        count(Contact, *contact_where).label("contacts"),
+        count(Contact, *contact_where, Contact.next_follow_up_on < today).label("contacts_overdue"),
+        count(FollowUp, *task_where).label("tasks"),
+        count(FollowUp, *task_where, FollowUp.due_on < today).label("tasks_overdue"),
+    ]
+    if leads:
+        figures.append(
             count(
                 CandidateEvent,
                 *_lead_conditions(user_id, today),
                 join=(Event, Event.id == CandidateEvent.event_id),
-            ).label("leads"),
+            ).label("leads")
         )
-    ).one()
-    return dict(counts._mapping)
+    return dict(db.session.execute(select(*figures)).one()._mapping)
 
 
 def follow_ups_due(user_id: int | None, today: date) -> FollowUpsDue:
