@@ -9,6 +9,7 @@ from types import MappingProxyType, SimpleNamespace
 from flask import current_app, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms.widgets.core import clean_key, html_params
 
 from recruit.auth.policy import can
 from recruit.pipeline import rules
@@ -189,6 +190,32 @@ def format_money(value: Decimal | None) -> str:
     return NO_FIGURE if value is None else f"${value:,.2f}"
 
 
+def choice_rows(field) -> Markup:
+    """A radio or checkbox group's choices, each an input and its label in a "check" row,
+    drawn as WTForms draws them (the same attributes, in its order) without building a
+    field object for each choice: a student's page lists every opening."""
+    shared = {clean_key(key): value for key, value in (field.render_kw or {}).items()}
+    shared["name"] = field.name
+    shared["type"] = "radio" if field.type == "RadioField" else "checkbox"
+    for flag in ("required", "disabled"):
+        if getattr(field.flags, flag):
+            shared[flag] = getattr(field.flags, flag)
+    rows = []
+    for index, (value, text, checked, *_render_kw) in enumerate(field.iter_choices()):
+        choice_id = f"{field.id}-{index}"
+        attributes = dict(shared, id=choice_id, value=str(value))
+        if checked:
+            attributes["checked"] = True
+        # html_params escapes every value, as WTForms' own widgets rely on.
+        params = Markup(html_params(**attributes))  # noqa: S704
+        rows.append(
+            Markup('<div class="check"><input {}> <label for="{}">{}</label></div>').format(
+                params, choice_id, text
+            )
+        )
+    return Markup("\n    ").join(rows)
+
+
 def register_template_helpers(app) -> None:
     """Install filters and globals on the app's Jinja environment."""
     app.jinja_env.filters["label"] = label
@@ -203,6 +230,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.globals["office_zone"] = office_zone
     app.jinja_env.globals["can"] = current_user_can
     app.jinja_env.globals["url_for_ids"] = url_for_ids
+    app.jinja_env.globals["choice_rows"] = choice_rows
     app.jinja_env.globals["stage_rules"] = STAGE_RULES
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
