@@ -74,10 +74,12 @@ def settings() -> MappingProxyType:
     return _cached("settings", _read_settings)
 
 
-def fragment(name: str, key: tuple, draw: Callable[[], str]) -> str:
-    """A piece of a page (the board's columns, the reports' figures) drawn once and kept
-    by this worker while nothing it shows can have changed: the same key, the same stages,
-    universities and settings, the same change clock, and the same minute."""
+def fragment(name: str, key: tuple, draw: Callable[[], T]) -> T:
+    """A piece of a page (the board's columns, the reports' figures, the list's count)
+    drawn once and kept by this worker while nothing it shows can have changed: the same
+    key, the same stages, universities and settings, the same change clock, and the same
+    minute. What draw() returns is shared by the requests that follow: text or a number,
+    never something they could change."""
     session = db.session()
     if not has_request_context() or g.get("cached_bypass") or _changes_pages(session):
         return draw()

@@ -42,17 +42,27 @@ def page_number(args) -> int:
 
 
 def paginate(
-    query: Select, args, per_page: int | None = None, counted: Select | None = None
+    query: Select,
+    args,
+    per_page: int | None = None,
+    counted: Select | None = None,
+    total: int | None = None,
 ) -> Page:
     """Run one page of a select, and count all its rows in SQL: those of counted, when
-    given, a select of the same rows without the joins and columns a count need not read."""
+    given, a select of the same rows without the joins and columns a count need not read.
+    A total already known (a count the worker keeps) is not counted again."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     number = page_number(args)
-    counted = query if counted is None else counted
-    total = db.session.scalar(select(func.count()).select_from(counted.order_by(None).subquery()))
+    if total is None:
+        total = count_rows(query if counted is None else counted)
     return Page(
-        items=_window(query, number, per_page), number=number, per_page=per_page, total=total or 0
+        items=_window(query, number, per_page), number=number, per_page=per_page, total=total
     )
+
+
+def count_rows(query: Select) -> int:
+    """How many rows a select finds, counted in SQL."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
 def capped_slice(args, cap: int, per_page: int | None = None) -> tuple[int, int, int]:

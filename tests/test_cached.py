@@ -403,3 +403,32 @@ def test_a_kept_dashboard_counts_no_candidates_until_something_changes(
     with counting_queries() as statements:
         assert pipeline_count(client, "Interested") == 2
     assert [s for s in statements if office.search(s)]
+
+
+def list_count(client, url: str = "/candidates/") -> int:
+    """How many candidates the list says its filters find."""
+    found = re.search(
+        r'<p class="result-count" role="status">(\d+) candidates?', client.get(url).text
+    )
+    return int(found.group(1))
+
+
+def test_the_lists_count_is_kept_until_something_changes(
+    client, signed_in, make_candidate, stages, clock
+):
+    """Does a second load of the list (in the same minute) count no candidates, each set
+    of filters keep a count of its own, and a candidate added since count on the next?"""
+    signed_in(Role.HR)
+    make_candidate(first_name="Odile", stage="screening")
+    make_candidate(first_name="Ines")
+    screening = f"/candidates/?stage={stages['screening'].id}"
+    assert list_count(client) == 2 and list_count(client, screening) == 1
+    db.session.remove()
+    with counting_queries() as statements:
+        assert list_count(client, "/candidates/?page=1&sort=name") == 2
+    assert not [
+        s for s in statements if re.search(r"count\(\*\).*FROM \(SELECT candidates\.id", s, re.S)
+    ]
+    make_candidate(first_name="Lea")
+    settle()
+    assert list_count(client) == 3 and list_count(client, screening) == 1

@@ -30,7 +30,7 @@ from recruit.candidates.proposals import pending_clause
 from recruit.database import json_rows
 from recruit.events.models import Event
 from recruit.extensions import db
-from recruit.pagination import Page, capped_slice, paginate, paginate_capped
+from recruit.pagination import Page, capped_slice, count_rows, paginate, paginate_capped
 from recruit.pipeline.rules import closed_clause, on_board
 from recruit.placements.models import CandidateOpening
 from recruit.plain_text import shown_name
@@ -299,11 +299,20 @@ def list_page(filters: CandidateFilters, args) -> Page:
     dialect = db.engine.dialect.name
     found = search.matched(filters.q, dialect) if filters.q else None
     if found is None:
-        page = paginate(list_query(filters, Candidate.id), args)
+        query = list_query(filters, Candidate.id)
+        page = paginate(query, args, total=_kept_count(filters, query))
     else:
         page = _search_page(filters, found, dialect, args)
     page.items = list_rows(page.items)
     return page
+
+
+def _kept_count(filters: CandidateFilters, query: Select) -> int:
+    """How many candidates the list's filters find, kept by the worker as the board's
+    columns are (the same minute, the same change clock): without a search, counting
+    every open candidate reads the whole pipeline's index, on every page of the list."""
+    key = tuple(sorted(filters.as_args(sort=None, direction=None).items()))
+    return cached.fragment("candidates.count", key, lambda: count_rows(query))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from recruit.extensions import db
 from recruit.interviews.listing import InterviewLine, lines
 from recruit.interviews.models import Interview
 from recruit.interviews.services import booked_between, sits_on
+from recruit.pagination import count_rows
 from recruit.pipeline.rules import on_board_clause
 from recruit.placements.models import Placement
 from recruit.placements.placements import evaluations_due_clause
@@ -60,8 +61,7 @@ def new_leads_filters(today: date) -> CandidateFilters:
 
 def count_listed(filters: CandidateFilters) -> int:
     """How many candidates the list shows under some filters, counted by the list's query."""
-    listed = list_query(filters, Candidate.id).order_by(None).subquery()
-    return db.session.scalar(select(func.count()).select_from(listed)) or 0
+    return count_rows(list_query(filters, Candidate.id))
 
 
 def placements_awaiting_evaluations(today: date) -> int:
