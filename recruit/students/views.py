@@ -29,7 +29,7 @@ from recruit.interviews import services as interviews
 from recruit.interviews.invitations import when_for_candidate
 from recruit.messages.links import private_link_pages
 from recruit.messages.services import office
-from recruit.placements.openings import chosen_openings, open_positions
+from recruit.placements.openings import chosen_openings, opening_choices
 from recruit.security import checks_its_own_text
 from recruit.students import services
 from recruit.students.forms import (
@@ -138,10 +138,11 @@ def _details_form(candidate: Candidate) -> DetailsForm:
     return form
 
 
-def _openings_form(positions, chosen=None) -> OpeningsForm:
-    """The openings form as the student sent it, or (given what they chose) as it stands."""
+def _openings_form(choices: list[tuple[str, str]], chosen=None) -> OpeningsForm:
+    """The openings form as the student sent it, or (given what they chose) as it stands;
+    choices are opening_choices(), read as three columns rather than whole positions."""
     form = OpeningsForm() if chosen is None else OpeningsForm(formdata=None)
-    form.openings.choices = [(p.id, f"{p.title} · {p.agency}") for p in positions]
+    form.openings.choices = choices
     if chosen is not None:
         form.openings.data = [p.id for p in chosen]
     return form
@@ -150,7 +151,7 @@ def _openings_form(positions, chosen=None) -> OpeningsForm:
 def _page(link: StatusLink, status: int = 200, note: str | None = None, **forms):
     """The page, with any form the student just sent shown with its errors and values."""
     candidate = link.candidate
-    positions = open_positions()
+    choices = opening_choices()
     chosen = chosen_openings(candidate)
     page_token = services.status_token(link)
     empty = ActionForm(formdata=None)
@@ -170,14 +171,14 @@ def _page(link: StatusLink, status: int = 200, note: str | None = None, **forms)
         ],
         may_withdraw=services.can_withdraw(candidate),
         chosen=chosen,
-        positions=positions,
+        any_open=bool(choices),
         resume=services.current_resume(candidate),
         contact=office(),
         erasure_days=current_app.config["ERASURE_REQUEST_DAYS"],
         note=note,
         details_form=forms.get("details") or _details_form(candidate),
         resume_form=forms.get("resume") or ResumeForm(formdata=None),
-        openings_form=forms.get("openings") or _openings_form(positions, chosen),
+        openings_form=forms.get("openings") or _openings_form(choices, chosen),
         withdraw_form=forms.get("withdraw") or WithdrawForm(formdata=None),
         action_form=empty,
     ), status
@@ -226,7 +227,7 @@ def _unsaved(token: str, path: str, posted, note: str):
         forms["details"] = DetailsForm(formdata=posted)
         forms["details"].grad_year.choices = graduation_years()
     elif path == "openings":
-        forms["openings"] = _openings_form(open_positions())
+        forms["openings"] = _openings_form(opening_choices())
         forms["openings"].process(posted)
     elif path == "withdraw":
         forms["withdraw"] = WithdrawForm(formdata=posted)
@@ -273,7 +274,7 @@ def resume(link: StatusLink, token: str):
 @student_action("openings")
 def openings(link: StatusLink, token: str):
     """Choose the open positions that interest the student."""
-    form = _openings_form(open_positions())
+    form = _openings_form(opening_choices())
     if not form.validate():
         return _page(link, 400, _stale_note(form), openings=form)
     services.choose_openings(link.candidate, form.openings.data or [])
