@@ -22,11 +22,6 @@ def open_positions_query() -> Select:
     )
 
 
-def open_positions() -> list[Position]:
-    """Positions students may choose, soonest start first."""
-    return list(db.session.scalars(open_positions_query()))
-
-
 def opening_choices() -> list[tuple[str, str]]:
     """(id, "title · agency") for the form's "Openings you are interested in"."""
     # Three columns, not whole positions: every view and every send of the form reads
