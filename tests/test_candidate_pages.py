@@ -26,7 +26,7 @@ from recruit.candidates.models import (
 from recruit.database import utcnow
 from recruit.extensions import db
 from recruit.pipeline.moves import move_candidate
-from recruit.placements.models import CandidateOpening, Placement, Position
+from recruit.placements.models import CandidateOpening, Placement, Position, PositionStatus
 from tests.placement_factories import new_position
 
 
@@ -133,8 +133,8 @@ def test_detail_shows_days_in_stage(client, signed_in, make_candidate):
 
 
 def test_detail_shows_each_list_in_order(client, signed_in, make_user, make_candidate, make_event):
-    """Does the page show the tags, interests, other addresses, resumes, notes and events,
-    each in its order, with their dates, and no resume that was removed?"""
+    """Does the page show the tags, interests, other addresses, resumes, notes, events and
+    chosen openings, each in its order, with their dates, and no resume that was removed?"""
     signed_in(Role.HR)
     writer = make_user(Role.HR, name="Lee Chen")
     candidate = make_candidate(tags=[Tag(name="zeta"), Tag(name="Alpha"), Tag(name="beta")])
@@ -171,6 +171,14 @@ def test_detail_shows_each_list_in_order(client, signed_in, make_user, make_cand
         CandidateEvent(event=later, via="form"),
         CandidateEvent(event=earlier, via="badge_scan"),
     ]
+    for title, agency, status in (
+        ("Buyer trainee", "Transportation", PositionStatus.FILLED),
+        ("Analyst intern", "General Services", PositionStatus.OPEN),
+    ):
+        position = Position(title=title, agency=agency, term="summer", status=status)
+        db.session.add(position)
+        db.session.flush()
+        db.session.add(CandidateOpening(candidate_id=candidate.id, position_id=position.id))
     db.session.commit()
 
     page = client.get(f"/candidates/{candidate.id}").text
@@ -188,6 +196,10 @@ def test_detail_shows_each_list_in_order(client, signed_in, make_user, make_cand
     assert re.search(r"Someone · <time[^>]*>Mar 5, 2026", page)
     assert "Lee Chen · <time" in page
     assert in_order('Winter Expo <span class="hint">(Jan 15, 2026, Badge scan)', "Spring Fair")
+    assert in_order(
+        'Analyst intern</a> <span class="hint">(General Services)</span>, ',
+        'Buyer trainee</a> <span class="hint">(Transportation, filled)</span>',
+    )
 
 
 def test_unknown_candidate_is_404(client, signed_in, stages):

@@ -32,7 +32,7 @@ from recruit.events.models import Event
 from recruit.extensions import db
 from recruit.pagination import Page, capped_slice, count_rows, paginate, paginate_capped
 from recruit.pipeline.rules import closed_clause, on_board
-from recruit.placements.models import CandidateOpening
+from recruit.placements.models import CandidateOpening, Position, PositionStatus
 from recruit.plain_text import shown_name
 from recruit.students.services import last_opened_column
 from recruit.timezones import day_bounds
@@ -580,10 +580,18 @@ class EventLine:
 
 
 @dataclass(frozen=True)
+class OpeningLine:
+    id: int
+    title: str
+    agency: str
+    status: PositionStatus
+
+
+@dataclass(frozen=True)
 class CandidatePage:
     """What a candidate's page shows of the record, read in one round trip: the
     candidate with their stage history, when the student last opened their own page,
-    and six small lists as the page shows them."""
+    and seven small lists as the page shows them."""
 
     candidate: Candidate
     last_opened: datetime | None
@@ -593,10 +601,11 @@ class CandidatePage:
     resumes: list[ResumeLine]
     notes: list[NoteLine]
     events: list[EventLine]
+    openings: list[OpeningLine]
 
 
 def _page_lists():
-    """The six lists as JSON columns beside the candidate (see json_rows): each would
+    """The seven lists as JSON columns beside the candidate (see json_rows): each would
     otherwise be a statement of its own, a round trip to PostgreSQL."""
     of_candidate = Candidate.id
     return (
@@ -628,6 +637,11 @@ def _page_lists():
         .join(Event, Event.id == CandidateEvent.event_id)
         .where(CandidateEvent.candidate_id == of_candidate)
         .scalar_subquery(),
+        select(json_rows(Position.id, Position.title, Position.agency, Position.status))
+        .select_from(CandidateOpening)
+        .join(Position, Position.id == CandidateOpening.position_id)
+        .where(CandidateOpening.candidate_id == of_candidate)
+        .scalar_subquery(),
     )
 
 
@@ -658,7 +672,7 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
     )
     if found is None:
         return None
-    candidate, last_opened, tags, interests, emails, resumes, notes, events = found
+    candidate, last_opened, tags, interests, emails, resumes, notes, events, openings = found
     order = list(Interest)
     return CandidatePage(
         candidate=candidate,
@@ -684,5 +698,10 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
         events=[
             EventLine(name, date.fromisoformat(day), via)
             for name, day, via in sorted(events, key=lambda e: (e[1], e[0]))
+        ],
+        # By title, as the student's own page lists them.
+        openings=[
+            OpeningLine(position_id, title, agency, PositionStatus(status))
+            for position_id, title, agency, status in sorted(openings, key=lambda o: (o[1], o[0]))
         ],
     )

@@ -53,7 +53,7 @@ from recruit.pipeline.merge import merge_candidates, side_by_side
 from recruit.pipeline.moves import CLOSE_REASON_LABELS, MoveRefused, StaleMove, move_candidate
 from recruit.pipeline.rules import closed
 from recruit.placements.models import Placement
-from recruit.placements.openings import chosen_openings, opening_filter_choices
+from recruit.placements.openings import opening_filter_choices
 from recruit.stale import Conflict, StaleSave, refuse
 from recruit.students import services as students
 from recruit.templating import label
@@ -355,10 +355,9 @@ def candidate_page(
         in_place["rating" if isinstance(refused_in_place, RatingForm) else "tags"] = (
             refused_in_place
         )
-    openings = chosen_openings(candidate)
     listed = interviews.for_candidate(candidate)
     reviews = (
-        proposals.reviews_for(candidate, {position.id for position in openings})
+        proposals.reviews_for(candidate, {opening.id for opening in record.openings})
         if can(current_user, "review_updates")
         else None
     )
@@ -373,7 +372,6 @@ def candidate_page(
         stages={stage.id: stage for stage in cached.stages()},
         university_name=university_names().get(candidate.university_id),
         placements=placements,
-        openings=openings,
         interviews=listed,
         interview_scorecards=scorecards_for_candidate(candidate, current_user, listed),
         reviews=reviews,
