@@ -192,22 +192,22 @@ def format_money(value: Decimal | None) -> str:
 
 def choice_rows(field) -> Markup:
     """A radio or checkbox group's choices, each an input and its label in a "check" row,
-    drawn as WTForms draws them (the same attributes, in its order) without building a
-    field object for each choice: a student's page lists every opening."""
-    shared = {clean_key(key): value for key, value in (field.render_kw or {}).items()}
-    shared["name"] = field.name
-    shared["type"] = "radio" if field.type == "RadioField" else "checkbox"
-    for flag in ("required", "disabled"):
-        if getattr(field.flags, flag):
-            shared[flag] = getattr(field.flags, flag)
+    drawn as WTForms draws them (the same attributes, in its order, render_kw winning over
+    the validators' flags) without building a field object for each choice: a student's
+    page lists every opening."""
+    shared = {flag: getattr(field.flags, flag) for flag in ("required", "disabled")}
+    shared = {flag: value for flag, value in shared.items() if value}
+    shared.update((clean_key(key), value) for key, value in (field.render_kw or {}).items())
+    shared.setdefault("type", "radio" if field.type == "RadioField" else "checkbox")
     rows = []
-    for index, (value, text, checked, *_render_kw) in enumerate(field.iter_choices()):
-        choice_id = f"{field.id}-{index}"
-        attributes = dict(shared, id=choice_id, value=str(value))
+    for index, (value, text, checked, *choice_kw) in enumerate(field.iter_choices()):
+        attributes = dict(shared, **(choice_kw[0] if choice_kw else {}))
+        choice_id = attributes.setdefault("id", f"{field.id}-{index}")
+        attributes.setdefault("value", str(value))
         if checked:
             attributes["checked"] = True
         # html_params escapes every value, as WTForms' own widgets rely on.
-        params = Markup(html_params(**attributes))  # noqa: S704
+        params = Markup(html_params(name=field.name, **attributes))  # noqa: S704
         rows.append(
             Markup('<div class="check"><input {}> <label for="{}">{}</label></div>').format(
                 params, choice_id, text

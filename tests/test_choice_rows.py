@@ -24,6 +24,13 @@ class Sample(Form):
         validators=[Optional()],
         render_kw={"autocomplete": "off", "data_shown_for": "x"},
     )
+    # render_kw wins over the validators' flags, as in WTForms.
+    term = RadioField(
+        "Term",
+        choices=[("fall", "Fall"), ("spring", "Spring")],
+        validators=[InputRequired()],
+        render_kw={"required": False},
+    )
 
 
 def as_wtforms_draws(field) -> str:
@@ -44,10 +51,11 @@ def as_wtforms_draws(field) -> str:
 def test_choice_rows_draw_what_wtforms_draws(sent):
     form = Sample(sent)
     form.validate()
-    for field in (form.openings, form.standing):
+    for field in (form.openings, form.standing, form.term):
         drawn = choice_rows(field)
         assert isinstance(drawn, Markup)
         assert str(drawn) == as_wtforms_draws(field)
     assert "Analyst &lt;intern&gt; &amp; co" in choice_rows(form.openings)
     assert 'autocomplete="off" data-shown-for="x"' in choice_rows(form.standing)
     assert choice_rows(form.openings).count(" required ") == 2
+    assert "required" not in choice_rows(form.term)
