@@ -173,7 +173,7 @@ def test_detail_shows_each_list_in_order(client, signed_in, make_user, make_cand
     ]
     for title, agency, status in (
         ("Buyer trainee", "Transportation", PositionStatus.FILLED),
-        ("Analyst intern", "General Services", PositionStatus.OPEN),
+        ("analyst intern", "General Services", PositionStatus.OPEN),
     ):
         position = Position(title=title, agency=agency, term="summer", status=status)
         db.session.add(position)
@@ -197,7 +197,7 @@ def test_detail_shows_each_list_in_order(client, signed_in, make_user, make_cand
     assert "Lee Chen · <time" in page
     assert in_order('Winter Expo <span class="hint">(Jan 15, 2026, Badge scan)', "Spring Fair")
     assert in_order(
-        'Analyst intern</a> <span class="hint">(General Services)</span>, ',
+        'analyst intern</a> <span class="hint">(General Services)</span>, ',
         'Buyer trainee</a> <span class="hint">(Transportation, filled)</span>',
     )
 

@@ -699,9 +699,11 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
             EventLine(name, date.fromisoformat(day), via)
             for name, day, via in sorted(events, key=lambda e: (e[1], e[0]))
         ],
-        # By title, as the student's own page lists them.
+        # By title, whatever its case (the databases' own orders differ).
         openings=[
             OpeningLine(position_id, title, agency, PositionStatus(status))
-            for position_id, title, agency, status in sorted(openings, key=lambda o: (o[1], o[0]))
+            for position_id, title, agency, status in sorted(
+                openings, key=lambda opening: (opening[1].casefold(), opening[0])
+            )
         ],
     )
