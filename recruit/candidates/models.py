@@ -166,6 +166,12 @@ class Tag(db.Model):
     name: Mapped[str] = mapped_column(String(40))
 
 
+def person_name(first_name: str, last_name: str) -> str:
+    """A candidate's name as pages show it: the record, and the plain rows the board, the
+    list and the interviews read."""
+    return f"{first_name} {last_name}"
+
+
 def tags_in_order(names) -> list[str]:
     """Tag names as a candidate's page lists them: alphabetical, whatever their case (the
     databases' own orders differ)."""
@@ -326,7 +332,7 @@ class Candidate(db.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return person_name(self.first_name, self.last_name)
 
     def __str__(self) -> str:
         return self.full_name

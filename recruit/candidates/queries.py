@@ -24,6 +24,7 @@ from recruit.candidates.models import (
     Tag,
     Term,
     candidate_tags,
+    person_name,
     tags_in_order,
 )
 from recruit.candidates.proposals import pending_clause
@@ -315,6 +316,22 @@ def _kept_count(filters: CandidateFilters, query: Select) -> int:
     return cached.fragment("candidates.count", key, lambda: count_rows(query))
 
 
+def _tag_names():
+    """SQL: each candidate's tag names as json_rows, a column beside the candidate."""
+    return (
+        select(json_rows(Tag.name))
+        .select_from(Tag)
+        .join(candidate_tags, candidate_tags.c.tag_id == Tag.id)
+        .where(candidate_tags.c.candidate_id == Candidate.id)
+        .scalar_subquery()
+    )
+
+
+def _tags_from(rows: list) -> list[str]:
+    """The tag names _tag_names() read, in the order pages list them."""
+    return tags_in_order(name for (name,) in rows)
+
+
 @dataclass(frozen=True, slots=True)
 class ListRow:
     """What a row of the candidate list shows of one candidate, read as plain columns
@@ -336,19 +353,12 @@ class ListRow:
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return person_name(self.first_name, self.last_name)
 
 
 def list_rows(ids: list[int]) -> list[ListRow]:
     """These candidates' rows in the order of ids, their tags with them (json_rows), in
     one statement; an erased record is never among them."""
-    tags = (
-        select(json_rows(Tag.name))
-        .select_from(Tag)
-        .join(candidate_tags, candidate_tags.c.tag_id == Tag.id)
-        .where(candidate_tags.c.candidate_id == Candidate.id)
-        .scalar_subquery()
-    )
     rows = db.session.execute(
         select(
             Candidate.id,
@@ -363,15 +373,13 @@ def list_rows(ids: list[int]) -> list[ListRow]:
             Candidate.grad_term,
             Candidate.grad_year,
             Candidate.rating,
-            tags,
+            _tag_names(),
         )
         .join(Stage, Stage.id == Candidate.stage_id)
         .outerjoin(University, University.id == Candidate.university_id)
         .where(Candidate.id.in_(ids), working_clause())
     )
-    by_id = {
-        row[0]: ListRow(*row[:-1], tags=tags_in_order(name for (name,) in row[-1])) for row in rows
-    }
+    by_id = {row[0]: ListRow(*row[:-1], tags=_tags_from(row[-1])) for row in rows}
     return [by_id[candidate_id] for candidate_id in ids if candidate_id in by_id]
 
 
@@ -497,7 +505,7 @@ class Card:
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return person_name(self.first_name, self.last_name)
 
 
 def board_cards(
@@ -609,11 +617,7 @@ def _page_lists():
     otherwise be a statement of its own, a round trip to PostgreSQL."""
     of_candidate = Candidate.id
     return (
-        select(json_rows(Tag.name))
-        .select_from(Tag)
-        .join(candidate_tags, candidate_tags.c.tag_id == Tag.id)
-        .where(candidate_tags.c.candidate_id == of_candidate)
-        .scalar_subquery(),
+        _tag_names(),
         select(json_rows(CandidateInterest.interest))
         .where(CandidateInterest.candidate_id == of_candidate)
         .scalar_subquery(),
@@ -677,7 +681,7 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
     return CandidatePage(
         candidate=candidate,
         last_opened=last_opened,
-        tags=tags_in_order(name for (name,) in tags),
+        tags=_tags_from(tags),
         interests=sorted((Interest(value) for (value,) in interests), key=order.index),
         alternate_emails=sorted(email for (email,) in emails),
         resumes=[

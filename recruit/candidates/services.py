@@ -31,6 +31,7 @@ from recruit.candidates.models import (
     ProposedUpdate,
     Tag,
     name_key,
+    person_name,
     phone_key,
 )
 from recruit.database import remove_if_not_saved, utcnow
@@ -222,7 +223,7 @@ class Duplicate:
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return person_name(self.first_name, self.last_name)
 
 
 @cache

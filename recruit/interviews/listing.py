@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, func, or_, select
 
 from recruit.auth.models import User
-from recruit.candidates.models import Candidate
+from recruit.candidates.models import Candidate, person_name
 from recruit.database import json_rows, utcnow
 from recruit.extensions import db
 from recruit.interviews import services
@@ -47,7 +47,7 @@ class InterviewLine:
 
     @property
     def candidate_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return person_name(self.first_name, self.last_name)
 
 
 def listed(filters: InterviewFilters, user: User) -> Select:
@@ -87,7 +87,8 @@ def listed(filters: InterviewFilters, user: User) -> Select:
 def list_page(filters: InterviewFilters, user: User, args) -> Page:
     """One page of the list as lines: counted on the interviews alone, then the page read
     as lines in one statement."""
-    page = paginate(_as_lines(listed(filters, user)), args, counted=listed(filters, user))
+    interviews = listed(filters, user)
+    page = paginate(_as_lines(interviews), args, counted=interviews)
     page.items = [_line(row) for row in page.items]
     return page
 

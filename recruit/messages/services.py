@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from recruit import cached
 from recruit.admin.models import get_setting
 from recruit.audit.services import record
-from recruit.candidates.models import Candidate, CandidateEvent, Stage
+from recruit.candidates.models import Candidate, CandidateEvent, Stage, person_name
 from recruit.database import utcnow
 from recruit.events.models import Event
 from recruit.extensions import db
@@ -664,7 +664,7 @@ def preview_choices() -> list[tuple[str, str]]:
         .order_by(Candidate.created_at.desc(), Candidate.id.desc())
         .limit(20)
     ).all()
-    return [(str(row.id), f"{row.first_name} {row.last_name}") for row in rows]
+    return [(str(row.id), person_name(row.first_name, row.last_name)) for row in rows]
 
 
 def preview(subject: str, body: str, candidate_id: int | None, language: str = "en") -> dict | None:
