@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bench.cpu import CpuMeter
+
 # A request function gets the shared client, the worker's number and the request's
 # number, and returns the response (or raises httpx.HTTPError).
 Send = Callable[[httpx.AsyncClient, int, int], Awaitable[httpx.Response]]
@@ -36,6 +38,8 @@ class LoadResult:
     latencies_ms: list[float] = field(default_factory=list)
     # What the app itself took, from its Server-Timing header: no client, no network.
     server_ms: list[float] = field(default_factory=list)
+    # Milliseconds of CPU per request by part (bench.cpu), for the loads that measure it.
+    cpu_ms: dict[str, float] = field(default_factory=dict)
 
     def per_second(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
@@ -69,6 +73,7 @@ class LoadResult:
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "failures": self.failures,
             "errors": self.errors(ok),
+            **({"cpu_ms_per_request": self.cpu_ms} if self.cpu_ms else {}),
         }
 
 
@@ -96,11 +101,19 @@ def loopback_client(base_url: str, clients: int, cookies=None) -> httpx.AsyncCli
 
 
 async def run_load(
-    client: httpx.AsyncClient, send: Send, clients: int, seconds: float, max_requests: int
+    client: httpx.AsyncClient,
+    send: Send,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    cpu: CpuMeter | None = None,
 ) -> LoadResult:
-    """Run `clients` workers sending back to back until time or the request budget ends."""
+    """Run `clients` workers sending back to back until time or the request budget ends;
+    with `cpu`, say where the CPU went per request."""
     result = LoadResult(clients=clients)
     issued = 0
+    if cpu is not None:
+        cpu.start()
     started = time.perf_counter()
     deadline = started + seconds
 
@@ -124,6 +137,8 @@ async def run_load(
     await asyncio.gather(*(worker(n) for n in range(clients)))
     result.seconds = time.perf_counter() - started
     result.requests = issued
+    if cpu is not None:
+        result.cpu_ms = cpu.per_request(issued)
     return result
 
 
