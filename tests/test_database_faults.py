@@ -621,6 +621,7 @@ def test_instance_files_are_readable_by_recruit_alone(make_app, tmp_path):
         "recruit.sqlite": 0o600,
         "recruit.sqlite-wal": 0o600,
         "recruit.sqlite-shm": 0o600,
+        "recruit.sqlite-turn": 0o600,
         "secret_key": 0o600,
         "uploads": 0o700,
     }
