@@ -356,8 +356,10 @@ _FAULT_WORDS = (
 
 
 def write_alone(write: Callable[[], T], best_effort: bool = False) -> T | None:
-    """Make a page's bookkeeping write (an audit entry, a session's stamp) in a short
-    transaction of its own, after the request's read ends, taking the write lock first.
+    """Make a write that needs no read first in a short transaction of its own, taking
+    the write lock (and on SQLite the writers' turn) first: a page's bookkeeping write (an
+    audit entry, a session's stamp) after the request's read ends, or the delivery
+    worker's claim and each message's outcome.
 
     SQLite refuses to turn a GET's read into a write while another connection (the public
     form) writes, where a transaction that asks for the lock first waits the busy timeout

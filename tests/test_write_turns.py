@@ -8,11 +8,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from flask_migrate import upgrade
+from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
 from recruit.database import WRITE_LOCK_FIRST
 from recruit.extensions import db
+from recruit.messages import delivery
+from recruit.messages.models import DeliveryState
 from recruit.write_turns import turn_file
 
 
@@ -160,3 +163,26 @@ def test_a_write_that_waited_out_its_turn_asks_sqlite_without_waiting_again(sqli
             os.close(stuck)
         db.session.rollback()
         assert db.session.scalar(text("PRAGMA busy_timeout")) == 50
+
+
+def test_the_delivery_workers_writes_take_their_turn(sqlite_file):
+    """Do the delivery worker's claim and its record of a message's outcome write in
+    their turn, so that a burst of forms, each taking its turn, does not keep the
+    confirmations waiting?"""
+    app = sqlite_file()
+    held = []
+
+    def note_turn(_conn, _cursor, statement, *_args):
+        if statement.startswith("UPDATE outbox_messages"):
+            held.append(not turn_is_free(app.database_path))
+
+    with app.app_context():
+        upgrade()
+        event.listen(db.engine, "before_cursor_execute", note_turn)
+        try:
+            delivery.claim(20)
+            delivery._record(1, state=DeliveryState.SENT)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note_turn)
+        assert held == [True, True]
+        assert turn_is_free(app.database_path)

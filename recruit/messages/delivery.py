@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from recruit.admin.models import get_setting
-from recruit.database import utcnow
+from recruit.database import utcnow, write_alone
 from recruit.events import imports
 from recruit.extensions import db
 from recruit.messages import links
@@ -76,17 +76,16 @@ def claim(limit: int) -> list[int]:
         # writer at a time, and the whole claim is one statement).
         .with_for_update(skip_locked=True)
     )
-    ids = list(
-        db.session.scalars(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due))
-            .values(claimed_until=now + lease)
-            .returning(OutboxMessage.id)
-            .execution_options(synchronize_session=False)
-        )
+    claiming = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due))
+        .values(claimed_until=now + lease)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
     )
-    db.session.commit()
-    return sorted(ids)
+    # Taking the write lock (on SQLite, the writers' turn) first, as the public form's
+    # requests do, so that the worker's turn comes while students are sending forms.
+    return sorted(write_alone(lambda: list(db.session.scalars(claiming))))
 
 
 def deliver_due(limit: int = 20) -> Round:
@@ -275,13 +274,13 @@ def _record(message_id: int, **values) -> None:
     """Write a message's outcome in one statement and commit it. No read comes first: on
     SQLite a read would take a snapshot that another writer's commit makes too old to
     write from ("database is locked")."""
-    db.session.execute(
+    outcome = (
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
+    write_alone(lambda: db.session.execute(outcome))
 
 
 def _retry_later(message_id: int, attempts: int, why: str, result: Round) -> None:
