@@ -494,7 +494,9 @@ async def sign_in(base_url: str):
         return client.cookies
 
 
-async def measure_pages(base_url: str, urls: dict, settings: Settings, clock: Clock) -> dict:
+async def measure_pages(
+    base_url: str, urls: dict, settings: Settings, clock: Clock, cpu: CpuMeter | None = None
+) -> dict:
     """Each page one request at a time, then the board with many staff at once."""
     cookies = await sign_in(base_url)
     results = {}
@@ -515,7 +517,7 @@ async def measure_pages(base_url: str, urls: dict, settings: Settings, clock: Cl
 
         seconds = min(settings.board_seconds, max(1.0, clock.left() - 60))
         results["board_concurrent"] = await run_load(
-            client, board, settings.board_clients, seconds, settings.board_requests
+            client, board, settings.board_clients, seconds, settings.board_requests, cpu
         )
     return results
 
@@ -608,6 +610,7 @@ async def measure_baselines(
                 settings.board_clients,
                 settings.board_seconds,
                 settings.board_requests,
+                cpu,
             )
         results["insert"] = await run_load(
             client,
@@ -698,10 +701,10 @@ def run_size(
     }
     try:
         result["cpu_probe_ms"] = cpu_probe_ms()
-        pages = asyncio.run(measure_pages(server.base_url, prepared["urls"], settings, clock))
+        cpu = CpuMeter(server.worker_pids())
+        pages = asyncio.run(measure_pages(server.base_url, prepared["urls"], settings, clock, cpu))
         result["pages"] = pages
         if last and clock.left() > settings.interest_seconds + settings.move_seconds + 30:
-            cpu = CpuMeter(server.worker_pids())
             say("  interest form POSTs (each queues a confirmation) ...")
             before = outbox_counts(prepared["app"])
             result["interest"] = asyncio.run(
@@ -867,6 +870,15 @@ def table(targets: list[Target], runs: dict, base: dict) -> str:
             "p95 ≤ 100 ms",
         )
     )
+    if any(r["pages"]["board_concurrent"].cpu_ms for r in columns):
+        rows.append(
+            row(
+                f"board, {clients} staff at once: CPU ms per request, app / load client / "
+                "database (idle, of the cores' time)",
+                [cpu_split(r["pages"]["board_concurrent"].cpu_ms) for r in columns],
+                (f"{cpu_split(text_concurrent.cpu_ms)} (text)", "(the same text)"),
+            )
+        )
 
     def cells(key: str, show) -> list[str]:
         return [show(r[key]) if key in r else "" for r in columns]
