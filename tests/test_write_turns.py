@@ -5,15 +5,19 @@ turn that is never given back holds no write up past SQLite's own busy timeout."
 import fcntl
 import os
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
+from flask import has_request_context, request
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 
+from recruit.candidates.models import Candidate
 from recruit.database import WRITE_LOCK_FIRST
 from recruit.extensions import db
+from recruit.interest.receipts import start_token
 from recruit.messages import delivery
 from recruit.messages.models import DeliveryState
 from recruit.write_turns import turn_file
@@ -186,3 +190,49 @@ def test_the_delivery_workers_writes_take_their_turn(sqlite_file):
             event.remove(db.engine, "before_cursor_execute", note_turn)
         assert held == [True, True]
         assert turn_is_free(app.database_path)
+
+
+@pytest.mark.parametrize("config_overrides", [{"MIN_FILL_SECONDS": 0}])
+def test_a_sent_interest_form_reads_its_choices_outside_the_turn(
+    app, stages, make_university, config_overrides
+):
+    """Does a sent form read its event and choices without the write turn (beside
+    another student's save), and only then take its turn to save?"""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("turns are SQLite's; PostgreSQL writes rows side by side")
+    database = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    university_id = make_university().id
+    db.session.commit()  # the test's own read ends: the request begins its own
+    held = []
+
+    def note_turn(_conn, _cursor, statement, *_args):
+        posting = has_request_context() and request.method == "POST"
+        saving = statement.startswith("INSERT INTO candidates ")
+        if posting and ("FROM positions" in statement or saving):
+            held.append((statement.split()[0], not turn_is_free(database)))
+
+    event.listen(db.engine, "before_cursor_execute", note_turn)
+    try:
+        response = app.test_client().post(
+            "/apply",
+            data={
+                "first_name": "Ana",
+                "last_name": "Okafor",
+                "email": "ana.okafor@state.edu",
+                "university": str(university_id),
+                "major": "Public Administration",
+                "class_standing": "senior",
+                "grad_term": "spring",
+                "grad_year": str(date.today().year + 1),
+                "interests": ["summer_internship"],
+                "availability": "June",
+                "consent": "y",
+                "started": start_token(),
+            },
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note_turn)
+    assert response.status_code == 303
+    assert held == [("SELECT", False), ("INSERT", True)]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Candidate)) == 1

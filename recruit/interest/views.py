@@ -20,7 +20,7 @@ from recruit.admin.services import spanish_privacy_notice
 from recruit.auth.access import public
 from recruit.candidates.forms import checked_resume
 from recruit.candidates.services import RESUME_NOT_KEPT
-from recruit.database import parse_id
+from recruit.database import READ_WITHOUT_WRITE_LOCK, parse_id
 from recruit.errors import keep_form_on_fault
 from recruit.events.models import Event, EventStatus
 from recruit.extensions import csrf, db, limiter
@@ -89,15 +89,19 @@ def _form(slug: str | None):
     # Before the first read: should the database fail from here on, the student gets this
     # form back with every answer kept and a note saying nothing was saved.
     keep_form_on_fault(lambda note: _unsaved(form, slug, kiosk, queued, note))
+    if request.method == "POST" and not db.session().in_transaction():
+        # The page's reads (its event and choices) need no write lock: on SQLite they
+        # run beside another student's save rather than waiting for its turn.
+        db.session.connection(execution_options={READ_WITHOUT_WRITE_LOCK: True})
     event = _open_event(slug) if slug is not None else None
     if slug is not None and event is None:
         return render_template("interest/no_event.html"), 404
     page = _page_reads()
     _set_choices(form, page)
     if request.method == "POST":
-        # End the reading transaction before checking the form. On SQLite every
-        # transaction of a POST holds the write lock from its first statement, so keeping
-        # it open through the checks would keep every other student of a burst waiting.
+        # End the reading transaction before checking the form: on SQLite the saving one
+        # holds the write lock from its first statement, and must start from what is
+        # there then, not from a snapshot another student's save has made too old.
         db.session.rollback()
     note = None
     if request.method == "GET":
