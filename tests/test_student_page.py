@@ -738,6 +738,41 @@ def test_hr_sees_the_students_changes(client, signed_in, student, token):
     assert "Changed their details (phone, grad term, availability, interests)" in page
 
 
+def test_hr_sees_the_students_twenty_newest_actions_newest_first(
+    client, signed_in, student, make_candidate
+):
+    """Does the candidate page list the twenty newest things the student did on their own
+    page, newest first, leaving out staff's entries and other students'?"""
+    labels = students.ACTION_LABELS
+    kinds = ["student.details", "student.resume", "student.openings", "student.stop_emails"]
+    other = make_candidate(email="someone.else@state.edu")
+    start = utcnow() - timedelta(days=30)
+
+    def entry(action: str, candidate_id: int, hours: int, detail: dict) -> None:
+        db.session.add(
+            AuditEntry(
+                action=action,
+                target_type="Candidate",
+                target_id=candidate_id,
+                created_at=start + timedelta(hours=hours),
+                detail=detail,
+            )
+        )
+
+    for n in range(24):
+        details = {"fields": ["phone"]} if kinds[n % 4] == "student.details" else {}
+        entry(kinds[n % 4], student.id, n, details)
+    entry("candidate.update", student.id, 30, {})  # staff's, not the student's
+    entry("student.withdraw", other.id, 30, {})  # another student's
+    db.session.commit()
+    signed_in(Role.HR)
+    page = client.get(f"/candidates/{student.id}").get_data(as_text=True)
+    section = page.split('id="own-page-heading"')[1].split("</section>")[0]
+    listed = [line.split(" (")[0] for line in re.findall(r"</p><p>([^<]*)</p></li>", section)]
+    assert listed == [unescape(labels[kinds[n % 4]]) for n in range(23, 3, -1)]
+    assert "Changed their details (phone)" in unescape(section)
+
+
 def test_candidate_page_shows_the_erasure_request(client, signed_in, student, token):
     """Does the candidate page say when the student asked for erasure?"""
     client.post(f"/apply/status/{token}/erasure")

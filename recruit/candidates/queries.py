@@ -35,7 +35,12 @@ from recruit.pagination import Page, capped_slice, count_rows, paginate, paginat
 from recruit.pipeline.rules import closed_clause, on_board
 from recruit.placements.models import CandidateOpening, Position, PositionStatus
 from recruit.plain_text import shown_name
-from recruit.students.services import last_opened_column
+from recruit.students.services import (
+    StudentAction,
+    last_opened_column,
+    student_actions_column,
+    student_actions_from,
+)
 from recruit.timezones import day_bounds
 from recruit.universities.models import University
 
@@ -598,11 +603,12 @@ class OpeningLine:
 @dataclass(frozen=True)
 class CandidatePage:
     """What a candidate's page shows of the record, read in one round trip: the
-    candidate with their stage history, when the student last opened their own page,
-    and seven small lists as the page shows them."""
+    candidate with their stage history, when the student last opened their own page and
+    what they did there, and seven small lists as the page shows them."""
 
     candidate: Candidate
     last_opened: datetime | None
+    student_actions: list[StudentAction]
     tags: list[str]
     interests: list[Interest]
     alternate_emails: list[str]
@@ -654,7 +660,7 @@ def _page_lists():
 # read the candidate (and the lists) in a subquery and join the history to that, so the
 # lists are read once, not once for each move.
 _CANDIDATE_PAGE = (
-    select(Candidate, last_opened_column(), *_page_lists())
+    select(Candidate, last_opened_column(), student_actions_column(), *_page_lists())
     .where(Candidate.id == bindparam("candidate_id"))
     .limit(1)
     # The stages of the history are named from the per-process copy (cached.stages).
@@ -676,11 +682,14 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
     )
     if found is None:
         return None
-    candidate, last_opened, tags, interests, emails, resumes, notes, events, openings = found
+    candidate, last_opened, actions, tags, interests, emails, resumes, notes, events, openings = (
+        found
+    )
     order = list(Interest)
     return CandidatePage(
         candidate=candidate,
         last_opened=last_opened,
+        student_actions=student_actions_from(actions),
         tags=_tags_from(tags),
         interests=sorted((Interest(value) for (value,) in interests), key=order.index),
         alternate_emails=sorted(email for (email,) in emails),

@@ -386,7 +386,7 @@ def candidate_page(
         now=utcnow(),
         reasons=CLOSE_REASON_LABELS,
         own_page={
-            "actions": students.student_actions(candidate),
+            "actions": record.student_actions,
             "last_opened": record.last_opened,
             "labels": students.ACTION_LABELS,
         },

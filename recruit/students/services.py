@@ -3,8 +3,10 @@ plain words, and what they may change there themselves (each change audited as t
 
 import hashlib
 import hmac
+import json
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -25,7 +27,7 @@ from recruit.candidates.models import (
     StageChange,
     StageKind,
 )
-from recruit.database import utcnow
+from recruit.database import json_rows, utcnow
 from recruit.extensions import db
 from recruit.localized import localized
 from recruit.messages import services as messages
@@ -343,26 +345,47 @@ ACTION_LABELS = {
 }
 
 
-@cache
-def _student_actions():
-    # Built once: every candidate page shows them.
-    return (
-        select(AuditEntry)
+# The candidate page shows this many of them, newest first.
+STUDENT_ACTIONS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class StudentAction:
+    """One thing a student did on their own page, as the candidate page lists it."""
+
+    action: str
+    created_at: datetime
+    fields: list[str]  # the details changed, for student.details
+
+
+def student_actions_column():
+    """SQL: the newest things each candidate did on their own page, as json_rows beside
+    them (the candidate page reads them with the record, in one round trip); turn them
+    into StudentActions with student_actions_from()."""
+    newest = (
+        select(AuditEntry.id, AuditEntry.action, AuditEntry.created_at, AuditEntry.detail)
         .where(
             AuditEntry.target_type == "Candidate",
-            AuditEntry.target_id == bindparam("candidate_id"),
+            AuditEntry.target_id == Candidate.id,
             AuditEntry.action.startswith("student."),
         )
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(bindparam("limit"))
+        .limit(STUDENT_ACTIONS_SHOWN)
+        .correlate(Candidate)
+        .subquery("newest_actions")
     )
+    rows = json_rows(newest.c.id, newest.c.action, newest.c.created_at, newest.c.detail)
+    return select(rows).scalar_subquery().label("student_actions")
 
 
-def student_actions(candidate: Candidate, limit: int = 20) -> list[AuditEntry]:
-    """What the student did on their own page, newest first."""
-    return list(
-        db.session.scalars(_student_actions(), {"candidate_id": candidate.id, "limit": limit})
-    )
+def student_actions_from(rows: list) -> list[StudentAction]:
+    """The StudentActions of student_actions_column(), newest first. An entry's detail
+    comes as an object from PostgreSQL and as the JSON text SQLite stores."""
+    actions = []
+    for _id, action, at, detail in sorted(rows, key=lambda r: (r[2], r[0]), reverse=True):
+        detail = json.loads(detail) if isinstance(detail, str) else detail or {}
+        actions.append(StudentAction(action, datetime.fromisoformat(at), detail.get("fields", [])))
+    return actions
 
 
 def _last_opened(candidate_id):
