@@ -158,8 +158,9 @@ def test_candidate_page_costs_the_same_with_a_long_history(
 
 def test_candidate_page_reads_its_lists_with_the_record(client, signed_in, add_candidates):
     """Does the candidate's page read the tags, interests, other addresses, resumes, notes,
-    events, chosen openings and what the student did on their own page in the statement
-    that reads the candidate, not in one round trip each?"""
+    events, chosen openings, what the student did on their own page and how many updates
+    wait for HR in the statement that reads the candidate, not in one round trip each (and
+    read no updates when none wait)?"""
     signed_in(Role.HR)
     candidate_id = add_candidates(1)[0]
     client.get(f"/candidates/{candidate_id}")  # fills the worker's copies
@@ -168,6 +169,7 @@ def test_candidate_page_reads_its_lists_with_the_record(client, signed_in, add_c
         assert client.get(f"/candidates/{candidate_id}").status_code == 200
     lists = ("candidate_tags", "candidate_interests", "candidate_emails", "attachments")
     lists += ("notes", "candidate_events", "candidate_openings", "audit_entries")
+    lists += ("proposed_updates",)
 
     def reads(statement: str, table: str) -> bool:
         return re.search(rf"\b(FROM|JOIN) {table}\b", statement) is not None

@@ -27,7 +27,7 @@ from recruit.candidates.models import (
     person_name,
     tags_in_order,
 )
-from recruit.candidates.proposals import pending_clause
+from recruit.candidates.proposals import open_count_column, pending_clause
 from recruit.database import json_rows
 from recruit.events.models import Event
 from recruit.extensions import db
@@ -604,11 +604,13 @@ class OpeningLine:
 class CandidatePage:
     """What a candidate's page shows of the record, read in one round trip: the
     candidate with their stage history, when the student last opened their own page and
-    what they did there, and seven small lists as the page shows them."""
+    what they did there, how many of their proposed updates wait for HR, and seven small
+    lists as the page shows them."""
 
     candidate: Candidate
     last_opened: datetime | None
     student_actions: list[StudentAction]
+    open_proposals: int
     tags: list[str]
     interests: list[Interest]
     alternate_emails: list[str]
@@ -660,7 +662,13 @@ def _page_lists():
 # read the candidate (and the lists) in a subquery and join the history to that, so the
 # lists are read once, not once for each move.
 _CANDIDATE_PAGE = (
-    select(Candidate, last_opened_column(), student_actions_column(), *_page_lists())
+    select(
+        Candidate,
+        last_opened_column(),
+        student_actions_column(),
+        open_count_column(),
+        *_page_lists(),
+    )
     .where(Candidate.id == bindparam("candidate_id"))
     .limit(1)
     # The stages of the history are named from the per-process copy (cached.stages).
@@ -682,14 +690,14 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
     )
     if found is None:
         return None
-    candidate, last_opened, actions, tags, interests, emails, resumes, notes, events, openings = (
-        found
-    )
+    candidate, last_opened, actions, open_proposals, *lists = found
+    tags, interests, emails, resumes, notes, events, openings = lists
     order = list(Interest)
     return CandidatePage(
         candidate=candidate,
         last_opened=last_opened,
         student_actions=student_actions_from(actions),
+        open_proposals=open_proposals,
         tags=_tags_from(tags),
         interests=sorted((Interest(value) for (value,) in interests), key=order.index),
         alternate_emails=sorted(email for (email,) in emails),

@@ -357,7 +357,9 @@ def candidate_page(
         )
     listed = interviews.for_candidate(candidate)
     reviews = (
-        proposals.reviews_for(candidate, {opening.id for opening in record.openings})
+        proposals.reviews_for(
+            candidate, {opening.id for opening in record.openings}, record.open_proposals
+        )
         if can(current_user, "review_updates")
         else None
     )
