@@ -116,10 +116,10 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     if engine.dialect.name != "sqlite":
         return
 
-    turns = write_turns.turn_file(engine.url.database)
+    write_turns.install(engine)
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, record):
+    def on_connect(dbapi_connection, _record):
         # Let SQLAlchemy, not the driver, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -130,8 +130,6 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
-        if turns is not None:
-            write_turns.open_turn(turns, record.info)
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
@@ -140,42 +138,9 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
         options = connection.get_execution_options()
         writing = has_request_context() and request.method in WRITE_METHODS
         if options.get(WRITE_LOCK_FIRST) or (writing and not options.get(READ_WITHOUT_WRITE_LOCK)):
-            info = connection.connection.info
-            if write_turns.take_turn(info, busy_timeout_ms / 1000):
-                begin_immediately(connection, info)
-            else:
-                # The busy timeout is spent waiting for the turn: SQLite is asked once.
-                driver = connection.connection.driver_connection
-                driver.execute("PRAGMA busy_timeout=0")
-                try:
-                    begin_immediately(connection, info)
-                finally:
-                    driver.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            write_turns.begin_immediately(connection, busy_timeout_ms)
         else:
             connection.exec_driver_sql("BEGIN")
-
-    def begin_immediately(connection, info: dict) -> None:
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            write_turns.give_back(info)
-            raise
-
-    @event.listens_for(engine, "commit")
-    @event.listens_for(engine, "rollback")
-    def end_turn(connection):
-        # Given back just before the COMMIT: a writer that asks SQLite for the lock while
-        # the COMMIT is under way waits once in SQLite's handler, a millisecond.
-        if not connection.invalidated:
-            write_turns.give_back(connection.connection.info)
-
-    @event.listens_for(engine, "reset")
-    def end_turn_on_return(_dbapi_connection, record, _state):
-        write_turns.give_back(record.info)  # whatever ended its transaction
-
-    @event.listens_for(engine, "close")
-    def close_turn(_dbapi_connection, record):
-        write_turns.close_turn(record.info)
 
 
 # A statement that changes nothing: a SELECT or a WITH naming no write (nor INTO, FOR

@@ -65,6 +65,27 @@ def test_a_write_holds_the_turn_until_it_commits(sqlite_file):
         assert turn_is_free(app.database_path)
 
 
+def test_the_turn_is_given_back_once_the_commit_has_returned(sqlite_file):
+    """Is the turn still held while the COMMIT is sent, so the next writer does not find
+    SQLite's lock taken and sleep in its busy handler, and free once it has returned?"""
+    app = sqlite_file()
+    with app.app_context():
+        held_at_commit = []
+
+        def note_turn(_connection):
+            held_at_commit.append(not turn_is_free(app.database_path))
+
+        event.listen(db.engine, "commit", note_turn)
+        try:
+            db.session.connection(execution_options={WRITE_LOCK_FIRST: True})
+            db.session.execute(text("CREATE TABLE notes_taken (body TEXT)"))
+            db.session.commit()
+        finally:
+            event.remove(db.engine, "commit", note_turn)
+        assert held_at_commit == [True]
+        assert turn_is_free(app.database_path)
+
+
 def test_a_request_that_writes_takes_its_turn(sqlite_file):
     """Does a POST's transaction, which takes the write lock first, hold the turn, and
     give it back when it rolls back?"""
