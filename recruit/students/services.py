@@ -381,11 +381,12 @@ def student_actions_column():
 def student_actions_from(rows: list) -> list[StudentAction]:
     """The StudentActions of student_actions_column(), newest first. An entry's detail
     comes as an object from PostgreSQL and as the JSON text SQLite stores."""
-    actions = []
-    for _id, action, at, detail in sorted(rows, key=lambda r: (r[2], r[0]), reverse=True):
-        detail = json.loads(detail) if isinstance(detail, str) else detail or {}
-        actions.append(StudentAction(action, datetime.fromisoformat(at), detail.get("fields", [])))
-    return actions
+    parsed = []
+    for entry_id, action, at, detail in rows:
+        detail = (json.loads(detail) if isinstance(detail, str) else detail) or {}
+        parsed.append((datetime.fromisoformat(at), entry_id, action, detail.get("fields", [])))
+    parsed.sort(reverse=True)
+    return [StudentAction(action, at, fields) for at, _id, action, fields in parsed]
 
 
 def _last_opened(candidate_id):
