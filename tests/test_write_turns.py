@@ -5,8 +5,9 @@ turn that is never given back holds no write up past SQLite's own busy timeout."
 import fcntl
 import os
 import sqlite3
-from datetime import date
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import has_request_context, request
@@ -17,10 +18,10 @@ from sqlalchemy.exc import OperationalError
 from recruit.candidates.models import Candidate
 from recruit.database import WRITE_LOCK_FIRST
 from recruit.extensions import db
-from recruit.interest.receipts import start_token
 from recruit.messages import delivery
 from recruit.messages.models import DeliveryState
 from recruit.write_turns import turn_file
+from tests.test_interest_form import form_data
 
 
 @pytest.fixture
@@ -49,6 +50,36 @@ def turn_is_free(database: Path) -> bool:
         return True
     finally:
         os.close(handle)
+
+
+@contextmanager
+def turn_held_elsewhere(database: Path):
+    """The write turn held, and never given back, by another program. The app's engine
+    must have connected once: its first connection makes the turn file."""
+    stuck = os.open(turn_file(str(database)), os.O_RDONLY)
+    fcntl.flock(stuck, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        os.close(stuck)
+
+
+@contextmanager
+def sqlite_lock_held(database: Path):
+    """SQLite's write lock held by another program, which takes no turns."""
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def connect_once() -> None:
+    """A first connection, which makes the turn file, and no transaction left open."""
+    db.session.execute(text("SELECT 1"))
+    db.session.rollback()
 
 
 def test_a_write_holds_the_turn_until_it_commits(sqlite_file):
@@ -112,17 +143,11 @@ def test_a_write_sqlite_refuses_gives_the_turn_back(sqlite_file):
     write give its turn back at once, so the next writer is not kept waiting for it?"""
     app = sqlite_file(SQLITE_BUSY_TIMEOUT_MS=50)
     with app.app_context():
-        db.session.execute(text("SELECT 1"))  # the file and its turn exist
-        db.session.rollback()
-        holder = sqlite3.connect(app.database_path, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
+        connect_once()
+        with sqlite_lock_held(app.database_path):
             with pytest.raises(OperationalError, match="locked"):
                 db.session.connection(execution_options={WRITE_LOCK_FIRST: True})
             free_after_refusal = turn_is_free(app.database_path)
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
         db.session.rollback()
         assert free_after_refusal
 
@@ -132,16 +157,11 @@ def test_a_turn_never_given_back_delays_a_write_only_the_busy_timeout(sqlite_fil
     write still go through once the busy timeout has passed, SQLite's lock being free?"""
     app = sqlite_file(SQLITE_BUSY_TIMEOUT_MS=50)
     with app.app_context():
-        db.session.execute(text("SELECT 1"))
-        db.session.rollback()
-        stuck = os.open(turn_file(str(app.database_path)), os.O_RDWR)
-        fcntl.flock(stuck, fcntl.LOCK_EX)
-        try:
+        connect_once()
+        with turn_held_elsewhere(app.database_path):
             db.session.connection(execution_options={WRITE_LOCK_FIRST: True})
             db.session.execute(text("CREATE TABLE notes_taken (body TEXT)"))
             db.session.commit()
-        finally:
-            os.close(stuck)
         tables = db.session.scalars(text("SELECT name FROM sqlite_master")).all()
         assert "notes_taken" in tables
 
@@ -173,19 +193,13 @@ def test_a_write_that_waited_out_its_turn_asks_sqlite_without_waiting_again(sqli
     refused as busy, and does its connection wait the whole busy timeout again next time?"""
     app = sqlite_file(SQLITE_BUSY_TIMEOUT_MS=50)
     with app.app_context():
-        db.session.execute(text("SELECT 1"))
-        db.session.rollback()
-        stuck = os.open(turn_file(str(app.database_path)), os.O_RDWR)
-        fcntl.flock(stuck, fcntl.LOCK_EX)
-        holder = sqlite3.connect(app.database_path, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")
-        try:
-            with pytest.raises(OperationalError, match="locked"):
-                db.session.connection(execution_options={WRITE_LOCK_FIRST: True})
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-            os.close(stuck)
+        connect_once()
+        with (
+            turn_held_elsewhere(app.database_path),
+            sqlite_lock_held(app.database_path),
+            pytest.raises(OperationalError, match="locked"),
+        ):
+            db.session.connection(execution_options={WRITE_LOCK_FIRST: True})
         db.session.rollback()
         assert db.session.scalar(text("PRAGMA busy_timeout")) == 50
 
@@ -234,23 +248,10 @@ def test_a_sent_interest_form_reads_its_choices_outside_the_turn(
 
     event.listen(db.engine, "before_cursor_execute", note_turn)
     try:
-        response = app.test_client().post(
-            "/apply",
-            data={
-                "first_name": "Ana",
-                "last_name": "Okafor",
-                "email": "ana.okafor@state.edu",
-                "university": str(university_id),
-                "major": "Public Administration",
-                "class_standing": "senior",
-                "grad_term": "spring",
-                "grad_year": str(date.today().year + 1),
-                "interests": ["summer_internship"],
-                "availability": "June",
-                "consent": "y",
-                "started": start_token(),
-            },
-        )
+        # The university by id alone: reading it again would open the test's own
+        # transaction, which the request would then share.
+        school = SimpleNamespace(id=university_id)
+        response = app.test_client().post("/apply", data=form_data(school))
     finally:
         event.remove(db.engine, "before_cursor_execute", note_turn)
     assert response.status_code == 303
