@@ -39,16 +39,21 @@ def _idle_seconds() -> float:
 
 
 class CpuMeter:
-    """Snapshots before and after a load; per_request() splits what was spent."""
+    """Snapshots before and after a load; per_request() splits what was spent.
+
+    Processes are counted one by one: one that starts during the load counts from zero,
+    and one that ends during it (a PostgreSQL backend whose client went away, an
+    autovacuum worker) takes what it spent with it. A part is never counted below what
+    its processes still running spent."""
 
     def __init__(self, workers: list[int]):
         self.workers = workers
 
-    def _snapshot(self) -> dict[str, float]:
+    def _snapshot(self) -> dict:
         return {
-            "app": sum(_process_seconds(pid) for pid in self.workers),
+            "app": {pid: _process_seconds(pid) for pid in self.workers},
             "load_client": time.process_time(),
-            "database": sum(_process_seconds(pid) for pid in _database_pids()),
+            "database": {pid: _process_seconds(pid) for pid in _database_pids()},
             "idle": _idle_seconds(),
             "wall": time.perf_counter(),
         }
@@ -60,7 +65,14 @@ class CpuMeter:
         """Milliseconds of CPU per request of each part since start(), with the cores'
         whole time per request (wall time times cores) for scale."""
         after = self._snapshot()
-        spent = {name: after[name] - self.before[name] for name in after}
+        spent = {}
+        for name, now in after.items():
+            then = self.before[name]
+            if isinstance(now, dict):
+                # A process gone by now reads 0; a process new since start began at 0.
+                spent[name] = sum(max(0.0, s - then.get(pid, 0.0)) for pid, s in now.items())
+            else:
+                spent[name] = now - then
         cores = os.cpu_count() or 1
         per = {name: spent[name] * 1000 / max(requests, 1) for name in spent if name != "wall"}
         per["cores"] = spent["wall"] * cores * 1000 / max(requests, 1)
