@@ -9,6 +9,7 @@ from recruit.auth.models import Role
 from recruit.candidates import search
 from recruit.candidates.models import Note
 from recruit.extensions import db
+from tests.query_counting import recording_statements
 
 
 @pytest.fixture
@@ -75,6 +76,24 @@ def test_pages_past_the_cap_list_the_best_of_the_newest_once(
     assert pages == [listed(whole)[:2], listed(whole)[2:], []]
     assert set(listed(whole)) <= {c.id for c in newest}
     assert older.id not in listed(whole)
+
+
+def test_past_the_cap_the_newest_names_are_ranked_as_they_are_counted(
+    client, signed_in, make_candidate, cap_of_3
+):
+    """Past the cap, with the newest matches all named Ruiz, is the page ranked in the
+    statement that counts the matches, not in a second search of the index (each one a
+    walk of thousands of matches at 100,000 candidates)?"""
+    signed_in(Role.HR)
+    for _ in range(5):
+        make_candidate(last_name="Ruiz")
+    db.session.remove()
+    with recording_statements() as sent:
+        response = client.get("/candidates/?q=ruiz")
+
+    assert "More than 3 candidates" in response.text
+    searches = [s for s, _ in sent if re.search(r"\bMATCH\b|@@", s)]
+    assert len(searches) == 1, searches
 
 
 def test_pages_under_the_cap_list_every_match_best_first(app, client, signed_in, make_candidate):

@@ -3,8 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit import cached
@@ -391,60 +390,64 @@ def list_rows(ids: list[int]) -> list[ListRow]:
 def _search_page(filters: CandidateFilters, found, dialect: str, args) -> Page:
     """A page of a search's ids. The newest matches under the filters are counted, no
     further than one past the cap (the index yields them in id order, so the rest are
-    never read), with how many of them have the name, where the index says so. Up to the
-    cap every match is ranked (or sorted), as ever; past it, the ranking reads only a
-    bounded set. Where the database ranks a match outside the search (PostgreSQL) and the
-    matches counted are all that is ranked, the page is ranked as they are counted."""
+    never read), with how many of them have the name. Where they are every match, or
+    the very set _bounded_ranking() would rank, the page is ranked from them in the
+    same statement; else the ranking reads a bounded set. A sorted search sorts every
+    match, as ever."""
     cap = search.SEARCH_CAP
-    named = search.named_flag(found)
-    rank = None if filters.sort else search.rank_of(found)
+    ranked = not filters.sort
     listed = _listed(filters, Candidate.id)
-    if named is not None:
-        listed = listed.add_columns(named)
-    if rank is not None:
-        listed = listed.add_columns(rank)
+    if ranked:
+        carried = (search.named_flag(found), search.rank_of(found))
+        listed = listed.add_columns(*(column for column in carried if column is not None))
     newest = (
         listed.join(found, Candidate.id == search.joined_id(found, dialect))
         .order_by(found.c.candidate_id.desc())
         .limit(cap + 1)
     )
-    # Read twice (counted, and ranked for the page), the newest matches are read once.
-    newest = newest.subquery() if rank is None else newest.cte("newest")
+    # Read more than once (counted, named, ranked), the newest matches are read once.
+    newest = newest.cte("newest") if ranked else newest.subquery()
+    total = func.count()
     counted = [
-        func.count().label("total"),
+        total.label("total"),
         func.min(newest.c.id).label("oldest"),
         func.max(newest.c.id).label("latest"),
     ]
-    if named is not None:
-        counted.append(func.count().filter(newest.c.named).label("named"))
-    if rank is not None:
-        counted.append(_page_of_newest(newest, args).label("page"))
+    if ranked:
+        named = search.named_count(filters.q, dialect, newest)
+        page = _page_of_newest(search.newest_ranked(filters.q, dialect, newest), args)
+        ranks_newest = or_(total <= cap, search.newest_suffice(named))
+        counted += [named.label("named"), case((ranks_newest, page)).label("page")]
     row = db.session.execute(select(*counted)).one()._mapping
-    total, named_count = row["total"], row.get("named")
-    if rank is not None and (total <= cap or search.newest_suffice(named_count)):
-        # Every match, or the very set _bounded_ranking() would rank: read again, they
-        # would cost a second walk of the index.
-        return paginate_capped(None, total, cap, args, items=row["page"] or [])
-    if filters.sort or total <= cap:
+    if row.get("page") is not None:
+        # Read again, the newest matches would cost a second walk of the index.
+        return paginate_capped(None, row["total"], cap, args, items=_in_page_order(row["page"]))
+    if filters.sort:
         query = list_query(filters, Candidate.id)
     else:
-        query = _bounded_ranking(filters, (row["oldest"], row["latest"]), dialect, named_count)
-    return paginate_capped(query, total, cap, args)
+        span = (row["oldest"], row["latest"])
+        query = _bounded_ranking(filters, span, dialect, row["named"])
+    return paginate_capped(query, row["total"], cap, args)
 
 
-def _page_of_newest(newest, args):
-    """The ids of the page asked for, best first, ranking the newest matches alone (as
-    list_query() ranks them), as one array beside their count."""
+def _page_of_newest(ranked, args):
+    """SQL: the ids of the page asked for, ranking the newest matches alone (ranked, as
+    search.newest_ranked() gives them), as json_rows of (place, id)."""
     number, per_page, shown = capped_slice(args, search.SEARCH_CAP)
+    place = func.row_number().over(order_by=(ranked.c.rank, ranked.c.id))
     page = (
-        select(newest.c.id, newest.c.rank)
-        .order_by(newest.c.rank, newest.c.id)
+        select(place.label("place"), ranked.c.id)
+        .order_by(ranked.c.rank, ranked.c.id)
         .limit(shown)
         .offset((number - 1) * per_page)
         .subquery("page")
     )
-    best_first = aggregate_order_by(page.c.id, page.c.rank, page.c.id)
-    return select(func.array_agg(best_first)).scalar_subquery()
+    return select(json_rows(page.c.place, page.c.id)).scalar_subquery()
+
+
+def _in_page_order(rows: list) -> list[int]:
+    """The ids _page_of_newest() read, best first."""
+    return [candidate_id for _place, candidate_id in sorted(rows)]
 
 
 def _bounded_ranking(

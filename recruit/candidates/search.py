@@ -89,9 +89,9 @@ def _postgres_query(words: list[str], weights: str = ""):
 def matched(query: str, dialect: str, strong: bool = False) -> Subquery | None:
     """A subquery of the candidate_id of each match, unranked (only those whose name has
     every word whole, when strong); None for no words. Candidates join it on joined_id().
-    On PostgreSQL every match also says, as named, whether its name has every word whole:
-    counted among the newest matches, it spares ranked_from() a search of the names; and
-    its rank, as matching() ranks it, read only where a query uses it."""
+    On PostgreSQL every match also says, as named, whether its name has every word whole
+    (counted among the newest matches, it spares ranked_from() a search of the names),
+    and its rank, as matching() ranks it, read only where a query uses it."""
     words = terms(query)
     if not words:
         return None
@@ -118,6 +118,47 @@ def named_flag(found: Subquery):
     return found.c.get("named")
 
 
+def named_count(query: str, dialect: str, newest):
+    """SQL: how many of the matches in newest (a CTE of matched()'s rows as id, with
+    named_flag() as named where the database gives it) have every word whole in the
+    name. SQLite walks the name's matches from the oldest of newest on: its index
+    cannot say of one match which fields it matched."""
+    if "named" in newest.c:
+        return func.count().filter(newest.c.named)
+    strong = matched(query, dialect, strong=True)
+    return (
+        select(func.count())
+        .select_from(strong)
+        .where(
+            strong.c.candidate_id >= select(func.min(newest.c.id)).scalar_subquery(),
+            (strong.c.candidate_id + 0).in_(select(newest.c.id)),
+        )
+        .scalar_subquery()
+    )
+
+
+def newest_ranked(query: str, dialect: str, newest):
+    """The matches in newest (a CTE of matched()'s rows as id, with rank_of() as rank
+    where the database gives it) as (id, rank), ranked as matching() ranks them. SQLite
+    ranks only within the statement that has the MATCH, so its index is walked again
+    from the oldest of newest on; a statement that asks for this only when it needs
+    the ranks (a CASE) spares a broad search such as "a" its costly bm25() otherwise."""
+    if "rank" in newest.c:
+        return newest
+    return (
+        select(
+            _INDEX.c.rowid.label("id"),
+            literal_column(f"bm25({TABLE}, {_SQLITE_WEIGHTS})").label("rank"),
+        )
+        .where(
+            literal_column(TABLE).op("MATCH")(_sqlite_match(terms(query))),
+            _INDEX.c.rowid >= select(func.min(newest.c.id)).scalar_subquery(),
+            (_INDEX.c.rowid + 0).in_(select(newest.c.id)),
+        )
+        .subquery("newest_ranked")
+    )
+
+
 def rank_of(found: Subquery):
     """The column of matched() that ranks a match as matching() does (best first), where
     the database can rank outside the search itself (PostgreSQL); else None."""
@@ -133,10 +174,11 @@ def joined_id(found: Subquery, dialect: str):
     return found.c.candidate_id + 0 if dialect == "sqlite" else found.c.candidate_id
 
 
-def newest_suffice(named_from_oldest: int | None) -> bool:
-    """Whether a search past the cap ranks its newest matches alone: as many of them as
-    the cap have the name, so the newest name matches are all among them."""
-    return named_from_oldest is not None and named_from_oldest >= SEARCH_CAP
+def newest_suffice(named_from_oldest):
+    """SQL: whether a search past the cap ranks its newest matches alone, given how many
+    of them have the name (named_count()): as many as the cap, so the newest name
+    matches are all among them."""
+    return named_from_oldest >= SEARCH_CAP
 
 
 def ranked_from(
@@ -181,19 +223,6 @@ def ranked_from(
         )
     tsquery = _postgres_query(words)
     rank = (-func.ts_rank(_INDEX.c.document, tsquery)).label("rank")
-    if newest_suffice(named_from_oldest):
-        # The newest name matches under the filters are all among the matches from
-        # oldest on (a common surname's newest matches are nearly all names): those
-        # alone are ranked, in one walk of the index newest first. (Left to itself,
-        # PostgreSQL would rather read the whole table in parallel, expecting to look up
-        # fewer candidates afterwards; the order and OFFSET 0 keep it to the walk.)
-        return (
-            select(_INDEX.c.candidate_id, rank)
-            .where(_INDEX.c.candidate_id >= oldest, _INDEX.c.document.op("@@")(tsquery))
-            .order_by(_INDEX.c.candidate_id.desc())
-            .offset(0)
-            .subquery("ranked")
-        )
     # PostgreSQL reads a name's rare matches through the GIN index (the OFFSET 0 keeps
     # it from walking the table newest first in search of them), and looks the set up
     # as an array: told "IN (...)", it expects a thousand lookups to cost more than
