@@ -142,22 +142,38 @@ async def run_load(
     return result
 
 
-async def sequential(
-    client: httpx.AsyncClient, url: str, warmup: int, repeats: int, seconds: float
-) -> LoadResult:
-    """One request at a time after a warm-up: the page's time in the server (from its
-    Server-Timing header) and as the client sees it over loopback."""
-    # Warm up in pairs sent together, so that both gunicorn workers have compiled the
-    # templates and filled their caches before the clock starts.
-    # A url with "{n}" in it is a new address each request (n counts them), so no page
-    # piece a worker keeps for one address is ever served from its copy.
-    for number in range(warmup):
+async def warm_up(client: httpx.AsyncClient, url: str, pairs: int) -> None:
+    """Requests sent in pairs, so that both gunicorn workers have compiled the templates
+    and filled their caches before the clock starts."""
+    for number in range(pairs):
         await asyncio.gather(
             client.get(url.replace("{n}", f"w{number}a")),
             client.get(url.replace("{n}", f"w{number}b")),
         )
 
+
+async def sequential(
+    client: httpx.AsyncClient, url: str, repeats: int, seconds: float, round_: int = 0
+) -> LoadResult:
+    """One request at a time: the page's time in the server (from its Server-Timing
+    header) and as the client sees it over loopback. A url with "{n}" in it is a new
+    address each request (round_ and n count them), so no page piece a worker keeps for
+    one address is ever served from its copy."""
+
     async def get(http, _worker, index) -> httpx.Response:
-        return await http.get(url.replace("{n}", str(index)))
+        return await http.get(url.replace("{n}", f"{round_}-{index}"))
 
     return await run_load(client, get, 1, seconds, repeats)
+
+
+def combined(loads: list[LoadResult]) -> LoadResult:
+    """One page's rounds of sequential() as one result."""
+    result = LoadResult(clients=loads[0].clients)
+    for load in loads:
+        result.seconds += load.seconds
+        result.requests += load.requests
+        result.statuses.update(load.statuses)
+        result.failures += load.failures
+        result.latencies_ms += load.latencies_ms
+        result.server_ms += load.server_ms
+    return result

@@ -54,7 +54,7 @@ from sqlalchemy import event, func, select
 
 from bench import baseline
 from bench.cpu import CpuMeter
-from bench.load import LoadResult, loopback_client, run_load, sequential
+from bench.load import LoadResult, combined, loopback_client, run_load, sequential, warm_up
 from bench.mail import Sink, Worker, run_bare
 from bench.seed import ADMIN_EMAIL, ADMIN_PASSWORD, MOVES, movable_candidates, seed
 from bench.server import WORKERS, Gunicorn
@@ -112,6 +112,8 @@ class Settings:
     pg_sizes: tuple[int, ...] = (10_000, 100_000)
     warmup: int = 4
     repeats: int = 30
+    # The pages take turns in so many rounds, repeats // page_rounds requests each.
+    page_rounds: int = 3
     page_seconds: float = 12
     board_clients: int = 20
     board_requests: int = 400
@@ -134,7 +136,8 @@ class Settings:
             sizes=(300,),
             pg_sizes=(300,),
             warmup=2,
-            repeats=5,
+            repeats=6,
+            page_rounds=2,
             page_seconds=3,
             board_clients=5,
             board_requests=40,
@@ -497,20 +500,32 @@ async def sign_in(base_url: str):
 async def measure_pages(
     base_url: str, urls: dict, settings: Settings, clock: Clock, cpu: CpuMeter | None = None
 ) -> dict:
-    """Each page one request at a time, then the board with many staff at once."""
+    """Each page one request at a time, then the board with many staff at once. The
+    pages take turns, a few requests each per round, so that a spell of a slower
+    machine falls on every page's figures a little rather than on one page's whole."""
     cookies = await sign_in(base_url)
-    results = {}
+    rounds: dict[str, list[LoadResult]] = {name: [] for name in urls}
     async with (
         loopback_client(base_url, settings.board_clients, cookies) as client,
         loopback_client(base_url, 1) as student,
     ):
+
+        def asking(name: str) -> httpx.AsyncClient:
+            return student if name in STUDENT_PAGES else client
+
         for name, url in urls.items():
-            seconds = min(settings.page_seconds, max(1.0, clock.left() - 60))
-            asking = student if name in STUDENT_PAGES else client
-            load = await sequential(asking, url, settings.warmup, settings.repeats, seconds)
-            if load.errors({200}):
-                raise SystemExit(f"{url} failed: {load.statuses}, {load.failures} failures")
-            results[name] = load
+            await warm_up(asking(name), url, settings.warmup)
+        for round_ in range(settings.page_rounds):
+            for name, url in urls.items():
+                seconds = min(settings.page_seconds, max(1.0, clock.left() - 60))
+                repeats = settings.repeats // settings.page_rounds
+                load = await sequential(
+                    asking(name), url, repeats, seconds / settings.page_rounds, round_
+                )
+                if load.errors({200}):
+                    raise SystemExit(f"{url} failed: {load.statuses}, {load.failures} failures")
+                rounds[name].append(load)
+        results = {name: combined(loads) for name, loads in rounds.items()}
 
         async def board(http, _worker, _index) -> httpx.Response:
             return await http.get(urls["board"])
@@ -603,7 +618,8 @@ async def measure_baselines(
             return await http.post("/insert")
 
         if not inserts_only:
-            results["text"] = await sequential(client, "/text", 20, 200, 10)
+            await warm_up(client, "/text", 20)
+            results["text"] = await sequential(client, "/text", 200, 10)
             results["text_concurrent"] = await run_load(
                 client,
                 text,
