@@ -502,9 +502,15 @@ async def measure_pages(
 ) -> dict:
     """Each page one request at a time, then the board with many staff at once. The
     pages take turns, a few requests each per round, so that a spell of a slower
-    machine falls on every page's figures a little rather than on one page's whole."""
+    machine falls on every page's figures a little rather than on one page's whole.
+    Pages drawn afresh (a new address each request) come after the rounds, in one go
+    each: taking turns, they would push the others' kept pieces out of the slots a
+    worker has for them."""
     cookies = await sign_in(base_url)
     rounds: dict[str, list[LoadResult]] = {name: [] for name in urls}
+    turns = [name for name, url in urls.items() if "{n}" not in url]
+    order = [(round_, turns) for round_ in range(settings.page_rounds)]
+    order.append((0, [name for name in urls if name not in turns]))
     async with (
         loopback_client(base_url, settings.board_clients, cookies) as client,
         loopback_client(base_url, 1) as student,
@@ -515,12 +521,13 @@ async def measure_pages(
 
         for name, url in urls.items():
             await warm_up(asking(name), url, settings.warmup)
-        for round_ in range(settings.page_rounds):
-            for name, url in urls.items():
-                seconds = min(settings.page_seconds, max(1.0, clock.left() - 60))
-                repeats = settings.repeats // settings.page_rounds
+        for round_, names in order:
+            share = settings.page_rounds if names is turns else 1
+            for name in names:
+                url = urls[name]
+                seconds = min(settings.page_seconds, max(1.0, clock.left() - 60)) / share
                 load = await sequential(
-                    asking(name), url, repeats, seconds / settings.page_rounds, round_
+                    asking(name), url, settings.repeats // share, seconds, round_
                 )
                 if load.errors({200}):
                     raise SystemExit(f"{url} failed: {load.statuses}, {load.failures} failures")
