@@ -1235,7 +1235,8 @@ def main() -> None:
         f"{meta['cpu_probe_ms_at_start']} ms at start, {meta['cpu_probe_ms_at_end']} ms at end"
     )
     print(
-        "Pages: one request at a time after a warm-up; server = the app's own time (its "
+        "Pages: one request at a time after a warm-up, in three rounds of ten that take "
+        "turns (pages drawn afresh after them); server = the app's own time (its "
         "Server-Timing header), client = latency over loopback; ratio = ours / baseline "
         "(client medians, or rates) at the largest size, over the baseline on the same "
         "database; PG columns are PostgreSQL."
