@@ -96,6 +96,18 @@ def test_past_the_cap_the_newest_names_are_ranked_as_they_are_counted(
     assert len(searches) == 1, searches
 
 
+def test_a_page_ranked_as_counted_keeps_to_the_filters(client, signed_in, make_candidate):
+    """Under the cap, where the page is ranked from the matches just counted, is a newer
+    Ruiz in a closed stage left out of the open candidates' search, and listed among
+    the closed ones?"""
+    signed_in(Role.HR)
+    open_one = make_candidate(last_name="Ruiz")
+    withdrawn = make_candidate(last_name="Ruiz", stage="withdrawn", closed_reason="own_request")
+
+    assert listed(client.get("/candidates/?q=ruiz")) == [open_one.id]
+    assert listed(client.get("/candidates/?q=ruiz&status=closed")) == [withdrawn.id]
+
+
 def test_pages_under_the_cap_list_every_match_best_first(app, client, signed_in, make_candidate):
     """Under the cap, do pages of two list every Ruiz once, in the order of one page of
     the whole list, the Ruiz also mentioned in a note first on PostgreSQL?"""

@@ -417,7 +417,11 @@ def _search_page(filters: CandidateFilters, found, dialect: str, args) -> Page:
         named = search.named_count(filters.q, dialect, newest)
         page = _page_of_newest(search.newest_ranked(filters.q, dialect, newest), args)
         ranks_newest = or_(total <= cap, search.newest_suffice(named))
-        counted += [named.label("named"), case((ranks_newest, page)).label("page")]
+        counted.append(case((ranks_newest, page)).label("page"))
+        if search.named_flag(found) is not None:
+            # PostgreSQL's bounded ranking uses it; SQLite's walks the names itself, and
+            # would walk them twice here for a column no one reads.
+            counted.append(named.label("named"))
     row = db.session.execute(select(*counted)).one()._mapping
     if row.get("page") is not None:
         # Read again, the newest matches would cost a second walk of the index.
@@ -426,7 +430,7 @@ def _search_page(filters: CandidateFilters, found, dialect: str, args) -> Page:
         query = list_query(filters, Candidate.id)
     else:
         span = (row["oldest"], row["latest"])
-        query = _bounded_ranking(filters, span, dialect, row["named"])
+        query = _bounded_ranking(filters, span, dialect, row.get("named"))
     return paginate_capped(query, row["total"], cap, args)
 
 

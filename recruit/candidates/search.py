@@ -118,6 +118,16 @@ def named_flag(found: Subquery):
     return found.c.get("named")
 
 
+# Past any candidate's id: where a walk of the index starts when there is nothing to find.
+_PAST_EVERY_ID = 2**63 - 1
+
+
+def _oldest_of(newest):
+    """SQL: the oldest id in newest, from which SQLite walks its index again; past every
+    id when newest is empty (from NULL, SQLite would walk every match)."""
+    return select(func.coalesce(func.min(newest.c.id), _PAST_EVERY_ID)).scalar_subquery()
+
+
 def named_count(query: str, dialect: str, newest):
     """SQL: how many of the matches in newest (a CTE of matched()'s rows as id, with
     named_flag() as named where the database gives it) have every word whole in the
@@ -130,7 +140,7 @@ def named_count(query: str, dialect: str, newest):
         select(func.count())
         .select_from(strong)
         .where(
-            strong.c.candidate_id >= select(func.min(newest.c.id)).scalar_subquery(),
+            strong.c.candidate_id >= _oldest_of(newest),
             (strong.c.candidate_id + 0).in_(select(newest.c.id)),
         )
         .scalar_subquery()
@@ -152,7 +162,7 @@ def newest_ranked(query: str, dialect: str, newest):
         )
         .where(
             literal_column(TABLE).op("MATCH")(_sqlite_match(terms(query))),
-            _INDEX.c.rowid >= select(func.min(newest.c.id)).scalar_subquery(),
+            _INDEX.c.rowid >= _oldest_of(newest),
             (_INDEX.c.rowid + 0).in_(select(newest.c.id)),
         )
         .subquery("newest_ranked")
