@@ -20,8 +20,10 @@ from recruit.candidates.models import (
 )
 from recruit.database import utcnow
 from recruit.extensions import db
+from recruit.interviews.models import Interview, InterviewKind, InterviewState
 from recruit.pipeline import search_index
 from recruit.pipeline.moves import move_candidate
+from tests.placement_factories import new_placement, new_position
 from tests.query_counting import counting_queries, queries_for, recording_statements
 
 INTERESTS = list(Interest)
@@ -179,6 +181,52 @@ def test_candidate_page_reads_its_lists_with_the_record(client, signed_in, add_c
     # The duplicates' lookup reads other candidates' addresses: not this list.
     others = [s for s in statements if s is not record]
     assert [t for s in others for t in lists if reads(s, t) and t != "candidate_emails"] == []
+
+
+def test_candidate_page_reads_placements_and_interviews_only_when_there_are_some(
+    client, signed_in, add_candidates
+):
+    """Does the candidate's page ask for placements and interviews only when the record
+    says there are some (most candidates have neither), and list them when there are?"""
+    signed_in(Role.HR)
+    candidate_id = add_candidates(1)[0]
+    url = f"/candidates/{candidate_id}"
+
+    def loads() -> tuple[list[str], str]:
+        db.session.remove()
+        with counting_queries() as statements:
+            response = client.get(url)
+        assert response.status_code == 200
+        loaded = [re.match(r"\s*SELECT (\w+)\.id,", s) for s in statements]
+        return [m.group(1) for m in loaded if m and m.group(1) in ("placements", "interviews")], (
+            response.text
+        )
+
+    client.get(url)  # fills the worker's copies
+    none, page = loads()
+    assert none == []
+    assert "No interviews yet." in page
+
+    candidate = db.session.get(Candidate, candidate_id)
+    new_placement(candidate, new_position(title="Contracts intern"))
+    db.session.add(
+        Interview(
+            candidate_id=candidate_id,
+            kind=InterviewKind.PANEL,
+            state=InterviewState.SCHEDULED,
+            starts_at=utcnow() + timedelta(days=2),
+            ends_at=utcnow() + timedelta(days=2, minutes=45),
+            duration_minutes=45,
+            uid="page-reads@recruit.test",
+            token_hash="0" * 64,
+            link_nonce="1" * 32,
+        )
+    )
+    db.session.commit()
+    both, page = loads()
+    assert sorted(both) == ["interviews", "placements"]
+    assert "Contracts intern" in page
+    assert "Panel interview" in page
 
 
 def test_bulk_export_costs_the_same_for_50_as_for_5(client, signed_in, add_candidates):

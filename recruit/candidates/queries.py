@@ -30,9 +30,10 @@ from recruit.candidates.proposals import open_count_column, pending_clause
 from recruit.database import json_rows
 from recruit.events.models import Event
 from recruit.extensions import db
+from recruit.interviews.models import Interview
 from recruit.pagination import Page, capped_slice, count_rows, paginate, paginate_capped
 from recruit.pipeline.rules import closed_clause, on_board
-from recruit.placements.models import CandidateOpening, Position, PositionStatus
+from recruit.placements.models import CandidateOpening, Placement, Position, PositionStatus
 from recruit.plain_text import shown_name
 from recruit.students.services import (
     StudentAction,
@@ -611,13 +612,16 @@ class OpeningLine:
 class CandidatePage:
     """What a candidate's page shows of the record, read in one round trip: the
     candidate with their stage history, when the student last opened their own page and
-    what they did there, how many of their proposed updates wait for HR, and seven small
-    lists as the page shows them."""
+    what they did there, how many of their proposed updates wait for HR, whether they
+    have placements and interviews to read, and seven small lists as the page shows
+    them."""
 
     candidate: Candidate
     last_opened: datetime | None
     student_actions: list[StudentAction]
     open_proposals: int
+    has_placements: bool
+    has_interviews: bool
     tags: list[str]
     interests: list[Interest]
     alternate_emails: list[str]
@@ -664,6 +668,12 @@ def _page_lists():
     )
 
 
+def _has_any(model):
+    """SQL: whether the candidate has any row of model (placements, interviews), beside
+    the record: most have none, and then the page asks for none."""
+    return select(model.id).where(model.candidate_id == Candidate.id).exists()
+
+
 # Built once, not on every request: composing a statement with loader options and
 # computing its cache key cost more than running it on SQLite. LIMIT 1 makes the ORM
 # read the candidate (and the lists) in a subquery and join the history to that, so the
@@ -674,6 +684,8 @@ _CANDIDATE_PAGE = (
         last_opened_column(),
         student_actions_column(),
         open_count_column(),
+        _has_any(Placement),
+        _has_any(Interview),
         *_page_lists(),
     )
     .where(Candidate.id == bindparam("candidate_id"))
@@ -697,7 +709,7 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
     )
     if found is None:
         return None
-    candidate, last_opened, actions, open_proposals, *lists = found
+    candidate, last_opened, actions, open_proposals, has_placements, has_interviews, *lists = found
     tags, interests, emails, resumes, notes, events, openings = lists
     order = list(Interest)
     return CandidatePage(
@@ -705,6 +717,8 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
         last_opened=last_opened,
         student_actions=student_actions_from(actions),
         open_proposals=open_proposals,
+        has_placements=bool(has_placements),
+        has_interviews=bool(has_interviews),
         tags=_tags_from(tags),
         interests=sorted((Interest(value) for (value,) in interests), key=order.index),
         alternate_emails=sorted(email for (email,) in emails),

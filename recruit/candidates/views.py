@@ -339,6 +339,8 @@ def candidate_page(
         )
         .unique()
         .all()
+        if record.has_placements
+        else []
     )
     move = refused_move
     if move is None:
@@ -355,7 +357,7 @@ def candidate_page(
         in_place["rating" if isinstance(refused_in_place, RatingForm) else "tags"] = (
             refused_in_place
         )
-    listed = interviews.for_candidate(candidate)
+    listed = interviews.for_candidate(candidate) if record.has_interviews else []
     reviews = (
         proposals.reviews_for(
             candidate, {opening.id for opening in record.openings}, record.open_proposals
