@@ -509,8 +509,10 @@ async def measure_pages(
     cookies = await sign_in(base_url)
     rounds: dict[str, list[LoadResult]] = {name: [] for name in urls}
     turns = [name for name, url in urls.items() if "{n}" not in url]
-    order = [(round_, turns) for round_ in range(settings.page_rounds)]
-    order.append((0, [name for name in urls if name not in turns]))
+    afresh = [name for name in urls if name not in turns]
+    # (round, pages, how many rounds share each page's requests and seconds)
+    order = [(round_, turns, settings.page_rounds) for round_ in range(settings.page_rounds)]
+    order.append((0, afresh, 1))
     async with (
         loopback_client(base_url, settings.board_clients, cookies) as client,
         loopback_client(base_url, 1) as student,
@@ -521,8 +523,7 @@ async def measure_pages(
 
         for name, url in urls.items():
             await warm_up(asking(name), url, settings.warmup)
-        for round_, names in order:
-            share = settings.page_rounds if names is turns else 1
+        for round_, names, share in order:
             for name in names:
                 url = urls[name]
                 seconds = min(settings.page_seconds, max(1.0, clock.left() - 60)) / share

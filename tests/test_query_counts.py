@@ -197,10 +197,9 @@ def test_candidate_page_reads_placements_and_interviews_only_when_there_are_some
         with counting_queries() as statements:
             response = client.get(url)
         assert response.status_code == 200
-        loaded = [re.match(r"\s*SELECT (\w+)\.id,", s) for s in statements]
-        return [m.group(1) for m in loaded if m and m.group(1) in ("placements", "interviews")], (
-            response.text
-        )
+        read = [re.match(r"\s*SELECT (\w+)\.id,", s) for s in statements]
+        tables = [m.group(1) for m in read if m]
+        return [t for t in tables if t in ("placements", "interviews")], response.text
 
     client.get(url)  # fills the worker's copies
     none, page = loads()

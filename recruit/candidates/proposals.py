@@ -286,29 +286,26 @@ def open_proposals(candidate: Candidate, limit: int = SHOWN_ON_PAGE) -> list[Pro
     )
 
 
-def _open_count(candidate_id):
-    return select(func.count()).where(
-        ProposedUpdate.candidate_id == candidate_id, ProposedUpdate.closed_at.is_(None)
-    )
-
-
 def open_count_column():
     """SQL: how many proposals each candidate has waiting for HR, as a column beside them
     (the candidate page reads it with the record, and asks no more when it is 0)."""
-    return _open_count(Candidate.id).scalar_subquery().label("open_proposals")
+    return (
+        select(func.count())
+        .where(ProposedUpdate.candidate_id == Candidate.id, ProposedUpdate.closed_at.is_(None))
+        .scalar_subquery()
+        .label("open_proposals")
+    )
 
 
-def reviews_for(candidate: Candidate, chosen_ids: set[int], total: int | None = None) -> Reviews:
+def reviews_for(candidate: Candidate, chosen_ids: set[int], total: int) -> Reviews:
     """The candidate's open proposals as the page shows them, in a fixed number of
-    queries however many there are; total, when known (open_count_column), is how many
-    are open, and none is read when it is 0."""
+    queries however many there are; total is how many are open (open_count_column),
+    and none is read when it is 0."""
     if total == 0:
         return Reviews([], 0)
     proposals = open_proposals(candidate)
     if not proposals:
         return Reviews([], 0)
-    if total is None:
-        total = db.session.scalar(_open_count(candidate.id))
     wanted = {i for p in proposals for i in p.opening_ids} | chosen_ids
     positions = (
         {p.id: p for p in db.session.scalars(select(Position).where(Position.id.in_(wanted)))}

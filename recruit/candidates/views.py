@@ -324,7 +324,8 @@ def candidate_page(
     because someone saved the candidate since the page was drawn, or with the move form,
     the rating or the tags as sent when saving them was refused."""
     # Each SELECT is a round trip to PostgreSQL: the record comes with its stage history,
-    # its lists, and when the student last opened their own page.
+    # its lists, when the student last opened their own page, and whether there are
+    # proposed updates, placements and interviews to read at all.
     record = queries.candidate_page_record(candidate_id)
     if record is None:
         abort(404)
