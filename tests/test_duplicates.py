@@ -89,6 +89,51 @@ def test_candidate_page_lists_possible_duplicates(client, signed_in, make_candid
     assert f'href="{merge_url(candidate, other)}"' in panel
 
 
+def panel_of(client, candidate) -> str:
+    """The candidate page's duplicates panel, or "" when it shows none."""
+    page = client.get(f"/candidates/{candidate.id}").text
+    found = re.search(r'<section class="card" id="duplicates".*?</section>', page, re.S)
+    return found.group(0) if found else ""
+
+
+def test_candidate_page_finds_duplicates_each_way_a_form_does(
+    client, signed_in, make_candidate, make_university
+):
+    """Does the page list, with the warning a form would give, a record with the same
+    address (its own or an alternate one), the same name at the same university (at any
+    when the candidate has none), and not the same name at another university; the five
+    lowest ids only, and none on an erased record's page?"""
+    admin = signed_in(Role.ADMIN)
+    capital, coast = make_university(name="Capital State"), make_university(name="Coast State")
+    ana = make_candidate(
+        first_name="Ana", last_name="Garcia", email="ana@capital.example", university=capital
+    )
+    same_place = make_candidate(first_name="Ána", last_name="García", university=capital)
+    elsewhere = make_candidate(first_name="Ana", last_name="Garcia", university=coast)
+    kept = make_candidate(first_name="Kept", email="kept@capital.example")
+    merge_candidates(kept, make_candidate(first_name="Gone", email="ANA@capital.example "), admin)
+    db.session.commit()
+
+    panel = panel_of(client, ana)
+    assert f"/candidates/{same_place.id}" in panel and "same name and university" in panel
+    assert f"/candidates/{kept.id}" in panel  # holds Ana's address as an alternate
+    assert f'/candidates/{elsewhere.id}"' not in panel
+
+    nowhere = make_candidate(first_name="Ana", last_name="Garcia")
+    panel = panel_of(client, nowhere)
+    assert "same name" in panel
+    listed = [int(i) for i in re.findall(r'href="/candidates/(\d+)"', panel)]
+    assert listed == sorted({ana.id, same_place.id, elsewhere.id})
+
+    crowd = [make_candidate(first_name="Ana", last_name="Garcia") for _ in range(5)]
+    listed = [int(i) for i in re.findall(r'href="/candidates/(\d+)"', panel_of(client, nowhere))]
+    assert listed == sorted([ana.id, same_place.id, elsewhere.id, *(c.id for c in crowd)])[:5]
+
+    privacy.erase(nowhere, admin, why="asked")
+    db.session.commit()
+    assert panel_of(client, nowhere) == ""
+
+
 def test_duplicates_panel_query_count_stays_constant(client, signed_in, make_candidate):
     """Does the candidate page send as many queries with four duplicates as with one?"""
     signed_in(Role.HR)

@@ -27,6 +27,7 @@ from recruit.candidates.models import (
     tags_in_order,
 )
 from recruit.candidates.proposals import open_count_column, pending_clause
+from recruit.candidates.services import Duplicate, duplicates_column, duplicates_from
 from recruit.database import json_rows
 from recruit.events.models import Event
 from recruit.extensions import db
@@ -613,8 +614,8 @@ class CandidatePage:
     """What a candidate's page shows of the record, read in one round trip: the
     candidate with their stage history, when the student last opened their own page and
     what they did there, how many of their proposed updates wait for HR, whether they
-    have placements and interviews to read, and seven small lists as the page shows
-    them."""
+    have placements and interviews to read, their likely duplicates, and seven small
+    lists as the page shows them."""
 
     candidate: Candidate
     last_opened: datetime | None
@@ -622,6 +623,7 @@ class CandidatePage:
     open_proposals: int
     has_placements: bool
     has_interviews: bool
+    duplicates: list[Duplicate]
     tags: list[str]
     interests: list[Interest]
     alternate_emails: list[str]
@@ -686,6 +688,7 @@ _CANDIDATE_PAGE = (
         open_count_column(),
         _has_any(Placement),
         _has_any(Interview),
+        duplicates_column(),
         *_page_lists(),
     )
     .where(Candidate.id == bindparam("candidate_id"))
@@ -710,6 +713,7 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
     if found is None:
         return None
     candidate, last_opened, actions, open_proposals, has_placements, has_interviews, *lists = found
+    duplicates, *lists = lists
     tags, interests, emails, resumes, notes, events, openings = lists
     order = list(Interest)
     return CandidatePage(
@@ -719,6 +723,7 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
         open_proposals=open_proposals,
         has_placements=bool(has_placements),
         has_interviews=bool(has_interviews),
+        duplicates=duplicates_from(duplicates),
         tags=_tags_from(tags),
         interests=sorted((Interest(value) for (value,) in interests), key=order.index),
         alternate_emails=sorted(email for (email,) in emails),

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, union
+from sqlalchemy import Integer, String, and_, bindparam, func, literal_column, select, union
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from recruit import cached
 from recruit.audit.services import record
@@ -34,7 +34,7 @@ from recruit.candidates.models import (
     person_name,
     phone_key,
 )
-from recruit.database import remove_if_not_saved, utcnow
+from recruit.database import json_rows, remove_if_not_saved, utcnow
 from recruit.extensions import db
 from recruit.pipeline.moves import last_stage_change, new_candidate, record_entry
 from recruit.pipeline.rules import on_board
@@ -145,48 +145,45 @@ def same_names(wanted: set[tuple[str, int | None]]) -> dict[tuple[str, int | Non
     return found
 
 
-@cache
-def _same_person_ids(by_name: bool, at_university: bool, by_phone: bool):
-    """SQL: the ids of candidates with the same email (their own or an alternate one),
-    the same phone (phone_key), or the same name (name_key) at the same university (at any
-    when none is given). Built once for each way of matching; the values to match are its
-    bound parameters (_same_person)."""
+LIKELY_DUPLICATES_SHOWN = 5
+
+
+def _likely_duplicate_ids(email, name, university_id, phone, exclude_id):
+    """SQL: the ids of the first five other candidates (by id) with the same email (their
+    own or an alternate one), the same phone (phone_key), or the same name (name_key) at
+    the same university (at any when none is given). The values are SQL: bound parameters
+    for what a form sent, or a candidate's own columns for their page. Erased records
+    match no way (blank keys, an address of their own, no alternates); the callers leave
+    them out all the same."""
+
     # Each way of matching reads its own index; a union of their ids (not one OR over the
-    # table, which PostgreSQL answers by reading every candidate) picks the records.
-    matches = [
-        select(Candidate.id).where(func.lower(Candidate.email) == bindparam("email")),
-        select(CandidateEmail.candidate_id).where(CandidateEmail.email == bindparam("email")),
-    ]
-    if by_name:
-        same_name = select(Candidate.id).where(Candidate.name_key == bindparam("name_key"))
-        if at_university:
-            same_name = same_name.where(Candidate.university_id == bindparam("university_id"))
-        matches.append(same_name)
-    if by_phone:
-        matches.append(select(Candidate.id).where(Candidate.phone_key == bindparam("phone_key")))
-    return union(*matches)
+    # table, which PostgreSQL answers by reading every candidate) picks the records. An
+    # empty key (erased records, names of punctuation alone) says nothing of who it is.
+    def same_name(other):
+        return and_(name != "", other.name_key == name)
 
-
-def _same_person(
-    email: str, first_name: str, last_name: str, university_id, phone: str
-) -> tuple[tuple[bool, bool, bool], dict]:
-    """How to match a person (_same_person_ids' arguments), and the values to match."""
-    # An empty key (erased records, names of punctuation alone) says nothing of who it is.
-    name, phone_digits = name_key(first_name, last_name), phone_key(phone)
-    values = {
-        "email": email.strip().lower(),
-        "name_key": name,
-        "university_id": university_id,
-        "phone_key": phone_digits,
-    }
-    return (bool(name), bool(name and university_id), bool(phone_digits)), values
-
-
-def _duplicates_query(query, ids, exclude_id):
-    query = query.where(Candidate.id.in_(ids), Candidate.anonymized_at.is_(None))
-    if exclude_id is not None:
-        query = query.where(Candidate.id != exclude_id)
-    return query.order_by(Candidate.id).limit(5)
+    ways = (
+        lambda other: func.lower(other.email) == email,
+        lambda other: other.id.in_(
+            select(CandidateEmail.candidate_id)
+            .where(CandidateEmail.email == email)
+            .correlate(Candidate)
+        ),
+        lambda other: and_(same_name(other), other.university_id == university_id),
+        lambda other: and_(same_name(other), university_id.is_(None)),
+        lambda other: and_(phone != "", other.phone_key == phone),
+    )
+    matches = []
+    for way in ways:
+        other = aliased(Candidate)
+        match = select(other.id).where(way(other), other.id != exclude_id)
+        # A record's own columns come from the statement around it.
+        matches.append(match.correlate(Candidate))
+    found = union(*matches).subquery("same_person")
+    # Five at most, so each is then read through the primary key, never by walking it; a
+    # LIMIT written out, so PostgreSQL can keep one plan for the statement around it.
+    shown = literal_column(str(LIKELY_DUPLICATES_SHOWN))
+    return select(found.c.id).order_by(found.c.id).limit(shown)
 
 
 def likely_duplicates(
@@ -197,13 +194,34 @@ def likely_duplicates(
     exclude_id=None,
     phone: str = "",
 ) -> list[Candidate]:
-    """Candidates staff work with who have the same email (their own or an alternate one),
-    the same phone (phone_key), or the same name (name_key) at the same university; one
-    query, each part through an index, with what a warning shows of them loaded."""
-    shape, values = _same_person(email, first_name, last_name, university_id, phone)
-    query = select(Candidate).options(joinedload(Candidate.university), joinedload(Candidate.stage))
-    query = _duplicates_query(query, _same_person_ids(*shape), exclude_id or None)
-    return list(db.session.scalars(query, values))
+    """Candidates staff work with who look like the person a form describes (see
+    _likely_duplicate_ids); one query, with what a warning shows of them loaded."""
+    values = {
+        "email": email.strip().lower(),
+        "name_key": name_key(first_name, last_name),
+        "university_id": university_id,
+        "phone_key": phone_key(phone),
+        "exclude_id": exclude_id or 0,
+    }
+    return list(db.session.scalars(_likely_duplicates(), values))
+
+
+@cache
+def _likely_duplicates():
+    """Built once: every interest form sent asks."""
+    ids = _likely_duplicate_ids(
+        bindparam("email", type_=String),
+        bindparam("name_key", type_=String),
+        bindparam("university_id", type_=Integer),
+        bindparam("phone_key", type_=String),
+        bindparam("exclude_id", type_=Integer),
+    )
+    return (
+        select(Candidate)
+        .options(joinedload(Candidate.university), joinedload(Candidate.stage))
+        .where(Candidate.id.in_(ids), Candidate.anonymized_at.is_(None))
+        .order_by(Candidate.id)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,49 +244,50 @@ class Duplicate:
         return person_name(self.first_name, self.last_name)
 
 
-@cache
-def _duplicates_of(*shape: bool):
-    """A candidate's likely duplicates as plain columns, built once for each way of
-    matching (every candidate page asks); the candidate's id is bound as candidate_id."""
-    query = select(
-        Candidate.id,
-        Candidate.first_name,
-        Candidate.last_name,
-        Candidate.email,
-        Candidate.phone,
-        Candidate.phone_key,
+def duplicates_column():
+    """SQL: a candidate's likely duplicates (none for an erased record) as json_rows
+    beside them, matched by their own stored keys: the candidate page reads them with the
+    record, in one round trip. Turn them into Duplicates with duplicates_from()."""
+    ids = _likely_duplicate_ids(
+        func.lower(func.trim(Candidate.email)),
         Candidate.name_key,
         Candidate.university_id,
-        Candidate.university_other,
-        Candidate.stage_id,
+        Candidate.phone_key,
+        Candidate.id,
     )
-    return _duplicates_query(query, _same_person_ids(*shape), bindparam("candidate_id"))
+    other = aliased(Candidate, name="duplicate")
+    rows = json_rows(
+        other.id,
+        other.first_name,
+        other.last_name,
+        other.email,
+        other.phone,
+        other.phone_key,
+        other.name_key,
+        other.university_id,
+        other.university_other,
+        other.stage_id,
+    )
+    found = select(rows).where(
+        other.id.in_(ids), other.anonymized_at.is_(None), Candidate.anonymized_at.is_(None)
+    )
+    return found.correlate(Candidate).scalar_subquery().label("duplicates")
 
 
-def duplicates_of(candidate: Candidate) -> list[Duplicate]:
-    """The likely duplicates of a candidate on record (none for an erased one), in one
-    query, their university and stage named from the per-process copies."""
-    if candidate.anonymized_at is not None:
-        return []
-    shape, values = _same_person(
-        candidate.email,
-        candidate.first_name,
-        candidate.last_name,
-        candidate.university_id,
-        candidate.phone,
-    )
+def duplicates_from(rows: list) -> list[Duplicate]:
+    """The Duplicates of duplicates_column(), by id, their university and stage named from
+    the per-process copies."""
     universities = university_names()
     stages = {stage.id: stage.name for stage in cached.stages()}
     return [
         Duplicate(
             *row[:7],
-            university_name=universities.get(row.university_id),
-            university_other=row.university_other,
-            stage_name=stages[row.stage_id],
+            university_name=universities.get(university_id),
+            university_other=university_other,
+            stage_name=stages[stage_id],
         )
-        for row in db.session.execute(
-            _duplicates_of(*shape), {**values, "candidate_id": candidate.id}
-        )
+        for row in sorted(rows)
+        for university_id, university_other, stage_id in [row[7:]]
     ]
 
 

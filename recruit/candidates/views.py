@@ -324,8 +324,8 @@ def candidate_page(
     because someone saved the candidate since the page was drawn, or with the move form,
     the rating or the tags as sent when saving them was refused."""
     # Each SELECT is a round trip to PostgreSQL: the record comes with its stage history,
-    # its lists, when the student last opened their own page, and whether there are
-    # proposed updates, placements and interviews to read at all.
+    # its lists, its likely duplicates, when the student last opened their own page, and
+    # whether there are proposed updates, placements and interviews to read at all.
     record = queries.candidate_page_record(candidate_id)
     if record is None:
         abort(404)
@@ -366,10 +366,7 @@ def candidate_page(
         if can(current_user, "review_updates")
         else None
     )
-    duplicates = [
-        (other, services.why_duplicate(candidate, other))
-        for other in services.duplicates_of(candidate)
-    ]
+    duplicates = [(other, services.why_duplicate(candidate, other)) for other in record.duplicates]
     return render_template(
         "candidates/detail.html",
         candidate=candidate,
