@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from recruit.auth.models import Role
+from recruit.candidates import services
 from recruit.candidates.models import Candidate, CandidateEmail, ProposedUpdate, phone_key
 from recruit.candidates.services import PROFILE_FIELDS, likely_duplicates
 from recruit.extensions import db
@@ -89,49 +90,130 @@ def test_candidate_page_lists_possible_duplicates(client, signed_in, make_candid
     assert f'href="{merge_url(candidate, other)}"' in panel
 
 
-def panel_of(client, candidate) -> str:
-    """The candidate page's duplicates panel, or "" when it shows none."""
+def listed_on_page(client, candidate) -> list[int]:
+    """The ids the candidate page's duplicates panel links to, in its order."""
     page = client.get(f"/candidates/{candidate.id}").text
     found = re.search(r'<section class="card" id="duplicates".*?</section>', page, re.S)
-    return found.group(0) if found else ""
+    return [int(i) for i in re.findall(r'href="/candidates/(\d+)"', found[0])] if found else []
 
 
-def test_candidate_page_finds_duplicates_each_way_a_form_does(
+def found_by_form(candidate) -> list[int]:
+    """The ids the add-or-edit form's check suggests for the candidate's own details."""
+    return [
+        other.id
+        for other in likely_duplicates(
+            candidate.email,
+            candidate.first_name,
+            candidate.last_name,
+            candidate.university_id,
+            exclude_id=candidate.id,
+            phone=candidate.phone,
+        )
+    ]
+
+
+def test_candidate_page_lists_whom_the_form_would(
     client, signed_in, make_candidate, make_university
 ):
-    """Does the page list, with the warning a form would give, a record with the same
-    address (its own or an alternate one), the same name at the same university (at any
-    when the candidate has none), and not the same name at another university; the five
-    lowest ids only, and none on an erased record's page?"""
-    admin = signed_in(Role.ADMIN)
+    """Does the page list the records the form's check would suggest for the candidate:
+    the same address held as an alternate (whatever its case), the same phone, the same
+    name at the same university, and not the same name at another one?"""
+    signed_in(Role.HR)
     capital, coast = make_university(name="Capital State"), make_university(name="Coast State")
     ana = make_candidate(
-        first_name="Ana", last_name="Garcia", email="ana@capital.example", university=capital
+        first_name="Ana",
+        last_name="Garcia",
+        email="Ana.Garcia@Capital.example",
+        phone="916-555-0100",
+        university=capital,
     )
     same_place = make_candidate(first_name="Ána", last_name="García", university=capital)
-    elsewhere = make_candidate(first_name="Ana", last_name="Garcia", university=coast)
-    kept = make_candidate(first_name="Kept", email="kept@capital.example")
-    merge_candidates(kept, make_candidate(first_name="Gone", email="ANA@capital.example "), admin)
+    make_candidate(first_name="Ana", last_name="Garcia", university=coast)
+    same_phone = make_candidate(first_name="Anita", phone="(916) 555 0100")
+    kept = make_candidate(first_name="Kept")
+    db.session.add(CandidateEmail(candidate_id=kept.id, email="ana.garcia@capital.example"))
     db.session.commit()
 
-    panel = panel_of(client, ana)
-    assert f"/candidates/{same_place.id}" in panel and "same name and university" in panel
-    assert f"/candidates/{kept.id}" in panel  # holds Ana's address as an alternate
-    assert f'/candidates/{elsewhere.id}"' not in panel
+    expected = sorted([same_place.id, same_phone.id, kept.id])
+    assert listed_on_page(client, ana) == expected
+    assert found_by_form(ana) == expected
 
-    nowhere = make_candidate(first_name="Ana", last_name="Garcia")
-    panel = panel_of(client, nowhere)
-    assert "same name" in panel
-    listed = [int(i) for i in re.findall(r'href="/candidates/(\d+)"', panel)]
-    assert listed == sorted({ana.id, same_place.id, elsewhere.id})
 
+def test_without_a_university_the_same_name_anywhere_is_listed_five_at_most(
+    client, signed_in, make_candidate, make_university
+):
+    """For a candidate who gave no university, does the page list the same name at any
+    university, the five lowest ids only, as the form's check would?"""
+    signed_in(Role.HR)
+    elsewhere = make_candidate(first_name="Ana", last_name="Garcia", university=make_university())
     crowd = [make_candidate(first_name="Ana", last_name="Garcia") for _ in range(5)]
-    listed = [int(i) for i in re.findall(r'href="/candidates/(\d+)"', panel_of(client, nowhere))]
-    assert listed == sorted([ana.id, same_place.id, elsewhere.id, *(c.id for c in crowd)])[:5]
+    ana = make_candidate(first_name="Ana", last_name="Garcia")
 
-    privacy.erase(nowhere, admin, why="asked")
+    expected = [elsewhere.id, *(other.id for other in crowd)][:5]
+    assert listed_on_page(client, ana) == expected
+    assert found_by_form(ana) == expected
+
+
+def test_an_address_beyond_ascii_is_matched_as_the_form_matches_it(
+    client, signed_in, make_candidate
+):
+    """Is a record that keeps "élise@…" as an alternate listed on the page of the
+    candidate whose address is "Élise@…", as the form lists it (SQLite's lower() leaves
+    "É" as it is)?"""
+    signed_in(Role.HR)
+    elise = make_candidate(first_name="Elise", email="Élise@capital.example")
+    kept = make_candidate(first_name="Kept")
+    db.session.add(CandidateEmail(candidate_id=kept.id, email="élise@capital.example"))
     db.session.commit()
-    assert panel_of(client, nowhere) == ""
+
+    assert listed_on_page(client, elise) == [kept.id]
+    assert found_by_form(elise) == [kept.id]
+
+
+def test_names_of_punctuation_alone_match_no_one(client, signed_in, make_candidate):
+    """Do two records whose names have no letters (blank name keys) stay apart?"""
+    signed_in(Role.HR)
+    dash = make_candidate(first_name="-", last_name="-")
+    make_candidate(first_name=".", last_name=".")
+
+    assert listed_on_page(client, dash) == []
+    assert found_by_form(dash) == []
+
+
+def test_an_erased_record_matches_no_way(signed_in, make_candidate):
+    """Does an erased record match none of the ways of matching for the details it had,
+    so that it never takes one of the five places before it is left out?"""
+    admin = signed_in(Role.ADMIN)
+    erased = make_candidate(
+        first_name="Ana", last_name="Garcia", email="ana@capital.example", phone="916-555-0100"
+    )
+    merge_candidates(erased, make_candidate(email="ana.g@mail.example"), admin)
+    privacy.erase(erased, admin, why="asked")
+    db.session.commit()
+
+    for email in ("ana@capital.example", "ana.g@mail.example"):
+        details = services._described(email, "Ana", "Garcia", None, "916-555-0100", None)
+        assert db.session.scalars(services._bound_ids(), details).all() == []
+
+
+def test_the_page_looks_duplicates_up_through_indexes(client, signed_in, make_candidate):
+    """Does the record's statement find likely duplicates through the indexes of
+    addresses, names and phones, never reading every candidate?"""
+    from tests.query_counting import recording_statements
+    from tests.test_query_counts import query_plan
+
+    signed_in(Role.HR)
+    ana = make_candidate(first_name="Ana", last_name="Garcia", phone="916-555-0100")
+    client.get(f"/candidates/{ana.id}")  # fills the worker's copies
+    db.session.remove()
+    with recording_statements() as sent:
+        client.get(f"/candidates/{ana.id}")
+    statement, parameters = next((s, p) for s, p in sent if "same_person" in s)
+    plan = query_plan(statement, parameters)
+    for index in ("uq_candidates_email_lower", "ix_candidates_name_key_university"):
+        assert index in plan, plan
+    assert "ix_candidates_phone_key" in plan, plan
+    assert "SCAN candidates " not in f"{plan} " and "Seq Scan on candidates " not in plan
 
 
 def test_duplicates_panel_query_count_stays_constant(client, signed_in, make_candidate):

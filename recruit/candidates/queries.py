@@ -27,7 +27,13 @@ from recruit.candidates.models import (
     tags_in_order,
 )
 from recruit.candidates.proposals import open_count_column, pending_clause
-from recruit.candidates.services import Duplicate, duplicates_column, duplicates_from
+from recruit.candidates.services import (
+    Duplicate,
+    duplicates_column,
+    duplicates_from,
+    duplicates_of,
+    matched_in_sql,
+)
 from recruit.database import json_rows
 from recruit.events.models import Event
 from recruit.extensions import db
@@ -723,7 +729,9 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
         open_proposals=open_proposals,
         has_placements=bool(has_placements),
         has_interviews=bool(has_interviews),
-        duplicates=duplicates_from(duplicates),
+        duplicates=(
+            duplicates_from(duplicates) if matched_in_sql(candidate) else duplicates_of(candidate)
+        ),
         tags=_tags_from(tags),
         interests=sorted((Interest(value) for (value,) in interests), key=order.index),
         alternate_emails=sorted(email for (email,) in emails),

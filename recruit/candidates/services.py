@@ -9,6 +9,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
 from flask import current_app
@@ -153,8 +154,8 @@ def _likely_duplicate_ids(email, name, university_id, phone, exclude_id):
     own or an alternate one), the same phone (phone_key), or the same name (name_key) at
     the same university (at any when none is given). The values are SQL: bound parameters
     for what a form sent, or a candidate's own columns for their page. Erased records
-    match no way (blank keys, an address of their own, no alternates); the callers leave
-    them out all the same."""
+    match no way (blank keys, an address no form accepts, no alternates left), so none
+    takes one of the five; the callers leave them out too, should one ever match."""
 
     # Each way of matching reads its own index; a union of their ids (not one OR over the
     # table, which PostgreSQL answers by reading every candidate) picks the records. An
@@ -164,22 +165,20 @@ def _likely_duplicate_ids(email, name, university_id, phone, exclude_id):
 
     ways = (
         lambda other: func.lower(other.email) == email,
-        lambda other: other.id.in_(
-            select(CandidateEmail.candidate_id)
-            .where(CandidateEmail.email == email)
-            .correlate(Candidate)
-        ),
         lambda other: and_(same_name(other), other.university_id == university_id),
         lambda other: and_(same_name(other), university_id.is_(None)),
         lambda other: and_(phone != "", other.phone_key == phone),
     )
-    matches = []
+    matches = [
+        select(CandidateEmail.candidate_id.label("id")).where(
+            CandidateEmail.email == email, CandidateEmail.candidate_id != exclude_id
+        )
+    ]
     for way in ways:
         other = aliased(Candidate)
-        match = select(other.id).where(way(other), other.id != exclude_id)
-        # A record's own columns come from the statement around it.
-        matches.append(match.correlate(Candidate))
-    found = union(*matches).subquery("same_person")
+        matches.append(select(other.id).where(way(other), other.id != exclude_id))
+    # A record's own columns come from the statement around it.
+    found = union(*(match.correlate(Candidate) for match in matches)).subquery("same_person")
     # Five at most, so each is then read through the primary key, never by walking it; a
     # LIMIT written out, so PostgreSQL can keep one plan for the statement around it.
     shown = literal_column(str(LIKELY_DUPLICATES_SHOWN))
@@ -196,30 +195,41 @@ def likely_duplicates(
 ) -> list[Candidate]:
     """Candidates staff work with who look like the person a form describes (see
     _likely_duplicate_ids); one query, with what a warning shows of them loaded."""
-    values = {
+    values = _described(email, first_name, last_name, university_id, phone, exclude_id)
+    return list(db.session.scalars(_likely_duplicates(), values))
+
+
+def _described(email: str, first_name: str, last_name: str, university_id, phone, exclude_id):
+    """The values _bound_ids() matches: the address lower-cased by Python (SQLite's
+    lower() folds ASCII letters alone), and the keys stored for names and phones."""
+    return {
         "email": email.strip().lower(),
         "name_key": name_key(first_name, last_name),
         "university_id": university_id,
         "phone_key": phone_key(phone),
+        # No one has id 0; a NULL would make "id != exclude_id" leave out everyone.
         "exclude_id": exclude_id or 0,
     }
-    return list(db.session.scalars(_likely_duplicates(), values))
 
 
-@cache
-def _likely_duplicates():
-    """Built once: every interest form sent asks."""
-    ids = _likely_duplicate_ids(
+def _bound_ids():
+    """_likely_duplicate_ids() for the values of _described()."""
+    return _likely_duplicate_ids(
         bindparam("email", type_=String),
         bindparam("name_key", type_=String),
         bindparam("university_id", type_=Integer),
         bindparam("phone_key", type_=String),
         bindparam("exclude_id", type_=Integer),
     )
+
+
+@cache
+def _likely_duplicates():
+    """Built once: every candidate added or edited by hand asks."""
     return (
         select(Candidate)
         .options(joinedload(Candidate.university), joinedload(Candidate.stage))
-        .where(Candidate.id.in_(ids), Candidate.anonymized_at.is_(None))
+        .where(Candidate.id.in_(_bound_ids()), Candidate.anonymized_at.is_(None))
         .order_by(Candidate.id)
     )
 
@@ -244,19 +254,10 @@ class Duplicate:
         return person_name(self.first_name, self.last_name)
 
 
-def duplicates_column():
-    """SQL: a candidate's likely duplicates (none for an erased record) as json_rows
-    beside them, matched by their own stored keys: the candidate page reads them with the
-    record, in one round trip. Turn them into Duplicates with duplicates_from()."""
-    ids = _likely_duplicate_ids(
-        func.lower(func.trim(Candidate.email)),
-        Candidate.name_key,
-        Candidate.university_id,
-        Candidate.phone_key,
-        Candidate.id,
-    )
-    other = aliased(Candidate, name="duplicate")
-    rows = json_rows(
+def _shown(other) -> tuple:
+    """What the candidate page shows of a likely duplicate, in Duplicate's order (with
+    the ids of its university and stage)."""
+    return (
         other.id,
         other.first_name,
         other.last_name,
@@ -268,27 +269,72 @@ def duplicates_column():
         other.university_other,
         other.stage_id,
     )
-    found = select(rows).where(
+
+
+def duplicates_column():
+    """SQL: a candidate's likely duplicates (none for an erased record) as json_rows
+    beside them, matched by their own stored keys: the candidate page reads them with the
+    record, in one round trip. Turn them into Duplicates with duplicates_from(); for an
+    address with letters beyond ASCII, ask duplicates_of() instead."""
+    ids = _likely_duplicate_ids(
+        func.lower(func.trim(Candidate.email)),
+        Candidate.name_key,
+        Candidate.university_id,
+        Candidate.phone_key,
+        Candidate.id,
+    )
+    other = aliased(Candidate, name="duplicate")
+    found = select(json_rows(*_shown(other))).where(
         other.id.in_(ids), other.anonymized_at.is_(None), Candidate.anonymized_at.is_(None)
     )
     return found.correlate(Candidate).scalar_subquery().label("duplicates")
 
 
+def matched_in_sql(candidate: Candidate) -> bool:
+    """Can the record's own statement match this candidate's address? SQLite's lower()
+    (and PostgreSQL's, in an ASCII-only locale) folds ASCII letters alone."""
+    return candidate.email.isascii()
+
+
+def duplicates_of(candidate: Candidate) -> list[Duplicate]:
+    """A candidate's likely duplicates in a statement of their own, their address
+    lower-cased as the forms do it (for those matched_in_sql() cannot match)."""
+    if candidate.anonymized_at is not None:
+        return []
+    values = _described(
+        candidate.email,
+        candidate.first_name,
+        candidate.last_name,
+        candidate.university_id,
+        candidate.phone,
+        candidate.id,
+    )
+    return duplicates_from(db.session.execute(_duplicates_of(), values).all())
+
+
+@cache
+def _duplicates_of():
+    query = select(*_shown(Candidate))
+    return query.where(Candidate.id.in_(_bound_ids()), Candidate.anonymized_at.is_(None))
+
+
 def duplicates_from(rows: list) -> list[Duplicate]:
-    """The Duplicates of duplicates_column(), by id, their university and stage named from
-    the per-process copies."""
+    """The Duplicates of duplicates_column() or _duplicates_of(), by id, their university
+    and stage named from the per-process copies."""
     universities = university_names()
     stages = {stage.id: stage.name for stage in cached.stages()}
-    return [
-        Duplicate(
-            *row[:7],
-            university_name=universities.get(university_id),
-            university_other=university_other,
-            stage_name=stages[stage_id],
+    found = []
+    for row in sorted(rows, key=itemgetter(0)):
+        *shown, university_id, university_other, stage_id = row
+        found.append(
+            Duplicate(
+                *shown,
+                university_name=universities.get(university_id),
+                university_other=university_other,
+                stage_name=stages[stage_id],
+            )
         )
-        for row in sorted(rows)
-        for university_id, university_other, stage_id in [row[7:]]
-    ]
+    return found
 
 
 def why_duplicate(candidate: Candidate, other: Candidate | Duplicate) -> str:
@@ -394,7 +440,7 @@ def check_duplicates(candidate: Candidate | None, values: dict, confirmed: bool)
     holder = candidate_by_email(email)
     if holder is not None and (candidate is None or holder.id != candidate.id):
         others = [d for d in duplicates if d.id != holder.id]
-        raise LikelyDuplicates([holder, *others][:5], True)
+        raise LikelyDuplicates([holder, *others][:LIKELY_DUPLICATES_SHOWN], True)
     if duplicates and not confirmed:
         raise LikelyDuplicates(duplicates, False)
 
