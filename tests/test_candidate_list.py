@@ -24,6 +24,7 @@ from recruit.candidates.models import (
 )
 from recruit.database import utcnow
 from recruit.extensions import db
+from tests.query_counting import counting_queries
 
 
 def listed(response) -> list[int]:
@@ -308,6 +309,21 @@ def test_search_shows_where_it_matched(client, signed_in, make_candidate):
     response = client.get("/candidates/?q=portuguese")
     assert '<span class="match__field">Notes:</span>' in response.text
     assert "fluent <mark>Portuguese</mark>" in response.text
+
+
+def test_search_reads_what_it_marks_with_the_rows(client, signed_in, make_candidate):
+    """Does a page of results read the text its highlights mark in the statement that
+    reads its rows, not in a round trip of its own?"""
+    signed_in(Role.HR)
+    candidate = make_candidate()
+    add_note(candidate, "Speaks fluent Portuguese.")
+    client.get("/candidates/?q=portuguese")  # fills the worker's copies
+    db.session.remove()
+    with counting_queries() as statements:
+        response = client.get("/candidates/?q=portuguese")
+    assert "fluent <mark>Portuguese</mark>" in response.text
+    searched = [s for s in statements if re.search(r"\bcandidate_search\.notes\b", s)]
+    assert len(searched) == 1 and "candidates.first_name" in searched[0], statements
 
 
 def test_matched_note_is_shown_escaped(client, signed_in, make_candidate):

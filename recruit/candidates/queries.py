@@ -316,7 +316,7 @@ def list_page(filters: CandidateFilters, args) -> Page:
         page = paginate(query, args, total=_kept_count(filters, query))
     else:
         page = _search_page(filters, found, dialect, args)
-    page.items = list_rows(page.items)
+    page.items = list_rows(page.items, searched=found is not None)
     return page
 
 
@@ -362,16 +362,19 @@ class ListRow:
     grad_year: int | None
     rating: int | None
     tags: list[str]
+    # A search's text fields (search.FIELDS), which its highlights mark.
+    searched: tuple[str | None, ...] = ()
 
     @property
     def full_name(self) -> str:
         return person_name(self.first_name, self.last_name)
 
 
-def list_rows(ids: list[int]) -> list[ListRow]:
-    """These candidates' rows in the order of ids, their tags with them (json_rows), in
-    one statement; an erased record is never among them."""
-    rows = db.session.execute(
+def list_rows(ids: list[int], searched: bool = False) -> list[ListRow]:
+    """These candidates' rows in the order of ids, their tags with them (json_rows), and
+    for a search the text it searched, in one statement; an erased record is never among
+    them."""
+    query = (
         select(
             Candidate.id,
             Candidate.first_name,
@@ -391,7 +394,14 @@ def list_rows(ids: list[int]) -> list[ListRow]:
         .outerjoin(University, University.id == Candidate.university_id)
         .where(Candidate.id.in_(ids), working_clause())
     )
-    by_id = {row[0]: ListRow(*row[:-1], tags=_tags_from(row[-1])) for row in rows}
+    fields = []
+    if searched:
+        table, joined, fields = search.searched_fields(Candidate.id, db.engine.dialect.name)
+        query = query.outerjoin(table, joined).add_columns(*fields)
+    by_id = {}
+    for row in db.session.execute(query):
+        shown, tags, text = row[:12], row[12], tuple(row[13:])
+        by_id[row[0]] = ListRow(*shown, tags=_tags_from(tags), searched=text)
     return [by_id[candidate_id] for candidate_id in ids if candidate_id in by_id]
 
 

@@ -14,7 +14,6 @@ from sqlalchemy import (
     Select,
     Subquery,
     any_,
-    bindparam,
     case,
     column,
     func,
@@ -315,24 +314,25 @@ class Highlight:
     snippet: Markup
 
 
-def highlights(connection, query: str, ids: list[int]) -> dict[int, Highlight]:
-    """For each candidate on a page of results, the first field the search matched."""
+def searched_fields(candidate_id, dialect: str):
+    """SQL: the search table's text fields (FIELDS, in order) for a join to the candidate
+    whose id is given (the full-text table's rowid on SQLite), so that a page of results
+    reads what highlights() marks in the statement that reads its rows."""
+    key = "rowid" if dialect == "sqlite" else "candidate_id"
+    searched = table_clause(TABLE, column(key), *(column(field) for field in FIELDS))
+    return searched, searched.c[key] == candidate_id, [searched.c[field] for field in FIELDS]
+
+
+def highlights(query: str, rows) -> dict[int, Highlight]:
+    """For each candidate on a page of results (rows with an id and the searched fields
+    read with searched_fields()), the first field the search matched."""
     words = terms(query)
-    if not words or not ids:
-        return {}
-    key = "rowid" if connection.dialect.name == "sqlite" else "candidate_id"
-    rows = connection.execute(
-        text(
-            f"SELECT {key}, {', '.join(FIELDS)} FROM {TABLE} WHERE {key} IN :ids"  # noqa: S608
-        ).bindparams(bindparam("ids", expanding=True)),
-        {"ids": ids},
-    ).all()
     result = {}
-    for row in rows:
-        for field, value in zip(FIELDS, row[1:], strict=True):
+    for row in rows if words else ():
+        for field, value in zip(FIELDS, row.searched, strict=True):
             snippet = _mark(value or "", words)
             if snippet is not None:
-                result[row[0]] = Highlight(FIELD_LABELS[field], snippet)
+                result[row.id] = Highlight(FIELD_LABELS[field], snippet)
                 break
     return result
 

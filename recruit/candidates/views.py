@@ -116,11 +116,7 @@ def index():
     """Find candidates: search, filters, sorting, pages."""
     filters = queries.CandidateFilters.from_args(request.args)
     page = queries.list_page(filters, request.args)
-    matches = (
-        search.highlights(db.session.connection(), filters.q, [c.id for c in page.items])
-        if filters.q
-        else {}
-    )
+    matches = search.highlights(filters.q, page.items) if filters.q else {}
     bulk = BulkForm()
     # A closed stage needs a reason per candidate, which a bulk move does not ask for.
     bulk.to_stage.choices = services.stage_choices(include_closed=False)
