@@ -23,6 +23,7 @@ from recruit.extensions import db
 from recruit.interviews.models import Interview, InterviewKind, InterviewState
 from recruit.pipeline import search_index
 from recruit.pipeline.moves import move_candidate
+from recruit.placements.models import Evaluation, EvaluationKind, Outcome
 from tests.placement_factories import new_placement, new_position
 from tests.query_counting import counting_queries, queries_for, recording_statements
 
@@ -183,11 +184,12 @@ def test_candidate_page_reads_its_lists_with_the_record(client, signed_in, add_c
     assert [t for s in others for t in (*lists, "candidates") if reads(s, t)] == []
 
 
-def test_candidate_page_reads_placements_and_interviews_only_when_there_are_some(
+def test_candidate_page_reads_placements_with_the_record_and_interviews_when_there_are_some(
     client, signed_in, add_candidates
 ):
-    """Does the candidate's page ask for placements and interviews only when the record
-    says there are some (most candidates have neither), and list them when there are?"""
+    """Does the candidate's page read the placements with the record, newest start first
+    with their outcome and the evaluations in, and ask for interviews only when the record
+    says there are some (most candidates have none)?"""
     signed_in(Role.HR)
     candidate_id = add_candidates(1)[0]
     url = f"/candidates/{candidate_id}"
@@ -207,7 +209,19 @@ def test_candidate_page_reads_placements_and_interviews_only_when_there_are_some
     assert "No interviews yet." in page
 
     candidate = db.session.get(Candidate, candidate_id)
-    new_placement(candidate, new_position(title="Contracts intern"))
+    today = utcnow().date()
+    earlier = new_placement(
+        candidate,
+        new_position(title="Contracts intern"),
+        starts_on=today - timedelta(days=200),
+        ends_on=today - timedelta(days=100),
+        outcome=Outcome.COMPLETED,
+    )
+    new_placement(candidate, new_position(title="Sourcing intern", agency="Parks Agency"))
+    db.session.add_all(
+        Evaluation(placement=earlier, kind=kind)
+        for kind in (EvaluationKind.SUPERVISOR_FINAL, EvaluationKind.INTERN_SELF)
+    )
     db.session.add(
         Interview(
             candidate_id=candidate_id,
@@ -223,9 +237,14 @@ def test_candidate_page_reads_placements_and_interviews_only_when_there_are_some
     )
     db.session.commit()
     both, page = loads()
-    assert sorted(both) == ["interviews", "placements"]
-    assert "Contracts intern" in page
+    assert both == ["interviews"]
     assert "Panel interview" in page
+    placements = page[page.index('id="placements-heading"') :]
+    assert placements.index("Sourcing intern, Parks Agency") < placements.index(
+        "Contracts intern, Department of General Services"
+    )
+    assert placements.count(", Completed)</span>") == 1
+    assert "Evaluations in: Supervisor final, Intern self" in placements
 
 
 def test_bulk_export_costs_the_same_for_50_as_for_5(client, signed_in, add_candidates):

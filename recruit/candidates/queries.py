@@ -40,7 +40,15 @@ from recruit.extensions import db
 from recruit.interviews.models import Interview
 from recruit.pagination import Page, capped_slice, count_rows, paginate, paginate_capped
 from recruit.pipeline.rules import closed_clause, on_board
-from recruit.placements.models import CandidateOpening, Placement, Position, PositionStatus
+from recruit.placements.models import (
+    CandidateOpening,
+    Evaluation,
+    EvaluationKind,
+    Outcome,
+    Placement,
+    Position,
+    PositionStatus,
+)
 from recruit.plain_text import shown_name
 from recruit.students.services import (
     StudentAction,
@@ -626,18 +634,28 @@ class OpeningLine:
 
 
 @dataclass(frozen=True)
+class PlacementLine:
+    title: str
+    agency: str
+    starts_on: date
+    ends_on: date
+    outcome: Outcome | None
+    # The evaluations in, in the order they were requested.
+    evaluations: list[EvaluationKind]
+
+
+@dataclass(frozen=True)
 class CandidatePage:
     """What a candidate's page shows of the record, read in one round trip: the
     candidate with their stage history, when the student last opened their own page and
     what they did there, how many of their proposed updates wait for HR, whether they
-    have placements and interviews to read, their likely duplicates, and seven small
-    lists as the page shows them."""
+    have interviews to read, their likely duplicates, and eight small lists as the page
+    shows them."""
 
     candidate: Candidate
     last_opened: datetime | None
     student_actions: list[StudentAction]
     open_proposals: int
-    has_placements: bool
     has_interviews: bool
     duplicates: list[Duplicate]
     tags: list[str]
@@ -647,11 +665,13 @@ class CandidatePage:
     notes: list[NoteLine]
     events: list[EventLine]
     openings: list[OpeningLine]
+    placements: list[PlacementLine]
 
 
 def _page_lists():
-    """The seven lists as JSON columns beside the candidate (see json_rows): each would
-    otherwise be a statement of its own, a round trip to PostgreSQL."""
+    """The page's lists as JSON columns beside the candidate (see json_rows), the
+    placements' evaluations in a column of their own: each would otherwise be a
+    statement of its own, a round trip to PostgreSQL."""
     of_candidate = Candidate.id
     return (
         _tag_names(),
@@ -683,13 +703,32 @@ def _page_lists():
         .join(Position, Position.id == CandidateOpening.position_id)
         .where(CandidateOpening.candidate_id == of_candidate)
         .scalar_subquery(),
+        select(
+            json_rows(
+                Placement.id,
+                Position.title,
+                Position.agency,
+                Placement.starts_on,
+                Placement.ends_on,
+                Placement.outcome,
+            )
+        )
+        .select_from(Placement)
+        .join(Position, Position.id == Placement.position_id)
+        .where(Placement.candidate_id == of_candidate)
+        .scalar_subquery(),
+        select(json_rows(Evaluation.placement_id, Evaluation.id, Evaluation.kind))
+        .select_from(Evaluation)
+        .join(Placement, Placement.id == Evaluation.placement_id)
+        .where(Placement.candidate_id == of_candidate)
+        .scalar_subquery(),
     )
 
 
-def _has_any(model):
-    """SQL: whether the candidate has any row of model (placements, interviews), beside
-    the record: most have none, and then the page asks for none."""
-    return select(model.id).where(model.candidate_id == Candidate.id).exists()
+def _has_interviews():
+    """SQL: whether the candidate has any interview, beside the record: most have none,
+    and then the page asks for none."""
+    return select(Interview.id).where(Interview.candidate_id == Candidate.id).exists()
 
 
 # Built once, not on every request: composing a statement with loader options and
@@ -702,8 +741,7 @@ _CANDIDATE_PAGE = (
         last_opened_column(),
         student_actions_column(),
         open_count_column(),
-        _has_any(Placement),
-        _has_any(Interview),
+        _has_interviews(),
         duplicates_column(),
         *_page_lists(),
     )
@@ -728,16 +766,15 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
     )
     if found is None:
         return None
-    candidate, last_opened, actions, open_proposals, has_placements, has_interviews, *lists = found
+    candidate, last_opened, actions, open_proposals, has_interviews, *lists = found
     duplicates, *lists = lists
-    tags, interests, emails, resumes, notes, events, openings = lists
+    tags, interests, emails, resumes, notes, events, openings, placements, evaluations = lists
     order = list(Interest)
     return CandidatePage(
         candidate=candidate,
         last_opened=last_opened,
         student_actions=student_actions_from(actions),
         open_proposals=open_proposals,
-        has_placements=bool(has_placements),
         has_interviews=bool(has_interviews),
         duplicates=(
             duplicates_from(duplicates) if matched_in_sql(candidate) else duplicates_of(candidate)
@@ -771,4 +808,25 @@ def candidate_page_record(candidate_id: int) -> CandidatePage | None:
                 openings, key=lambda opening: (opening[1].casefold(), opening[0])
             )
         ],
+        placements=_placements_from(placements, evaluations),
     )
+
+
+def _placements_from(placements: list, evaluations: list) -> list[PlacementLine]:
+    """The placements' JSON rows as lines, the latest start first."""
+    kinds: dict[int, list[EvaluationKind]] = {}
+    for placement_id, _id, kind in sorted(evaluations):
+        kinds.setdefault(placement_id, []).append(EvaluationKind(kind))
+    return [
+        PlacementLine(
+            title,
+            agency,
+            date.fromisoformat(starts_on),
+            date.fromisoformat(ends_on),
+            Outcome(outcome) if outcome else None,
+            kinds.get(placement_id, []),
+        )
+        for placement_id, title, agency, starts_on, ends_on, outcome in sorted(
+            placements, key=lambda row: (row[3], row[0]), reverse=True
+        )
+    ]

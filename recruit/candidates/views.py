@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from recruit import cached
 from recruit.audit.services import record
@@ -52,7 +51,6 @@ from recruit.messages import services as messages
 from recruit.pipeline.merge import merge_candidates, side_by_side
 from recruit.pipeline.moves import CLOSE_REASON_LABELS, MoveRefused, StaleMove, move_candidate
 from recruit.pipeline.rules import closed
-from recruit.placements.models import Placement
 from recruit.placements.openings import opening_filter_choices
 from recruit.stale import Conflict, StaleSave, refuse
 from recruit.students import services as students
@@ -320,25 +318,12 @@ def candidate_page(
     because someone saved the candidate since the page was drawn, or with the move form,
     the rating or the tags as sent when saving them was refused."""
     # Each SELECT is a round trip to PostgreSQL: the record comes with its stage history,
-    # its lists, its likely duplicates, when the student last opened their own page, and
-    # whether there are proposed updates, placements and interviews to read at all.
+    # its lists and placements, its likely duplicates, when the student last opened their
+    # own page, and whether there are proposed updates and interviews to read at all.
     record = queries.candidate_page_record(candidate_id)
     if record is None:
         abort(404)
     candidate = record.candidate
-    placements = (
-        db.session.scalars(
-            select(Placement)
-            .where(Placement.candidate_id == candidate.id)
-            # A few placements with a few evaluations each: joined, in the same round trip.
-            .options(joinedload(Placement.position), joinedload(Placement.evaluations))
-            .order_by(Placement.starts_on.desc())
-        )
-        .unique()
-        .all()
-        if record.has_placements
-        else []
-    )
     move = refused_move
     if move is None:
         move = MoveForm(formdata=None, version=candidate.version)
@@ -369,7 +354,7 @@ def candidate_page(
         record=record,
         stages={stage.id: stage for stage in cached.stages()},
         university_name=university_names().get(candidate.university_id),
-        placements=placements,
+        placements=record.placements,
         interviews=listed,
         interview_scorecards=scorecards_for_candidate(candidate, current_user, listed),
         reviews=reviews,
