@@ -161,9 +161,10 @@ def test_candidate_page_costs_the_same_with_a_long_history(
 
 def test_candidate_page_reads_its_lists_with_the_record(client, signed_in, add_candidates):
     """Does the candidate's page read the tags, interests, other addresses, resumes, notes,
-    events, chosen openings, what the student did on their own page, how many updates
-    wait for HR and the likely duplicates in the statement that reads the candidate, not
-    in one round trip each (and read no updates when none wait)?"""
+    events, chosen openings, placements with their evaluations, what the student did on
+    their own page, how many updates wait for HR and the likely duplicates in the
+    statement that reads the candidate, not in one round trip each (and read no updates
+    when none wait)?"""
     signed_in(Role.HR)
     candidate_id = add_candidates(1)[0]
     client.get(f"/candidates/{candidate_id}")  # fills the worker's copies
@@ -172,7 +173,7 @@ def test_candidate_page_reads_its_lists_with_the_record(client, signed_in, add_c
         assert client.get(f"/candidates/{candidate_id}").status_code == 200
     lists = ("candidate_tags", "candidate_interests", "candidate_emails", "attachments")
     lists += ("notes", "candidate_events", "candidate_openings", "audit_entries")
-    lists += ("proposed_updates",)
+    lists += ("proposed_updates", "placements", "evaluations")
 
     def reads(statement: str, table: str) -> bool:
         return re.search(rf"\b(FROM|JOIN) {table}\b", statement) is not None
@@ -210,6 +211,8 @@ def test_candidate_page_reads_placements_with_the_record_and_interviews_when_the
 
     candidate = db.session.get(Candidate, candidate_id)
     today = utcnow().date()
+    # The later start is placed first, so the page cannot list them by when they were made.
+    new_placement(candidate, new_position(title="Sourcing intern", agency="Parks Agency"))
     earlier = new_placement(
         candidate,
         new_position(title="Contracts intern"),
@@ -217,10 +220,14 @@ def test_candidate_page_reads_placements_with_the_record_and_interviews_when_the
         ends_on=today - timedelta(days=100),
         outcome=Outcome.COMPLETED,
     )
-    new_placement(candidate, new_position(title="Sourcing intern", agency="Parks Agency"))
+    # In the order requested: neither the kinds' own order nor their names'.
     db.session.add_all(
         Evaluation(placement=earlier, kind=kind)
-        for kind in (EvaluationKind.SUPERVISOR_FINAL, EvaluationKind.INTERN_SELF)
+        for kind in (
+            EvaluationKind.SUPERVISOR_FINAL,
+            EvaluationKind.INTERN_FEEDBACK,
+            EvaluationKind.SUPERVISOR_MIDTERM,
+        )
     )
     db.session.add(
         Interview(
@@ -244,7 +251,8 @@ def test_candidate_page_reads_placements_with_the_record_and_interviews_when_the
         "Contracts intern, Department of General Services"
     )
     assert placements.count(", Completed)</span>") == 1
-    assert "Evaluations in: Supervisor final, Intern self" in placements
+    assert placements.count("Evaluations in:") == 1
+    assert "Evaluations in: Supervisor final, Intern feedback, Supervisor midterm" in placements
 
 
 def test_bulk_export_costs_the_same_for_50_as_for_5(client, signed_in, add_candidates):
