@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from recruit.audit.models import AuditEntry
 from recruit.auth.models import Role
@@ -14,6 +14,7 @@ from recruit.candidates import search
 from recruit.candidates.models import (
     Attachment,
     Candidate,
+    CandidateEmail,
     CandidateEvent,
     CandidateInterest,
     Interest,
@@ -847,6 +848,46 @@ def test_search_rebuild_command_indexes_bulk_loaded_rows(runner, make_candidate,
     result = runner.invoke(args=["search-rebuild"])
     assert "1 candidates" in result.output
     assert db.session.execute(search.matching("wilfredo", db.engine.dialect.name)).first()
+
+
+def test_a_candidates_search_row_is_written_from_one_read(make_candidate, make_university):
+    """Is a candidate's search row written from one SELECT of the candidate with their
+    tags, notes and other addresses, holding every address, the tags in order, the
+    university's names and the notes in the order they were written (not as stored)?"""
+    from recruit.pipeline import search_index
+
+    candidate = make_candidate(
+        first_name="Odalys",
+        last_name="Brennan",
+        email="odalys@csu.example",
+        university=make_university(name="Coastal State", college="Engineering"),
+    )
+    candidate.tags = [Tag(name="veteran"), Tag(name="bilingual")]
+    later = Note(candidate_id=candidate.id, body="Met again in March.")
+    earlier = Note(
+        candidate_id=candidate.id,
+        body="First met at the fall fair.",
+        created_at=utcnow() - timedelta(days=90),
+    )
+    db.session.add_all([later, earlier])
+    db.session.add(CandidateEmail(candidate_id=candidate.id, email="o.brennan@old.example"))
+    db.session.commit()
+
+    candidate_id = candidate.id
+    with counting_queries() as statements:
+        search_index.reindex(db.session.connection(), [candidate_id])
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1
+    fields = {
+        "sqlite": "SELECT email, university, tags, notes FROM candidate_search WHERE rowid = :id",
+        "postgresql": "SELECT email, university, tags, notes FROM candidate_search "
+        "WHERE candidate_id = :id",
+    }
+    row = db.session.execute(text(fields[db.engine.dialect.name]), {"id": candidate_id}).one()
+    assert row.email == "odalys@csu.example o.brennan@old.example"
+    assert row.university == "Coastal State Engineering"
+    assert row.tags == "bilingual veteran"
+    assert row.notes == "First met at the fall fair.\nMet again in March."
 
 
 def test_a_name_past_the_cap_is_found_under_a_university_filter(

@@ -6,6 +6,7 @@ Whatever flushes a change to a candidate, a note or a university rewrites the ca
 row; writers that bypass the session (a bulk UPDATE) call reindex() themselves.
 """
 
+from datetime import datetime
 from functools import cache
 
 from sqlalchemy import bindparam, event, inspect, select, text
@@ -13,15 +14,35 @@ from sqlalchemy.orm import Session
 
 from recruit.candidates.models import Candidate, CandidateEmail, Note, Tag, candidate_tags
 from recruit.candidates.search import FIELDS, POSTGRES_WEIGHTS, TABLE, fold
+from recruit.database import json_rows
 from recruit.universities.models import University
 
 
 @cache
-def _document_queries() -> tuple:
-    """The four SELECTs _documents runs, for the ids bound as "ids"; built once per
-    process, since every new candidate and every edit runs them."""
-    ids = bindparam("ids", expanding=True)
-    rows = (
+def _document_query():
+    """The SELECT _documents runs for the ids bound as "ids": each candidate's row with
+    their tags, notes and alternate addresses as JSON columns beside it (see json_rows),
+    one statement where there were four; built once per process, since every new
+    candidate and every edit runs it."""
+    of_candidate = Candidate.id
+    tags = (
+        select(json_rows(Tag.name))
+        .select_from(candidate_tags)
+        .join(Tag, Tag.id == candidate_tags.c.tag_id)
+        .where(candidate_tags.c.candidate_id == of_candidate)
+        .scalar_subquery()
+    )
+    notes = (
+        select(json_rows(Note.created_at, Note.id, Note.body))
+        .where(Note.candidate_id == of_candidate)
+        .scalar_subquery()
+    )
+    alternates = (
+        select(json_rows(CandidateEmail.email))
+        .where(CandidateEmail.candidate_id == of_candidate)
+        .scalar_subquery()
+    )
+    return (
         select(
             Candidate.id,
             Candidate.first_name,
@@ -31,60 +52,42 @@ def _document_queries() -> tuple:
             Candidate.university_other,
             University.name,
             University.college,
+            tags,
+            notes,
+            alternates,
         )
         .outerjoin(University, University.id == Candidate.university_id)
-        .where(Candidate.id.in_(ids))
+        .where(Candidate.id.in_(bindparam("ids", expanding=True)))
     )
-    tags = (
-        select(candidate_tags.c.candidate_id, Tag.name)
-        .join(Tag, Tag.id == candidate_tags.c.tag_id)
-        .where(candidate_tags.c.candidate_id.in_(ids))
-    )
-    notes = select(Note.candidate_id, Note.body).where(Note.candidate_id.in_(ids))
-    alternates = (
-        select(CandidateEmail.candidate_id, CandidateEmail.email)
-        .where(CandidateEmail.candidate_id.in_(ids))
-        .order_by(CandidateEmail.email)
-    )
-    return rows, tags, notes, alternates
 
 
 def _documents(connection, ids: list[int]) -> list[dict]:
-    """The text to index for these candidates, read with four queries."""
-    rows_query, tags_query, notes_query, alternates_query = _document_queries()
-    given = {"ids": ids}
-    rows = connection.execute(rows_query, given).all()
-    tags: dict[int, list[str]] = {}
-    for candidate_id, name in connection.execute(tags_query, given):
-        tags.setdefault(candidate_id, []).append(name)
-    notes: dict[int, list[str]] = {}
-    for candidate_id, body in connection.execute(notes_query, given):
-        notes.setdefault(candidate_id, []).append(body)
-    alternates: dict[int, list[str]] = {}
-    for candidate_id, email in connection.execute(alternates_query, given):
-        alternates.setdefault(candidate_id, []).append(email)
+    """The text to index for these candidates, read in one statement."""
     documents = []
-    for row in rows:
-        university = " ".join(part for part in (row[6], row[7], row[5]) if part)
+    for row in connection.execute(_document_query(), {"ids": ids}):
+        candidate_id, first, last, email, major, other, name, college, tags, notes, alternates = row
+        university = " ".join(part for part in (name, college, other) if part)
+        # Notes in the order they were written; tags and addresses alphabetically.
+        written = sorted((datetime.fromisoformat(at), note_id, body) for at, note_id, body in notes)
         documents.append(
             {
-                "candidate_id": row[0],
-                "name": f"{row[1]} {row[2]}",
+                "candidate_id": candidate_id,
+                "name": f"{first} {last}",
                 # Addresses kept from merged duplicates find the record as its own does.
-                "email": " ".join([row[3], *alternates.get(row[0], [])]),
+                "email": " ".join([email, *sorted(address for (address,) in alternates)]),
                 "university": university,
-                "major": row[4] or "",
-                "tags": " ".join(sorted(tags.get(row[0], []))),
-                "notes": "\n".join(notes.get(row[0], [])),
+                "major": major or "",
+                "tags": " ".join(sorted(tag for (tag,) in tags)),
+                "notes": "\n".join(body for _at, _id, body in written),
             }
         )
-        for name in FIELDS:
-            documents[-1][f"folded_{name}"] = fold(documents[-1][name])
+        for field in FIELDS:
+            documents[-1][f"folded_{field}"] = fold(documents[-1][field])
         # PostgreSQL's parser keeps a whole address as one word, so "csu.example" or
         # "ana.okafor@csu" would not find it; the halves around the @ are indexed too.
         # (SQLite's tokenizer splits the address by itself.)
-        email = documents[-1]["email"]
-        documents[-1]["folded_email"] = fold(f"{email} {email.replace('@', ' ')}")
+        address = documents[-1]["email"]
+        documents[-1]["folded_email"] = fold(f"{address} {address.replace('@', ' ')}")
     return documents
 
 
