@@ -354,7 +354,6 @@ def candidate_page(
         record=record,
         stages={stage.id: stage for stage in cached.stages()},
         university_name=university_names().get(candidate.university_id),
-        placements=record.placements,
         interviews=listed,
         interview_scorecards=scorecards_for_candidate(candidate, current_user, listed),
         reviews=reviews,
