@@ -3,110 +3,36 @@
     .venv/bin/python bench/form_floor.py              # SQLite, in a temporary folder
     .venv/bin/python bench/form_floor.py --postgres   # a scratch database on 127.0.0.1
 
-The floor is a bare Flask app with the form's fifteen fields in a Flask-WTF form (CSRF
-checked), one ORM row and one audit row inserted and committed, and a 303. Recruit is its
-own /apply on a small seeded office, a new student each time (the bench's form, with the
-bench app's settings). Both run in this process through Flask's test client, so the
+The floor is bench/floor.py's /apply: the form's fields in a Flask-WTF form, one ORM row
+and one audit row inserted and committed, and a 303. Recruit is its own /apply on a small
+seeded office, a new student each time (the bench's form, with the bench app's settings:
+CSRF off in both). Both run in this process through Flask's test client, so the
 figures are the application's CPU alone, without HTTP, gunicorn or a load client: the
-share of `make bench`'s throughput ratios that the application can change.
+share of `make bench`'s throughput ratios that the application can change. (`make bench`
+serves the same floor with gunicorn under the same load as Recruit's form.)
 """
 
 import argparse
 import random
-import re
 import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, redirect
 from flask_migrate import upgrade
-from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import FlaskForm
 from sqlalchemy import event, select
-from sqlalchemy.orm import Mapped, mapped_column
-from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import SECRET_KEY, bench_app, interest_form, scratch_postgres
+from bench.floor import UNIVERSITIES, create_tables, floor_app
+from bench.run import bench_app, interest_form, scratch_postgres
 from bench.seed import seed
 from recruit.extensions import db as recruit_db
 from recruit.interest.receipts import start_token
 from recruit.universities.models import University
 
 SIZE = 300
-TEXT = ("first_name", "last_name", "email", "phone", "major", "grad_year", "availability")
-CHOSEN = ("university", "class_standing", "grad_term")
-
-
-def floor_app(database: str) -> Flask:
-    """The least a form on this stack does: validate, insert, audit, commit, redirect."""
-    app = Flask("form_floor")
-    app.config.update(SECRET_KEY=SECRET_KEY, SQLALCHEMY_DATABASE_URI=database)
-    db = SQLAlchemy(app)
-
-    class Lead(db.Model):
-        __tablename__ = "floor_leads"
-        id: Mapped[int] = mapped_column(primary_key=True)
-        first_name: Mapped[str]
-        last_name: Mapped[str]
-        email: Mapped[str]
-        phone: Mapped[str]
-        university: Mapped[str]
-        major: Mapped[str]
-        class_standing: Mapped[str]
-        grad_term: Mapped[str]
-        grad_year: Mapped[str]
-        interests: Mapped[str]
-        availability: Mapped[str]
-        created_at: Mapped[datetime] = mapped_column(default=datetime.now)
-
-    class Audit(db.Model):
-        __tablename__ = "floor_audit"
-        id: Mapped[int] = mapped_column(primary_key=True)
-        action: Mapped[str]
-        lead_id: Mapped[int]
-        created_at: Mapped[datetime] = mapped_column(default=datetime.now)
-
-    class LeadForm(FlaskForm):
-        first_name = StringField(validators=[DataRequired(), Length(max=100)])
-        last_name = StringField(validators=[DataRequired(), Length(max=100)])
-        email = EmailField(validators=[DataRequired(), Email(), Length(max=254)])
-        phone = StringField(validators=[Optional(), Length(max=40)])
-        university = SelectField(choices=[])
-        major = StringField(validators=[Optional(), Length(max=120)])
-        class_standing = SelectField(choices=[("junior", "Junior"), ("senior", "Senior")])
-        grad_term = SelectField(choices=[("spring", "Spring"), ("fall", "Fall")])
-        grad_year = StringField(validators=[Length(max=4)])
-        interests = SelectMultipleField(choices=[("summer_internship", "Summer internship")])
-        availability = StringField(validators=[Length(max=500)])
-        consent = BooleanField(validators=[DataRequired()])
-        started = StringField()
-        submission = StringField()
-        website = StringField()
-
-    @app.route("/apply", methods=["GET", "POST"])
-    def apply():
-        form = LeadForm()
-        form.university.choices = [(str(n), f"University {n}") for n in range(60)]
-        if not form.validate_on_submit():
-            return f"token {form.csrf_token.current_token} errors {form.errors}", 400
-        values = {name: form[name].data for name in TEXT + CHOSEN}
-        lead = Lead(**values, interests=",".join(form.interests.data))
-        db.session.add(lead)
-        db.session.flush()
-        db.session.add(Audit(action="lead_created", lead_id=lead.id))
-        db.session.commit()
-        return redirect("/thanks", 303)
-
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    return app
 
 
 def cpu_per_form(post, count: int) -> float:
@@ -123,13 +49,12 @@ def cpu_per_form(post, count: int) -> float:
 
 def measure_floor(database: str, count: int) -> float:
     """The floor's CPU per form."""
-    app = floor_app(database)
-    client = app.test_client()
-    token = re.search(r"token (\S+)", client.get("/apply").text).group(1)
+    create_tables(database, 0)
+    client = floor_app(database).test_client()
 
     def post(number: int) -> None:
-        data = interest_form(number, list(range(60)), SIZE, "")
-        response = client.post("/apply", data={**data, "csrf_token": token})
+        data = interest_form(number, UNIVERSITIES, SIZE, "")
+        response = client.post("/apply", data=data)
         if response.status_code != 303:
             raise SystemExit(f"the floor's form answered {response.status_code}: {response.text}")
 

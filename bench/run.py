@@ -25,7 +25,10 @@ creates and drops (recruit_bench_<pid>_<size>), in columns of their own:
 
 The baselines (bench/baseline.py: a short text, one sqlite3 insert, and one psycopg
 insert into PostgreSQL) run under the same gunicorn settings in the same run; the
-worker's (bench/mail.py) is smtplib alone. It prints one table and writes bench/results.json.
+worker's (bench/mail.py) is smtplib alone. So does the floor (bench/floor.py): the least a
+form and a stage move can cost on Recruit's stack, under the same loads as Recruit's form
+and moves, on each database, which shows how much of the insert's rate the stack itself
+leaves for Recruit's rules. It prints one table and writes bench/results.json.
 """
 
 import argparse
@@ -52,7 +55,7 @@ import psycopg
 from flask_migrate import upgrade
 from sqlalchemy import event, func, select
 
-from bench import baseline
+from bench import baseline, floor
 from bench.cpu import CpuMeter
 from bench.load import LoadResult, combined, loopback_client, run_load, sequential, warm_up
 from bench.mail import Sink, Worker, run_bare
@@ -581,10 +584,29 @@ async def measure_moves(
     base_url: str, prepared: dict, settings: Settings, cpu: CpuMeter | None = None
 ):
     """Stage moves by staff on the same board, each sending the version it last saw."""
+    return await move_load(
+        base_url,
+        "/candidates/{}/move",
+        prepared["movable"],
+        prepared["move_stages"],
+        settings,
+        cpu,
+    )
+
+
+async def move_load(
+    base_url: str,
+    path: str,
+    movable: list,
+    stages: list[int],
+    settings: Settings,
+    cpu: CpuMeter | None = None,
+):
+    """Staff signed in at `base_url` moving cards (id, stage, version) to other stages
+    at `path`, each sending the version it last saw; Recruit's moves and the floor's."""
     cookies = await sign_in(base_url)
-    cards = {cid: [stage, version] for cid, stage, version in prepared["movable"]}
+    cards = {cid: [stage, version] for cid, stage, version in movable}
     pool = random.Random(7).sample(sorted(cards), min(settings.move_pool, len(cards)))
-    stages = prepared["move_stages"]
     picker = random.Random(11)
 
     async def send(http, _worker, _index) -> httpx.Response:
@@ -592,7 +614,7 @@ async def measure_moves(
         stage, version = cards[cid]
         to_stage = picker.choice([s for s in stages if s != stage])
         response = await http.post(
-            f"/candidates/{cid}/move",
+            path.format(cid),
             data={"to_stage": str(to_stage), "version": str(version)},
             headers={"Accept": "application/json"},
         )
@@ -610,6 +632,26 @@ async def measure_moves(
             max_requests=int(settings.move_seconds * 2000),
             cpu=cpu,
         )
+
+
+async def measure_floor(base_url: str, movable: list, settings: Settings, cpu: CpuMeter):
+    """The floor (bench/floor.py) under the loads of Recruit's interest form and moves."""
+    universities = list(floor.UNIVERSITIES)
+
+    async def send(http, _worker, index) -> httpx.Response:
+        return await http.post("/apply", data=interest_form(index, universities, 0, ""))
+
+    async with loopback_client(base_url, settings.interest_clients) as client:
+        form = await run_load(
+            client,
+            send,
+            settings.interest_clients,
+            settings.interest_seconds,
+            max_requests=int(settings.interest_seconds * 2000),
+            cpu=cpu,
+        )
+    moves = await move_load(base_url, "/move/{}", movable, list(floor.STAGES), settings, cpu)
+    return {"form": form, "moves": moves}
 
 
 async def measure_baselines(
@@ -697,6 +739,34 @@ def run_baselines(folder: Path, settings: Settings, postgres: bool) -> dict:
         scratch_postgres(name, drop=True)
     results["pg_insert"] = pg["insert"]
     results["pg_insert_moves"] = pg["insert_moves"]
+    return results
+
+
+def run_floors(folder: Path, settings: Settings, postgres: bool) -> dict:
+    """The floor (bench/floor.py) served as Recruit is, on SQLite and, with `postgres`,
+    in a PostgreSQL scratch database: floor_form and floor_moves, pg_ before each on
+    PostgreSQL."""
+    databases = {"": f"sqlite:///{folder / 'floor.sqlite'}"}
+    name = f"recruit_bench_{os.getpid()}_floor"
+    if postgres:
+        databases["pg_"] = scratch_postgres(name)
+    results = {}
+    try:
+        for prefix, database in databases.items():
+            movable = floor.create_tables(database, settings.move_pool)
+            server = serve(
+                "bench.floor:served()", {"RECRUIT_BENCH_FLOOR_DB": database}, folder, "/apply"
+            )
+            try:
+                cpu = CpuMeter(server.worker_pids())
+                loads = asyncio.run(measure_floor(server.base_url, movable, settings, cpu))
+            finally:
+                server.stop()
+            results[f"{prefix}floor_form"] = loads["form"]
+            results[f"{prefix}floor_moves"] = loads["moves"]
+    finally:
+        if postgres:
+            scratch_postgres(name, drop=True)
     return results
 
 
@@ -947,6 +1017,59 @@ def table(targets: list[Target], runs: dict, base: dict) -> str:
             for pg in (False, True)
         )
 
+    def floor_rows(label: str, key: str, name: str, ok: set[int]) -> None:
+        """Recruit's load over the floor's (bench/floor.py) under the same load, and the
+        floor's own over the insert: how much of the insert's rate the stack leaves."""
+        if name not in base:
+            return
+        floors = (base[name], base.get("pg_" + name))
+        inserts_of = (
+            ("insert", "pg_insert") if key == "interest" else ("insert_moves", "pg_insert_moves")
+        )
+        shown = tuple(
+            f"{load.per_second():.0f} ({load.errors(ok)}) (floor)" if load else ""
+            for load in floors
+        )
+        rows.append(
+            row(
+                f"{label} over the floor's under the same load: per s",
+                [""] * len(columns),
+                shown,
+                tuple(
+                    ratio(largest[pg][key].per_second(), floors[pg].per_second())
+                    if pg in largest and key in largest[pg] and floors[pg]
+                    else None
+                    for pg in (False, True)
+                ),
+            )
+        )
+        rows.append(
+            row(
+                f"the floor's over the insert: per s (the most {label} could reach)",
+                [""] * len(columns),
+                tuple(
+                    f"{base[i].per_second():.0f} ({base[i].errors({201})}) (insert)"
+                    if i in base
+                    else ""
+                    for i in inserts_of
+                ),
+                tuple(
+                    ratio(floors[pg].per_second(), base[inserts_of[pg]].per_second())
+                    if floors[pg] and inserts_of[pg] in base
+                    else None
+                    for pg in (False, True)
+                ),
+            )
+        )
+        rows.append(
+            row(
+                f"the floor's {label}: CPU ms per request, app / load client / database "
+                "(idle, of the cores' time)",
+                [""] * len(columns),
+                tuple(f"{cpu_split(load.cpu_ms)} (floor)" if load else "" for load in floors),
+            )
+        )
+
     if any("interest" in r for r in columns):
         first = next(r["interest"] for r in columns if "interest" in r)
         rows.append(
@@ -979,6 +1102,7 @@ def table(targets: list[Target], runs: dict, base: dict) -> str:
                 ),
             )
         )
+        floor_rows("interest POST", "interest", "floor_form", {303})
     if any("interest_queued" in r for r in columns):
         first = next(r["interest_queued"] for r in columns if "interest_queued" in r)
         rows.append(
@@ -1056,6 +1180,7 @@ def table(targets: list[Target], runs: dict, base: dict) -> str:
                 for name in ("insert_moves", "pg_insert_moves")
             ),
         )
+        floor_rows("stage moves", "moves", "floor_moves", {200, 409})
     measured = [r["worker"] for r in columns if "worker" in r]
     if measured:
         first = measured[0]
@@ -1118,6 +1243,11 @@ def as_json(settings: Settings, targets: list[Target], runs: dict, base: dict, m
             **{
                 name: base[name].as_dict({201})
                 for name in ("pg_insert", "pg_insert_moves")
+                if name in base
+            },
+            **{
+                name: base[name].as_dict({303} if name.endswith("form") else {200, 409})
+                for name in ("floor_form", "floor_moves", "pg_floor_form", "pg_floor_moves")
                 if name in base
             },
         },
@@ -1205,6 +1335,8 @@ def main() -> None:
         say("baselines ...")
         (scratch / "baseline").mkdir()
         base = run_baselines(scratch / "baseline", settings, postgres is not None)
+        say("the floor: a bare form and a bare move under the same loads ...")
+        base.update(run_floors(scratch / "baseline", settings, postgres is not None))
         for target in targets:
             if runs and clock.left() < 120:
                 say(f"skipping {target.column}: the ten-minute budget is nearly spent")
