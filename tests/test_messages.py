@@ -19,6 +19,7 @@ from recruit.messages import services
 from recruit.messages.defaults import STUDENT_REASONS
 from recruit.messages.models import DeliveryState, MessageTemplate, OutboxMessage
 from recruit.pipeline.moves import CLOSE_REASON_LABELS
+from recruit.students.models import StatusLink
 from tests.placement_factories import new_link, new_placement, standard_items
 from tests.query_counting import counting_queries, queries_for
 from tests.test_i18n import compiled_catalog  # noqa: F401 (Spanish messages need it)
@@ -520,11 +521,31 @@ class TestInterestConfirmation:
         assert len(outbox()) == 1
 
     def test_submission_an_hour_later_queues_another(self, client, stages, university, clock):
-        """Does a student who sends the form again over an hour later get another one?"""
+        """Does a student who sends the form again over an hour later get another one,
+        whose link to their own page retires the one the first carried?"""
         client.post("/apply", data=form_data(university))
         clock.advance(minutes=61)
         client.post("/apply", data=form_data(university))
-        assert [m.template_key for m in outbox()] == ["interest_received"] * 2
+        first, second = outbox()
+        assert [first.template_key, second.template_key] == ["interest_received"] * 2
+        older, newer = (db.session.get(StatusLink, m.link_ref) for m in (first, second))
+        assert older.revoked_at is not None and newer.revoked_at is None
+
+    def test_a_new_students_form_looks_for_nothing_they_cannot_have(
+        self, client, stages, university
+    ):
+        """Does the form of a student it adds neither look for an earlier confirmation nor
+        retire older links (they have none), and look for an earlier send of the form in
+        one read, not two?"""
+        data = form_data(university, submission="a-new-students-own-key-01")
+        with counting_queries() as statements:
+            assert client.post("/apply", data=data).status_code == 303
+        assert len(outbox()) == 1
+        sent = [" ".join(statement.split()) for statement in statements]
+        assert not [s for s in sent if s.startswith("SELECT outbox_messages.id")]
+        assert not [s for s in sent if s.startswith("UPDATE status_links SET revoked_at")]
+        receipts_read = [s for s in sent if s.startswith("SELECT form_receipts")]
+        assert len(receipts_read) == 1
 
 
 # --- a candidate's messages page --------------------------------------------------------

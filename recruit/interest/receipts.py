@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from recruit.database import utcnow
@@ -69,12 +69,25 @@ def read_start(token: str | None) -> Start | None:
     return start
 
 
-def start_used(start: Start) -> bool:
-    """Whether a form shown with this token has already saved a submission."""
-    return (
-        db.session.scalar(select(FormReceipt.key).where(FormReceipt.start_nonce == start.nonce))
-        is not None
-    )
+# What earlier sends left of a submission (earlier_send()).
+RECEIVED = "received"  # a submission with its key was saved
+START_USED = "start used"  # the form's start token saved another submission
+
+
+def earlier_send(key: str | None, start: Start | None) -> str | None:
+    """RECEIVED when a submission with this key was saved before, else START_USED when a
+    form shown with this start token has already saved one, else None; in one read."""
+    wanted = []
+    if key is not None:
+        wanted.append(FormReceipt.key == key)
+    if start is not None:
+        wanted.append(FormReceipt.start_nonce == start.nonce)
+    if not wanted:
+        return None
+    keys = set(db.session.scalars(select(FormReceipt.key).where(or_(*wanted))))
+    if key in keys:
+        return RECEIVED
+    return START_USED if keys else None
 
 
 def submission_key(raw: str | None) -> str | None:
@@ -86,13 +99,6 @@ def submission_key(raw: str | None) -> str | None:
 def new_key() -> str:
     """A key for a page without JavaScript, which cannot make its own."""
     return secrets.token_urlsafe(18)
-
-
-def already_received(key: str | None) -> bool:
-    """Whether a submission with this key was saved before."""
-    if key is None:
-        return False
-    return db.session.get(FormReceipt, key) is not None
 
 
 def claim(key: str | None, start: Start | None = None) -> bool:

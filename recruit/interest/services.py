@@ -58,5 +58,5 @@ def submit_interest(
             candidates.store_resume(candidate, filename, data, None)
         if chosen:
             add_openings(candidate, chosen)
-    messages.confirm_interest(candidate, event)
+    messages.confirm_interest(candidate, event, new_candidate=created)
     return candidate, created, upload_refusal

@@ -211,10 +211,11 @@ def _save(form: InterestForm, event: Event | None) -> tuple[bool, str | None]:
     if not ok:
         return False, None
     key = receipts.submission_key(form.submission.data)
-    if receipts.already_received(key):
+    earlier = receipts.earlier_send(key, start)
+    if earlier == receipts.RECEIVED:
         # A double tap, a retry, or a queued send whose answer was lost: it is saved.
         return True, None
-    if start is None or receipts.start_used(start):
+    if start is None or earlier == receipts.START_USED:
         # No token, a forged or expired one, or one that already saved a submission (a
         # bot replaying a page, or a student back on a page they sent): a fresh page's
         # token, and a second press saves it.

@@ -129,15 +129,17 @@ def fill(subject: str, body: str, values: dict[str, str]) -> tuple[str, str]:
     return render(subject, {**values, "status_link": ""}), render(body, values)
 
 
-def status_link_for(candidate: Candidate, body: str) -> dict:
+def status_link_for(candidate: Candidate, body: str, new_candidate: bool = False) -> dict:
     """A fresh link to the student's own page for a message whose body asks for one
     ({status_link}), as queue()'s link_kind and link_ref; nothing otherwise. Issuing it
-    retires the student's older links."""
+    retires the student's older links, which a candidate made in this transaction has
+    none of."""
     if not uses_placeholder(body, "status_link"):
         return {}
     from recruit.students.services import issue_status_link
 
-    return {"link_kind": LinkKind.STATUS, "link_ref": issue_status_link(candidate).id}
+    link = issue_status_link(candidate, retire_older=not new_candidate)
+    return {"link_kind": LinkKind.STATUS, "link_ref": link.id}
 
 
 def template_text(template: MessageTemplate, language: str | None) -> tuple[str, str, str]:
@@ -362,9 +364,11 @@ def send_template(
     reason: str | None = None,
     event: Event | None = None,
     agreed_in_form: bool = False,
+    new_candidate: bool = False,
 ) -> OutboxMessage:
     """Queue a template for one candidate; MessageRefused when they must not be written to
-    (see why_not_message for agreed_in_form)."""
+    (see why_not_message for agreed_in_form). new_candidate: they were added in this
+    transaction, so they have no links of ours to retire."""
     refusal = why_not_message(candidate, agreed_in_form=agreed_in_form)
     if refusal:
         raise MessageRefused(f"No message to {candidate.full_name}: {refusal}.")
@@ -377,7 +381,7 @@ def send_template(
         template_key=template.key or f"template-{template.id}",
         by_user=by_user,
         language=language,
-        **status_link_for(candidate, body),
+        **status_link_for(candidate, body, new_candidate),
     )
 
 
@@ -421,25 +425,39 @@ def greet_stage_entry(
     return send_template(candidate, template, by_user, reason=reason)
 
 
-def confirm_interest(candidate: Candidate, event: Event | None) -> OutboxMessage | None:
-    """Queue "we received your form", at most once an hour per student. The form carried
-    the student's agreement to be contacted, so it is answered even when a known record
-    does not show that agreement yet."""
-    template = template_by_key("interest_received")
-    if template is None or why_not_message(candidate, agreed_in_form=True):
-        return None
-    recent = db.session.scalar(
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.candidate_id == candidate.id,
-            OutboxMessage.template_key == "interest_received",
-            OutboxMessage.created_at > utcnow() - CONFIRMATION_INTERVAL,
-        )
-        .limit(1)
+def confirm_interest(
+    candidate: Candidate, event: Event | None, new_candidate: bool = False
+) -> OutboxMessage | None:
+    """Queue "we received your form", at most once an hour per student (a student added
+    by this very form has had none). The form carried the student's agreement to be
+    contacted, so it is answered even when a known record does not show that agreement
+    yet."""
+    # Nothing pending bears on these reads: what the form added goes out with the link's
+    # flush below, in one flush rather than two.
+    with db.session.no_autoflush:
+        template = template_by_key("interest_received")
+        if template is None or why_not_message(candidate, agreed_in_form=True):
+            return None
+        if not new_candidate and _confirmed_lately(candidate):
+            return None
+    return send_template(
+        candidate, template, event=event, agreed_in_form=True, new_candidate=new_candidate
     )
-    if recent is not None:
-        return None
-    return send_template(candidate, template, event=event, agreed_in_form=True)
+
+
+def _confirmed_lately(candidate: Candidate) -> bool:
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.candidate_id == candidate.id,
+                OutboxMessage.template_key == "interest_received",
+                OutboxMessage.created_at > utcnow() - CONFIRMATION_INTERVAL,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 # --- an event's leads -------------------------------------------------------------------

@@ -74,15 +74,17 @@ def status_url(link: StatusLink) -> str:
     return public_url("students.page", token=status_token(link), lang=link.candidate.language)
 
 
-def issue_status_link(candidate: Candidate) -> StatusLink:
-    """A new link to a candidate's own page, retiring their older ones. Only the token's
-    hash is kept; the worker derives the token again when it sends the message."""
+def issue_status_link(candidate: Candidate, retire_older: bool = True) -> StatusLink:
+    """A new link to a candidate's own page, retiring their older ones (a candidate added
+    in this transaction has none: retire_older=False). Only the token's hash is kept; the
+    worker derives the token again when it sends the message."""
     now = utcnow()
-    db.session.execute(
-        update(StatusLink)
-        .where(StatusLink.candidate_id == candidate.id, StatusLink.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    if retire_older:
+        db.session.execute(
+            update(StatusLink)
+            .where(StatusLink.candidate_id == candidate.id, StatusLink.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
     link = StatusLink(
         candidate_id=candidate.id,
         nonce=secrets.token_hex(16),
