@@ -130,7 +130,8 @@ def keep_candidate(key: str | None, candidate_id: int) -> None:
 
 
 def prune() -> None:
-    """Forget receipts no queued send can still need (twice the time one may arrive)."""
+    """Forget receipts no queued send can still need (twice the time one may arrive); the
+    delivery worker does, once an hour."""
     cutoff = utcnow() - timedelta(days=2 * current_app.config["START_TOKEN_DAYS"])
     db.session.execute(delete(FormReceipt).where(FormReceipt.received_at < cutoff))
 

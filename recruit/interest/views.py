@@ -237,7 +237,6 @@ def _save(form: InterestForm, event: Event | None) -> tuple[bool, str | None]:
         filled_at=receipts.filled_at(start.shown_at),
     )
     receipts.keep_candidate(key, candidate.id)
-    receipts.prune()
     db.session.commit()
     return True, (RESUME_NOT_KEPT if upload_refusal else None)
 

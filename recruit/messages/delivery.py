@@ -15,12 +15,14 @@ from email.utils import formatdate
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from recruit.admin.models import get_setting
 from recruit.database import utcnow, write_alone
 from recruit.events import imports
 from recruit.extensions import db
+from recruit.interest import receipts
 from recruit.messages import links
 from recruit.messages.models import DeliveryState, OutboxMessage
 from recruit.messages.services import PRIVATE_LINK_MASK, STOP_LINK_MASK
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 
 # Minutes to wait before each retry after a temporary failure; after the last, give up.
 RETRY_MINUTES = (1, 5, 15, 60, 180)
+# How often the worker forgets the interest form's old receipts (see _forget_receipts).
+RECEIPTS_EVERY_SECONDS = 3600
 
 
 @dataclass
@@ -323,6 +327,7 @@ def _give_up(message_id: int, attempts: int, why: str, result: Round) -> None:
 def run_forever(poll_seconds: float, once: bool = False) -> None:
     """Deliver until stopped (Ctrl-C or SIGTERM); once=True sends what is due and returns."""
     said_off = False
+    receipts_due = 0.0
     while True:
         if not mail_on() and not said_off:
             log.info("Mail is off (no RECRUIT_MAIL_SERVER): messages wait in the outbox.")
@@ -342,6 +347,9 @@ def run_forever(poll_seconds: float, once: bool = False) -> None:
             imports.sweep()
         except OSError:
             log.exception("Sweeping old import previews failed; trying again next round")
+        if time.monotonic() >= receipts_due:
+            _forget_receipts()
+            receipts_due = time.monotonic() + RECEIPTS_EVERY_SECONDS
         if result.handled:
             log.info(
                 "Delivered %s, retrying %s, failed %s, withdrawn %s",
@@ -354,3 +362,16 @@ def run_forever(poll_seconds: float, once: bool = False) -> None:
             return
         if not result.handled:
             time.sleep(poll_seconds)
+
+
+def _forget_receipts() -> None:
+    """Forget the interest form's receipts that no send kept on a device can still need:
+    once an hour here rather than on every sign-up, in a write of its own that gives way
+    to the forms when SQLite's lock is taken (the next hour tries again)."""
+    try:
+        write_alone(receipts.prune, best_effort=True)
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.exception("Forgetting old form receipts failed; trying again in an hour")
+    finally:
+        db.session.remove()
