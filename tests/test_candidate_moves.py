@@ -11,6 +11,7 @@ from recruit.candidates import services
 from recruit.candidates.models import Candidate, Stage, StageChange
 from recruit.extensions import db
 from recruit.pipeline import moves
+from tests.query_counting import recording_statements
 
 
 def change_count(candidate_id: int) -> int:
@@ -48,6 +49,24 @@ def test_legal_move_records_who_from_and_to(make_user, make_candidate, stages):
     assert change.user_id == hr.id
     assert candidate.stage_id == stages["screening"].id
     assert candidate.version == 2
+
+
+def test_a_move_knows_what_it_wrote_without_reading_the_row_back(make_user, make_candidate, stages):
+    """After a move, is the candidate in memory as the move left them (stage, version,
+    when they entered it) without a second read of their row, and are the report
+    summaries the move rewrote read afresh when asked for?"""
+    hr = make_user(Role.HR)
+    candidate = make_candidate()
+    db.session.commit()
+    version = candidate.version
+    with recording_statements() as sent:
+        moves.move_candidate(candidate, stages["interview"], hr, version, notify=False)
+        assert [s for s, _ in sent if s.startswith("SELECT candidates.")] == []
+    assert (candidate.stage_id, candidate.version) == (stages["interview"].id, version + 1)
+    assert candidate.stage.key == stages["interview"].key
+    assert candidate.reached_interview_at == candidate.stage_entered_at is not None
+    db.session.commit()
+    assert latest_change(candidate.id).created_at == candidate.stage_entered_at
 
 
 def test_move_records_when_the_stay_it_ends_began(make_user, make_candidate, stages):

@@ -1,6 +1,7 @@
 """How a candidate enters the pipeline and moves between its stages: the one way, with history."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from recruit.auth.models import User
 from recruit.board import compare_and_set, time_ago
@@ -123,16 +124,14 @@ def move_candidate(
         )
     )
     now = utcnow()
-    moved = compare_and_set(
-        Candidate,
-        candidate.id,
-        version,
-        stage_id=to_stage.id,
-        stage_entered_at=now,
-        closed_reason=reason,
-        last_activity_at=now,
-        updated_at=now,
-    )
+    written = {
+        "stage_id": to_stage.id,
+        "stage_entered_at": now,
+        "closed_reason": reason,
+        "last_activity_at": now,
+        "updated_at": now,
+    }
+    moved = compare_and_set(Candidate, candidate.id, version, **written)
     if not moved:
         db.session.refresh(candidate)
         raise StaleMove(candidate, last_stage_change(candidate))
@@ -149,7 +148,11 @@ def move_candidate(
     )
     db.session.add(change)
     db.session.flush()
-    db.session.refresh(candidate)
+    # The row as the UPDATE left it, without reading it back (the flush's summaries hook
+    # has expired the report summaries it rewrote, which are read again if asked for).
+    for name, value in {**written, "version": version + 1}.items():
+        set_committed_value(candidate, name, value)
+    db.session.expire(candidate, ["stage"])
     if notify:
         change.queued_message = messages.greet_stage_entry(candidate, to_stage, reason, by_user)
     return change
