@@ -17,13 +17,16 @@ CSRF is off, as in the app the bench serves (bench/app.py); SQLite has Recruit's
 """
 
 import os
+import statistics
+import sys
+import time
 from datetime import datetime
 
 from flask import Flask, jsonify, redirect
 from flask_login import LoginManager, UserMixin, login_required, login_user
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import FlaskForm
-from sqlalchemy import event, update
+from sqlalchemy import event, insert, update
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import (
     BooleanField,
@@ -34,6 +37,8 @@ from wtforms import (
     StringField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from bench.students import interest_form
 
 SECRET_KEY = "recruit-bench-floor"  # noqa: S105 (a scratch app's key, as bench/run.py's)
 STAGES = (1, 2, 3, 4, 5)
@@ -174,22 +179,56 @@ def floor_app(database: str) -> Flask:
 
 def create_tables(database: str, cards: int) -> list[tuple[int, int, int]]:
     """The floor's tables made afresh, with one staff user and `cards` cards spread over
-    the stages; the cards as (id, stage, version), as the bench's moves take them."""
+    the stages; the cards as (id, stage, version), as the bench's moves take them. (Rows
+    go in through the engine, not a session: in the bench's process, Recruit's session
+    hooks would take them for its own.)"""
     app = floor_app(database)
     db = app.extensions["sqlalchemy"]
     staff, card = app.extensions["floor_models"]
+    made = [(n, STAGES[n % len(STAGES)], 1) for n in range(1, cards + 1)]
     with app.app_context():
         db.drop_all()
         db.create_all()
-        db.session.add(staff(id=1, email="floor@example.org"))
-        db.session.add_all(
-            card(id=n, stage=STAGES[n % len(STAGES)], version=1) for n in range(1, cards + 1)
-        )
-        db.session.commit()
+        with db.engine.begin() as connection:
+            connection.execute(insert(staff), [{"id": 1, "email": "floor@example.org"}])
+            if made:
+                rows = [{"id": n, "stage": stage, "version": v} for n, stage, v in made]
+                connection.execute(insert(card), rows)
         db.engine.dispose()
-    return [(n, STAGES[n % len(STAGES)], 1) for n in range(1, cards + 1)]
+    return made
 
 
 def served() -> Flask:
     """The app gunicorn serves: the floor on RECRUIT_BENCH_FLOOR_DB."""
     return floor_app(os.environ["RECRUIT_BENCH_FLOOR_DB"])
+
+
+def cpu_per_form(post, count: int) -> float:
+    """The median CPU milliseconds of count posts, after ten to warm up."""
+    for number in range(10):
+        post(number)
+    spent = []
+    for number in range(10, 10 + count):
+        started = time.process_time()
+        post(number)
+        spent.append((time.process_time() - started) * 1000)
+    return statistics.median(spent)
+
+
+def main() -> None:
+    """`python -m bench.floor DATABASE FORMS`: the floor's CPU per form in a process of
+    its own, where no hook of Recruit's (bench/form_floor.py imports Recruit) runs."""
+    database, count = sys.argv[1], int(sys.argv[2])
+    create_tables(database, 0)
+    client = floor_app(database).test_client()
+
+    def post(number: int) -> None:
+        response = client.post("/apply", data=interest_form(number, UNIVERSITIES, 0, ""))
+        if response.status_code != 303:
+            raise SystemExit(f"the floor's form answered {response.status_code}")
+
+    print(f"{cpu_per_form(post, count):.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,18 +6,18 @@
 The floor is bench/floor.py's /apply: the form's fields in a Flask-WTF form, one ORM row
 and one audit row inserted and committed, and a 303. Recruit is its own /apply on a small
 seeded office, a new student each time (the bench's form, with the bench app's settings:
-CSRF off in both). Both run in this process through Flask's test client, so the
-figures are the application's CPU alone, without HTTP, gunicorn or a load client: the
+CSRF off in both). Each runs through Flask's test client, the floor in a process of its
+own where no hook of Recruit's runs, so the figures are the application's CPU alone,
+without HTTP, gunicorn or a load client: the
 share of `make bench`'s throughput ratios that the application can change. (`make bench`
 serves the same floor with gunicorn under the same load as Recruit's form.)
 """
 
 import argparse
 import random
-import statistics
+import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -25,40 +25,28 @@ from sqlalchemy import event, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.floor import UNIVERSITIES, create_tables, floor_app
-from bench.run import bench_app, interest_form, scratch_postgres
+from bench.floor import cpu_per_form
+from bench.run import bench_app, scratch_postgres
 from bench.seed import seed
+from bench.students import interest_form
 from recruit.extensions import db as recruit_db
 from recruit.interest.receipts import start_token
 from recruit.universities.models import University
 
+ROOT = Path(__file__).resolve().parent.parent
 SIZE = 300
 
 
-def cpu_per_form(post, count: int) -> float:
-    """The median CPU milliseconds of count posts, after ten to warm up."""
-    for number in range(10):
-        post(number)
-    spent = []
-    for number in range(10, 10 + count):
-        started = time.process_time()
-        post(number)
-        spent.append((time.process_time() - started) * 1000)
-    return statistics.median(spent)
-
-
 def measure_floor(database: str, count: int) -> float:
-    """The floor's CPU per form."""
-    create_tables(database, 0)
-    client = floor_app(database).test_client()
-
-    def post(number: int) -> None:
-        data = interest_form(number, UNIVERSITIES, SIZE, "")
-        response = client.post("/apply", data=data)
-        if response.status_code != 303:
-            raise SystemExit(f"the floor's form answered {response.status_code}: {response.text}")
-
-    return cpu_per_form(post, count)
+    """The floor's CPU per form, measured in a process of its own (bench/floor.py)."""
+    answer = subprocess.run(
+        [sys.executable, "-m", "bench.floor", database, str(count)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(answer.stdout.split()[-1])
 
 
 def measure_recruit(database: str, folder: Path, count: int) -> tuple[float, float]:
@@ -109,7 +97,7 @@ def main() -> None:
                 scratch_postgres(name + "_app", drop=True)
     where = "PostgreSQL" if options.postgres else "SQLite"
     print(
-        f"{where}, CPU per form in this process (median of {options.forms}): "
+        f"{where}, CPU per form in process (median of {options.forms}): "
         f"the floor {floor:.2f} ms, Recruit's interest form {recruit:.2f} ms "
         f"({statements:.0f} SQL statements), {recruit / floor:.1f}x"
     )

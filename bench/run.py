@@ -40,12 +40,11 @@ import platform
 import random
 import shutil
 import sqlite3
-import string
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -61,6 +60,7 @@ from bench.load import LoadResult, combined, loopback_client, run_load, sequenti
 from bench.mail import Sink, Worker, run_bare
 from bench.seed import ADMIN_EMAIL, ADMIN_PASSWORD, MOVES, movable_candidates, seed
 from bench.server import WORKERS, Gunicorn
+from bench.students import interest_form
 from recruit import create_app
 from recruit.candidates.models import Candidate, CandidateEvent, Note, Stage
 from recruit.database import utcnow
@@ -455,38 +455,6 @@ def measure_interest_delivering(
 
 
 # --- load over HTTP ---------------------------------------------------------------------
-
-
-def letters(number: int) -> str:
-    """A number spelled in letters ('Bcd'): the form takes letters only in names."""
-    word = ""
-    while True:
-        number, digit = divmod(number, 26)
-        word = string.ascii_lowercase[digit] + word
-        if not number:
-            return word.capitalize()
-
-
-def interest_form(number: int, universities: list[int], size: int, started: str) -> dict:
-    """One student's interest form, with an email no one has used, the start token of the
-    page it was filled on and that page's own submission key."""
-    return {
-        "first_name": "Maya",
-        "last_name": f"Okafor {letters(number)}",
-        "email": f"fair{size}.{number}@university.example",
-        "phone": "555-201-3344",
-        "university": str(universities[number % len(universities)]),
-        "major": "Supply chain management",
-        "class_standing": "junior",
-        "grad_term": "spring",
-        "grad_year": str(date.today().year + 1),
-        "interests": ["summer_internship"],
-        "availability": "From June",
-        "consent": "y",
-        "started": started,
-        "submission": f"bench-{size}-{number:09d}",
-        "website": "",
-    }
 
 
 async def sign_in(base_url: str):
