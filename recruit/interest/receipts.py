@@ -104,17 +104,20 @@ def new_key() -> str:
 def claim(key: str | None, start: Start | None = None) -> bool:
     """Note in the current transaction that this submission is being saved, before any of
     it is: False when the key (or the start token) is already taken, by an earlier send or
-    by one being saved at this moment, and then nothing of this one may be saved.
+    by one being saved at this moment, and then nothing of this one may be saved: the
+    transaction is rolled back.
 
     The row is written first on purpose: on PostgreSQL a second send with the same key
-    waits on the unique index until the first commits, and is then refused."""
+    waits on the unique index until the first commits, and is then refused. Being the
+    transaction's first write, it needs no savepoint of its own (two statements on every
+    sign-up): a refusal has nothing else to undo."""
     if key is None and start is None:
         return True
-    receipt = FormReceipt(key=key or new_key(), start_nonce=start.nonce if start else None)
+    db.session.add(FormReceipt(key=key or new_key(), start_nonce=start.nonce if start else None))
     try:
-        with db.session.begin_nested():
-            db.session.add(receipt)
+        db.session.flush()
     except IntegrityError:
+        db.session.rollback()
         return False
     return True
 
