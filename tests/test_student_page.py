@@ -310,6 +310,25 @@ class TestDelivered:
         newer = new_token(student)
         assert self.delivered_link(smtp_server) == f"/apply/status/{newer}"
 
+    def test_a_merged_away_records_message_carries_the_kept_records_link(
+        self, student, make_candidate, make_user, smtp_server
+    ):
+        """When a record with a link message waiting is merged into the student's, and a
+        new student then gets a link (on SQLite, under the id the merged-away link had),
+        does the message go with the kept record's link, never the newcomer's?"""
+        from recruit.pipeline.merge import merge_candidates
+
+        kept = new_token(student)
+        old = make_candidate(email="maya.old@mail.example", consent_at=utcnow())
+        students.send_link_on_request("maya.old@mail.example")
+        db.session.commit()
+        merge_candidates(student, old, make_user(role=Role.HR))
+        db.session.commit()
+        newcomers = new_token(make_candidate(email="nia.adams@u.example"))
+        path = self.delivered_link(smtp_server)
+        assert path != f"/apply/status/{newcomers}"
+        assert path == f"/apply/status/{kept}"
+
     def test_message_to_an_erased_student_is_withdrawn(self, client, student, smtp_server):
         """When the student's record is erased before the message goes, is it withdrawn?"""
         client.post("/apply/status", data={"email": STUDENT_EMAIL})

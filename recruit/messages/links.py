@@ -48,13 +48,15 @@ def reveal(message: OutboxMessage) -> str:
             raise LinkGone("The evaluation link was revoked, used or expired before sending.")
         return link_for(evaluation_token(request))
     if message.link_kind == LinkKind.STATUS:
-        from recruit.students.models import StatusLink
         from recruit.students.services import current_link, status_url
 
-        # A newer link (the student asked for one) retires the one the message was
-        # queued with: carry the newer one rather than withdraw the message.
-        queued = db.session.get(StatusLink, message.link_ref)
-        link = current_link(queued.candidate) if queued is not None else None
+        # The newest working link of the student the message is about. A newer link (the
+        # student asked for one) retires the one the message was queued with: carry the
+        # newer one rather than withdraw the message. Never the queued link's own row by
+        # its id: a merge moves the message to the record kept and deletes the links of
+        # the one merged away, whose id SQLite may hand to another student's next link.
+        candidate = message.candidate
+        link = current_link(candidate) if candidate is not None else None
         if link is None:
             raise LinkGone(
                 "The link to the student's page expired before sending, or their record was erased."
