@@ -52,21 +52,32 @@ def test_legal_move_records_who_from_and_to(make_user, make_candidate, stages):
 
 
 def test_a_move_knows_what_it_wrote_without_reading_the_row_back(make_user, make_candidate, stages):
-    """After a move, is the candidate in memory as the move left them (stage, version,
-    when they entered it) without a second read of their row, and are the report
-    summaries the move rewrote read afresh when asked for?"""
+    """After a move (a close, with its reason), is the candidate in memory, every column,
+    its stage and its history loaded before the move, as the database holds them, without
+    a second read of their row during the move?"""
     hr = make_user(Role.HR)
     candidate = make_candidate()
     db.session.commit()
     version = candidate.version
+    assert candidate.stage.key == stages["interested"].key  # loaded before the move
+    assert len(candidate.history) == 1
     with recording_statements() as sent:
-        moves.move_candidate(candidate, stages["interview"], hr, version, notify=False)
+        moves.move_candidate(
+            candidate, stages["not_selected"], hr, version, reason="no_response", notify=False
+        )
         assert [s for s, _ in sent if s.startswith("SELECT candidates.")] == []
-    assert (candidate.stage_id, candidate.version) == (stages["interview"].id, version + 1)
-    assert candidate.stage.key == stages["interview"].key
-    assert candidate.reached_interview_at == candidate.stage_entered_at is not None
-    db.session.commit()
-    assert latest_change(candidate.id).created_at == candidate.stage_entered_at
+    columns = Candidate.__table__.columns.keys()
+    in_memory = {name: getattr(candidate, name) for name in columns}
+    in_database = (
+        db.session.execute(select(Candidate.__table__).where(Candidate.id == candidate.id))
+        .one()
+        ._asdict()
+    )
+    assert in_memory == in_database
+    assert (candidate.version, candidate.closed_reason) == (version + 1, "no_response")
+    assert candidate.stage.key == stages["not_selected"].key
+    arrivals = sorted(c.to_stage_id for c in candidate.history)
+    assert arrivals == sorted([stages["interested"].id, stages["not_selected"].id])
 
 
 def test_move_records_when_the_stay_it_ends_began(make_user, make_candidate, stages):

@@ -149,10 +149,11 @@ def move_candidate(
     db.session.add(change)
     db.session.flush()
     # The row as the UPDATE left it, without reading it back (the flush's summaries hook
-    # has expired the report summaries it rewrote, which are read again if asked for).
+    # has expired the report summaries it rewrote, which are read again if asked for);
+    # the stage and the history, if loaded, are read again when next asked for.
     for name, value in {**written, "version": version + 1}.items():
         set_committed_value(candidate, name, value)
-    db.session.expire(candidate, ["stage"])
+    db.session.expire(candidate, ["stage", "history"])
     if notify:
         change.queued_message = messages.greet_stage_entry(candidate, to_stage, reason, by_user)
     return change
