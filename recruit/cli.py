@@ -164,6 +164,17 @@ def rebuild_summaries_command() -> None:
     click.echo(f"Summaries rebuilt from the history: {count} candidates changed.")
 
 
+@click.command("forget-receipts")
+def forget_receipts_command() -> None:
+    """Forget the interest form's receipts no send kept on a device can still need (for
+    cron, when no worker runs)."""
+    from recruit.interest import receipts
+
+    count = receipts.prune()
+    db.session.commit()
+    click.echo(f"Forgot {count} old form receipts.")
+
+
 @click.command("sweep-imports")
 def sweep_imports_command() -> None:
     """Delete import previews older than their two-hour life (for cron, when no worker runs)."""
@@ -201,5 +212,6 @@ def register_cli(app) -> None:
         rebuild_summaries_command,
         deliver_command,
         sweep_imports_command,
+        forget_receipts_command,
     ):
         app.cli.add_command(command)

@@ -195,6 +195,17 @@ def test_the_delivery_worker_forgets_old_receipts(client, stages, university):
     assert set(db.session.scalars(select(FormReceipt.key))) == {KEY}
 
 
+def test_forget_receipts_command_forgets_old_receipts(client, stages, university, runner):
+    """Does `flask forget-receipts` (for an office that runs no worker) forget the receipts
+    no kept send can need, keep a fresh one, and say how many it forgot?"""
+    db.session.add(FormReceipt(key="old-receipt-0000000001", received_at=utcnow() - timedelta(7)))
+    db.session.commit()
+    assert client.post("/apply", data=page_form(client, university)).status_code == 303
+    assert "Forgot 1 old form receipts." in runner.invoke(args=["forget-receipts"]).output
+    db.session.expire_all()
+    assert set(db.session.scalars(select(FormReceipt.key))) == {KEY}
+
+
 @pytest.mark.parametrize("raw", ["", "short", "x" * 65, "with space in it 123", "ünïcode-key-1234"])
 def test_only_well_formed_keys_are_kept(raw):
     """Are keys too short, too long or with odd characters ignored (a fresh one used)?"""

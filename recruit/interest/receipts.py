@@ -132,11 +132,11 @@ def keep_candidate(key: str | None, candidate_id: int) -> None:
         )
 
 
-def prune() -> None:
+def prune() -> int:
     """Forget receipts no queued send can still need (twice the time one may arrive); the
-    delivery worker does, once an hour."""
+    delivery worker does, once an hour. Returns how many."""
     cutoff = utcnow() - timedelta(days=2 * current_app.config["START_TOKEN_DAYS"])
-    db.session.execute(delete(FormReceipt).where(FormReceipt.received_at < cutoff))
+    return db.session.execute(delete(FormReceipt).where(FormReceipt.received_at < cutoff)).rowcount
 
 
 def is_queued() -> bool:
