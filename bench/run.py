@@ -537,6 +537,12 @@ async def measure_interest(
             data = interest_form(first + index, universities, size, start_token())
         return await http.post("/apply", data=data, headers=headers)
 
+    return await form_load(base_url, send, settings, cpu)
+
+
+async def form_load(base_url: str, send, settings: Settings, cpu: CpuMeter | None = None):
+    """Students sending the interest form at once, `send` posting each one's; Recruit's
+    form and the floor's."""
     async with loopback_client(base_url, settings.interest_clients) as client:
         return await run_load(
             client,
@@ -609,15 +615,7 @@ async def measure_floor(base_url: str, movable: list, settings: Settings, cpu: C
     async def send(http, _worker, index) -> httpx.Response:
         return await http.post("/apply", data=interest_form(index, universities, 0, ""))
 
-    async with loopback_client(base_url, settings.interest_clients) as client:
-        form = await run_load(
-            client,
-            send,
-            settings.interest_clients,
-            settings.interest_seconds,
-            max_requests=int(settings.interest_seconds * 2000),
-            cpu=cpu,
-        )
+    form = await form_load(base_url, send, settings, cpu)
     moves = await move_load(base_url, "/move/{}", movable, list(floor.STAGES), settings, cpu)
     return {"form": form, "moves": moves}
 
@@ -945,12 +943,15 @@ def table(targets: list[Target], runs: dict, base: dict) -> str:
     def cells(key: str, show) -> list[str]:
         return [show(r[key]) if key in r else "" for r in columns]
 
-    def insert_cell(pg: bool) -> str:
-        insert = inserts(pg)
-        return f"{insert.per_second():.0f} ({insert.errors({201})}) (insert)"
+    def insert_cells(name: str) -> tuple[str, str]:
+        """One insert baseline's rate and errors (name, or pg_name), on each database."""
+        return tuple(
+            f"{base[n].per_second():.0f} ({base[n].errors({201})}) (insert)" if n in base else ""
+            for n in (name, f"pg_{name}")
+        )
 
     def insert_baselines() -> tuple:
-        return (insert_cell(False), insert_cell(True) if on_pg else "")
+        return insert_cells("insert")
 
     def insert_ms() -> tuple:
         return (
@@ -985,15 +986,13 @@ def table(targets: list[Target], runs: dict, base: dict) -> str:
             for pg in (False, True)
         )
 
-    def floor_rows(label: str, key: str, name: str, ok: set[int]) -> None:
+    def floor_rows(label: str, key: str, name: str, ok: set[int], insert: str) -> None:
         """Recruit's load over the floor's (bench/floor.py) under the same load, and the
         floor's own over the insert: how much of the insert's rate the stack leaves."""
         if name not in base:
             return
         floors = (base[name], base.get("pg_" + name))
-        inserts_of = (
-            ("insert", "pg_insert") if key == "interest" else ("insert_moves", "pg_insert_moves")
-        )
+        inserts_of = (insert, f"pg_{insert}")
         shown = tuple(
             f"{load.per_second():.0f} ({load.errors(ok)}) (floor)" if load else ""
             for load in floors
@@ -1015,12 +1014,7 @@ def table(targets: list[Target], runs: dict, base: dict) -> str:
             row(
                 f"the floor's over the insert: per s (the most {label} could reach)",
                 [""] * len(columns),
-                tuple(
-                    f"{base[i].per_second():.0f} ({base[i].errors({201})}) (insert)"
-                    if i in base
-                    else ""
-                    for i in inserts_of
-                ),
+                insert_cells(insert),
                 tuple(
                     ratio(floors[pg].per_second(), base[inserts_of[pg]].per_second())
                     if floors[pg] and inserts_of[pg] in base
@@ -1070,7 +1064,7 @@ def table(targets: list[Target], runs: dict, base: dict) -> str:
                 ),
             )
         )
-        floor_rows("interest POST", "interest", "floor_form", {303})
+        floor_rows("interest POST", "interest", "floor_form", {303}, "insert")
     if any("interest_queued" in r for r in columns):
         first = next(r["interest_queued"] for r in columns if "interest_queued" in r)
         rows.append(
@@ -1114,10 +1108,6 @@ def table(targets: list[Target], runs: dict, base: dict) -> str:
     if any("moves" in r for r in columns):
         first = next(r["moves"] for r in columns if "moves" in r)
 
-        def moves_baseline(pg: bool) -> str:
-            insert = base["pg_insert_moves" if pg else "insert_moves"]
-            return f"{insert.per_second():.0f} ({insert.errors({201})}) (insert)"
-
         rows.append(
             row(
                 f"stage moves, {first.clients} staff: per s (409s, errors)",
@@ -1127,7 +1117,7 @@ def table(targets: list[Target], runs: dict, base: dict) -> str:
                         f"{m.per_second():.0f} ({m.statuses.get(409, 0)}, {m.errors({200, 409})})"
                     ),
                 ),
-                (moves_baseline(False), moves_baseline(True) if on_pg else ""),
+                insert_cells("insert_moves"),
                 tuple(
                     ratio(
                         largest[pg]["moves"].per_second(),
@@ -1148,7 +1138,7 @@ def table(targets: list[Target], runs: dict, base: dict) -> str:
                 for name in ("insert_moves", "pg_insert_moves")
             ),
         )
-        floor_rows("stage moves", "moves", "floor_moves", {200, 409})
+        floor_rows("stage moves", "moves", "floor_moves", {200, 409}, "insert_moves")
     measured = [r["worker"] for r in columns if "worker" in r]
     if measured:
         first = measured[0]
